@@ -1,0 +1,74 @@
+package io.qat4j.executor.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RoundingAndParamsTest {
+
+    @Test
+    void tiesGoAwayFromZero() {
+        assertEquals(3.0, Rounding.halfAwayFromZero(2.5));
+        assertEquals(-3.0, Rounding.halfAwayFromZero(-2.5));
+        assertEquals(1.0, Rounding.halfAwayFromZero(0.5));
+        assertEquals(-1.0, Rounding.halfAwayFromZero(-0.5));
+        assertEquals(2.0, Rounding.halfAwayFromZero(2.4999999));
+        assertEquals(-2.0, Rounding.halfAwayFromZero(-1.5000001 - 0.4999998));
+        assertEquals(0.0, Rounding.halfAwayFromZero(0.49999999999999994));
+    }
+
+    @Test
+    void roundingMatchesBigDecimalHalfUpOnRandomValues() {
+        Random rnd = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            double x = (rnd.nextDouble() - 0.5) * 1e6;
+            if (i % 3 == 0) {
+                x = Math.floor(x) + 0.5; // exact ties
+            }
+            double expected = new java.math.BigDecimal(x).setScale(0, java.math.RoundingMode.HALF_UP).doubleValue();
+            assertEquals(expected, Rounding.halfAwayFromZero(x), "x=" + x);
+        }
+    }
+
+    @Test
+    void asymmetricParamsRepresentZeroExactly() {
+        QuantRange r = QuantRange.of(8, true, false);
+        Random rnd = new Random(11);
+        for (int i = 0; i < 1000; i++) {
+            double a = (rnd.nextDouble() - 0.3) * 10;
+            double b = a + rnd.nextDouble() * 10;
+            AffineQuantParams p = AffineQuantParams.asymmetric(a, b, r);
+            assertEquals(0.0, p.dequantize(p.quantize(0.0)), 0.0);
+            assertTrue(p.zeroPoint() >= -128 && p.zeroPoint() <= 127);
+            // every value of the widened range is within half a step after round trip
+            double lo = Math.min(a, 0), hi = Math.max(b, 0);
+            for (double x = lo; x <= hi; x += (hi - lo) / 17) {
+                assertEquals(x, p.dequantize(p.quantize(x)), p.scale() * 0.5 + 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void positiveOnlyRangeUsesQminAsZeroPoint() {
+        AffineQuantParams p = AffineQuantParams.asymmetric(0.5, 6.0, QuantRange.of(8, true, false));
+        assertEquals(-128, p.zeroPoint());
+        assertEquals(6.0 / 255, p.scale(), 1e-15);
+    }
+
+    @Test
+    void symmetricParamsHaveZeroZeroPoint() {
+        AffineQuantParams p = AffineQuantParams.symmetric(-0.2, 0.127, QuantRange.of(8, true, true));
+        assertEquals(0, p.zeroPoint());
+        assertEquals(0.2 / 127, p.scale(), 1e-15);
+        assertEquals(-127, p.quantize(-0.2));
+        assertEquals(127, p.quantize(5.0));
+    }
+
+    @Test
+    void allZeroTensorGetsMinimumScale() {
+        AffineQuantParams p = AffineQuantParams.symmetric(0, 0, QuantRange.of(8, true, true));
+        assertEquals(AffineQuantParams.MIN_SCALE, p.scale());
+    }
+}

@@ -1,0 +1,186 @@
+package io.qat4j.quant.layers;
+
+import io.qat4j.quant.layers.impl.QuantConv2dLayerImpl;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * Configuration of a 2-D convolution (NCHW) with fake-quantized per-channel weights, an optional
+ * folded batch normalization (PyTorch {@code ConvBn2d}; Krishnamoorthi, arXiv:1806.08342,
+ * section 3.2) and an optional fake-quantized output.
+ *
+ * <p>Kernel size, stride, padding, dilation and {@code ConvolutionMode} (Truncate/Strict with
+ * explicit padding, or Same) behave as in DL4J's {@code ConvolutionLayer}, whose output-shape
+ * logic this class reuses. Weights are {@code [nOut, nIn, kH, kW]}.
+ */
+public class QuantConv2dLayer extends ConvolutionLayer implements QuantComputeLayer {
+
+    private QuantLayerSettings quant;
+
+    /** For JSON deserialization. */
+    public QuantConv2dLayer() {
+    }
+
+    private QuantConv2dLayer(Builder builder) {
+        super(builder);
+        this.quant = builder.quant;
+        if (getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("QuantConv2dLayer supports NCHW only");
+        }
+        initializeConstraints(builder);
+    }
+
+    @Override
+    public QuantLayerSettings getQuant() {
+        return quant;
+    }
+
+    /** @param quant the settings (for JSON) */
+    public void setQuant(QuantLayerSettings quant) {
+        this.quant = quant;
+    }
+
+    @Override
+    public long[] weightShape() {
+        return new long[] {nOut, nIn, kernelSize[0], kernelSize[1]};
+    }
+
+    @Override
+    public long outputChannels() {
+        return nOut;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return quant == null || !quant.batchNorm();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
+            boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("QuantConv2dLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        QuantConv2dLayerImpl ret = new QuantConv2dLayerImpl(conf, networkDataType);
+        ret.setListeners(listeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(paramsView);
+        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
+        ret.setParamTable(table);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return QuantLayerParamInitializer.getInstance();
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return QuantParams.isState(paramName) ? new NoOp() : super.getUpdaterByParam(paramName);
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long numParams = initializer().numParams(this);
+        long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
+        return new LayerMemoryReport.Builder(layerName, QuantConv2dLayer.class, inputType, outputType)
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, 0, 0, 4L * outputType.arrayElementsPerExample())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    @Override
+    public QuantConv2dLayer clone() {
+        return (QuantConv2dLayer) super.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof QuantConv2dLayer other && Objects.equals(quant, other.quant);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Objects.hashCode(quant);
+    }
+
+    /** Builder; {@link #quant(QuantLayerSettings)} is required. */
+    public static class Builder extends ConvolutionLayer.BaseConvBuilder<Builder> {
+        private QuantLayerSettings quant;
+
+        /**
+         * @param kernelSize kernel height and width
+         */
+        public Builder(int... kernelSize) {
+            super(kernelSize);
+        }
+
+        /**
+         * @param quant quantization settings
+         * @return this builder
+         */
+        public Builder quant(QuantLayerSettings quant) {
+            this.quant = quant;
+            return this;
+        }
+
+        /**
+         * @param kernel kernel height and width
+         * @return this builder
+         */
+        public Builder kernelSize(int... kernel) {
+            setKernelSize(kernel);
+            return this;
+        }
+
+        /**
+         * @param s stride height and width
+         * @return this builder
+         */
+        public Builder stride(int... s) {
+            setStride(s);
+            return this;
+        }
+
+        /**
+         * @param p padding height and width (ConvolutionMode Truncate/Strict)
+         * @return this builder
+         */
+        public Builder padding(int... p) {
+            setPadding(p);
+            return this;
+        }
+
+        @Override
+        protected boolean allowCausal() {
+            return false;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public QuantConv2dLayer build() {
+            if (quant == null) {
+                throw new IllegalStateException("QuantConv2dLayer needs quantization settings (Builder.quant)");
+            }
+            hasBias(!quant.batchNorm());
+            return new QuantConv2dLayer(this);
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.qat4j.quant.layers.impl;
+
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.executor.quant.QuantRange;
+import io.qat4j.quant.layers.QuantComputeLayer;
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.QuantParams;
+import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.RangeObserver;
+import io.qat4j.quant.math.WeightFakeQuant;
+import io.qat4j.quant.spec.QuantSpec;
+import io.qat4j.quant.spec.SteMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Shared forward and backward pass of the quantized compute layers:
+ * {@code out = Q_a(act(BN(linear(x, W_eff))))}.
+ *
+ * <p>With a folded batch norm the effective weight is {@code W_eff = Q_w(W * s) / s}, with
+ * {@code s = gamma / sqrt(runVar + eps)} per output channel, so that the weight quantizer sees the
+ * folded weights the executor will use (PyTorch {@code _ConvBnNd._forward_approximate}; Jacob et
+ * al., CVPR 2018, section 3.2). Before the statistics freeze, training normalizes with the batch
+ * statistics and updates the running ones; after, and in inference, the layer computes
+ * {@code s * y + (beta - s * runMean)}, exactly the folded layer. The trained parameters stay
+ * unfolded (folding them explodes gradients).
+ *
+ * <p>Gradients: plain or clipped STE through both quantizers ({@code dW = dW_eff} masked where
+ * clipped; the dependence of {@code s} in {@code W_eff} is ignored, as it cancels without
+ * quantization), the batch-norm backward of Ioffe and Szegedy (ICML 2015) before the freeze, and a
+ * per-channel scale by {@code s} after it.
+ *
+ * <p>Training-time intermediates are kept outside DL4J's workspaces between the forward and the
+ * backward pass; the output and the epsilon are copied into the workspaces DL4J expects.
+ *
+ * @param <C> the layer configuration
+ */
+public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer & QuantComputeLayer>
+        extends BaseLayer<C> {
+
+    /** Intermediates of the last training forward pass, for the backward pass. */
+    private transient Cache cache;
+
+    protected QuantComputeLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * Weights as a matrix with one output channel per row. Must be a view when {@code w} is.
+     *
+     * @param w weights in the layer's layout
+     * @return {@code [outputChannels, K]}
+     */
+    protected abstract INDArray weightRows(INDArray w);
+
+    /**
+     * Inverse of {@link #weightRows}: rows back into the layer's weight layout.
+     *
+     * @param rows {@code [outputChannels, K]}
+     * @return weights in the layer's layout
+     */
+    protected abstract INDArray fromWeightRows(INDArray rows);
+
+    /**
+     * The linear part: matrix product or convolution, plus bias when given.
+     *
+     * @param x input
+     * @param w effective weights
+     * @param b bias or null
+     * @return the output, channels on dimension 1
+     */
+    protected abstract INDArray linear(INDArray x, INDArray w, INDArray b);
+
+    /**
+     * Backward pass of {@link #linear}.
+     *
+     * @param x input
+     * @param w effective weights
+     * @param dy gradient of the output
+     * @param withBias whether the bias gradient is needed
+     * @return {@code {dx, dW, db}} ({@code db} null without bias)
+     */
+    protected abstract INDArray[] linearBackward(INDArray x, INDArray w, INDArray dy, boolean withBias);
+
+    /** @return the dimensions reduced for per-channel statistics: dense {0}, conv {0, 2, 3} */
+    protected abstract int[] statDims();
+
+    /** @return the layer's quantization settings */
+    protected QuantLayerSettings settings() {
+        return layerConf().getQuant();
+    }
+
+    /** @return the step used for the quantization schedule */
+    protected long step() {
+        return getIterationCount();
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        cache = null;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray out;
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Cache c = forward(input, training, true);
+            cache = training ? c : null;
+            out = c.out;
+        }
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray epsNext;
+        Gradient g = new DefaultGradient();
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Cache c = cache != null ? cache : forward(input, true, false);
+            epsNext = backward(c, epsilon, g);
+        }
+        cache = null;
+        epsNext = backpropDropOutIfPresent(workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsNext));
+        return new Pair<>(g, epsNext);
+    }
+
+    /**
+     * The forward pass.
+     *
+     * @param x input
+     * @param training training mode (batch statistics, observers)
+     * @param updateState update observer ranges and batch-norm running statistics
+     * @return the output and the intermediates the backward pass needs
+     */
+    Cache forward(INDArray x, boolean training, boolean updateState) {
+        QuantLayerSettings q = settings();
+        long step = step();
+        boolean quantize = q.schedule().quantizing(step);
+        boolean bn = q.batchNorm();
+        boolean bnBatchStats = bn && training && !q.schedule().batchNormFrozen(step);
+        INDArray w = getParam(QuantParams.WEIGHT);
+        x = x.castTo(w.dataType());
+
+        Cache c = new Cache();
+        c.x = x;
+        INDArray foldScale = null;
+        if (bn) {
+            INDArray std = Transforms.sqrt(getParam(QuantParams.RUNNING_VAR).add(q.batchNormEps()), false);
+            foldScale = getParam(QuantParams.GAMMA).div(std);
+            c.runStd = std;
+            c.foldScale = foldScale;
+        }
+        if (quantize) {
+            INDArray rows = weightRows(w);
+            INDArray sCol = bn ? safeDivisor(foldScale).reshape(foldScale.length(), 1) : null;
+            INDArray folded = bn ? rows.mulColumnVector(sCol) : rows;
+            boolean clipped = q.weights().ste() == SteMode.CLIPPED;
+            FakeQuant.Masked m = WeightFakeQuant.apply(folded, q.weights(), clipped);
+            INDArray wq = bn ? m.values().diviColumnVector(sCol) : m.values();
+            c.wEff = fromWeightRows(wq);
+            c.wMask = m.mask() == null ? null : fromWeightRows(m.mask());
+        } else {
+            c.wEff = w;
+        }
+
+        INDArray y = linear(x, c.wEff, bn ? null : getParam(QuantParams.BIAS));
+        INDArray z;
+        if (!bn) {
+            z = y;
+        } else if (bnBatchStats) {
+            int[] dims = statDims();
+            INDArray mean = y.mean(dims);
+            INDArray var = y.var(false, dims);
+            if (updateState) {
+                long n = y.length() / y.size(1);
+                double mom = q.batchNormMomentum();
+                INDArray runMean = getParam(QuantParams.RUNNING_MEAN);
+                INDArray runVar = getParam(QuantParams.RUNNING_VAR);
+                runMean.muli(1 - mom).addi(mean.mul(mom));
+                runVar.muli(1 - mom).addi(var.mul(mom * n / Math.max(1, n - 1)));
+            }
+            INDArray invStd = Transforms.pow(var.add(q.batchNormEps()), -0.5, false);
+            INDArray xhat = channelOp(channelOp(y, mean, Op.SUB, false), invStd, Op.MUL, true);
+            c.xhat = xhat;
+            c.invStd = invStd;
+            z = channelOp(channelOp(xhat, getParam(QuantParams.GAMMA), Op.MUL, false), getParam(QuantParams.BETA), Op.ADD, true);
+        } else {
+            c.y = y;
+            INDArray shift = getParam(QuantParams.BETA).sub(getParam(QuantParams.RUNNING_MEAN).mul(foldScale));
+            z = channelOp(channelOp(y, foldScale, Op.MUL, false), shift, Op.ADD, true);
+        }
+        c.bnBatchStats = bnBatchStats;
+        c.z = z;
+        IActivation act = layerConf().getActivationFn();
+        INDArray a = act.getActivation(z.dup(), training);
+
+        QuantSpec outSpec = q.output();
+        if (outSpec != null) {
+            INDArray state = getParam(QuantParams.OUTPUT_RANGE);
+            if (training && updateState && q.schedule().observing(step)) {
+                RangeObserver.observe(outSpec.observer(), a, state);
+            }
+            if (quantize && RangeObserver.initialized(state)) {
+                QuantRange r = outSpec.range();
+                AffineQuantParams p = AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN),
+                        state.getDouble(RangeObserver.MAX), r);
+                FakeQuant.Masked m = FakeQuant.applyWithMask(a, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
+                a = m.values();
+                c.outMask = outSpec.ste() == SteMode.CLIPPED ? m.mask() : null;
+            }
+        }
+        c.out = a;
+        return c;
+    }
+
+    private INDArray backward(Cache c, INDArray epsilon, Gradient g) {
+        QuantLayerSettings q = settings();
+        INDArray dA = epsilon.castTo(c.z.dataType());
+        if (c.outMask != null) {
+            dA = dA.mul(c.outMask);
+        }
+        INDArray dZ = layerConf().getActivationFn().backprop(c.z.dup(), dA.dup()).getFirst();
+        INDArray dY;
+        int[] dims = statDims();
+        if (!q.batchNorm()) {
+            dY = dZ;
+        } else if (c.bnBatchStats) {
+            INDArray gamma = getParam(QuantParams.GAMMA);
+            gradientViews.get(QuantParams.BETA).assign(dZ.sum(dims));
+            gradientViews.get(QuantParams.GAMMA).assign(dZ.mul(c.xhat).sum(dims));
+            INDArray dxhat = channelOp(dZ, gamma, Op.MUL, false);
+            long m = dZ.length() / dZ.size(1);
+            INDArray sumDxhat = dxhat.sum(dims);
+            INDArray sumDxhatXhat = dxhat.mul(c.xhat).sum(dims);
+            // dy = invStd/m * (m*dxhat - sum(dxhat) - xhat*sum(dxhat*xhat))
+            INDArray t = dxhat.muli(m);
+            t = channelOp(t, sumDxhat, Op.SUB, true);
+            t.subi(channelOp(c.xhat, sumDxhatXhat, Op.MUL, false));
+            dY = channelOp(t, c.invStd.div(m), Op.MUL, true);
+        } else {
+            INDArray centered = channelOp(c.y, getParam(QuantParams.RUNNING_MEAN), Op.SUB, false);
+            INDArray normalized = channelOp(centered, c.runStd, Op.DIV, true);
+            gradientViews.get(QuantParams.BETA).assign(dZ.sum(dims));
+            gradientViews.get(QuantParams.GAMMA).assign(dZ.mul(normalized).sum(dims));
+            dY = channelOp(dZ, c.foldScale, Op.MUL, false);
+        }
+        boolean withBias = !q.batchNorm();
+        INDArray[] lin = linearBackward(c.x, c.wEff, dY, withBias);
+        INDArray dW = c.wMask != null ? lin[1].mul(c.wMask) : lin[1];
+        gradientViews.get(QuantParams.WEIGHT).assign(dW);
+        g.setGradientFor(QuantParams.WEIGHT, gradientViews.get(QuantParams.WEIGHT));
+        if (withBias) {
+            gradientViews.get(QuantParams.BIAS).assign(lin[2]);
+            g.setGradientFor(QuantParams.BIAS, gradientViews.get(QuantParams.BIAS));
+        } else {
+            g.setGradientFor(QuantParams.GAMMA, gradientViews.get(QuantParams.GAMMA));
+            g.setGradientFor(QuantParams.BETA, gradientViews.get(QuantParams.BETA));
+            zeroStateGradient(g, QuantParams.RUNNING_MEAN);
+            zeroStateGradient(g, QuantParams.RUNNING_VAR);
+        }
+        if (q.output() != null) {
+            zeroStateGradient(g, QuantParams.OUTPUT_RANGE);
+        }
+        return lin[0];
+    }
+
+    private void zeroStateGradient(Gradient g, String key) {
+        INDArray view = gradientViews.get(key);
+        view.assign(0);
+        g.setGradientFor(key, view);
+    }
+
+    /** Replaces fold scales of magnitude below 1e-12 by ±1e-12 so that dividing by them is safe. */
+    private static INDArray safeDivisor(INDArray s) {
+        INDArray sign = Transforms.sign(s, true);
+        sign.addi(sign.eq(0).castTo(sign.dataType())); // sign(0) -> +1
+        INDArray mag = Transforms.max(Transforms.abs(s, true), 1e-12, false);
+        return mag.muli(sign);
+    }
+
+    enum Op { ADD, SUB, MUL, DIV }
+
+    /**
+     * Broadcasts a per-channel vector along dimension 1.
+     *
+     * @param x array with channels on dimension 1
+     * @param v vector of length {@code x.size(1)}
+     * @param op the operation
+     * @param inPlace write into x
+     * @return the result
+     */
+    static INDArray channelOp(INDArray x, INDArray v, Op op, boolean inPlace) {
+        INDArray out = inPlace ? x : x.ulike();
+        INDArray vec = v.reshape(v.length()).castTo(x.dataType());
+        switch (op) {
+            case ADD -> Nd4j.getExecutioner().exec(new BroadcastAddOp(x, vec, out, 1));
+            case SUB -> Nd4j.getExecutioner().exec(new BroadcastSubOp(x, vec, out, 1));
+            case MUL -> Nd4j.getExecutioner().exec(new BroadcastMulOp(x, vec, out, 1));
+            case DIV -> Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp(x, vec, out, 1));
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    /** Intermediates of one forward pass. */
+    static final class Cache {
+        INDArray x;
+        INDArray wEff;
+        INDArray wMask;
+        INDArray runStd;
+        INDArray foldScale;
+        INDArray y;
+        INDArray xhat;
+        INDArray invStd;
+        boolean bnBatchStats;
+        INDArray z;
+        INDArray outMask;
+        INDArray out;
+    }
+}

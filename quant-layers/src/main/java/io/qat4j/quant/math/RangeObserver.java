@@ -1,0 +1,81 @@
+package io.qat4j.quant.math;
+
+import io.qat4j.quant.spec.ObserverSpec;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Updates an observed real range from a batch, for the observers of {@link ObserverSpec}.
+ *
+ * <p>The state is a 3-element view {@code [min, max, batchesSeen]} inside a layer's parameter
+ * vector, so that checkpoints and Spark parameter averaging carry it (DESIGN.md section 6).
+ * Until a first batch has been seen the state holds {@code [0, 0, 0]}.
+ */
+public final class RangeObserver {
+
+    /** Index of the observed minimum in the state view. */
+    public static final int MIN = 0;
+    /** Index of the observed maximum in the state view. */
+    public static final int MAX = 1;
+    /** Index of the number of batches seen in the state view. */
+    public static final int COUNT = 2;
+    /** Size of the state view. */
+    public static final int STATE_SIZE = 3;
+
+    private RangeObserver() {
+    }
+
+    /**
+     * Observes one batch and updates the state in place.
+     *
+     * @param spec the observer
+     * @param x the batch (any shape)
+     * @param state {@code [min, max, batchesSeen]}, updated in place
+     */
+    public static void observe(ObserverSpec spec, INDArray x, INDArray state) {
+        double[] batch = batchRange(spec, x);
+        double count = state.getDouble(COUNT);
+        double min = state.getDouble(MIN);
+        double max = state.getDouble(MAX);
+        if (count == 0) {
+            min = batch[0];
+            max = batch[1];
+        } else {
+            switch (spec.kind()) {
+                case MIN_MAX, PERCENTILE -> {
+                    min = Math.min(min, batch[0]);
+                    max = Math.max(max, batch[1]);
+                }
+                case EMA_MIN_MAX -> {
+                    min += spec.momentum() * (batch[0] - min);
+                    max += spec.momentum() * (batch[1] - max);
+                }
+                default -> throw new IllegalStateException("unknown observer " + spec.kind());
+            }
+        }
+        state.putScalar(MIN, min);
+        state.putScalar(MAX, max);
+        state.putScalar(COUNT, count + 1);
+    }
+
+    /**
+     * The range of one batch as the observer sees it: min and max, or the two percentiles.
+     *
+     * @param spec the observer
+     * @param x the batch
+     * @return {@code {low, high}}
+     */
+    public static double[] batchRange(ObserverSpec spec, INDArray x) {
+        if (spec.kind() == io.qat4j.quant.spec.ObserverKind.PERCENTILE && spec.percentile() > 0) {
+            return Percentiles.lowHigh(x, spec.percentile());
+        }
+        return new double[] {x.minNumber().doubleValue(), x.maxNumber().doubleValue()};
+    }
+
+    /**
+     * @param state observer state
+     * @return whether at least one batch has been observed
+     */
+    public static boolean initialized(INDArray state) {
+        return state.getDouble(COUNT) > 0;
+    }
+}
