@@ -110,6 +110,7 @@ public final class QuantLayerParamInitializer implements ParamInitializer {
         Layer layer = conf.getLayer();
         QuantComputeLayer q = compute(layer);
         Map<String, INDArray> views = views(layer, paramsView, q);
+        views.keySet().forEach(conf::addVariable);
         if (initializeParams) {
             BaseLayer base = (BaseLayer) layer;
             long[] shape = q.weightShape();

@@ -34,6 +34,11 @@ class GradientCheckTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void floatPrecision() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+
     private static QuantLayerSettings settings(boolean bn, boolean frozenBn, boolean outQuant) {
         QuantSchedule schedule = new QuantSchedule(Long.MAX_VALUE, -1, frozenBn ? 0 : -1);
         return QuantLayerSettings.of(QuantSpecs.INT8_WEIGHT_PER_CHANNEL, outQuant ? QuantSpecs.INT8_ACTIVATION : null, bn, schedule);

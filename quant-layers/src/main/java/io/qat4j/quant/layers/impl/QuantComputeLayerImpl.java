@@ -1,14 +1,10 @@
 package io.qat4j.quant.layers.impl;
 
-import io.qat4j.executor.quant.AffineQuantParams;
-import io.qat4j.executor.quant.QuantRange;
 import io.qat4j.quant.layers.QuantComputeLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.math.FakeQuant;
-import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.math.WeightFakeQuant;
-import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.SteMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -216,20 +212,11 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         IActivation act = layerConf().getActivationFn();
         INDArray a = act.getActivation(z.dup(), training);
 
-        QuantSpec outSpec = q.output();
-        if (outSpec != null) {
-            INDArray state = getParam(QuantParams.OUTPUT_RANGE);
-            if (training && updateState && q.schedule().observing(step)) {
-                RangeObserver.observe(outSpec.observer(), a, state);
-            }
-            if (quantize && RangeObserver.initialized(state)) {
-                QuantRange r = outSpec.range();
-                AffineQuantParams p = AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN),
-                        state.getDouble(RangeObserver.MAX), r);
-                FakeQuant.Masked m = FakeQuant.applyWithMask(a, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
-                a = m.values();
-                c.outMask = outSpec.ste() == SteMode.CLIPPED ? m.mask() : null;
-            }
+        if (q.output() != null) {
+            FakeQuant.Masked m = ActivationQuantization.apply(a, q.output(), q.schedule(),
+                    getParam(QuantParams.OUTPUT_RANGE), step, training, updateState);
+            a = m.values();
+            c.outMask = m.mask();
         }
         c.out = a;
         return c;

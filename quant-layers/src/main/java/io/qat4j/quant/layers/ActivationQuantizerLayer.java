@@ -1,0 +1,206 @@
+package io.qat4j.quant.layers;
+
+import io.qat4j.quant.layers.impl.ActivationQuantizerLayerImpl;
+import io.qat4j.quant.math.RangeObserver;
+import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.quant.spec.QuantSpec;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+/**
+ * Configuration of a stand-alone activation quantizer: observes its input's range and
+ * fake-quantizes it per tensor, asymmetrically (PyTorch {@code QuantStub}/{@code FakeQuantize},
+ * Brevitas {@code QuantIdentity}). Placed at the network input it defines the input's scale and
+ * zero point, which the executor uses to quantize float inputs at the boundary. Shape-preserving
+ * for any input type. Its only parameter is the observer state {@code outRange}, with a no-op
+ * updater.
+ */
+public class ActivationQuantizerLayer extends BaseLayer {
+
+    private QuantSpec spec;
+    private QuantSchedule schedule;
+
+    /** For JSON deserialization. */
+    public ActivationQuantizerLayer() {
+    }
+
+    /**
+     * @param spec activation spec (asymmetric, per tensor)
+     * @param schedule quantization schedule
+     */
+    public ActivationQuantizerLayer(QuantSpec spec, QuantSchedule schedule) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.iUpdater = new NoOp();
+        this.biasUpdater = new NoOp();
+        this.regularization = Collections.emptyList();
+        this.regularizationBias = Collections.emptyList();
+    }
+
+    /** @return the activation spec */
+    public QuantSpec getSpec() {
+        return spec;
+    }
+
+    /** @param spec the spec (for JSON) */
+    public void setSpec(QuantSpec spec) {
+        this.spec = spec;
+    }
+
+    /** @return the schedule */
+    public QuantSchedule getSchedule() {
+        return schedule;
+    }
+
+    /** @param schedule the schedule (for JSON) */
+    public void setSchedule(QuantSchedule schedule) {
+        this.schedule = schedule;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
+            boolean initializeParams, DataType networkDataType) {
+        ActivationQuantizerLayerImpl ret = new ActivationQuantizerLayerImpl(conf, networkDataType);
+        ret.setListeners(listeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return StateInitializer.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        // shape preserving: nothing to infer
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return new NoOp();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, ActivationQuantizerLayer.class, inputType, inputType)
+                .standardMemory(RangeObserver.STATE_SIZE, 0)
+                .workingMemory(0, 0, 0, 2L * inputType.arrayElementsPerExample())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    @Override
+    public ActivationQuantizerLayer clone() {
+        return (ActivationQuantizerLayer) super.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof ActivationQuantizerLayer other
+                && Objects.equals(spec, other.spec) && Objects.equals(schedule, other.schedule);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), spec, schedule);
+    }
+
+    /** The single state parameter {@code outRange = [min, max, batchesSeen]}. */
+    static final class StateInitializer implements ParamInitializer {
+        static final StateInitializer INSTANCE = new StateInitializer();
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return RangeObserver.STATE_SIZE;
+        }
+
+        @Override
+        public long numParams(Layer layer) {
+            return RangeObserver.STATE_SIZE;
+        }
+
+        @Override
+        public List<String> paramKeys(Layer layer) {
+            return List.of(QuantParams.OUTPUT_RANGE);
+        }
+
+        @Override
+        public List<String> weightKeys(Layer layer) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> biasKeys(Layer layer) {
+            return List.of();
+        }
+
+        @Override
+        public boolean isWeightParam(Layer layer, String key) {
+            return false;
+        }
+
+        @Override
+        public boolean isBiasParam(Layer layer, String key) {
+            return false;
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+            INDArray v = paramsView.reshape(paramsView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE));
+            if (initializeParams) {
+                v.assign(0);
+            }
+            conf.addVariable(QuantParams.OUTPUT_RANGE);
+            return Map.of(QuantParams.OUTPUT_RANGE, v);
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+            return Map.of(QuantParams.OUTPUT_RANGE,
+                    gradientView.reshape(gradientView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE)));
+        }
+    }
+}

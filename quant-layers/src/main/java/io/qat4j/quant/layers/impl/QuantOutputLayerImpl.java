@@ -1,0 +1,83 @@
+package io.qat4j.quant.layers.impl;
+
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.QuantOutputLayer;
+import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.WeightFakeQuant;
+import io.qat4j.quant.spec.SteMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Implementation of {@link QuantOutputLayer}: DL4J's output layer, whose weight is replaced by
+ * its fake-quantized value through the {@code getParamWithNoise} hook. The hook caches the value
+ * for the forward and backward pass of one step (cleared by the network after backprop), which
+ * makes the weight gradient the plain straight-through estimate; with a clipped STE the gradient is
+ * masked afterwards.
+ */
+public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> {
+
+    private transient INDArray weightMask;
+
+    /**
+     * @param conf layer configuration
+     * @param dataType network data type
+     */
+    public QuantOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    protected INDArray getLabels2d(LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        return labels;
+    }
+
+    @Override
+    protected INDArray getParamWithNoise(String param, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        QuantLayerSettings q = layerConf().getQuant();
+        if (!DefaultParamInitializer.WEIGHT_KEY.equals(param) || !q.schedule().quantizing(getIterationCount())) {
+            return getParam(param);
+        }
+        if (training && weightNoiseParams.containsKey(param)) {
+            return weightNoiseParams.get(param);
+        }
+        INDArray wq;
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray w = getParam(param);
+            boolean clipped = q.weights().ste() == SteMode.CLIPPED;
+            FakeQuant.Masked m = WeightFakeQuant.apply(w.transpose(), q.weights(), clipped && training);
+            wq = m.values().transpose().dup('c');
+            if (training) {
+                weightMask = m.mask() == null ? null : m.mask().transpose().dup('c');
+            }
+        }
+        if (training) {
+            weightNoiseParams.put(param, wq);
+        }
+        return wq;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Pair<Gradient, INDArray> out = super.backpropGradient(epsilon, workspaceMgr);
+        if (weightMask != null && layerConf().getQuant().schedule().quantizing(getIterationCount())) {
+            gradientViews.get(DefaultParamInitializer.WEIGHT_KEY).muli(weightMask);
+        }
+        return out;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        super.clearNoiseWeightParams();
+        weightMask = null;
+    }
+}
