@@ -1,0 +1,19 @@
+/**
+ * The YAML experiment configuration of qat4j: one file describes a run (dataset, model,
+ * quantization, training, output), is read into immutable records and validated completely
+ * before any work starts (DESIGN.md section 2: "configs/x.yaml -&gt; ExperimentConfig (validated;
+ * errors name the key path and line)").
+ *
+ * <p>Entry points: {@link io.qat4j.training.config.ExperimentConfigLoader} reads a file or a string
+ * plus {@code --set key=value} overrides into an {@link io.qat4j.training.config.ExperimentConfig};
+ * {@link io.qat4j.training.config.ConfigWriter} (or {@code ExperimentConfig.toYaml()}) writes the
+ * effective, fully defaulted configuration back for provenance. Every problem is reported as a
+ * {@link io.qat4j.training.config.ConfigException} naming the source, the line and column, and the
+ * key path, all problems of a file at once, in the style of a compiler.
+ *
+ * <p>The quantization section follows the arithmetic contract of DESIGN.md section 3 (signed
+ * symmetric narrow-range weights of 2..8 bits, asymmetric per-tensor activations) and the observer
+ * and straight-through-estimator variants of section 4 (Jacob et al., CVPR 2018; PyTorch
+ * {@code torch.ao.quantization}; Brevitas).
+ */
+package io.qat4j.training.config;

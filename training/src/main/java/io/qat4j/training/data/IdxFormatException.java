@@ -1,0 +1,70 @@
+package io.qat4j.training.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A file does not follow the IDX format (Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST
+ * database of handwritten digits", <a href="http://yann.lecun.com/exdb/mnist/">
+ * http://yann.lecun.com/exdb/mnist/</a>, "FILE FORMATS FOR THE MNIST DATABASE"), or its
+ * content is not what a loader such as {@link FashionMnist} expects.
+ *
+ * <p>The message always names the file and the byte offset where reading went wrong. For a
+ * gzip-compressed file the offset counts bytes of the decompressed IDX stream, which is the
+ * offset the same problem would have in the uncompressed file; the message says so.
+ *
+ * <p>This is an {@link IOException}, like {@link java.util.zip.ZipException} for ZIP files: every
+ * method of this package that reads IDX data declares {@code throws IOException} and reports
+ * malformed content with this subtype.
+ */
+public final class IdxFormatException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final long offset;
+    private final boolean offsetInDecompressedData;
+
+    /**
+     * @param file the file being read
+     * @param offset byte offset where the problem was found
+     * @param offsetInDecompressedData true when {@code offset} counts decompressed bytes of a
+     *     gzip file
+     * @param detail what is wrong
+     */
+    public IdxFormatException(Path file, long offset, boolean offsetInDecompressedData, String detail) {
+        this(file, offset, offsetInDecompressedData, detail, null);
+    }
+
+    /**
+     * @param file the file being read
+     * @param offset byte offset where the problem was found
+     * @param offsetInDecompressedData true when {@code offset} counts decompressed bytes of a
+     *     gzip file
+     * @param detail what is wrong
+     * @param cause the underlying exception, or null
+     */
+    public IdxFormatException(Path file, long offset, boolean offsetInDecompressedData, String detail,
+                              Throwable cause) {
+        super(file + ": " + detail + " (at byte offset " + offset
+                + (offsetInDecompressedData ? " of the decompressed data)" : ")"), cause);
+        this.file = file;
+        this.offset = offset;
+        this.offsetInDecompressedData = offsetInDecompressedData;
+    }
+
+    /** @return the file that is malformed */
+    public Path file() {
+        return file;
+    }
+
+    /** @return byte offset where the problem was found */
+    public long offset() {
+        return offset;
+    }
+
+    /** @return true when {@link #offset()} counts decompressed bytes of a gzip file */
+    public boolean offsetInDecompressedData() {
+        return offsetInDecompressedData;
+    }
+}

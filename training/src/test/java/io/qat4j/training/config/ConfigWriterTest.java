@@ -1,0 +1,99 @@
+package io.qat4j.training.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The effective config written as YAML reads back to an equal record. */
+class ConfigWriterTest {
+
+    private static ExperimentConfig roundTrip(ExperimentConfig config) {
+        return ExperimentConfigLoader.parse(config.toYaml(), "written.yaml");
+    }
+
+    @Test
+    void fullConfigRoundTrips() throws Exception {
+        ExperimentConfig c = ExperimentConfigLoader.load(
+                ExperimentConfigLoaderTest.resource("full.yaml"));
+        assertEquals(c, roundTrip(c));
+    }
+
+    @Test
+    void minimalConfigRoundTripsWithEveryDefaultWritten() {
+        ExperimentConfig c = ExperimentConfigLoader.parse(ExperimentConfigLoaderTest.MINIMAL,
+                "minimal.yaml");
+        String yaml = c.toYaml();
+        assertEquals(c, roundTrip(c));
+        assertTrue(yaml.startsWith(ConfigWriter.HEADER), yaml);
+        for (String written : List.of("seed: 42", "enabled: false", "granularity: per-channel",
+                "observer: ema", "momentum: 0.01", "ste: clipped", "fp32WarmupSteps: 0",
+                "freezeObserversStep: null", "epochs: 10", "batchSize: 64", "type: adam",
+                "learningRate: 0.001", "type: constant", "checkpointEverySteps: 500",
+                "dir: runs", "tensorboard: true", "padding: valid", "activation: relu",
+                "validationFraction: 0.0")) {
+            assertTrue(yaml.contains(written), () -> "missing `" + written + "` in\n" + yaml);
+        }
+        assertFalse(yaml.contains("momentum: 0.0\n"), "adam has no momentum:\n" + yaml);
+    }
+
+    @Test
+    void everyVariantRoundTrips() {
+        ExperimentConfig c = new ExperimentConfig("variants", -3,
+                new DatasetConfig(DatasetKind.CORA, Optional.of(Path.of("data/cora")), 0.5),
+                new ModelConfig(new InputShape(3, 32, 17), List.of(
+                        new Conv2dLayerConfig(8, new Size2d(5, 3), new Size2d(2, 1),
+                                Padding.explicit(2), new Size2d(1, 2), true, Activation.IDENTITY,
+                                OptionalInt.of(2)),
+                        new AvgPoolLayerConfig(new Size2d(2, 3), Size2d.square(1)),
+                        new ResidualLayerConfig(16, 1, OptionalInt.empty()),
+                        new MaxPoolLayerConfig(Size2d.square(3), Size2d.square(2)),
+                        new DenseLayerConfig(64, Activation.RELU6, true, OptionalInt.empty()),
+                        new DropoutLayerConfig(0.0),
+                        new OutputLayerConfig(7, OptionalInt.empty()))),
+                new QuantizationConfig(true,
+                        new WeightQuantConfig(3, Granularity.PER_TENSOR, ObserverKind.MINMAX,
+                                1e-4),
+                        new ActivationQuantConfig(4, ObserverKind.PERCENTILE, 1.0, 0.0123456789),
+                        SteVariant.PLAIN,
+                        new QuantSchedule(10, OptionalLong.of(10), OptionalLong.empty())),
+                new TrainingConfig(1, 1, new OptimizerConfig(OptimizerType.NESTEROVS, 3e-7,
+                        1e-5, 0.95), new LrScheduleConfig.Step(123456789012L, 0.5), 1, 1, 1),
+                new OutputConfig(Path.of("/tmp/some runs"), false, 1));
+        assertEquals(c, roundTrip(c));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123", "1.5", "1e3", "true", "no", "null", "0x10", ".inf", "-"})
+    void namesThatLookLikeOtherScalarsAreQuoted(String name) {
+        ExperimentConfig base = ExperimentConfigLoader.parse(ExperimentConfigLoaderTest.MINIMAL,
+                "minimal.yaml");
+        ExperimentConfig c = new ExperimentConfig(name, base.seed(), base.dataset(), base.model(),
+                base.quantization(), base.training(), base.output());
+        assertEquals(c, roundTrip(c));
+    }
+
+    @Test
+    void writeReplacesTheFileAtomically(@TempDir Path dir) throws IOException {
+        ExperimentConfig c = ExperimentConfigLoader.parse(ExperimentConfigLoaderTest.MINIMAL,
+                "minimal.yaml");
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, "old");
+        ConfigWriter.write(c, file);
+        assertEquals(c, ExperimentConfigLoader.load(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+        }
+    }
+}
