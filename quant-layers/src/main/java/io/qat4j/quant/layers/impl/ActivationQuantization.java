@@ -27,7 +27,8 @@ final class ActivationQuantization {
      * @param step current iteration
      * @param training training mode
      * @param updateState whether the observer may update
-     * @return fake-quantized activation and the clipped-STE mask (null: gradient passes unchanged)
+     * @return fake-quantized activation and the in-range mask (null when not quantizing); the
+     *     backward pass applies the mask only with a clipped STE, see {@link #backwardMask}
      */
     static FakeQuant.Masked apply(INDArray x, QuantSpec spec, QuantSchedule schedule, INDArray state,
                                   long step, boolean training, boolean updateState) {
@@ -40,7 +41,23 @@ final class ActivationQuantization {
         QuantRange r = spec.range();
         AffineQuantParams p = AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN),
                 state.getDouble(RangeObserver.MAX), r);
-        FakeQuant.Masked m = FakeQuant.applyWithMask(x, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
-        return spec.ste() == SteMode.CLIPPED ? m : new FakeQuant.Masked(m.values(), null);
+        return FakeQuant.applyWithMask(x, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
+    }
+
+    /**
+     * @param spec the activation spec
+     * @param forward the result of {@link #apply}
+     * @return the mask the backward pass multiplies the gradient with, or null for none
+     */
+    static INDArray backwardMask(QuantSpec spec, FakeQuant.Masked forward) {
+        return spec.ste() == SteMode.CLIPPED ? forward.mask() : null;
+    }
+
+    /**
+     * @param mask an in-range mask from {@link #apply}, or null
+     * @return the fraction of elements that were clamped, NaN when unknown
+     */
+    static double clippedFraction(INDArray mask) {
+        return mask == null ? Double.NaN : 1.0 - mask.meanNumber().doubleValue();
     }
 }

@@ -19,9 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Implementation of {@link ActivationQuantizerLayer}: {@code y = Q_a(x)}, gradient
  * {@code dx = dy * mask} (clipped STE) or {@code dy} (plain STE).
  */
-public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerLayer> {
+public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerLayer> implements QuantizerStats {
 
     private transient INDArray mask;
+    private transient INDArray lastRangeMask;
 
     /**
      * @param conf layer configuration
@@ -29,6 +30,11 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
      */
     public ActivationQuantizerLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    @Override
+    public double clippedFraction() {
+        return ActivationQuantization.clippedFraction(lastRangeMask);
     }
 
     @Override
@@ -48,7 +54,8 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             FakeQuant.Masked m = ActivationQuantization.apply(input, layerConf().getSpec(), layerConf().getSchedule(),
                     getParam(QuantParams.OUTPUT_RANGE), getIterationCount(), training, true);
-            mask = training ? m.mask() : null;
+            mask = training ? ActivationQuantization.backwardMask(layerConf().getSpec(), m) : null;
+            lastRangeMask = m.mask();
             out = m.values();
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, out);

@@ -26,7 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Implementation of {@link QuantAddVertex}: forward {@code Q_a(act(a + b))}; backward passes the
  * (masked, activation-differentiated) gradient to both inputs.
  */
-public class QuantAddVertexImpl extends BaseGraphVertex {
+public class QuantAddVertexImpl extends BaseGraphVertex implements QuantizerStats {
 
     private final QuantAddVertex config;
     private final INDArray params;
@@ -35,6 +35,7 @@ public class QuantAddVertexImpl extends BaseGraphVertex {
     private INDArray gradientState;
     private transient INDArray preActivation;
     private transient INDArray mask;
+    private transient INDArray lastRangeMask;
 
     /**
      * @param graph the graph
@@ -54,6 +55,11 @@ public class QuantAddVertexImpl extends BaseGraphVertex {
         if (initializeParams) {
             state.assign(0);
         }
+    }
+
+    @Override
+    public double clippedFraction() {
+        return ActivationQuantization.clippedFraction(lastRangeMask);
     }
 
     @Override
@@ -82,7 +88,8 @@ public class QuantAddVertexImpl extends BaseGraphVertex {
             FakeQuant.Masked m = ActivationQuantization.apply(a, config.getSpec(), config.getSchedule(), state,
                     graph.getIterationCount(), training, true);
             preActivation = training ? sum : null;
-            mask = training ? m.mask() : null;
+            mask = training ? ActivationQuantization.backwardMask(config.getSpec(), m) : null;
+            lastRangeMask = m.mask();
             out = m.values();
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, out);

@@ -46,10 +46,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * @param <C> the layer configuration
  */
 public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer & QuantComputeLayer>
-        extends BaseLayer<C> {
+        extends BaseLayer<C> implements QuantizerStats {
 
     /** Intermediates of the last training forward pass, for the backward pass. */
     private transient Cache cache;
+    /** In-range mask of the last output quantization, for {@link #clippedFraction()}. */
+    private transient INDArray lastRangeMask;
 
     protected QuantComputeLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -103,6 +105,11 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
     /** @return the step used for the quantization schedule */
     protected long step() {
         return getIterationCount();
+    }
+
+    @Override
+    public double clippedFraction() {
+        return ActivationQuantization.clippedFraction(lastRangeMask);
     }
 
     @Override
@@ -216,7 +223,8 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
             FakeQuant.Masked m = ActivationQuantization.apply(a, q.output(), q.schedule(),
                     getParam(QuantParams.OUTPUT_RANGE), step, training, updateState);
             a = m.values();
-            c.outMask = m.mask();
+            c.outMask = ActivationQuantization.backwardMask(q.output(), m);
+            lastRangeMask = m.mask();
         }
         c.out = a;
         return c;

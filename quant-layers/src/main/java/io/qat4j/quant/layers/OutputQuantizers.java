@@ -1,0 +1,79 @@
+package io.qat4j.quant.layers;
+
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.layers.impl.QuantizerStats;
+import io.qat4j.quant.math.RangeObserver;
+import io.qat4j.quant.spec.QuantSpec;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Finds the output quantizer of a graph vertex (a quantized layer, an activation quantizer or a
+ * quantized add) and the affine parameters its observer state implies. Used by monitoring and by
+ * the exporters, so that both read the scales the same way the layers compute them.
+ */
+public final class OutputQuantizers {
+
+    private OutputQuantizers() {
+    }
+
+    /**
+     * @param vertex a vertex of a ComputationGraph
+     * @return the spec of its output quantizer, if it has one
+     */
+    public static Optional<QuantSpec> spec(GraphVertex vertex) {
+        if (vertex.hasLayer()) {
+            Layer l = vertex.getLayer();
+            Object conf = l.conf().getLayer();
+            if (conf instanceof QuantComputeLayer q) {
+                return Optional.ofNullable(q.getQuant().output());
+            }
+            if (conf instanceof ActivationQuantizerLayer a) {
+                return Optional.of(a.getSpec());
+            }
+            return Optional.empty();
+        }
+        if (vertex.getConfig() instanceof QuantAddVertex v) {
+            return Optional.of(v.getSpec());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param vertex a vertex of a ComputationGraph
+     * @return the observer state {@code [min, max, batchesSeen]} of its output quantizer, if any
+     */
+    public static Optional<INDArray> state(GraphVertex vertex) {
+        if (spec(vertex).isEmpty()) {
+            return Optional.empty();
+        }
+        INDArray s = vertex.paramTable(false).get(QuantParams.OUTPUT_RANGE);
+        return Optional.ofNullable(s);
+    }
+
+    /**
+     * @param vertex a vertex of a ComputationGraph
+     * @return the affine parameters of its output quantizer, once its observer has seen data
+     */
+    public static Optional<AffineQuantParams> params(GraphVertex vertex) {
+        Optional<QuantSpec> spec = spec(vertex);
+        Optional<INDArray> state = state(vertex);
+        if (spec.isEmpty() || state.isEmpty() || !RangeObserver.initialized(state.get())) {
+            return Optional.empty();
+        }
+        INDArray s = state.get();
+        return Optional.of(AffineQuantParams.asymmetric(s.getDouble(RangeObserver.MIN), s.getDouble(RangeObserver.MAX),
+                spec.get().range()));
+    }
+
+    /**
+     * @param vertex a vertex of a ComputationGraph
+     * @return the fraction of clamped values in its last quantized training forward pass, NaN if unknown
+     */
+    public static double clippedFraction(GraphVertex vertex) {
+        Object impl = vertex.hasLayer() ? vertex.getLayer() : vertex;
+        return impl instanceof QuantizerStats s ? s.clippedFraction() : Double.NaN;
+    }
+}
