@@ -32,7 +32,18 @@ public final class RangeObserver {
      * @param state {@code [min, max, batchesSeen]}, updated in place
      */
     public static void observe(ObserverSpec spec, INDArray x, INDArray state) {
-        double[] batch = batchRange(spec, x);
+        observeRange(spec, batchRange(spec, x), state);
+    }
+
+    /**
+     * Updates the state with a batch range already computed by {@link #batchRange} (or, for
+     * min/max and EMA observers, by any pass that found the batch's minimum and maximum).
+     *
+     * @param spec the observer
+     * @param batch {@code {low, high}} of the batch
+     * @param state {@code [min, max, batchesSeen]}, updated in place
+     */
+    public static void observeRange(ObserverSpec spec, double[] batch, INDArray state) {
         double count = state.getDouble(COUNT);
         double min = state.getDouble(MIN);
         double max = state.getDouble(MAX);
@@ -65,10 +76,18 @@ public final class RangeObserver {
      * @return {@code {low, high}}
      */
     public static double[] batchRange(ObserverSpec spec, INDArray x) {
-        if (spec.kind() == io.qat4j.quant.spec.ObserverKind.PERCENTILE && spec.percentile() > 0) {
+        if (needsTensor(spec)) {
             return Percentiles.lowHigh(x, spec.percentile());
         }
         return new double[] {x.minNumber().doubleValue(), x.maxNumber().doubleValue()};
+    }
+
+    /**
+     * @param spec the observer
+     * @return whether the batch range needs the whole tensor (percentiles) rather than its min and max
+     */
+    public static boolean needsTensor(ObserverSpec spec) {
+        return spec.kind() == io.qat4j.quant.spec.ObserverKind.PERCENTILE && spec.percentile() > 0;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.qat4j.training.config;
 
+import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.ObserverSpec;
 import java.util.Objects;
 
 /**
@@ -27,10 +29,23 @@ public record ActivationQuantConfig(int bits, ObserverKind observer, double mome
 
     /** Defaults: 8 bits, EMA with momentum 0.01. */
     public static final ActivationQuantConfig DEFAULT = new ActivationQuantConfig(
-            DEFAULT_BITS, ObserverKind.EMA, DEFAULT_MOMENTUM, DEFAULT_PERCENTILE);
+            DEFAULT_BITS, ObserverKind.EMA_MIN_MAX, DEFAULT_MOMENTUM, DEFAULT_PERCENTILE);
 
     /** Checks that the observer is present. */
     public ActivationQuantConfig {
         Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * @return the observer as a quantizer parameter: {@link ObserverSpec#MIN_MAX},
+     *     {@link ObserverSpec#ema(double)} with {@link #momentum()}, or
+     *     {@link ObserverSpec#percentile(double)} with {@link #percentile()}
+     */
+    public ObserverSpec observerSpec() {
+        return switch (observer) {
+            case MIN_MAX -> ObserverSpec.MIN_MAX;
+            case EMA_MIN_MAX -> ObserverSpec.ema(momentum);
+            case PERCENTILE -> ObserverSpec.percentile(percentile);
+        };
     }
 }

@@ -1,5 +1,8 @@
 package io.qat4j.training.config;
 
+import io.qat4j.quant.spec.Granularity;
+import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.YamlNode.ListNode;
 import io.qat4j.training.config.YamlNode.MapNode;
 import io.qat4j.training.config.YamlNode.ScalarNode;
@@ -8,13 +11,11 @@ import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -272,7 +273,7 @@ final class ConfigBinder {
         }
         String typePath = KeyPaths.child(path, "type");
         MapNode.Entry typeEntry = map.get("type");
-        List<String> typeNames = names(LayerType.values());
+        List<String> typeNames = ConfigChoices.of(LayerType.values()).names();
         if (typeEntry == null || typeEntry.value().isNull()) {
             problems.add(typeEntry == null ? map.location() : typeEntry.value().location(),
                     typePath, "missing required key `type`; expected one of: "
@@ -357,9 +358,9 @@ final class ConfigBinder {
             int wb = problems.size();
             Integer bits = w.intOr("bits", WeightQuantConfig.DEFAULT_BITS, MIN_BITS, MAX_BITS);
             Granularity granularity = w.choiceOr("granularity", Granularity.PER_CHANNEL,
-                    Granularity.values());
-            ObserverKind observer = w.choiceOr("observer", ObserverKind.MINMAX,
-                    new ObserverKind[] {ObserverKind.MINMAX, ObserverKind.PERCENTILE});
+                    ConfigChoices.GRANULARITY);
+            ObserverKind observer = w.choiceOr("observer", ObserverKind.MIN_MAX,
+                    ConfigChoices.WEIGHT_OBSERVER);
             Double percentile = w.doubleOr("percentile", WeightQuantConfig.DEFAULT_PERCENTILE,
                     Range.closedOpen(0, 0.5));
             if (problems.size() == wb) {
@@ -372,7 +373,8 @@ final class ConfigBinder {
         if (a != null) {
             int ab = problems.size();
             Integer bits = a.intOr("bits", ActivationQuantConfig.DEFAULT_BITS, MIN_BITS, MAX_BITS);
-            ObserverKind observer = a.choiceOr("observer", ObserverKind.EMA, ObserverKind.values());
+            ObserverKind observer = a.choiceOr("observer", ObserverKind.EMA_MIN_MAX,
+                    ConfigChoices.OBSERVER);
             Double momentum = a.doubleOr("momentum", ActivationQuantConfig.DEFAULT_MOMENTUM,
                     Range.openClosed(0, 1));
             Double percentile = a.doubleOr("percentile", ActivationQuantConfig.DEFAULT_PERCENTILE,
@@ -389,14 +391,14 @@ final class ConfigBinder {
         if (sc != null) {
             int sb = problems.size();
             Long warmup = sc.longOr("fp32WarmupSteps", 0L, 0, Long.MAX_VALUE);
-            OptionalLong freezeObservers = sc.optionalLong("freezeObserversStep", 0);
-            OptionalLong freezeBatchNorm = sc.optionalLong("freezeBatchNormStep", 0);
+            Long freezeObservers = sc.stepOrNever("freezeObserversStep");
+            Long freezeBatchNorm = sc.stepOrNever("freezeBatchNormStep");
             if (problems.size() == sb) {
-                if (freezeObservers.isPresent() && freezeObservers.getAsLong() < warmup) {
+                if (freezeObservers >= 0 && freezeObservers < warmup) {
                     problems.add(sc.valueLocation("freezeObserversStep"),
                             sc.path("freezeObserversStep"), "must be >= "
                                     + sc.path("fp32WarmupSteps") + " (" + warmup + "), got "
-                                    + freezeObservers.getAsLong() + ": observer ranges cannot be"
+                                    + freezeObservers + ": observer ranges cannot be"
                                     + " frozen before fake quantization starts");
                 } else {
                     schedule = new QuantSchedule(warmup, freezeObservers, freezeBatchNorm);
@@ -634,31 +636,28 @@ final class ConfigBinder {
 
     private <E extends Enum<E> & ConfigChoice> E choice(YamlNode n, String path, E[] allowed,
             String noun) {
-        List<String> names = names(allowed);
+        return choice(n, path, ConfigChoices.of(allowed), noun);
+    }
+
+    private <E extends Enum<E>> E choice(YamlNode n, String path, ConfigChoices<E> allowed,
+            String noun) {
+        List<String> names = allowed.names();
         if (!(n instanceof ScalarNode s) || s.kind() == ScalarNode.Kind.NULL
                 || s.kind() == ScalarNode.Kind.INVALID) {
             typeError(n, path, "one of: " + String.join(", ", names));
             return null;
         }
         String text = s.text().strip();
-        for (E e : allowed) {
-            if (e.yamlName().equals(text)) {
-                return e;
-            }
+        Optional<ConfigChoices.Match<E>> match = allowed.match(text);
+        if (match.isPresent() && match.get() instanceof ConfigChoices.Accepted<E> accepted) {
+            return accepted.value();
         }
-        for (E e : allowed) {
-            if (e.yamlName().equalsIgnoreCase(text.replace('_', '-'))) {
-                return e;
-            }
-        }
+        String why = match.isPresent() && match.get() instanceof ConfigChoices.Refused<E> refused
+                ? " (" + refused.reason() + ")" : "";
         problems.add(n.location(), path, "unknown " + noun + " `" + text + "`"
-                + Suggestions.didYouMean(text, names) + "; expected one of: "
-                + String.join(", ", names));
+                + (why.isEmpty() ? Suggestions.didYouMean(text, names) : "")
+                + "; expected one of: " + String.join(", ", names) + why);
         return null;
-    }
-
-    private static List<String> names(ConfigChoice[] values) {
-        return Arrays.stream(values).map(ConfigChoice::yamlName).collect(Collectors.toList());
     }
 
     private Size2d size(YamlNode n, String path) {
@@ -851,14 +850,12 @@ final class ConfigBinder {
             return n == null ? Long.valueOf(defaultValue) : integer(n, path(key), min, max);
         }
 
-        /** @return empty when absent, or null after a problem */
-        OptionalLong optionalLong(String key, long min) {
+        /**
+         * @return a step {@code >= 0}, -1 ("never") when absent or null, or null after a problem
+         */
+        Long stepOrNever(String key) {
             YamlNode n = value(key);
-            if (n == null) {
-                return OptionalLong.empty();
-            }
-            Long v = integer(n, path(key), min, Long.MAX_VALUE);
-            return v == null ? null : OptionalLong.of(v);
+            return n == null ? Long.valueOf(-1) : integer(n, path(key), 0, Long.MAX_VALUE);
         }
 
         /** @return {@code weightBits} in 2..8, empty when absent, or null after a problem */
@@ -893,6 +890,10 @@ final class ConfigBinder {
         }
 
         <E extends Enum<E> & ConfigChoice> E choiceOr(String key, E defaultValue, E[] allowed) {
+            return choiceOr(key, defaultValue, ConfigChoices.of(allowed));
+        }
+
+        <E extends Enum<E>> E choiceOr(String key, E defaultValue, ConfigChoices<E> allowed) {
             YamlNode n = value(key);
             if (n == null) {
                 return defaultValue;

@@ -5,7 +5,9 @@ package io.qat4j.training.config;
  * (lower case, words separated by {@code -}, e.g. {@code per-channel}).
  *
  * <p>Implemented by every enum of this package so that the loader can list the allowed spellings
- * in error messages and the {@link ConfigWriter} can write them back.
+ * in error messages and the {@link ConfigWriter} can write them back. Enums of other modules (the
+ * quantizer types of {@code io.qat4j.quant.spec}) get their spellings from {@link ConfigChoices}
+ * instead.
  */
 public interface ConfigChoice {
 

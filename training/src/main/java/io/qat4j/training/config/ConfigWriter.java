@@ -111,27 +111,19 @@ public final class ConfigWriter {
         quantization.put("enabled", q.enabled());
         ObjectNode weights = quantization.putObject("weights");
         weights.put("bits", q.weights().bits());
-        weights.put("granularity", q.weights().granularity().yamlName());
-        weights.put("observer", q.weights().observer().yamlName());
+        weights.put("granularity", ConfigChoices.GRANULARITY.yamlName(q.weights().granularity()));
+        weights.put("observer", ConfigChoices.WEIGHT_OBSERVER.yamlName(q.weights().observer()));
         weights.put("percentile", q.weights().percentile());
         ObjectNode activations = quantization.putObject("activations");
         activations.put("bits", q.activations().bits());
-        activations.put("observer", q.activations().observer().yamlName());
+        activations.put("observer", ConfigChoices.OBSERVER.yamlName(q.activations().observer()));
         activations.put("momentum", q.activations().momentum());
         activations.put("percentile", q.activations().percentile());
         quantization.put("ste", q.ste().yamlName());
         ObjectNode schedule = quantization.putObject("schedule");
         schedule.put("fp32WarmupSteps", q.schedule().fp32WarmupSteps());
-        if (q.schedule().freezeObserversStep().isPresent()) {
-            schedule.put("freezeObserversStep", q.schedule().freezeObserversStep().getAsLong());
-        } else {
-            schedule.putNull("freezeObserversStep");
-        }
-        if (q.schedule().freezeBatchNormStep().isPresent()) {
-            schedule.put("freezeBatchNormStep", q.schedule().freezeBatchNormStep().getAsLong());
-        } else {
-            schedule.putNull("freezeBatchNormStep");
-        }
+        stepOrNever(schedule, "freezeObserversStep", q.schedule().freezeObserversStep());
+        stepOrNever(schedule, "freezeBatchNormStep", q.schedule().freezeBatchNormStep());
 
         TrainingConfig t = c.training();
         ObjectNode training = root.putObject("training");
@@ -161,6 +153,15 @@ public final class ConfigWriter {
         output.put("tensorboard", c.output().tensorboard());
         output.put("histogramsEverySteps", c.output().histogramsEverySteps());
         return root;
+    }
+
+    /** A schedule step; a negative one ("never") is written as null. */
+    private static void stepOrNever(ObjectNode parent, String key, long step) {
+        if (step >= 0) {
+            parent.put(key, step);
+        } else {
+            parent.putNull(key);
+        }
     }
 
     private static ObjectNode layer(LayerConfig layer) {

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.quant.spec.Granularity;
+import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.QuantSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,15 +65,34 @@ class ConfigWriterTest {
                         new DropoutLayerConfig(0.0),
                         new OutputLayerConfig(7, OptionalInt.empty()))),
                 new QuantizationConfig(true,
-                        new WeightQuantConfig(3, Granularity.PER_TENSOR, ObserverKind.MINMAX,
+                        new WeightQuantConfig(3, Granularity.PER_TENSOR, ObserverKind.MIN_MAX,
                                 1e-4),
                         new ActivationQuantConfig(4, ObserverKind.PERCENTILE, 1.0, 0.0123456789),
                         SteVariant.PLAIN,
-                        new QuantSchedule(10, OptionalLong.of(10), OptionalLong.empty())),
+                        new QuantSchedule(10, 10, -1)),
                 new TrainingConfig(1, 1, new OptimizerConfig(OptimizerType.NESTEROVS, 3e-7,
                         1e-5, 0.95), new LrScheduleConfig.Step(123456789012L, 0.5), 1, 1, 1),
                 new OutputConfig(Path.of("/tmp/some runs"), false, 1));
         assertEquals(c, roundTrip(c));
+    }
+
+    @Test
+    void neverFreezeStepsAreWrittenAsNull() {
+        ExperimentConfig base = ExperimentConfigLoader.parse(ExperimentConfigLoaderTest.MINIMAL,
+                "minimal.yaml");
+        ExperimentConfig c = new ExperimentConfig("never", base.seed(), base.dataset(),
+                base.model(), new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
+                        ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED,
+                        new QuantSchedule(Long.MAX_VALUE, -7, -1)),
+                base.training(), base.output());
+        String yaml = c.toYaml();
+        for (String written : List.of("fp32WarmupSteps: 9223372036854775807",
+                "freezeObserversStep: null", "freezeBatchNormStep: null")) {
+            assertTrue(yaml.contains(written), () -> "missing `" + written + "` in\n" + yaml);
+        }
+        assertEquals(c, roundTrip(c));
+        assertEquals(new QuantSchedule(Long.MAX_VALUE, -1, -1),
+                roundTrip(c).quantization().schedule());
     }
 
     @ParameterizedTest

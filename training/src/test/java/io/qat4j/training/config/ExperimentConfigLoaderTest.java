@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.quant.spec.Granularity;
+import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.QuantSchedule;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -13,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,10 +71,10 @@ class ExperimentConfigLoaderTest {
         assertTrue(q.enabled());
         assertEquals(new WeightQuantConfig(4, Granularity.PER_TENSOR, ObserverKind.PERCENTILE,
                 0.01), q.weights());
-        assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA, 0.02, 0.001),
+        assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA_MIN_MAX, 0.02, 0.001),
                 q.activations());
         assertEquals(SteVariant.PLAIN, q.ste());
-        assertEquals(new QuantSchedule(100, OptionalLong.of(2000), OptionalLong.of(3000)),
+        assertEquals(new QuantSchedule(100, 2000, 3000),
                 q.schedule());
         assertEquals(8, layers.get(0).effectiveWeightBits(q));
         assertEquals(4, layers.get(3).effectiveWeightBits(q));
@@ -127,11 +129,11 @@ class ExperimentConfigLoaderTest {
     void presentQuantizationSectionIsEnabledWithDefaults() {
         ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL + "quantization: {}\n", "q.yaml");
         assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED, QuantSchedule.DEFAULT),
+                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED, QuantSchedule.ALWAYS),
                 c.quantization());
-        assertEquals(new WeightQuantConfig(8, Granularity.PER_CHANNEL, ObserverKind.MINMAX, 0.001),
+        assertEquals(new WeightQuantConfig(8, Granularity.PER_CHANNEL, ObserverKind.MIN_MAX, 0.001),
                 c.quantization().weights());
-        assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA, 0.01, 0.001),
+        assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA_MIN_MAX, 0.01, 0.001),
                 c.quantization().activations());
     }
 
@@ -255,6 +257,17 @@ class ExperimentConfigLoaderTest {
                 .parse(MINIMAL.replace("filters: 4", "filters: -4"), "one.yaml"));
         assertEquals("one.yaml:6:31: model.layers[0].filters: must be >= 1, got -4",
                 e.getMessage());
+        assertEquals(1, e.problems().size());
+    }
+
+    @Test
+    void emaObserverForWeightsIsExplained() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfigLoader
+                .parse(MINIMAL + "quantization:\n  weights: {observer: ema}\n", "ema.yaml"));
+        assertEquals("ema.yaml:10:23: quantization.weights.observer: unknown observer `ema`;"
+                + " expected one of: minmax, percentile (`ema` is for activations only: weights"
+                + " take their range from the current tensor, so there is nothing to average over"
+                + " batches)", e.getMessage());
         assertEquals(1, e.problems().size());
     }
 

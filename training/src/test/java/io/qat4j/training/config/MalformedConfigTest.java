@@ -131,6 +131,17 @@ class MalformedConfigTest {
                 file("ema observer for weights", edit(11, "  weights: {observer: ema}"),
                         "quantization.weights.observer", 11,
                         "unknown observer `ema`; expected one of: minmax, percentile"),
+                file("ema observer for weights says why", edit(11, "  weights: {observer: ema}"),
+                        "quantization.weights.observer", 11, "expected one of: minmax,"
+                                + " percentile (`ema` is for activations only: weights take their"
+                                + " range from the current tensor"),
+                file("per-group granularity is not offered yet", edit(11, "  weights: {bits: 8,"
+                        + " granularity: per-group}"), "quantization.weights.granularity", 11,
+                        "unknown granularity `per-group`; expected one of: per-tensor, per-channel"
+                                + " (per-group scales are not offered in the config yet)"),
+                file("negative freeze step", edit(12, "  activations: {bits: 8}\n  schedule:"
+                        + " {freezeBatchNormStep: -1}"),
+                        "quantization.schedule.freezeBatchNormStep", 13, "must be >= 0, got -1"),
                 file("momentum out of range", edit(12, "  activations: {momentum: 0}"),
                         "quantization.activations.momentum", 12, "must be in (0, 1], got 0"),
                 file("dropout rate 1.0", edit(8, "    - {type: dropout, rate: 1.0}"),
@@ -205,6 +216,10 @@ class MalformedConfigTest {
                         "unknown key `epohcs` under `training` (did you mean `epochs`?)"),
                 override("bad --set value", "quantization.weights.bits=9",
                         "quantization.weights.bits", "must be between 2 and 8, got 9"),
+                override("--set ema observer for weights", "quantization.weights.observer=EMA",
+                        "quantization.weights.observer", "unknown observer `EMA`; expected one of:"
+                                + " minmax, percentile (`ema` is for activations only: weights"
+                                + " take their range from the current tensor"),
                 override("--set string for an integer", "model.layers[0].filters=many",
                         "model.layers[0].filters", "expected an integer, got string 'many'"),
                 override("--set index out of range", "model.layers[5].filters=3",

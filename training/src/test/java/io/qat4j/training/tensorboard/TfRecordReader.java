@@ -17,7 +17,7 @@ import org.tensorflow.proto.Event;
  * or truncation. The masking here is written independently of {@link TfRecordWriter}, in 64-bit
  * arithmetic, so that a writer bug is not mirrored by the reader.
  */
-final class TfRecordReader {
+public final class TfRecordReader {
 
     /** One record: its byte offset in the file and its data. */
     record Record(long offset, byte[] data) {
@@ -59,7 +59,7 @@ final class TfRecordReader {
         return records;
     }
 
-    static List<Event> readEvents(Path file) throws IOException {
+    public static List<Event> readEvents(Path file) throws IOException {
         List<Event> events = new ArrayList<>();
         for (Record r : readRecords(file)) {
             events.add(Event.parseFrom(r.data()));

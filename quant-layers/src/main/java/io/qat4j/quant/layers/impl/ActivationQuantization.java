@@ -3,20 +3,46 @@ package io.qat4j.quant.layers.impl;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.FloatKernels;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.SteMode;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Observe-then-fake-quantize of one activation tensor with its observer state, shared by the
  * compute layers (after their activation function), the activation quantizer layer and the
- * quantized add vertex.
+ * quantized add vertex. FLOAT tensors go through the fused loops of {@link FloatKernels}; other
+ * types through {@link FakeQuant}'s ND4J operations.
  */
 final class ActivationQuantization {
 
     private ActivationQuantization() {
+    }
+
+    /**
+     * The result of one activation quantization.
+     *
+     * @param values fake-quantized values (the input itself when not quantizing)
+     * @param gradMask what the backward pass multiplies the gradient with (clipped STE), or null
+     * @param clippedFraction share of clamped codes, NaN when not quantizing
+     */
+    record Result(INDArray values, INDArray gradMask, double clippedFraction) {
+    }
+
+    /**
+     * The output quantization parameters implied by an observer state.
+     *
+     * @param spec activation spec
+     * @param state observer state
+     * @return the parameters
+     */
+    static AffineQuantParams params(QuantSpec spec, INDArray state) {
+        return AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN), state.getDouble(RangeObserver.MAX),
+                spec.range());
     }
 
     /**
@@ -27,37 +53,69 @@ final class ActivationQuantization {
      * @param step current iteration
      * @param training training mode
      * @param updateState whether the observer may update
-     * @return fake-quantized activation and the in-range mask (null when not quantizing); the
-     *     backward pass applies the mask only with a clipped STE, see {@link #backwardMask}
+     * @return the quantized activation, its backward mask and its clipped fraction
      */
-    static FakeQuant.Masked apply(INDArray x, QuantSpec spec, QuantSchedule schedule, INDArray state,
-                                  long step, boolean training, boolean updateState) {
+    static Result apply(INDArray x, QuantSpec spec, QuantSchedule schedule, INDArray state,
+                        long step, boolean training, boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             RangeObserver.observe(spec.observer(), x, state);
         }
         if (!schedule.quantizing(step) || !RangeObserver.initialized(state)) {
-            return new FakeQuant.Masked(x, null);
+            return new Result(x, null, Double.NaN);
         }
-        QuantRange r = spec.range();
-        AffineQuantParams p = AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN),
-                state.getDouble(RangeObserver.MAX), r);
-        return FakeQuant.applyWithMask(x, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
+        AffineQuantParams p = params(spec, state);
+        QuantRange r = p.range();
+        boolean clipped = spec.ste() == SteMode.CLIPPED;
+        if (x.dataType() == DataType.FLOAT) {
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+            float[] v = FloatKernels.read(FloatKernels.contiguous(x));
+            float[] m = clipped ? new float[v.length] : null;
+            if (m != null) {
+                java.util.Arrays.fill(m, 1f);
+            }
+            int n = FloatKernels.fakeQuant(v, v.length, p.scale(), p.zeroPoint(), r.qMin(), r.qMax(), m, clipped);
+            FloatKernels.write(v, out);
+            INDArray mask = null;
+            if (m != null) {
+                mask = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+                FloatKernels.write(m, mask);
+            }
+            return new Result(out, mask, (double) n / v.length);
+        }
+        FakeQuant.Masked m = FakeQuant.applyWithMask(x, p.scale(), p.zeroPoint(), r.qMin(), r.qMax());
+        return new Result(m.values(), clipped ? m.mask() : null, 1.0 - m.mask().meanNumber().doubleValue());
     }
 
     /**
-     * @param spec the activation spec
-     * @param forward the result of {@link #apply}
-     * @return the mask the backward pass multiplies the gradient with, or null for none
+     * Fake-quantizes a FLOAT buffer in place after its batch range was found by a fused pass.
+     *
+     * @param out values, quantized in place
+     * @param len number of elements
+     * @param batchRange {@code {min, max}} of the values
+     * @param full the whole tensor (for percentile observers)
+     * @param gradMask gradient mask to update (clipped STE), or null
+     * @param spec activation spec
+     * @param schedule schedule
+     * @param state observer state
+     * @param step current iteration
+     * @param training training mode
+     * @param updateState whether the observer may update
+     * @return the clipped fraction, NaN when not quantizing
      */
-    static INDArray backwardMask(QuantSpec spec, FakeQuant.Masked forward) {
-        return spec.ste() == SteMode.CLIPPED ? forward.mask() : null;
-    }
-
-    /**
-     * @param mask an in-range mask from {@link #apply}, or null
-     * @return the fraction of elements that were clamped, NaN when unknown
-     */
-    static double clippedFraction(INDArray mask) {
-        return mask == null ? Double.NaN : 1.0 - mask.meanNumber().doubleValue();
+    static double applyFused(float[] out, int len, double[] batchRange, INDArray full, float[] gradMask,
+                             QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
+                             boolean updateState) {
+        if (training && updateState && schedule.observing(step)) {
+            double[] range = RangeObserver.needsTensor(spec.observer())
+                    ? RangeObserver.batchRange(spec.observer(), full) : batchRange;
+            RangeObserver.observeRange(spec.observer(), range, state);
+        }
+        if (!schedule.quantizing(step) || !RangeObserver.initialized(state)) {
+            return Double.NaN;
+        }
+        AffineQuantParams p = params(spec, state);
+        int n = FloatKernels.fakeQuant(out, len, p.scale(), p.zeroPoint(), p.range().qMin(), p.range().qMax(),
+                gradMask, spec.ste() == SteMode.CLIPPED);
+        return (double) n / len;
     }
 }

@@ -2,7 +2,6 @@ package io.qat4j.quant.layers.impl;
 
 import io.qat4j.quant.layers.ActivationQuantizerLayer;
 import io.qat4j.quant.layers.QuantParams;
-import io.qat4j.quant.math.FakeQuant;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -22,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerLayer> implements QuantizerStats {
 
     private transient INDArray mask;
-    private transient INDArray lastRangeMask;
+    private transient double clippedFraction = Double.NaN;
 
     /**
      * @param conf layer configuration
@@ -34,7 +33,7 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
 
     @Override
     public double clippedFraction() {
-        return ActivationQuantization.clippedFraction(lastRangeMask);
+        return clippedFraction;
     }
 
     @Override
@@ -52,10 +51,10 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
         assertInputSet(false);
         INDArray out;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            FakeQuant.Masked m = ActivationQuantization.apply(input, layerConf().getSpec(), layerConf().getSchedule(),
+            ActivationQuantization.Result m = ActivationQuantization.apply(input, layerConf().getSpec(), layerConf().getSchedule(),
                     getParam(QuantParams.OUTPUT_RANGE), getIterationCount(), training, true);
-            mask = training ? ActivationQuantization.backwardMask(layerConf().getSpec(), m) : null;
-            lastRangeMask = m.mask();
+            mask = training ? m.gradMask() : null;
+            clippedFraction = m.clippedFraction();
             out = m.values();
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, out);

@@ -2,7 +2,6 @@ package io.qat4j.quant.layers.impl;
 
 import io.qat4j.quant.layers.QuantAddVertex;
 import io.qat4j.quant.layers.QuantParams;
-import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.RangeObserver;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -35,7 +34,7 @@ public class QuantAddVertexImpl extends BaseGraphVertex implements QuantizerStat
     private INDArray gradientState;
     private transient INDArray preActivation;
     private transient INDArray mask;
-    private transient INDArray lastRangeMask;
+    private transient double clippedFraction = Double.NaN;
 
     /**
      * @param graph the graph
@@ -59,7 +58,7 @@ public class QuantAddVertexImpl extends BaseGraphVertex implements QuantizerStat
 
     @Override
     public double clippedFraction() {
-        return ActivationQuantization.clippedFraction(lastRangeMask);
+        return clippedFraction;
     }
 
     @Override
@@ -85,11 +84,11 @@ public class QuantAddVertexImpl extends BaseGraphVertex implements QuantizerStat
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray sum = inputs[0].castTo(dataType).add(inputs[1].castTo(dataType));
             INDArray a = activation().getActivation(sum.dup(), training);
-            FakeQuant.Masked m = ActivationQuantization.apply(a, config.getSpec(), config.getSchedule(), state,
+            ActivationQuantization.Result m = ActivationQuantization.apply(a, config.getSpec(), config.getSchedule(), state,
                     graph.getIterationCount(), training, true);
             preActivation = training ? sum : null;
-            mask = training ? ActivationQuantization.backwardMask(config.getSpec(), m) : null;
-            lastRangeMask = m.mask();
+            mask = training ? m.gradMask() : null;
+            clippedFraction = m.clippedFraction();
             out = m.values();
         }
         return workspaceMgr.dup(ArrayType.ACTIVATIONS, out);

@@ -4,6 +4,8 @@ import io.qat4j.quant.layers.QuantComputeLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.FloatKernels;
+import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -50,8 +52,8 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
 
     /** Intermediates of the last training forward pass, for the backward pass. */
     private transient Cache cache;
-    /** In-range mask of the last output quantization, for {@link #clippedFraction()}. */
-    private transient INDArray lastRangeMask;
+    /** Share of clamped output codes in the last quantized forward pass. */
+    private transient double clippedFraction = Double.NaN;
 
     protected QuantComputeLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -109,7 +111,7 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
 
     @Override
     public double clippedFraction() {
-        return ActivationQuantization.clippedFraction(lastRangeMask);
+        return clippedFraction;
     }
 
     @Override
@@ -189,6 +191,11 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         }
 
         INDArray y = linear(x, c.wEff, bn ? null : getParam(QuantParams.BIAS));
+        c.bnBatchStats = bnBatchStats;
+        FloatKernels.Act fusedAct = fusedActivation();
+        if (fusedAct != null && y.dataType() == DataType.FLOAT) {
+            return fusedTail(c, FloatKernels.contiguous(y), fusedAct, training, updateState, step);
+        }
         INDArray z;
         if (!bn) {
             z = y;
@@ -214,17 +221,16 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
             INDArray shift = getParam(QuantParams.BETA).sub(getParam(QuantParams.RUNNING_MEAN).mul(foldScale));
             z = channelOp(channelOp(y, foldScale, Op.MUL, false), shift, Op.ADD, true);
         }
-        c.bnBatchStats = bnBatchStats;
         c.z = z;
         IActivation act = layerConf().getActivationFn();
         INDArray a = act.getActivation(z.dup(), training);
 
         if (q.output() != null) {
-            FakeQuant.Masked m = ActivationQuantization.apply(a, q.output(), q.schedule(),
+            ActivationQuantization.Result m = ActivationQuantization.apply(a, q.output(), q.schedule(),
                     getParam(QuantParams.OUTPUT_RANGE), step, training, updateState);
             a = m.values();
-            c.outMask = ActivationQuantization.backwardMask(q.output(), m);
-            lastRangeMask = m.mask();
+            c.outMask = m.gradMask();
+            clippedFraction = m.clippedFraction();
         }
         c.out = a;
         return c;
@@ -232,6 +238,9 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
 
     private INDArray backward(Cache c, INDArray epsilon, Gradient g) {
         QuantLayerSettings q = settings();
+        if (c.fused) {
+            return fusedBackward(c, epsilon, g);
+        }
         INDArray dA = epsilon.castTo(c.z.dataType());
         if (c.outMask != null) {
             dA = dA.mul(c.outMask);
@@ -261,6 +270,12 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
             gradientViews.get(QuantParams.GAMMA).assign(dZ.mul(normalized).sum(dims));
             dY = channelOp(dZ, c.foldScale, Op.MUL, false);
         }
+        return linearBackwardAndGradients(c, dY, g);
+    }
+
+    /** Backward of the linear part; writes the weight (and bias) gradients and zeroes state gradients. */
+    private INDArray linearBackwardAndGradients(Cache c, INDArray dY, Gradient g) {
+        QuantLayerSettings q = settings();
         boolean withBias = !q.batchNorm();
         INDArray[] lin = linearBackward(c.x, c.wEff, dY, withBias);
         INDArray dW = c.wMask != null ? lin[1].mul(c.wMask) : lin[1];
@@ -279,6 +294,112 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
             zeroStateGradient(g, QuantParams.OUTPUT_RANGE);
         }
         return lin[0];
+    }
+
+    /** @return the fused-loop form of the layer's activation, or null when it has none */
+    private FloatKernels.Act fusedActivation() {
+        IActivation a = layerConf().getActivationFn();
+        if (a instanceof org.nd4j.linalg.activations.impl.ActivationIdentity) {
+            return FloatKernels.Act.IDENTITY;
+        }
+        if (a instanceof org.nd4j.linalg.activations.impl.ActivationReLU) {
+            return FloatKernels.Act.RELU;
+        }
+        if (a instanceof org.nd4j.linalg.activations.impl.ActivationReLU6) {
+            return FloatKernels.Act.RELU6;
+        }
+        return null;
+    }
+
+    /**
+     * The element-wise tail (batch norm, activation, output quantization) in fused FLOAT loops:
+     * the same arithmetic as the ND4J path above, in three passes instead of a dozen operations.
+     */
+    private Cache fusedTail(Cache c, INDArray y, FloatKernels.Act act, boolean training, boolean updateState, long step) {
+        QuantLayerSettings q = settings();
+        int n = (int) y.size(0);
+        int ch = (int) y.size(1);
+        int inner = (int) (y.length() / ((long) n * ch));
+        float[] yb = FloatKernels.read(y);
+        float[] mul = new float[ch];
+        float[] add = new float[ch];
+        if (!q.batchNorm()) {
+            java.util.Arrays.fill(mul, 1f);
+        } else if (c.bnBatchStats) {
+            double[] mean = new double[ch];
+            double[] var = new double[ch];
+            FloatKernels.channelMeanVar(yb, n, ch, inner, mean, var);
+            if (updateState) {
+                long m = (long) n * inner;
+                double mom = q.batchNormMomentum();
+                INDArray runMean = getParam(QuantParams.RUNNING_MEAN);
+                INDArray runVar = getParam(QuantParams.RUNNING_VAR);
+                runMean.muli(1 - mom).addi(FloatKernels.vector(mean).muli(mom));
+                runVar.muli(1 - mom).addi(FloatKernels.vector(var).muli(mom * m / Math.max(1, m - 1)));
+            }
+            float[] gamma = getParam(QuantParams.GAMMA).toFloatVector();
+            float[] beta = getParam(QuantParams.BETA).toFloatVector();
+            double[] invStd = new double[ch];
+            for (int i = 0; i < ch; i++) {
+                invStd[i] = 1.0 / Math.sqrt(var[i] + q.batchNormEps());
+                mul[i] = (float) (gamma[i] * invStd[i]);
+                add[i] = (float) (beta[i] - mean[i] * gamma[i] * invStd[i]);
+            }
+            c.batchMean = mean;
+            c.batchInvStd = invStd;
+        } else {
+            float[] s = c.foldScale.toFloatVector();
+            float[] beta = getParam(QuantParams.BETA).toFloatVector();
+            float[] mean = getParam(QuantParams.RUNNING_MEAN).toFloatVector();
+            for (int i = 0; i < ch; i++) {
+                mul[i] = s[i];
+                add[i] = beta[i] - mean[i] * s[i];
+            }
+        }
+        float[] ob = new float[yb.length];
+        float[] mb = new float[yb.length];
+        float[] mm = FloatKernels.affineActivate(yb, ob, mb, n, ch, inner, mul, add, act);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, y.shape(), 'c');
+        if (q.output() != null) {
+            INDArray full = RangeObserver.needsTensor(q.output().observer()) ? Nd4j.createFromArray(ob) : null;
+            clippedFraction = ActivationQuantization.applyFused(ob, ob.length, new double[] {mm[0], mm[1]}, full, mb,
+                    q.output(), q.schedule(), getParam(QuantParams.OUTPUT_RANGE), step, training, updateState);
+        }
+        FloatKernels.write(ob, out);
+        c.fused = true;
+        c.yValues = yb;
+        c.gradMaskValues = mb;
+        c.out = out;
+        return c;
+    }
+
+    private INDArray fusedBackward(Cache c, INDArray epsilon, Gradient g) {
+        QuantLayerSettings q = settings();
+        INDArray eps = FloatKernels.contiguous(epsilon);
+        float[] dz = FloatKernels.read(eps);
+        float[] mask = c.gradMaskValues;
+        for (int i = 0; i < dz.length; i++) {
+            dz[i] *= mask[i];
+        }
+        INDArray dY = Nd4j.createUninitialized(DataType.FLOAT, eps.shape(), 'c');
+        if (q.batchNorm()) {
+            int n = (int) eps.size(0);
+            int ch = (int) eps.size(1);
+            int inner = (int) (eps.length() / ((long) n * ch));
+            double[] dGamma = new double[ch];
+            double[] dBeta = new double[ch];
+            if (c.bnBatchStats) {
+                FloatKernels.batchNormBackward(dz, c.yValues, dz, n, ch, inner, c.batchMean, c.batchInvStd,
+                        getParam(QuantParams.GAMMA).toFloatVector(), dGamma, dBeta);
+            } else {
+                FloatKernels.frozenBatchNormBackward(dz, c.yValues, dz, n, ch, inner, c.foldScale.toFloatVector(),
+                        getParam(QuantParams.RUNNING_MEAN).toFloatVector(), c.runStd.toFloatVector(), dGamma, dBeta);
+            }
+            gradientViews.get(QuantParams.GAMMA).assign(FloatKernels.vector(dGamma));
+            gradientViews.get(QuantParams.BETA).assign(FloatKernels.vector(dBeta));
+        }
+        FloatKernels.write(dz, dY);
+        return linearBackwardAndGradients(c, dY, g);
     }
 
     private void zeroStateGradient(Gradient g, String key) {
@@ -333,5 +454,10 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         INDArray z;
         INDArray outMask;
         INDArray out;
+        boolean fused;
+        float[] yValues;
+        float[] gradMaskValues;
+        double[] batchMean;
+        double[] batchInvStd;
     }
 }

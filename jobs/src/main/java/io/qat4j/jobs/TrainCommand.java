@@ -1,0 +1,58 @@
+package io.qat4j.jobs;
+
+import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.train.LocalTrainer;
+import io.qat4j.training.train.ProgressBar;
+import io.qat4j.training.train.TrainResult;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code qat4j train CONFIG}: validates the config (and overrides) before any work, then trains.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the model of a YAML experiment config; the run goes to <output.dir>/<name>.",
+        footer = "%nExamples:%n  qat4j train configs/fashion-mnist-w8a8.yaml%n"
+                + "  qat4j train configs/fashion-mnist-w4a8.yaml --set training.epochs=2 --set name=quick%n"
+                + "  qat4j train configs/fashion-mnist-w8a8.yaml --resume%n%n" + ExitCodes.HELP)
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "YAML experiment config")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. --set training.epochs=3 (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Continue the run from its newest checkpoint")
+    boolean resume;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N optimizer steps in total (smoke runs)")
+    long maxSteps = -1;
+
+    @Option(names = "--quiet", description = "No progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentConfig cfg = ExperimentConfigLoader.load(config, overrides);
+        PrintStream console = quiet ? null : new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        LocalTrainer.Options opts = new LocalTrainer.Options(resume, console, ProgressBar.stdoutIsTerminal(),
+                List.of(), maxSteps);
+        TrainResult r = new LocalTrainer().train(cfg, opts);
+        if (console != null) {
+            console.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %d steps; run folder %s%n",
+                    cfg.name(), 100 * r.testAccuracy(), r.steps(), r.run().root());
+        }
+        return ExitCodes.OK;
+    }
+}

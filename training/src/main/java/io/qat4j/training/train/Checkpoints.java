@@ -1,0 +1,111 @@
+package io.qat4j.training.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qat4j.executor.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Atomic checkpoints: {@code ckpt-<step>.zip} (network with updater state, DL4J ModelSerializer),
+ * {@code ckpt-<step>.json} ({@link TrainingState}) and the pointer file {@code LATEST}, each
+ * written atomically and in that order, so that {@code LATEST} only ever names a complete
+ * checkpoint. Keeps the newest {@code keep} checkpoints.
+ */
+public final class Checkpoints {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LATEST = "LATEST";
+
+    private final Path dir;
+    private final int keep;
+
+    /**
+     * @param dir checkpoint folder
+     * @param keep how many checkpoints to keep, at least 1
+     */
+    public Checkpoints(Path dir, int keep) {
+        this.dir = dir;
+        this.keep = Math.max(1, keep);
+    }
+
+    /** A loaded checkpoint. @param network the network @param state where training stands */
+    public record Loaded(ComputationGraph network, TrainingState state) {
+    }
+
+    /**
+     * Saves a checkpoint.
+     *
+     * @param net the network
+     * @param state where training stands after the last completed step
+     * @throws IOException naming the file on failure
+     */
+    public void save(ComputationGraph net, TrainingState state) throws IOException {
+        Files.createDirectories(dir);
+        String base = String.format("ckpt-%09d", state.step());
+        AtomicFiles.writePath(dir.resolve(base + ".zip"), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
+        AtomicFiles.write(dir.resolve(base + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+        AtomicFiles.write(dir.resolve(LATEST), (base + "\n").getBytes(StandardCharsets.UTF_8));
+        prune(base);
+    }
+
+    /**
+     * Loads the checkpoint {@code LATEST} names.
+     *
+     * @return the checkpoint, or empty when the folder has none
+     * @throws IOException with the file and the problem when a checkpoint is unreadable
+     */
+    public Optional<Loaded> loadLatest() throws IOException {
+        Path pointer = dir.resolve(LATEST);
+        if (!Files.exists(pointer)) {
+            return Optional.empty();
+        }
+        String base = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+        if (!base.matches("ckpt-\\d{9}")) {
+            throw new IOException(pointer + ": malformed checkpoint pointer '" + base + "'");
+        }
+        Path zip = dir.resolve(base + ".zip");
+        Path json = dir.resolve(base + ".json");
+        TrainingState state;
+        try {
+            state = JSON.readValue(json.toFile(), TrainingState.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(json + ": unreadable training state: " + e.getMessage(), e);
+        }
+        ComputationGraph net;
+        try {
+            net = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(zip + ": unreadable checkpoint: " + e.getMessage(), e);
+        }
+        if (net.getIterationCount() != state.step()) {
+            throw new IOException(zip + ": network iteration count " + net.getIterationCount()
+                    + " does not match the training state's step " + state.step());
+        }
+        return Optional.of(new Loaded(net, state));
+    }
+
+    private void prune(String newest) throws IOException {
+        List<String> bases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("ckpt-\\d{9}\\.zip"))
+                    .map(n -> n.substring(0, n.length() - 4))
+                    .sorted()
+                    .forEach(bases::add);
+        }
+        for (int i = 0; i < bases.size() - keep; i++) {
+            if (!bases.get(i).equals(newest)) {
+                Files.deleteIfExists(dir.resolve(bases.get(i) + ".zip"));
+                Files.deleteIfExists(dir.resolve(bases.get(i) + ".json"));
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.qat4j.training.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.quant.spec.Granularity;
+import io.qat4j.quant.spec.ObserverKind;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The YAML spellings of enums, in particular of the quantizer enums of another module. */
+class ConfigChoicesTest {
+
+    @Test
+    void granularitySpellings() {
+        ConfigChoices<Granularity> g = ConfigChoices.GRANULARITY;
+        assertEquals(List.of("per-tensor", "per-channel"), g.names());
+        assertEquals("per-tensor", g.yamlName(Granularity.PER_TENSOR));
+        assertEquals("per-channel", g.yamlName(Granularity.PER_CHANNEL));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(Granularity.PER_CHANNEL)),
+                g.match("per-channel"));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(Granularity.PER_TENSOR)),
+                g.match("PER_TENSOR"));
+        assertEquals(Optional.empty(), g.match("per-layer"));
+    }
+
+    @Test
+    void perGroupIsRecognisedButNotOffered() {
+        ConfigChoices<Granularity> g = ConfigChoices.GRANULARITY;
+        assertFalse(g.offers(Granularity.PER_GROUP));
+        assertEquals(Optional.of(new ConfigChoices.Refused<>(Granularity.PER_GROUP,
+                "per-group scales are not offered in the config yet")), g.match("per-group"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> g.yamlName(Granularity.PER_GROUP));
+        assertEquals("PER_GROUP has no YAML spelling: per-group scales are not offered in the"
+                + " config yet", e.getMessage());
+    }
+
+    @Test
+    void observerSpellings() {
+        assertEquals(List.of("minmax", "ema", "percentile"), ConfigChoices.OBSERVER.names());
+        assertEquals("minmax", ConfigChoices.OBSERVER.yamlName(ObserverKind.MIN_MAX));
+        assertEquals("ema", ConfigChoices.OBSERVER.yamlName(ObserverKind.EMA_MIN_MAX));
+        assertEquals("percentile", ConfigChoices.OBSERVER.yamlName(ObserverKind.PERCENTILE));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(ObserverKind.EMA_MIN_MAX)),
+                ConfigChoices.OBSERVER.match("EMA"));
+        assertEquals(Optional.empty(), ConfigChoices.OBSERVER.match("min-max"));
+    }
+
+    @Test
+    void weightsRefuseEma() {
+        ConfigChoices<ObserverKind> w = ConfigChoices.WEIGHT_OBSERVER;
+        assertEquals(List.of("minmax", "percentile"), w.names());
+        assertEquals(Optional.of(new ConfigChoices.Refused<>(ObserverKind.EMA_MIN_MAX,
+                WeightQuantConfig.EMA_REFUSAL)), w.match("ema"));
+        assertEquals(Optional.of(new ConfigChoices.Refused<>(ObserverKind.EMA_MIN_MAX,
+                WeightQuantConfig.EMA_REFUSAL)), w.match("Ema"));
+        assertThrows(IllegalArgumentException.class, () -> w.yamlName(ObserverKind.EMA_MIN_MAX));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ObserverKind.class)
+    void everyObserverKindHasASpelling(ObserverKind kind) {
+        assertTrue(ConfigChoices.OBSERVER.offers(kind), kind::toString);
+        String name = ConfigChoices.OBSERVER.yamlName(kind);
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(kind)),
+                ConfigChoices.OBSERVER.match(name));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Granularity.class)
+    void everyGranularityIsOfferedOrRefused(Granularity granularity) {
+        String spelling = granularity.name().toLowerCase().replace('_', '-');
+        Optional<ConfigChoices.Match<Granularity>> match =
+                ConfigChoices.GRANULARITY.match(spelling);
+        assertTrue(match.isPresent(), spelling);
+        assertEquals(ConfigChoices.GRANULARITY.offers(granularity),
+                match.get() instanceof ConfigChoices.Accepted<Granularity>);
+    }
+
+    @Test
+    void enumsOfThisPackageUseTheirOwnSpellings() {
+        ConfigChoices<SteVariant> ste = ConfigChoices.of(SteVariant.values());
+        assertEquals(List.of("plain", "clipped"), ste.names());
+        assertEquals("clipped", ste.yamlName(SteVariant.CLIPPED));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(SteVariant.PLAIN)),
+                ste.match("Plain"));
+    }
+}
