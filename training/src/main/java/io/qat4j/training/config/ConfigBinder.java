@@ -3,6 +3,7 @@ package io.qat4j.training.config;
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.quant.spec.SteMode;
 import io.qat4j.training.config.YamlNode.ListNode;
 import io.qat4j.training.config.YamlNode.MapNode;
 import io.qat4j.training.config.YamlNode.ScalarNode;
@@ -384,7 +385,7 @@ final class ConfigBinder {
             }
         }
 
-        SteVariant ste = q.choiceOr("ste", SteVariant.CLIPPED, SteVariant.values());
+        SteMode ste = q.choiceOr("ste", SteMode.CLIPPED, ConfigChoices.STE);
 
         QuantSchedule schedule = null;
         Section sc = q.section("schedule", SCHEDULE_KEYS, false);

@@ -2,6 +2,7 @@ package io.qat4j.training.config;
 
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.SteMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,10 +18,10 @@ import java.util.Optional;
  *
  * <p>Enums of this package carry their spelling themselves ({@link ConfigChoice}) and get their
  * table from {@link #of(Enum[])}. Enums of other modules, which know nothing of YAML, get a table
- * here: {@link #GRANULARITY} and {@link #OBSERVER} for the {@code io.qat4j.quant.spec} types. A
- * table may also <em>refuse</em> a spelling with a reason: the value is recognised, reported with
- * the reason, and never accepted nor written (for example {@code per-group}, which the config does
- * not offer yet, or {@code ema} for weights).
+ * here: {@link #GRANULARITY}, {@link #OBSERVER} and {@link #STE} for the
+ * {@code io.qat4j.quant.spec} types. A table may also <em>refuse</em> a spelling with a reason:
+ * the value is recognised, reported with the reason, and never accepted nor written (for example
+ * {@code per-group}, which the config does not offer yet, or {@code ema} for weights).
  *
  * @param <E> the enum
  */
@@ -46,6 +47,12 @@ final class ConfigChoices<E extends Enum<E>> {
             .offer(ObserverKind.MIN_MAX, "minmax")
             .offer(ObserverKind.PERCENTILE, "percentile")
             .refuse(ObserverKind.EMA_MIN_MAX, "ema", WeightQuantConfig.EMA_REFUSAL)
+            .build();
+
+    /** {@code quantization.ste}: {@code plain}, {@code clipped}. */
+    static final ConfigChoices<SteMode> STE = new Builder<SteMode>()
+            .offer(SteMode.PLAIN, "plain")
+            .offer(SteMode.CLIPPED, "clipped")
             .build();
 
     /** Offered constants and their spellings, in listing order. */

@@ -9,10 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes an {@link ExperimentConfig} as YAML with every default spelled out: the effective
@@ -59,25 +57,9 @@ public final class ConfigWriter {
      * @throws UncheckedIOException when writing fails
      */
     public static void write(ExperimentConfig config, Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-            Files.writeString(tmp, toYaml(config), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            io.qat4j.executor.io.AtomicFiles.write(file, toYaml(config).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
             throw new UncheckedIOException("cannot write config to " + file, e);
         }
     }
@@ -119,7 +101,7 @@ public final class ConfigWriter {
         activations.put("observer", ConfigChoices.OBSERVER.yamlName(q.activations().observer()));
         activations.put("momentum", q.activations().momentum());
         activations.put("percentile", q.activations().percentile());
-        quantization.put("ste", q.ste().yamlName());
+        quantization.put("ste", ConfigChoices.STE.yamlName(q.ste()));
         ObjectNode schedule = quantization.putObject("schedule");
         schedule.put("fp32WarmupSteps", q.schedule().fp32WarmupSteps());
         stepOrNever(schedule, "freezeObserversStep", q.schedule().freezeObserversStep());

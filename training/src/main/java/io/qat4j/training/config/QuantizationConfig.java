@@ -3,6 +3,7 @@ package io.qat4j.training.config;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.QuantSpecs;
+import io.qat4j.quant.spec.SteMode;
 import java.util.Objects;
 
 /**
@@ -16,17 +17,18 @@ import java.util.Objects;
  * @param enabled whether fake quantization is applied
  * @param weights weight quantizers
  * @param activations activation quantizers
- * @param ste straight-through estimator of weights and activations (default {@code clipped})
+ * @param ste straight-through estimator of weights and activations (default
+ *     {@link SteMode#CLIPPED}, spelled {@code clipped})
  * @param schedule when quantization and freezing begin, in training iterations; a freeze step
  *     that is absent (or null) in the YAML is -1, "never" (any negative step is stored as -1).
  *     Default {@link QuantSchedule#ALWAYS}: no warm-up, never freeze
  */
 public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
-        ActivationQuantConfig activations, SteVariant ste, QuantSchedule schedule) {
+        ActivationQuantConfig activations, SteMode ste, QuantSchedule schedule) {
 
     /** FP32 training: quantization disabled, every other setting at its default. */
     public static final QuantizationConfig DISABLED = new QuantizationConfig(false,
-            WeightQuantConfig.DEFAULT, ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED,
+            WeightQuantConfig.DEFAULT, ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
             QuantSchedule.ALWAYS);
 
     /**
@@ -59,7 +61,7 @@ public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
     public QuantSpec weightSpec(int bits) {
         return QuantSpecs.weight(bits, weights.granularity())
                 .withObserver(weights.observerSpec())
-                .withSte(ste.mode());
+                .withSte(ste);
     }
 
     /**
@@ -72,7 +74,7 @@ public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
      */
     public QuantSpec activationSpec() {
         return QuantSpecs.activation(activations.bits(), activations.observerSpec())
-                .withSte(ste.mode());
+                .withSte(ste);
     }
 
     /**

@@ -16,9 +16,9 @@
  * and straight-through-estimator variants of section 4 (Jacob et al., CVPR 2018; PyTorch
  * {@code torch.ao.quantization}; Brevitas). Its values are the quantizer types of
  * {@code io.qat4j.quant.spec} ({@link io.qat4j.quant.spec.Granularity},
- * {@link io.qat4j.quant.spec.ObserverKind}, {@link io.qat4j.quant.spec.QuantSchedule}), not copies;
- * their YAML spellings live in one table, {@code ConfigChoices}, and
- * {@link io.qat4j.training.config.QuantizationConfig} turns the section into the
- * {@link io.qat4j.quant.spec.QuantSpec}s and schedule the model builder uses.
+ * {@link io.qat4j.quant.spec.ObserverKind}, {@link io.qat4j.quant.spec.SteMode},
+ * {@link io.qat4j.quant.spec.QuantSchedule}), not copies; their YAML spellings live in one table,
+ * {@code ConfigChoices}, and {@link io.qat4j.training.config.QuantizationConfig} turns the section
+ * into the {@link io.qat4j.quant.spec.QuantSpec}s and schedule the model builder uses.
  */
 package io.qat4j.training.config;

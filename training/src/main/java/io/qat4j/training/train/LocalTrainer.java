@@ -100,7 +100,7 @@ public final class LocalTrainer {
      */
     static ImageData loadData(ExperimentConfig config) throws IOException {
         if (config.dataset().name() != DatasetKind.FASHION_MNIST) {
-            throw new IllegalArgumentException("dataset." + "name: the CNN trainer reads fashion-mnist; '"
+            throw new IllegalStateException("dataset.name: the CNN trainer reads fashion-mnist; '"
                     + config.dataset().name().yamlName() + "' needs its model family's trainer");
         }
         FashionMnist fm = FashionMnist.load(DatasetLocator.fromEnvironment(), config.dataset().path().orElse(null));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
+import io.qat4j.quant.spec.SteMode;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -84,11 +85,36 @@ class ConfigChoicesTest {
     }
 
     @Test
-    void enumsOfThisPackageUseTheirOwnSpellings() {
-        ConfigChoices<SteVariant> ste = ConfigChoices.of(SteVariant.values());
+    void steSpellings() {
+        ConfigChoices<SteMode> ste = ConfigChoices.STE;
         assertEquals(List.of("plain", "clipped"), ste.names());
-        assertEquals("clipped", ste.yamlName(SteVariant.CLIPPED));
-        assertEquals(Optional.of(new ConfigChoices.Accepted<>(SteVariant.PLAIN)),
+        assertEquals("plain", ste.yamlName(SteMode.PLAIN));
+        assertEquals("clipped", ste.yamlName(SteMode.CLIPPED));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(SteMode.PLAIN)),
+                ste.match("plain"));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(SteMode.PLAIN)),
                 ste.match("Plain"));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(SteMode.CLIPPED)),
+                ste.match("CLIPPED"));
+        assertEquals(Optional.empty(), ste.match("clip"));
+        assertEquals(Optional.empty(), ste.match("straight-through"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SteMode.class)
+    void everySteModeHasASpelling(SteMode mode) {
+        assertTrue(ConfigChoices.STE.offers(mode), mode::toString);
+        String name = ConfigChoices.STE.yamlName(mode);
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(mode)),
+                ConfigChoices.STE.match(name));
+    }
+
+    @Test
+    void enumsOfThisPackageUseTheirOwnSpellings() {
+        ConfigChoices<Activation> activation = ConfigChoices.of(Activation.values());
+        assertEquals(List.of("identity", "relu", "relu6"), activation.names());
+        assertEquals("relu6", activation.yamlName(Activation.RELU6));
+        assertEquals(Optional.of(new ConfigChoices.Accepted<>(Activation.IDENTITY)),
+                activation.match("Identity"));
     }
 }

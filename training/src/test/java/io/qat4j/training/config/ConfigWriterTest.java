@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.quant.spec.SteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The effective config written as YAML reads back to an equal record. */
@@ -68,7 +70,7 @@ class ConfigWriterTest {
                         new WeightQuantConfig(3, Granularity.PER_TENSOR, ObserverKind.MIN_MAX,
                                 1e-4),
                         new ActivationQuantConfig(4, ObserverKind.PERCENTILE, 1.0, 0.0123456789),
-                        SteVariant.PLAIN,
+                        SteMode.PLAIN,
                         new QuantSchedule(10, 10, -1)),
                 new TrainingConfig(1, 1, new OptimizerConfig(OptimizerType.NESTEROVS, 3e-7,
                         1e-5, 0.95), new LrScheduleConfig.Step(123456789012L, 0.5), 1, 1, 1),
@@ -82,7 +84,7 @@ class ConfigWriterTest {
                 "minimal.yaml");
         ExperimentConfig c = new ExperimentConfig("never", base.seed(), base.dataset(),
                 base.model(), new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                        ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED,
+                        ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
                         new QuantSchedule(Long.MAX_VALUE, -7, -1)),
                 base.training(), base.output());
         String yaml = c.toYaml();
@@ -93,6 +95,21 @@ class ConfigWriterTest {
         assertEquals(c, roundTrip(c));
         assertEquals(new QuantSchedule(Long.MAX_VALUE, -1, -1),
                 roundTrip(c).quantization().schedule());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SteMode.class)
+    void everySteModeIsWrittenWithItsSpelling(SteMode ste) {
+        ExperimentConfig base = ExperimentConfigLoader.parse(ExperimentConfigLoaderTest.MINIMAL,
+                "minimal.yaml");
+        ExperimentConfig c = new ExperimentConfig("ste", base.seed(), base.dataset(),
+                base.model(), new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
+                        ActivationQuantConfig.DEFAULT, ste, QuantSchedule.ALWAYS),
+                base.training(), base.output());
+        String yaml = c.toYaml();
+        String written = "ste: " + ste.name().toLowerCase(java.util.Locale.ROOT) + "\n";
+        assertTrue(yaml.contains(written), () -> "missing `" + written + "` in\n" + yaml);
+        assertEquals(c, roundTrip(c));
     }
 
     @ParameterizedTest

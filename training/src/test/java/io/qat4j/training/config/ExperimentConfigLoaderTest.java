@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.quant.spec.SteMode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class ExperimentConfigLoaderTest {
                 0.01), q.weights());
         assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA_MIN_MAX, 0.02, 0.001),
                 q.activations());
-        assertEquals(SteVariant.PLAIN, q.ste());
+        assertEquals(SteMode.PLAIN, q.ste());
         assertEquals(new QuantSchedule(100, 2000, 3000),
                 q.schedule());
         assertEquals(8, layers.get(0).effectiveWeightBits(q));
@@ -129,7 +130,7 @@ class ExperimentConfigLoaderTest {
     void presentQuantizationSectionIsEnabledWithDefaults() {
         ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL + "quantization: {}\n", "q.yaml");
         assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED, QuantSchedule.ALWAYS),
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, QuantSchedule.ALWAYS),
                 c.quantization());
         assertEquals(new WeightQuantConfig(8, Granularity.PER_CHANNEL, ObserverKind.MIN_MAX, 0.001),
                 c.quantization().weights());

@@ -139,6 +139,11 @@ class MalformedConfigTest {
                         + " granularity: per-group}"), "quantization.weights.granularity", 11,
                         "unknown granularity `per-group`; expected one of: per-tensor, per-channel"
                                 + " (per-group scales are not offered in the config yet)"),
+                file("unknown ste", edit(12, "  activations: {bits: 8}\n  ste: clip"),
+                        "quantization.ste", 13, "unknown ste `clip` (did you mean `clipped`?);"
+                                + " expected one of: plain, clipped"),
+                file("ste of the wrong type", edit(12, "  activations: {bits: 8}\n  ste: [plain]"),
+                        "quantization.ste", 13, "expected one of: plain, clipped, got a list"),
                 file("negative freeze step", edit(12, "  activations: {bits: 8}\n  schedule:"
                         + " {freezeBatchNormStep: -1}"),
                         "quantization.schedule.freezeBatchNormStep", 13, "must be >= 0, got -1"),
@@ -220,6 +225,9 @@ class MalformedConfigTest {
                         "quantization.weights.observer", "unknown observer `EMA`; expected one of:"
                                 + " minmax, percentile (`ema` is for activations only: weights"
                                 + " take their range from the current tensor"),
+                override("--set unknown ste", "quantization.ste=straight",
+                        "quantization.ste", "unknown ste `straight`; expected one of: plain,"
+                                + " clipped"),
                 override("--set string for an integer", "model.layers[0].filters=many",
                         "model.layers[0].filters", "expected an integer, got string 'many'"),
                 override("--set index out of range", "model.layers[5].filters=3",

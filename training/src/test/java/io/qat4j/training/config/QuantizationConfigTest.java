@@ -118,13 +118,17 @@ class QuantizationConfigTest {
     }
 
     @Test
-    void steVariantsMapToModes() {
-        assertEquals(SteMode.PLAIN, SteVariant.PLAIN.mode());
-        assertEquals(SteMode.CLIPPED, SteVariant.CLIPPED.mode());
-        assertEquals(SteMode.PLAIN,
-                quantization("quantization: {ste: plain}\n").weightSpec(8).ste());
-        assertEquals(SteMode.CLIPPED,
-                quantization("quantization: {ste: clipped}\n").weightSpec(8).ste());
+    void steSpellingsMapToModes() {
+        QuantizationConfig plain = quantization("quantization: {ste: plain}\n");
+        assertEquals(SteMode.PLAIN, plain.ste());
+        assertEquals(SteMode.PLAIN, plain.weightSpec(8).ste());
+        assertEquals(SteMode.PLAIN, plain.activationSpec().ste());
+        QuantizationConfig clipped = quantization("quantization: {ste: clipped}\n");
+        assertEquals(SteMode.CLIPPED, clipped.ste());
+        assertEquals(SteMode.CLIPPED, clipped.weightSpec(8).ste());
+        assertEquals(SteMode.CLIPPED, clipped.activationSpec().ste());
+        assertEquals(SteMode.CLIPPED, quantization("quantization: {}\n").ste());
+        assertEquals(SteMode.CLIPPED, QuantizationConfig.DISABLED.ste());
     }
 
     @ParameterizedTest
@@ -183,15 +187,15 @@ class QuantizationConfigTest {
     @Test
     void everyNegativeFreezeStepIsStoredAsMinusOne() {
         QuantizationConfig q = new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED,
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
                 new QuantSchedule(3, -5, Long.MIN_VALUE));
         assertEquals(new QuantSchedule(3, -1, -1), q.schedule());
         assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED,
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
                 new QuantSchedule(3, -1, -1)), q);
         QuantSchedule kept = new QuantSchedule(3, 4, -1);
         assertSame(kept, new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteVariant.CLIPPED, kept).schedule());
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, kept).schedule());
     }
 
     @Test
