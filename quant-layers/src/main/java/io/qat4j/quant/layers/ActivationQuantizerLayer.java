@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -79,13 +78,8 @@ public class ActivationQuantizerLayer extends BaseLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
             boolean initializeParams, DataType networkDataType) {
-        ActivationQuantizerLayerImpl ret = new ActivationQuantizerLayerImpl(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new ActivationQuantizerLayerImpl(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializeParams, initializer());
     }
 
     @Override
@@ -125,11 +119,8 @@ public class ActivationQuantizerLayer extends BaseLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, ActivationQuantizerLayer.class, inputType, inputType)
-                .standardMemory(RangeObserver.STATE_SIZE, 0)
-                .workingMemory(0, 0, 0, 2L * inputType.arrayElementsPerExample())
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        return LayerWiring.memoryReport(layerName, ActivationQuantizerLayer.class, inputType, inputType,
+                RangeObserver.STATE_SIZE, 0);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.qat4j.quant.layers;
 
 import io.qat4j.quant.layers.impl.QuantConv2dLayerImpl;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -11,7 +10,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,14 +72,8 @@ public class QuantConv2dLayer extends ConvolutionLayer implements QuantComputeLa
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
             boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("QuantConv2dLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        QuantConv2dLayerImpl ret = new QuantConv2dLayerImpl(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new QuantConv2dLayerImpl(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializeParams, initializer());
     }
 
     @Override
@@ -96,14 +88,9 @@ public class QuantConv2dLayer extends ConvolutionLayer implements QuantComputeLa
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType outputType = getOutputType(-1, inputType);
         long numParams = initializer().numParams(this);
         long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
-        return new LayerMemoryReport.Builder(layerName, QuantConv2dLayer.class, inputType, outputType)
-                .standardMemory(numParams, updaterState)
-                .workingMemory(0, 0, 0, 4L * outputType.arrayElementsPerExample())
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        return LayerWiring.memoryReport(layerName, QuantConv2dLayer.class, inputType, getOutputType(-1, inputType), numParams, updaterState);
     }
 
     @Override

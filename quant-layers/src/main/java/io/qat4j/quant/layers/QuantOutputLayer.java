@@ -2,7 +2,6 @@ package io.qat4j.quant.layers;
 
 import io.qat4j.quant.layers.impl.QuantOutputLayerImpl;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -50,14 +49,8 @@ public class QuantOutputLayer extends BaseOutputLayer {
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
             boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("QuantOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        QuantOutputLayerImpl ret = new QuantOutputLayerImpl(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new QuantOutputLayerImpl(conf, networkDataType), conf, listeners, layerIndex, paramsView,
+                initializeParams, initializer());
     }
 
     @Override

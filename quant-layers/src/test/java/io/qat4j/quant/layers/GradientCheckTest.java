@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -27,17 +26,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * updater), as DL4J's custom-layer contract requires. A fake-quant forward fails finite
  * differences by design; the STE backward is tested in {@link SteBackwardTest}.
  */
-class GradientCheckTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void floatPrecision() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
+class GradientCheckTest extends DoublePrecisionTest {
 
     private static QuantLayerSettings settings(boolean bn, boolean frozenBn, boolean outQuant) {
         QuantSchedule schedule = new QuantSchedule(Long.MAX_VALUE, -1, frozenBn ? 0 : -1);

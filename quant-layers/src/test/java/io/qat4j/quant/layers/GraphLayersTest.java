@@ -21,8 +21,6 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,17 +34,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * ComputationGraph: gradient check with quantization off, STE backward and hand-computed forward
  * with quantization on.
  */
-class GraphLayersTest {
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void floatPrecision() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
+class GraphLayersTest extends DoublePrecisionTest {
 
     /** in -> quantizer -> (dense a, dense b) -> add(relu) -> quantized output */
     private static ComputationGraph graph(QuantSchedule s, Activation addAct) {

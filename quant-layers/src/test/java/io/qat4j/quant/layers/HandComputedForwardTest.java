@@ -14,8 +14,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,20 +26,10 @@ import org.nd4j.linalg.learning.config.NoOp;
  * by element, with the scalar reference {@link AffineQuantParams} and naive loops; including the
  * folded batch norm after its statistics freeze.
  */
-class HandComputedForwardTest {
+class HandComputedForwardTest extends DoublePrecisionTest {
 
     private static final QuantRange W8 = QuantRange.of(8, true, true);
     private static final QuantRange A8 = QuantRange.of(8, true, false);
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void floatPrecision() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     private static MultiLayerNetwork single(Layer l, InputType in) {
         MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
