@@ -1,0 +1,113 @@
+package io.qat4j.executor.kernel;
+
+import static io.qat4j.executor.kernel.KernelTestSupport.activation;
+import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
+import static io.qat4j.executor.kernel.KernelTestSupport.assertWithinOne;
+import static io.qat4j.executor.kernel.KernelTestSupport.calibrate;
+import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
+import static io.qat4j.executor.kernel.KernelTestSupport.dequantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.quantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.qat4j.executor.prep.ActivationClamps;
+import io.qat4j.executor.prep.AddRescale;
+import io.qat4j.executor.quant.AffineQuantParams;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link Add}, TFLite micro {@code add_test.cc} style. */
+class AddTest {
+
+    /**
+     * Double reference, exact: scales 0.5, 0.25 and 0.25 make every multiplier a power of two and
+     * every intermediate exact, so the quantized sum equals the quantized float golden.
+     */
+    @Test
+    void differentInputScalesMatchFloatGoldenExactly() {
+        double[] r1 = {1.5, -2, 0.5, 10, -12, 0, 3.5};
+        double[] r2 = {0.25, -0.75, -0.5, 5.25, -3, 0, -3.5};
+        double[] golden = {1.75, -2.75, 0, 15.25, -15, 0, 0};
+        AffineQuantParams in1 = activation(0.5, 3);
+        AffineQuantParams in2 = activation(0.25, -7);
+        AffineQuantParams out = activation(0.25, 1);
+        AddParams p = AddRescale.params(in1, in2, out, ActivationClamp.INT8);
+        byte[] actual = new byte[r1.length];
+        Add.run(p, r1.length, quantize(r1, in1), quantize(r2, in2), actual);
+        assertExact(quantize(golden, out), actual, "add");
+    }
+
+    /**
+     * Seeded random tensors with unrelated scales (input 2 wider than input 1, then the other way
+     * round), calibrated output. Exact integer reference: the documented three-rescale formula in
+     * BigInteger arithmetic, bit for bit; double reference within 1.
+     */
+    @Test
+    void randomInputsMatchExactIntegerReference() {
+        Random rnd = new Random(2024);
+        int size = 500;
+        double[][] ranges = {{-1.1, 0.9, -6.3, 4.2}, {-7.5, 3.3, -0.4, 0.6}};
+        for (double[] range : ranges) {
+            double[] x1 = uniform(rnd, size, range[0], range[1]);
+            double[] x2 = uniform(rnd, size, range[2], range[3]);
+            AffineQuantParams in1 = calibrate(x1);
+            AffineQuantParams in2 = calibrate(x2);
+            byte[] q1 = quantize(x1, in1);
+            byte[] q2 = quantize(x2, in2);
+            double[] r1 = dequantize(q1, in1);
+            double[] r2 = dequantize(q2, in2);
+            double[] real = new double[size];
+            for (int i = 0; i < size; i++) {
+                real[i] = r1[i] + r2[i];
+            }
+            AffineQuantParams out = calibrate(real);
+            for (ActivationClamp act : new ActivationClamp[] {ActivationClamp.INT8, ActivationClamps.relu(out)}) {
+                AddParams p = AddRescale.params(in1, in2, out, act);
+                byte[] actual = new byte[size];
+                Add.run(p, size, q1, q2, actual);
+                byte[] exact = new byte[size];
+                byte[] fromDouble = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    long a = (long) (q1[i] - p.input1ZeroPoint()) << p.leftShift();
+                    long b = (long) (q2[i] - p.input2ZeroPoint()) << p.leftShift();
+                    long sum = exactRequantize(a, p.input1Multiplier(), p.input1Shift())
+                            + (long) exactRequantize(b, p.input2Multiplier(), p.input2Shift());
+                    exact[i] = (byte) clamp(exactRequantize(sum, p.outputMultiplier(), p.outputShift())
+                            + p.outputZeroPoint(), act.min(), act.max());
+                    double r = act == ActivationClamp.INT8 ? real[i] : Math.max(real[i], 0);
+                    fromDouble[i] = (byte) out.quantize(r);
+                }
+                assertExact(exact, actual, "exact integer reference " + act);
+                assertWithinOne(fromDouble, actual, "double reference " + act);
+            }
+        }
+    }
+
+    /** In place: the output may alias an input. */
+    @Test
+    void outputMayAliasAnInput() {
+        AffineQuantParams q = activation(0.1, 0);
+        AddParams p = AddRescale.params(q, q, activation(0.2, 0), ActivationClamp.INT8);
+        byte[] a = {10, -20, 30};
+        Add.run(p, 3, a, new byte[] {10, 20, 30}, a);
+        assertExact(new byte[] {10, 0, 30}, a, "in place");
+    }
+
+    @Test
+    void addParamsRejectOverflowingHeadroom() {
+        AddParams ok = AddRescale.params(activation(0.5, 0), activation(0.25, 0), activation(0.25, 0),
+                ActivationClamp.INT8);
+        assertEquals(20, ok.leftShift());
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(0, 1 << 30, 0, 0, 1 << 30, 0, 23, 1 << 30,
+                -10, 0, ActivationClamp.INT8)); // 255 * 2^23 * 2 > 2^31
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(0, 1 << 30, 1, 0, 1 << 30, 0, 20, 1 << 30,
+                -10, 0, ActivationClamp.INT8)); // input multiplier >= 1
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(0, 1 << 30, 0, 0, 1 << 30, 0, 20, 1 << 30,
+                3, 0, ActivationClamp.INT8)); // 510 * 2^20 * 2^3 > 2^31
+        new AddParams(0, 1 << 30, 0, 0, 1 << 30, 0, 20, 1 << 30, 2, 0, ActivationClamp.INT8); // * 2^2 fits
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(128, 1 << 30, 0, 0, 1 << 30, 0, 20, 1 << 30,
+                -10, 0, ActivationClamp.INT8));
+    }
+}

@@ -1,0 +1,168 @@
+package io.qat4j.executor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.executor.quant.QuantRange;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Random;
+
+/**
+ * Shared pieces of the kernel tests (TFLite micro style: start from floats, quantize with declared
+ * parameters, compare int8 outputs exactly).
+ *
+ * <p>Two kinds of references, never built from the kernel code:
+ * <ul>
+ *   <li>double: the real-valued op on dequantized inputs, quantized with the output parameters;
+ *       equal to the kernel when the test data make every real output exactly representable,
+ *       otherwise within 1 (the integer pipeline rounds twice and uses a Q31 multiplier);</li>
+ *   <li>exact integer: the documented formula evaluated with long / BigInteger arithmetic
+ *       ({@link #exactRequantize}); equal to the kernel bit for bit.</li>
+ * </ul>
+ */
+final class KernelTestSupport {
+
+    static final QuantRange INT8 = QuantRange.of(8, true, false);
+    static final QuantRange INT8_NARROW = QuantRange.of(8, true, true);
+    private static final QuantRange INT32 = new QuantRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
+    private static final BigInteger TWO_POW_30 = BigInteger.ONE.shiftLeft(30);
+    private static final BigInteger TWO_POW_31 = BigInteger.ONE.shiftLeft(31);
+
+    private KernelTestSupport() {
+    }
+
+    static AffineQuantParams activation(double scale, int zeroPoint) {
+        return new AffineQuantParams(scale, zeroPoint, INT8);
+    }
+
+    static AffineQuantParams weight(double scale) {
+        return new AffineQuantParams(scale, 0, INT8_NARROW);
+    }
+
+    static byte[] quantize(double[] real, AffineQuantParams p) {
+        byte[] q = new byte[real.length];
+        for (int i = 0; i < real.length; i++) {
+            q[i] = (byte) p.quantize(real[i]);
+        }
+        return q;
+    }
+
+    static double[] dequantize(byte[] q, AffineQuantParams p) {
+        double[] r = new double[q.length];
+        for (int i = 0; i < q.length; i++) {
+            r[i] = p.dequantize(q[i]);
+        }
+        return r;
+    }
+
+    /** Per-channel symmetric quantization of {@code [O, perChannel]} weights. */
+    static byte[] quantizePerChannel(double[] real, double[] channelScales) {
+        int per = real.length / channelScales.length;
+        byte[] q = new byte[real.length];
+        for (int i = 0; i < real.length; i++) {
+            q[i] = (byte) weight(channelScales[i / per]).quantize(real[i]);
+        }
+        return q;
+    }
+
+    /** Dequantizes {@code [O, perChannel]} weights with one scale per channel. */
+    static double[] dequantizePerChannel(byte[] q, double[] channelScales) {
+        int per = q.length / channelScales.length;
+        double[] r = new double[q.length];
+        for (int i = 0; i < q.length; i++) {
+            r[i] = channelScales[i / per] * q[i];
+        }
+        return r;
+    }
+
+    /** Bias to int32 with scale {@code S_in * S_w[c]} (AffineQuantParams on the int32 range). */
+    static int[] quantizeBias(double[] bias, double inputScale, double[] weightScales) {
+        int[] q = new int[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            q[c] = new AffineQuantParams(inputScale * weightScales[c], 0, INT32).quantize(bias[c]);
+        }
+        return q;
+    }
+
+    /** Symmetric per-channel scales {@code max|w| / 127} of {@code [O, perChannel]} real weights. */
+    static double[] symmetricChannelScales(double[] real, int channels) {
+        int per = real.length / channels;
+        double[] s = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double min = 0;
+            double max = 0;
+            for (int i = 0; i < per; i++) {
+                min = Math.min(min, real[c * per + i]);
+                max = Math.max(max, real[c * per + i]);
+            }
+            s[c] = AffineQuantParams.symmetric(min, max, INT8_NARROW).scale();
+        }
+        return s;
+    }
+
+    /** Calibrated asymmetric int8 parameters covering {@code values}. */
+    static AffineQuantParams calibrate(double[] values) {
+        double min = 0;
+        double max = 0;
+        for (double v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return AffineQuantParams.asymmetric(min, max, INT8);
+    }
+
+    static double[] uniform(Random rnd, int n, double lo, double hi) {
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = lo + (hi - lo) * rnd.nextDouble();
+        }
+        return r;
+    }
+
+    /**
+     * TFLite double-rounding {@code MultiplyByQuantizedMultiplier} evaluated from its definition
+     * with BigInteger: {@code v = x * 2^L} (L = max(shift, 0)); {@code h = floor(v * m / 2^31 + 1/2)}
+     * (nearest, ties toward +infinity); result {@code h / 2^R} rounded to nearest, ties away from
+     * zero (R = max(-shift, 0)).
+     */
+    static int exactRequantize(long acc, int multiplier, int shift) {
+        int left = Math.max(shift, 0);
+        int right = Math.max(-shift, 0);
+        BigInteger v = BigInteger.valueOf(acc).shiftLeft(left);
+        assertTrue(v.bitLength() < 32, "reference precondition: acc * 2^L fits int32");
+        BigInteger scaled = v.multiply(BigInteger.valueOf(multiplier)).add(TWO_POW_30);
+        BigInteger[] qr = scaled.divideAndRemainder(TWO_POW_31);
+        BigInteger high = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0]; // floor
+        BigDecimal divided = new BigDecimal(high).divide(new BigDecimal(BigInteger.ONE.shiftLeft(right)));
+        return divided.setScale(0, RoundingMode.HALF_UP).intValueExact(); // HALF_UP = ties away from zero
+    }
+
+    /** {@code sum / count} rounded to nearest, ties away from zero, exactly. */
+    static int roundedDivide(long sum, long count) {
+        return new BigDecimal(sum).divide(new BigDecimal(count), 0, RoundingMode.HALF_UP).intValueExact();
+    }
+
+    static int clamp(long v, int lo, int hi) {
+        return (int) Math.max(lo, Math.min(hi, v));
+    }
+
+    static void assertExact(byte[] expected, byte[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], what + ": element " + i);
+        }
+    }
+
+    /** The integer pipeline's legitimate deviation from the double reference: at most 1 code. */
+    static void assertWithinOne(byte[] doubleReference, byte[] actual, String what) {
+        assertEquals(doubleReference.length, actual.length, what + ": length");
+        for (int i = 0; i < actual.length; i++) {
+            int d = Math.abs(doubleReference[i] - actual[i]);
+            assertTrue(d <= 1, what + ": element " + i + " is " + actual[i] + ", double reference "
+                    + doubleReference[i]);
+        }
+    }
+}
