@@ -109,6 +109,30 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         return getIterationCount();
     }
 
+    /**
+     * The weights as the integer model uses them, computed exactly as the forward pass
+     * fake-quantizes them: batch norm folded ({@code W * s}, {@code s = gamma / sqrt(runVar + eps)}),
+     * integer codes per output row with their scales, and the folded float bias
+     * ({@code beta - s * runMean}, or {@code b} without batch norm).
+     *
+     * @return codes {@code [outputChannels, K]} (integer-valued), row scales and bias
+     */
+    public FoldedWeights foldedWeights() {
+        QuantLayerSettings q = settings();
+        INDArray rows = weightRows(getParam(QuantParams.WEIGHT));
+        INDArray bias;
+        INDArray folded = rows;
+        if (q.batchNorm()) {
+            INDArray std = Transforms.sqrt(getParam(QuantParams.RUNNING_VAR).add(q.batchNormEps()), false);
+            INDArray foldScale = getParam(QuantParams.GAMMA).div(std);
+            folded = rows.mulColumnVector(safeDivisor(foldScale).reshape(foldScale.length(), 1));
+            bias = getParam(QuantParams.BETA).sub(getParam(QuantParams.RUNNING_MEAN).mul(foldScale));
+        } else {
+            bias = getParam(QuantParams.BIAS);
+        }
+        return FoldedWeights.of(folded, q.weights(), bias);
+    }
+
     @Override
     public double clippedFraction() {
         return clippedFraction;

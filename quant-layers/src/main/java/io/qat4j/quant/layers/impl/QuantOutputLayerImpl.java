@@ -66,6 +66,15 @@ public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> {
         return wq;
     }
 
+    /**
+     * @return integer weight codes {@code [nOut, nIn]}, row scales and the float bias, computed as
+     *     the forward pass fake-quantizes the weights
+     */
+    public FoldedWeights foldedWeights() {
+        return FoldedWeights.of(getParam(DefaultParamInitializer.WEIGHT_KEY).transpose(), layerConf().getQuant().weights(),
+                getParam(DefaultParamInitializer.BIAS_KEY));
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Pair<Gradient, INDArray> out = super.backpropGradient(epsilon, workspaceMgr);
