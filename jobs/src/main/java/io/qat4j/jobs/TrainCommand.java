@@ -2,6 +2,8 @@ package io.qat4j.jobs;
 
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.report.QuantReport;
+import io.qat4j.training.report.RunExport;
 import io.qat4j.training.train.LocalTrainer;
 import io.qat4j.training.train.ProgressBar;
 import io.qat4j.training.train.TrainResult;
@@ -42,6 +44,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output")
     boolean quiet;
 
+    @Option(names = "--no-report", description = "Skip what follows a quantized run by default: export the int8 "
+            + "artifact, run it on the int8 executor, print the comparison table and write report.json")
+    boolean noReport;
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig cfg = ExperimentConfigLoader.load(config, overrides);
@@ -52,6 +58,16 @@ final class TrainCommand implements Callable<Integer> {
         if (console != null) {
             console.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %d steps; run folder %s%n",
                     cfg.name(), 100 * r.testAccuracy(), r.steps(), r.run().root());
+        }
+        if (!noReport && cfg.quantization().enabled() && maxSteps < 0) {
+            RunExport.Run run = RunExport.load(r.run().root());
+            Path artifact = RunExport.export(run);
+            QuantReport q = QuantReport.measure(run, artifact, LocalTrainer.loadData(cfg).test());
+            q.write(r.run().root().resolve(QuantReport.FILE));
+            if (console != null) {
+                console.println("exported " + artifact);
+                q.print(console);
+            }
         }
         return ExitCodes.OK;
     }

@@ -87,8 +87,14 @@ public final class LocalTrainer {
         }
     }
 
-    /** The training and evaluation data of an image experiment. */
-    record ImageData(ImageDataset train, ImageDataset validation, ImageDataset test) {
+    /**
+     * The training and evaluation data of an image experiment.
+     *
+     * @param train training images
+     * @param validation validation images, or null
+     * @param test test images
+     */
+    public record ImageData(ImageDataset train, ImageDataset validation, ImageDataset test) {
     }
 
     /**
@@ -98,7 +104,7 @@ public final class LocalTrainer {
      * @return train, optional validation (null without one) and test sets
      * @throws IOException when the files are unreadable
      */
-    static ImageData loadData(ExperimentConfig config) throws IOException {
+    public static ImageData loadData(ExperimentConfig config) throws IOException {
         if (config.dataset().name() != DatasetKind.FASHION_MNIST) {
             throw new IllegalStateException("dataset.name: the CNN trainer reads fashion-mnist; '"
                     + config.dataset().name().yamlName() + "' needs its model family's trainer");

@@ -30,22 +30,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The local trainer on a slice of the real Fashion-MNIST data: repeatable runs, exact resume from
  * a checkpoint, the quantization schedule, run files and progress output.
  */
-class LocalTrainerTest {
+public class LocalTrainerTest {
 
-    private static LocalTrainer.ImageData slice;
+    static LocalTrainer.ImageData slice;
+
+    /** @return the test slice */
+    public static io.qat4j.training.data.ImageDataset testSlice() {
+        return slice.test();
+    }
 
     @BeforeAll
-    static void loadSlice() throws Exception {
+    public static void loadSlice() throws Exception {
         FashionMnist fm = FashionMnist.load(RequiresData.fashionMnist());
         slice = new LocalTrainer.ImageData(fm.train().subset(0, 192), null, fm.test().subset(0, 100));
     }
 
-    private static LocalTrainer trainer() {
+    public static LocalTrainer trainer() {
         return new LocalTrainer(c -> slice);
     }
 
     /** A small CNN, 3 epochs of 6 steps (batch 32), quantization from step 4, BN frozen from step 12. */
-    private static ExperimentConfig config(Path out, String name, String... extra) {
+    public static ExperimentConfig config(Path out, String name, String... extra) {
         String yaml = """
                 name: %s
                 seed: 7
@@ -72,7 +77,7 @@ class LocalTrainerTest {
         return ExperimentConfigLoader.parse(yaml, name + ".yaml", List.of(extra));
     }
 
-    private static LocalTrainer.Options quiet() {
+    public static LocalTrainer.Options quiet() {
         return new LocalTrainer.Options(false, null, false, List.of(), -1);
     }
 

@@ -1,0 +1,63 @@
+package io.qat4j.jobs;
+
+import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.data.ImageDataset;
+import io.qat4j.training.report.QuantReport;
+import io.qat4j.training.report.RunExport;
+import io.qat4j.training.train.Evaluation;
+import io.qat4j.training.train.LocalTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code qat4j eval ARTIFACT}: runs the artifact on the test set of the dataset its provenance
+ * names; inside a run folder (beside model.zip) it prints and writes the full comparison report.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate an int8 artifact on the int8 executor. Inside a run folder, also compare with the "
+                + "FP32 and fake-quant models and write RUN/report.json.",
+        footer = "%n" + ExitCodes.HELP)
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ARTIFACT", description = "artifact file, e.g. runs/fashion-mnist-w8a8/model.qat4j")
+    Path artifact;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "dataset folder (default: found as the config says)")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        Int8Executor ex = Int8Executor.load(artifact);
+        String yaml = ex.model().provenance().entries().get(io.qat4j.executor.artifact.Provenance.CONFIG_YAML);
+        if (yaml == null) {
+            throw new IllegalStateException(artifact + " records no config (provenance key config.yaml): cannot tell its dataset");
+        }
+        List<String> overrides = new ArrayList<>();
+        if (data != null) {
+            overrides.add("dataset.path=" + data);
+        }
+        ExperimentConfig cfg = ExperimentConfigLoader.parse(yaml, artifact + "#config.yaml", overrides);
+        ImageDataset test = LocalTrainer.loadData(cfg).test();
+        Path dir = artifact.toAbsolutePath().getParent();
+        if (Files.exists(dir.resolve("model.zip")) && Files.exists(dir.resolve("config.yaml"))) {
+            QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test);
+            r.print(System.out);
+            r.write(dir.resolve(QuantReport.FILE));
+            System.out.println("wrote " + dir.resolve(QuantReport.FILE));
+        } else {
+            int[] p = QuantReport.predictInt8(ex, test, 500);
+            System.out.printf(Locale.ROOT, "int8 executor accuracy on %d test images: %.2f%%%n", test.count(),
+                    100 * Evaluation.accuracy(p, test));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,54 @@
+package io.qat4j.training.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.executor.artifact.ArtifactReader;
+import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.training.train.LocalTrainerTest;
+import io.qat4j.training.train.TrainResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Train a small run on real data, export it, run it on the int8 executor and report. */
+class RunReportTest {
+
+    @BeforeAll
+    static void data() throws Exception {
+        LocalTrainerTest.loadSlice();
+    }
+
+    @Test
+    void exportedRunMatchesItsFakeQuantModelAndReportsEveryFigure(@TempDir Path dir) throws Exception {
+        TrainResult t = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "rep"), LocalTrainerTest.quiet());
+        RunExport.Run run = RunExport.load(t.run().root());
+        Path artifact = RunExport.export(run);
+        var loaded = ArtifactReader.read(artifact);
+        var prov = loaded.model().provenance().entries();
+        assertTrue(prov.get(Provenance.CONFIG_YAML).contains("name: rep"), prov.toString());
+        assertEquals("7", prov.get(Provenance.SEED));
+        assertTrue(prov.get(Provenance.METRICS_JSON).contains("testAccuracy"));
+
+        QuantReport r = QuantReport.measure(run, artifact, LocalTrainerTest.testSlice());
+        assertEquals(100, r.examples());
+        assertEquals(t.testAccuracy(), r.fakeQuantAccuracy(), 1e-12, "fake-quant accuracy is the trainer's");
+        assertTrue(r.agreement() >= 0.97, "agreement " + r.agreement());
+        assertTrue(Math.abs(r.int8Accuracy() - r.fakeQuantAccuracy()) <= 0.03, r.toString());
+        assertTrue(r.artifactBytes() < r.fp32Bytes(), "4-bit weights, even with the manifest of a tiny model: " + r);
+        assertTrue(r.executorMillisBatch1() > 0 && r.nd4jMillisBatch64() > 0);
+
+        r.write(dir.resolve("report.json"));
+        String json = Files.readString(dir.resolve("report.json"));
+        assertTrue(json.contains("\"agreement\"") && json.contains("artifactToFp32SizeRatio"), json);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String table = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("int8 executor accuracy") && table.contains("latency batch 64"), table);
+    }
+}
