@@ -19,12 +19,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a JMH benchmark and print the ratios it measures.%n"
-                + "  train-step  fake-quant training step / FP32 training step of the same network",
+                + "  train-step  fake-quant training step / FP32 training step of the same network%n"
+                + "  executor    ND4J FP32 inference / int8 executor on a trained run, batch 1 and 64",
         footer = "%n" + ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step")
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step or executor")
     String benchmark;
+
+    @Option(names = "--run", description = "Run folder for the executor benchmark (default: ${DEFAULT-VALUE})")
+    String run = "runs/fashion-mnist-w8a8";
 
     @Option(names = "--config", description = "Config whose network is measured (default: ${DEFAULT-VALUE})")
     String config = "configs/fashion-mnist-w8a8.yaml";
@@ -37,9 +41,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ("executor".equals(benchmark)) {
+            return executor();
+        }
         if (!"train-step".equals(benchmark)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + benchmark + "'; known: train-step");
+                    "unknown benchmark '" + benchmark + "'; known: train-step, executor");
         }
         Options opt = new OptionsBuilder()
                 .include(TrainStepBenchmark.class.getName())
@@ -70,6 +77,28 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nfp32 step:       %.2f ms (99.9%% CI ±%.2f)%n", fp32, fp32Err);
         System.out.printf(Locale.ROOT, "fake-quant step: %.2f ms (99.9%% CI ±%.2f)%n", fq, fqErr);
         System.out.printf(Locale.ROOT, "ratio fake-quant / fp32: %.3f%n", fq / fp32);
+        return ExitCodes.OK;
+    }
+
+    private Integer executor() throws Exception {
+        Options opt = new OptionsBuilder()
+                .include(io.qat4j.jobs.bench.ExecutorBenchmark.class.getName())
+                .param("run", run)
+                .forks(1)
+                .jvmArgsAppend("-Xmx4g")
+                .warmupIterations(3).warmupTime(TimeValue.seconds(3))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(3))
+                .build();
+        java.util.Map<String, Double> score = new java.util.HashMap<>();
+        for (RunResult r : new Runner(opt).run()) {
+            score.put(r.getPrimaryResult().getLabel() + "@" + r.getParams().getParam("batch"), r.getPrimaryResult().getScore());
+        }
+        for (String b : new String[] {"1", "64"}) {
+            double e = score.getOrDefault("int8Executor@" + b, Double.NaN);
+            double n = score.getOrDefault("nd4jFp32@" + b, Double.NaN);
+            System.out.printf(Locale.ROOT, "batch %2s: int8 executor %10.1f us, ND4J FP32 %10.1f us, ND4J / executor = %.2f%n",
+                    b, e, n, n / e);
+        }
         return ExitCodes.OK;
     }
 }
