@@ -29,6 +29,36 @@ public final class Rounding {
     }
 
     /**
+     * Quantizes one float as the training-time fake quantizer and the executor's input boundary
+     * both do: {@code clamp(round(x / S) + Z, qMin, qMax)} with the division in float and rounding
+     * half away from zero ({@code a - floor(a)} is exact in float, so ties are exact).
+     *
+     * @param x the value
+     * @param scale {@code S} as a float
+     * @param zeroPoint {@code Z}
+     * @param qMin smallest code
+     * @param qMax largest code
+     * @return the code when it lies in {@code [qMin, qMax]}; {@code qMin - 1} or {@code qMax + 1} when
+     *     the value fell below or above the range (callers clamp, and can count what they clamped)
+     */
+    public static int quantizeFloat(float x, float scale, int zeroPoint, int qMin, int qMax) {
+        float v = x / scale;
+        float av = Math.abs(v);
+        float r = (float) Math.floor(av);
+        if (av - r >= 0.5f) {
+            r += 1f;
+        }
+        float code = Math.copySign(r, v) + zeroPoint;
+        if (code < qMin) {
+            return qMin - 1;
+        }
+        if (code > qMax) {
+            return qMax + 1;
+        }
+        return (int) code;
+    }
+
+    /**
      * Rounds half away from zero to a {@code long}, saturating at the long range.
      *
      * @param x a finite value

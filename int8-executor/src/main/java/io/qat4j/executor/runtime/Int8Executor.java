@@ -26,6 +26,7 @@ import io.qat4j.executor.kernel.MaxPool2d;
 import io.qat4j.executor.kernel.MaxPool2dParams;
 import io.qat4j.executor.kernel.Requantization;
 import io.qat4j.executor.kernel.Window2d;
+import io.qat4j.executor.quant.Rounding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -140,13 +141,7 @@ public final class Int8Executor {
         int qMin = -qMax - 1;
         byte[] q = new byte[x.length];
         for (int i = 0; i < x.length; i++) {
-            float v = x[i] / s;
-            float av = Math.abs(v);
-            float r = (float) Math.floor(av);
-            if (av - r >= 0.5f) {
-                r += 1f;
-            }
-            float code = Math.copySign(r, v) + zp;
+            int code = Rounding.quantizeFloat(x[i], s, zp, qMin, qMax);
             q[i] = (byte) Math.max(qMin, Math.min(qMax, code));
         }
         return q;

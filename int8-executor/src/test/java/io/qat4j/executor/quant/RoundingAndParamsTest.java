@@ -67,6 +67,30 @@ class RoundingAndParamsTest {
     }
 
     @Test
+    void floatQuantizationRoundsTiesAwayFromZeroAndFlagsClamping() {
+        assertEquals(3, Rounding.quantizeFloat(2.5f, 1f, 0, -128, 127));
+        assertEquals(-3, Rounding.quantizeFloat(-2.5f, 1f, 0, -128, 127));
+        assertEquals(0, Rounding.quantizeFloat(0.49999997f, 1f, 0, -128, 127));
+        assertEquals(-10 + 1, Rounding.quantizeFloat(0.5f, 1f, -10, -128, 127));
+        assertEquals(128, Rounding.quantizeFloat(127.5f, 1f, 0, -128, 127), "above the range: qMax + 1");
+        assertEquals(-129, Rounding.quantizeFloat(-1000f, 1f, 0, -128, 127), "below the range: qMin - 1");
+        Random rnd = new Random(17);
+        for (int i = 0; i < 10_000; i++) {
+            float x = (float) (rnd.nextGaussian() * 10);
+            float s = 0.01f + rnd.nextFloat();
+            int zp = rnd.nextInt(20) - 10;
+            double v = (double) (x / s); // the float quotient, exactly
+            long expected = Rounding.toLongHalfAwayFromZero(v) + zp;
+            int got = Rounding.quantizeFloat(x, s, zp, -128, 127);
+            if (expected >= -128 && expected <= 127) {
+                assertEquals(expected, got, "x=" + x + " s=" + s);
+            } else {
+                assertEquals(expected < -128 ? -129 : 128, got);
+            }
+        }
+    }
+
+    @Test
     void allZeroTensorGetsMinimumScale() {
         AffineQuantParams p = AffineQuantParams.symmetric(0, 0, QuantRange.of(8, true, true));
         assertEquals(AffineQuantParams.MIN_SCALE, p.scale());

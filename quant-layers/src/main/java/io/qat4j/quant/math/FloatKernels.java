@@ -1,5 +1,6 @@
 package io.qat4j.quant.math;
 
+import io.qat4j.executor.quant.Rounding;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -202,15 +203,8 @@ public final class FloatKernels {
         float s = (float) scale;
         int clampedCount = 0;
         for (int i = 0; i < len; i++) {
-            float v = x[i] / s;
-            float av = Math.abs(v);
-            float r = (float) Math.floor(av);
-            if (av - r >= 0.5f) {
-                r += 1f;
-            }
-            float code = Math.copySign(r, v) + zeroPoint;
-            boolean in = code >= qMin && code <= qMax;
-            if (!in) {
+            int code = Rounding.quantizeFloat(x[i], s, zeroPoint, qMin, qMax);
+            if (code < qMin || code > qMax) {
                 clampedCount++;
                 code = code < qMin ? qMin : qMax;
                 if (clipped && gradMask != null) {
