@@ -44,11 +44,24 @@ public final class Conv2d {
         check(p, batches, input, bias, output);
         int filterSize = p.filterSize();
         KernelChecks.checkLength(weights, (long) p.outChannels() * filterSize, "weights");
+        int[] x = offsetInput(p, batches, input);
+        int[] acc = new int[p.outHeight() * p.outWidth()];
         for (int n = 0; n < batches; n++) {
             for (int o = 0; o < p.outChannels(); o++) {
-                outputPlane(p, n, o, input, weights, o * filterSize, bias, output);
+                outputPlane(p, n, o, x, weights, o * filterSize, bias, output, acc);
             }
         }
+    }
+
+    /** {@code x - Z_in} for the whole input, so the inner loops only multiply and add. */
+    private static int[] offsetInput(Conv2dParams p, int batches, byte[] input) {
+        int len = batches * p.inputImageSize();
+        int[] x = new int[len];
+        int zIn = p.inputZeroPoint();
+        for (int i = 0; i < len; i++) {
+            x[i] = input[i] - zIn; // |x - Z_in| <= 255
+        }
+        return x;
     }
 
     /**
@@ -65,17 +78,24 @@ public final class Conv2d {
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(p.outChannels() * filterSize),
                 "packed weights");
         byte[] filter = new byte[filterSize];
+        int[] x = offsetInput(p, batches, input);
+        int[] acc = new int[p.outHeight() * p.outWidth()];
         for (int o = 0; o < p.outChannels(); o++) {
             PackedInt4.unpack(packedWeights, (long) o * filterSize, filterSize, filter, 0);
             for (int n = 0; n < batches; n++) {
-                outputPlane(p, n, o, input, filter, 0, bias, output);
+                outputPlane(p, n, o, x, filter, 0, bias, output, acc);
             }
         }
     }
 
-    /** Computes output plane {@code (n, o)} from the filter at {@code filter[filterOffset ...]}. */
-    private static void outputPlane(Conv2dParams p, int n, int o, byte[] input, byte[] filter, int filterOffset,
-            int[] bias, byte[] output) {
+    /**
+     * Computes output plane {@code (n, o)} from the filter at {@code filter[filterOffset ...]}.
+     * Loop order: for each filter tap, add {@code w * (x - Z_in)} to the whole accumulator plane
+     * over the output positions whose input lies inside the image (padding contributes 0), so the
+     * innermost loop runs over consecutive output columns.
+     */
+    private static void outputPlane(Conv2dParams p, int n, int o, int[] x, byte[] filter, int filterOffset,
+            int[] bias, byte[] output, int[] acc) {
         Window2d win = p.window();
         int inC = p.inChannels();
         int inH = p.inHeight();
@@ -93,47 +113,57 @@ public final class Conv2d {
         int padLeft = win.padLeft();
         int groupIn = inC / p.groups();
         int firstInChannel = (o / (outC / p.groups())) * groupIn;
-        int zIn = p.inputZeroPoint();
         Requantization rq = p.requantization();
         int multiplier = rq.multiplierArray()[o];
         int shift = rq.shiftArray()[o];
         int zOut = rq.outputZeroPoint();
         int actMin = rq.activation().min();
         int actMax = rq.activation().max();
-        int b = bias == null ? 0 : bias[o];
-        int outBase = (n * outC + o) * outH * outW;
-        for (int oy = 0; oy < outH; oy++) {
-            int iyOrigin = oy * strideH - padTop;
-            for (int ox = 0; ox < outW; ox++) {
-                int ixOrigin = ox * strideW - padLeft;
-                int acc = 0;
-                for (int ic = 0; ic < groupIn; ic++) {
-                    int inPlane = (n * inC + firstInChannel + ic) * inH * inW;
-                    int filterPlane = filterOffset + ic * kH * kW;
-                    for (int ky = 0; ky < kH; ky++) {
-                        int iy = iyOrigin + ky * dilH;
-                        if (iy < 0 || iy >= inH) {
-                            continue; // padding: q = Z_in, w * (Z_in - Z_in) = 0
-                        }
-                        int inRow = inPlane + iy * inW;
-                        int filterRow = filterPlane + ky * kW;
-                        for (int kx = 0; kx < kW; kx++) {
-                            int ix = ixOrigin + kx * dilW;
-                            if (ix < 0 || ix >= inW) {
-                                continue; // padding
+        java.util.Arrays.fill(acc, 0, outH * outW, bias == null ? 0 : bias[o]);
+        for (int ic = 0; ic < groupIn; ic++) {
+            int inPlane = (n * inC + firstInChannel + ic) * inH * inW;
+            int filterPlane = filterOffset + ic * kH * kW;
+            for (int ky = 0; ky < kH; ky++) {
+                // output rows whose input row iy = oy * strideH - padTop + ky * dilH lies in [0, inH)
+                int rowShift = ky * dilH - padTop;
+                int oyMin = Math.max(0, ceilDiv(-rowShift, strideH));
+                int oyMax = Math.min(outH - 1, Math.floorDiv(inH - 1 - rowShift, strideH));
+                for (int kx = 0; kx < kW; kx++) {
+                    int w = filter[filterPlane + ky * kW + kx];
+                    if (w == 0) {
+                        continue;
+                    }
+                    int colShift = kx * dilW - padLeft;
+                    int oxMin = Math.max(0, ceilDiv(-colShift, strideW));
+                    int oxMax = Math.min(outW - 1, Math.floorDiv(inW - 1 - colShift, strideW));
+                    for (int oy = oyMin; oy <= oyMax; oy++) {
+                        int inRow = inPlane + (oy * strideH + rowShift) * inW + colShift;
+                        int accRow = oy * outW;
+                        // r = S(q - Z); |w * (x - Z_in)| <= 128*255
+                        if (strideW == 1) {
+                            for (int ox = oxMin; ox <= oxMax; ox++) {
+                                acc[accRow + ox] += w * x[inRow + ox];
                             }
-                            // r = S(q - Z); |w * (x - Z_in)| <= 128*255
-                            acc += filter[filterRow + kx] * (input[inRow + ix] - zIn);
+                        } else {
+                            for (int ox = oxMin; ox <= oxMax; ox++) {
+                                acc[accRow + ox] += w * x[inRow + ox * strideW];
+                            }
                         }
                     }
                 }
-                // |acc| <= 128*255*K < 2^31 (Conv2dParams); + |bias[o]| checked at the call
-                acc += b;
-                // q_y = Z_out + acc * S_in * S_w[o] / S_out
-                int q = FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier, shift) + zOut;
-                output[outBase + oy * outW + ox] = (byte) Math.max(actMin, Math.min(actMax, q));
             }
         }
+        // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked at the call)
+        int outBase = (n * outC + o) * outH * outW;
+        for (int i = 0; i < outH * outW; i++) {
+            // q_y = Z_out + acc * S_in * S_w[o] / S_out
+            int q = FixedPoint.multiplyByQuantizedMultiplier(acc[i], multiplier, shift) + zOut;
+            output[outBase + i] = (byte) Math.max(actMin, Math.min(actMax, q));
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     private static void check(Conv2dParams p, int batches, byte[] input, int[] bias, byte[] output) {
