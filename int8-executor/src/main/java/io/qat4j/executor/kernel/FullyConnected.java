@@ -1,7 +1,5 @@
 package io.qat4j.executor.kernel;
 
-import io.qat4j.executor.arith.FixedPoint;
-
 /**
  * Quantized fully connected layer (TFLite {@code reference_integer_ops::FullyConnected} /
  * {@code FullyConnectedPerChannel}, {@code fully_connected.h}; gemmlowp's int32 accumulation with
@@ -14,6 +12,10 @@ import io.qat4j.executor.arith.FixedPoint;
  *
  * Real values: {@code x = S_in (q_x - Z_in)}, {@code w = S_w[o] q_w}, {@code b = S_in S_w[o] q_b},
  * so {@code y_real = S_in S_w[o] acc} and {@code q_y = Z_out + acc * S_in S_w[o] / S_out}.
+ *
+ * <p>These static entry points prepare the weights for one call and delegate to
+ * {@link PreparedFullyConnected} (same int32 accumulators); code that runs a layer repeatedly
+ * should keep a {@link PreparedFullyConnected}.
  *
  * <p>Layouts: input {@code [N, K]}, weights {@code [O, K]} (int8, or packed 4-bit, see
  * {@link PackedInt4}), bias {@code [O]} int32 or {@code null} (no bias), output {@code [N, O]}.
@@ -40,28 +42,19 @@ public final class FullyConnected {
     public static void run(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             byte[] output) {
         checkRequantized(p, batches, input, bias, output);
-        KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
-        for (int o = 0; o < p.outputDepth(); o++) {
-            requantizedRow(p, batches, input, weights, o * p.inputDepth(), o, bias, output);
-        }
+        PreparedFullyConnected.of(p, weights, bias).run(batches, input, output);
     }
 
     /**
-     * {@link #run} with 4-bit packed weights: each row is unpacked into a scratch int8 buffer and
-     * goes through the same loop, so the result is identical to {@code run} on the unpacked weights.
+     * {@link #run} with 4-bit packed weights: the weights are unpacked to int8 and go through the
+     * same product, so the result is identical to {@code run} on the unpacked weights.
      *
      * @param packedWeights {@code [O, K]} packed with {@link PackedInt4} (flat, rows not byte-aligned)
      */
     public static void runPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, byte[] output) {
         checkRequantized(p, batches, input, bias, output);
-        KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(p.outputDepth() * p.inputDepth()),
-                "packed weights");
-        byte[] row = new byte[p.inputDepth()];
-        for (int o = 0; o < p.outputDepth(); o++) {
-            PackedInt4.unpack(packedWeights, (long) o * p.inputDepth(), p.inputDepth(), row, 0);
-            requantizedRow(p, batches, input, row, 0, o, bias, output);
-        }
+        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).run(batches, input, output);
     }
 
     /**
@@ -74,69 +67,14 @@ public final class FullyConnected {
     public static void accumulators(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             int[] output) {
         checkRaw(p, batches, input, bias, output);
-        KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
-        for (int o = 0; o < p.outputDepth(); o++) {
-            rawRow(p, batches, input, weights, o * p.inputDepth(), o, bias, output);
-        }
+        PreparedFullyConnected.of(p, weights, bias).accumulators(batches, input, output);
     }
 
     /** {@link #accumulators} with 4-bit packed weights; identical results. */
     public static void accumulatorsPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, int[] output) {
         checkRaw(p, batches, input, bias, output);
-        KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(p.outputDepth() * p.inputDepth()),
-                "packed weights");
-        byte[] row = new byte[p.inputDepth()];
-        for (int o = 0; o < p.outputDepth(); o++) {
-            PackedInt4.unpack(packedWeights, (long) o * p.inputDepth(), p.inputDepth(), row, 0);
-            rawRow(p, batches, input, row, 0, o, bias, output);
-        }
-    }
-
-    /** Output column {@code o} for every batch row, requantized. */
-    private static void requantizedRow(FullyConnectedParams p, int batches, byte[] input, byte[] w, int wOffset,
-            int o, int[] bias, byte[] output) {
-        int depth = p.inputDepth();
-        int outDepth = p.outputDepth();
-        int zIn = p.inputZeroPoint();
-        Requantization rq = p.requantization();
-        int multiplier = rq.multiplierArray()[o];
-        int shift = rq.shiftArray()[o];
-        int zOut = rq.outputZeroPoint();
-        int actMin = rq.activation().min();
-        int actMax = rq.activation().max();
-        int b = bias == null ? 0 : bias[o];
-        for (int n = 0; n < batches; n++) {
-            int acc = dot(input, n * depth, w, wOffset, depth, zIn);
-            acc += b; // |acc| <= 128*255*K + |bias[o]|, checked with the left shift at the call
-            // q_y = Z_out + acc * S_in * S_w[o] / S_out
-            int q = FixedPoint.multiplyByQuantizedMultiplier(acc, multiplier, shift) + zOut;
-            output[n * outDepth + o] = (byte) Math.max(actMin, Math.min(actMax, q));
-        }
-    }
-
-    /** Output column {@code o} for every batch row, raw accumulators. */
-    private static void rawRow(FullyConnectedParams p, int batches, byte[] input, byte[] w, int wOffset, int o,
-            int[] bias, int[] output) {
-        int depth = p.inputDepth();
-        int outDepth = p.outputDepth();
-        int zIn = p.inputZeroPoint();
-        int b = bias == null ? 0 : bias[o];
-        for (int n = 0; n < batches; n++) {
-            // |acc| <= 128*255*K + |bias[o]| <= 2^31 - 1, checked at the call
-            output[n * outDepth + o] = dot(input, n * depth, w, wOffset, depth, zIn) + b;
-        }
-    }
-
-    /** {@code sum_k w[k] * (x[k] - Z_in)}: the one inner loop of both weight formats. */
-    private static int dot(byte[] x, int xOffset, byte[] w, int wOffset, int depth, int zIn) {
-        int acc = 0;
-        for (int k = 0; k < depth; k++) {
-            // r = S(q - Z): x - Z_in in [-255, 255]; |w * (x - Z_in)| <= 128*255
-            acc += w[wOffset + k] * (x[xOffset + k] - zIn);
-        }
-        // |acc| <= 128*255*K < 2^31 (FullyConnectedParams)
-        return acc;
+        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).accumulators(batches, input, output);
     }
 
     private static void checkRequantized(FullyConnectedParams p, int batches, byte[] input, int[] bias,

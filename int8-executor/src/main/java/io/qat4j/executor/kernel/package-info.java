@@ -1,7 +1,10 @@
 /**
- * Integer-only kernels of the int8 executor: flat static loops over {@code byte[]} and
- * {@code int[]} taking a params record, with the arithmetic of DESIGN.md section 3 written where
- * it is used.
+ * Integer-only kernels of the int8 executor: static loops over {@code byte[]} and {@code int[]}
+ * taking a params record, with the arithmetic of DESIGN.md section 3 written where it is used.
+ * The two multiply-accumulate kernels also come prepared for repeated inference
+ * ({@link io.qat4j.executor.kernel.PreparedConv2d}, {@link io.qat4j.executor.kernel.PreparedFullyConnected}:
+ * weights unpacked and laid out once, per-thread scratch), with results identical to the static
+ * {@code Conv2d.run} and {@code FullyConnected.run}.
  *
  * <p>Sources the kernels are written from (read, not copied):
  * <ul>

@@ -16,14 +16,14 @@ import io.qat4j.executor.kernel.ArgMax;
 import io.qat4j.executor.kernel.AveragePool2d;
 import io.qat4j.executor.kernel.AveragePool2dParams;
 import io.qat4j.executor.kernel.AveragePoolRequantization;
-import io.qat4j.executor.kernel.Conv2d;
 import io.qat4j.executor.kernel.Conv2dParams;
-import io.qat4j.executor.kernel.FullyConnected;
 import io.qat4j.executor.kernel.FullyConnectedParams;
 import io.qat4j.executor.kernel.GlobalAveragePool;
 import io.qat4j.executor.kernel.GlobalAveragePoolParams;
 import io.qat4j.executor.kernel.MaxPool2d;
 import io.qat4j.executor.kernel.MaxPool2dParams;
+import io.qat4j.executor.kernel.PreparedConv2d;
+import io.qat4j.executor.kernel.PreparedFullyConnected;
 import io.qat4j.executor.kernel.Requantization;
 import io.qat4j.executor.kernel.Window2d;
 import io.qat4j.executor.quant.Rounding;
@@ -33,12 +33,15 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an int8 artifact. Immutable after loading; every {@link #run} call allocates its own
- * buffers, so one executor serves concurrent inference from several threads.
+ * Runs an int8 artifact. Loading prepares every layer once (4-bit weights unpacked, weights laid
+ * out for the kernels); after that the executor is immutable: every {@link #run} call allocates
+ * its own activation buffers and the convolutions keep their scratch per thread, so one executor
+ * serves concurrent inference from several threads.
  *
  * <p>The graph has one int8 input (per tensor scale and zero point) and one int32 output of
  * logits with per-channel scales. {@link #run(float[], int)} quantizes float inputs at the
@@ -174,15 +177,8 @@ public final class Int8Executor {
      * @return logits and predictions
      */
     public Output runQuantized(byte[] q, int batch) {
-        if (batch < 1 || q.length != (long) batch * inputSize()) {
-            throw new IllegalArgumentException("expected " + batch + " x " + inputSize() + " input codes, got " + q.length);
-        }
-        Map<Integer, Object> buffers = new HashMap<>();
-        buffers.put(input.id(), q);
-        for (Step s : steps) {
-            s.run(batch, buffers);
-        }
-        int[] acc = (int[]) buffers.get(output.id());
+        checkInput(q, batch);
+        int[] acc = (int[]) execute(q, batch).get(output.id());
         int c = classes();
         float[] logits = new float[acc.length];
         for (int i = 0; i < acc.length; i++) {
@@ -199,6 +195,43 @@ public final class Int8Executor {
             pred[b] = best;
         }
         return new Output(batch, c, acc, logits, pred);
+    }
+
+    /**
+     * Runs the graph and keeps every activation tensor, for layer-by-layer comparisons with the
+     * training-time model (like TFLite's {@code preserve_all_tensors}).
+     *
+     * @param q int8 inputs, {@code batch * inputSize()} codes
+     * @param batch examples
+     * @return tensor name to its values for the whole batch: {@code byte[]} int8 codes, or
+     *     {@code int[]} for the int32 logits; in graph order, the input first
+     */
+    public Map<String, Object> trace(byte[] q, int batch) {
+        checkInput(q, batch);
+        Map<Integer, Object> buffers = execute(q, batch);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(input.name(), q);
+        for (OpNode op : model.ops()) {
+            for (int id : op.outputs()) {
+                out.put(tensor(model, id).name(), buffers.get(id));
+            }
+        }
+        return out;
+    }
+
+    private Map<Integer, Object> execute(byte[] q, int batch) {
+        Map<Integer, Object> buffers = new HashMap<>();
+        buffers.put(input.id(), q);
+        for (Step s : steps) {
+            s.run(batch, buffers);
+        }
+        return buffers;
+    }
+
+    private void checkInput(byte[] q, int batch) {
+        if (batch < 1 || q.length != (long) batch * inputSize()) {
+            throw new IllegalArgumentException("expected " + batch + " x " + inputSize() + " input codes, got " + q.length);
+        }
     }
 
     /**
@@ -268,13 +301,13 @@ public final class Int8Executor {
                 int[] bias = int32Blob(blobs.get(tensor(m, ins[2]).blobIndex()));
                 Conv2dParams p = new Conv2dParams(shape[0], shape[1], shape[2], w.dim(0), i(a, OpTypes.GROUPS), window(a, true),
                         i(a, OpTypes.INPUT_ZERO_POINT), requantization(a));
+                // weights unpacked and prepared once, at load time; per-thread scratch inside
+                PreparedConv2d conv = packed
+                        ? PreparedConv2d.ofPacked4(p, weights, bias)
+                        : PreparedConv2d.of(p, weights, bias);
                 return (batch, buf) -> {
                     byte[] y = new byte[batch * outSize];
-                    if (packed) {
-                        Conv2d.runPacked4(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                    } else {
-                        Conv2d.run(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                    }
+                    conv.run(batch, (byte[]) buf.get(ins[0]), y);
                     buf.put(outId, y);
                 };
             }
@@ -286,24 +319,20 @@ public final class Int8Executor {
                 boolean logits = op.opType().equals(OpTypes.FULLY_CONNECTED_LOGITS);
                 FullyConnectedParams p = new FullyConnectedParams(w.dim(1), w.dim(0), i(a, OpTypes.INPUT_ZERO_POINT),
                         logits ? null : requantization(a));
+                // weights unpacked and prepared once, at load time; per-thread scratch inside
+                PreparedFullyConnected fc = packed
+                        ? PreparedFullyConnected.ofPacked4(p, weights, bias)
+                        : PreparedFullyConnected.of(p, weights, bias);
                 if (logits) {
                     return (batch, buf) -> {
                         int[] y = new int[batch * outSize];
-                        if (packed) {
-                            FullyConnected.accumulatorsPacked4(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                        } else {
-                            FullyConnected.accumulators(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                        }
+                        fc.accumulators(batch, (byte[]) buf.get(ins[0]), y);
                         buf.put(outId, y);
                     };
                 }
                 return (batch, buf) -> {
                     byte[] y = new byte[batch * outSize];
-                    if (packed) {
-                        FullyConnected.runPacked4(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                    } else {
-                        FullyConnected.run(p, batch, (byte[]) buf.get(ins[0]), weights, bias, y);
-                    }
+                    fc.run(batch, (byte[]) buf.get(ins[0]), y);
                     buf.put(outId, y);
                 };
             }

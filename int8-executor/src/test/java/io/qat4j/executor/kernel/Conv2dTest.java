@@ -342,4 +342,302 @@ class Conv2dTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Conv2d.run(p, 1, new byte[100], new byte[72], null, new byte[35]));
     }
+
+    // ---- PreparedConv2d (im2col + magnitude-grouped product): random geometry, exact reference ----
+
+    /**
+     * Seeded random geometries: kernels 1-4 (non-square), strides 1-3, dilations 1-2, asymmetric
+     * padding 0-2, odd sizes, groups 1-3, depthwise with channel multipliers 1-3, filter depths up to
+     * 360, batches up to 4 and sometimes up to 70 (several im2col chunks of small images); weights of
+     * three kinds (4-bit container with zeros, full int8, int8 on a few values); random zero points,
+     * bias or none, per-channel multipliers (some above 1), full, ReLU-like and narrower clamps.
+     * {@link PreparedConv2d}, {@link Conv2d#run} and, for 4-bit weights, {@link Conv2d#runPacked4}
+     * and {@link PreparedConv2d#ofPacked4} all equal the long-accumulator / BigInteger reference bit
+     * for bit; a prepared layer reused with a smaller batch gives the same bytes again.
+     */
+    @Test
+    void preparedMatchesExactReferenceOnRandomGeometry() {
+        Random rnd = new Random(0x9E0C0DL);
+        for (int t = 0; t < 160; t++) {
+            randomPreparedCase(rnd, t);
+        }
+    }
+
+    private static void randomPreparedCase(Random rnd, int t) {
+        int weightKind = t % 3; // 0: 4-bit with zeros, 1: full int8, 2: int8 on a few values
+        int groupKind = rnd.nextInt(5);
+        int groups;
+        int cin;
+        int cout;
+        if (groupKind == 4) { // depthwise, channel multiplier 1-3
+            cin = 1 + rnd.nextInt(6);
+            groups = cin;
+            cout = cin * (1 + rnd.nextInt(3));
+        } else {
+            groups = groupKind < 2 ? 1 : groupKind; // 1, 1, 2, 3
+            cin = groups * (1 + rnd.nextInt(groups == 1 ? 40 : 6));
+            cout = groups * (1 + rnd.nextInt(5));
+        }
+        int kh = 1 + rnd.nextInt(4);
+        int kw = 1 + rnd.nextInt(4);
+        int sh = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : 1;
+        int sw = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : 1;
+        int dh = 1 + rnd.nextInt(2);
+        int dw = 1 + rnd.nextInt(2);
+        int pt = rnd.nextInt(3);
+        int pl = rnd.nextInt(3);
+        int pb = rnd.nextInt(3);
+        int pr = rnd.nextInt(3);
+        int h = Math.max(1, (kh - 1) * dh + 1 - pt - pb) + rnd.nextInt(cin > 16 ? 6 : 12);
+        int w = Math.max(1, (kw - 1) * dw + 1 - pl - pr) + rnd.nextInt(cin > 16 ? 6 : 12);
+        Window2d win = new Window2d(kh, kw, sh, sw, dh, dw, pt, pl, pb, pr);
+        int batches = 1 + rnd.nextInt(t % 8 == 0 && cin * h * w <= 200 ? 70 : 4);
+        Case c = new Case(batches, cin, h, w, cout, groups, win);
+        int filterSize = cin / groups * kh * kw;
+
+        byte[] wq = new byte[cout * filterSize];
+        int[] few = {rnd.nextInt(256) - 128, rnd.nextInt(256) - 128, rnd.nextInt(17) - 8};
+        for (int i = 0; i < wq.length; i++) {
+            wq[i] = (byte) switch (weightKind) {
+                case 0 -> rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(16) - 8;
+                case 1 -> rnd.nextInt(256) - 128;
+                default -> rnd.nextInt(6) == 0 ? 0 : few[rnd.nextInt(3)];
+            };
+        }
+        int zIn = rnd.nextInt(256) - 128;
+        byte[] xq = new byte[batches * cin * h * w];
+        for (int i = 0; i < xq.length; i++) {
+            xq[i] = (byte) (rnd.nextInt(3) == 0 ? zIn : rnd.nextInt(256) - 128); // a third at "real 0"
+        }
+        long productBound = 128L * 255 * filterSize;
+        boolean leftShift = productBound * 2 + 2000 <= Integer.MAX_VALUE && rnd.nextInt(6) == 0;
+        int[] bias = rnd.nextInt(4) == 0 ? null : new int[cout];
+        int[] m = new int[cout];
+        int[] shifts = new int[cout];
+        for (int o = 0; o < cout; o++) {
+            if (bias != null) {
+                bias[o] = leftShift ? rnd.nextInt(2001) - 1000 : rnd.nextInt(400001) - 200000;
+            }
+            double real = leftShift ? 1 + rnd.nextDouble()
+                    : (0.2 + rnd.nextDouble()) * 60 / (128.0 * 64 * Math.sqrt(filterSize));
+            QuantizedMultiplier q = QuantizedMultiplier.of(real);
+            m[o] = q.multiplier();
+            shifts[o] = q.shift();
+        }
+        int zOut = rnd.nextInt(256) - 128;
+        ActivationClamp act = switch (rnd.nextInt(5)) {
+            case 0 -> ActivationClamp.INT8;
+            case 1 -> new ActivationClamp(zOut, 127); // ReLU: the output stage's acc <= 0 shortcut
+            case 2 -> new ActivationClamp(Math.max(-128, zOut - 1), 127); // just below the shortcut
+            case 3 -> new ActivationClamp(Math.min(127, zOut + 1), 127);
+            default -> {
+                int lo = rnd.nextInt(200) - 128;
+                yield new ActivationClamp(lo, lo + rnd.nextInt(128 - lo));
+            }
+        };
+        Requantization rq = new Requantization(m, shifts, zOut, act);
+        Conv2dParams p = new Conv2dParams(cin, h, w, cout, groups, win, zIn, rq);
+        int oh = p.outHeight();
+        int ow = p.outWidth();
+
+        long[] acc = referenceConvAccumulators(c, xq, zIn, wq, bias == null ? new int[cout] : bias, oh, ow);
+        byte[] exact = new byte[batches * cout * oh * ow];
+        int plane = oh * ow;
+        for (int i = 0; i < exact.length; i++) {
+            int o = (i / plane) % cout;
+            exact[i] = (byte) clamp(exactRequantize(acc[i], m[o], shifts[o]) + zOut, act.min(), act.max());
+        }
+        String what = "case " + t + " " + c + " weights " + weightKind + " zIn " + zIn + " " + act;
+
+        PreparedConv2d prepared = PreparedConv2d.of(p, wq, bias);
+        byte[] actual = new byte[exact.length];
+        prepared.run(batches, xq, actual);
+        assertExact(exact, actual, "prepared, " + what);
+        byte[] viaStatic = new byte[exact.length];
+        Conv2d.run(p, batches, xq, wq, bias, viaStatic);
+        assertExact(exact, viaStatic, "Conv2d.run, " + what);
+        // reuse of the per-thread scratch with a different batch: the last image alone
+        byte[] last = new byte[p.outputImageSize()];
+        prepared.run(1, java.util.Arrays.copyOfRange(xq, (batches - 1) * p.inputImageSize(), xq.length), last);
+        assertExact(java.util.Arrays.copyOfRange(exact, (batches - 1) * last.length, exact.length), last,
+                "prepared, last image again, " + what);
+        if (weightKind == 0) {
+            byte[] packed = PackedInt4.pack(wq);
+            byte[] fromPacked = new byte[exact.length];
+            Conv2d.runPacked4(p, batches, xq, packed, bias, fromPacked);
+            assertExact(exact, fromPacked, "Conv2d.runPacked4, " + what);
+            PreparedConv2d.ofPacked4(p, packed, bias).run(batches, xq, fromPacked);
+            assertExact(exact, fromPacked, "PreparedConv2d.ofPacked4, " + what);
+        }
+    }
+
+    /**
+     * {@link WeightGroups} on its own: packed columns (two per int) of offsets in [-255, 255]
+     * against a direct sum, for rows of 4-bit, full int8, few-valued int8 (with -128 and 127)
+     * weights and short rows, depths up to 700 (magnitude groups over several 128-row packed
+     * segments), an odd number of columns, rows read from an offset; both program kinds occur.
+     */
+    @Test
+    void groupedProductEqualsDirectSum() {
+        Random rnd = new Random(0x6A0D5L);
+        int depth = 700;
+        int rows = 16;
+        int columns = 37;
+        int half = (columns + 1) / 2;
+        byte[] w = new byte[rows * depth];
+        for (int o = 0; o < rows; o++) {
+            int[] few = {rnd.nextInt(256) - 128, rnd.nextInt(256) - 128, 127, -128};
+            for (int k = 0; k < depth; k++) {
+                int v = switch (o % 4) {
+                    case 0 -> rnd.nextInt(16) - 8;
+                    case 1 -> rnd.nextInt(256) - 128;
+                    case 2 -> few[rnd.nextInt(few.length)];
+                    default -> k < 3 + o ? rnd.nextInt(256) - 128 : 0; // short rows: direct programs
+                };
+                w[o * depth + k] = (byte) v;
+            }
+        }
+        int[] rowBase = new int[rows];
+        for (int o = 0; o < rows; o++) {
+            rowBase[o] = o % 2; // rows read from an offset like a later group's
+        }
+        int[][] c = new int[depth + 2][columns];
+        int[][] packed = new int[depth + 2][half];
+        for (int k = 0; k <= depth; k++) {
+            for (int p = 0; p < columns; p++) {
+                c[k][p] = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(511) - 255;
+            }
+            for (int j = 0; j < half; j++) {
+                packed[k][j] = c[k][j] + (j + half < columns ? c[k][j + half] << 16 : 0);
+            }
+        }
+        WeightGroups groups = WeightGroups.of(w, rows, depth, rowBase, depth + 1);
+        boolean sawGrouped = false;
+        boolean sawDirect = false;
+        int[][] scratch = new int[3][half + 2];
+        int[] lo = new int[half + 2];
+        int[] hi = new int[half + 2];
+        for (int o = 0; o < rows; o++) {
+            sawGrouped |= groups.isGrouped(o);
+            sawDirect |= !groups.isGrouped(o);
+            int bias = rnd.nextInt(2_000_001) - 1_000_000;
+            groups.accumulate(o, packed, bias, scratch[0], scratch[1], scratch[2], lo, hi, half);
+            for (int p = 0; p < columns; p++) {
+                long expected = bias;
+                for (int k = 0; k < depth; k++) {
+                    expected += (long) w[o * depth + k] * c[rowBase[o] + k][p];
+                }
+                assertEquals(expected, p < half ? lo[p] : hi[p - half], "row " + o + " column " + p);
+            }
+        }
+        assertTrue(sawGrouped && sawDirect, "both program kinds exercised");
+    }
+
+    /**
+     * The largest depth the bound allows, K = 65793 (1x1 convolution over 65793 channels), with
+     * every product at its extreme (w = -128 or 127, |x - Z_in| = 255): hundreds of 128-row packed
+     * segments and digit terms, and the accumulator within a few units of -2^31 or 2^31.
+     */
+    @Test
+    void worstCaseAtTheBoundIsExact() {
+        int k = KernelChecks.MAX_ACCUMULATION_DEPTH;
+        int[][] cases = {{-128, 127, -128}, {127, 127, -128}, {127, -128, 127}, {-128, -128, 127}};
+        for (int[] t : cases) {
+            byte[] w = new byte[k];
+            java.util.Arrays.fill(w, (byte) t[0]);
+            byte[] x = new byte[2 * k]; // two images, the second all at Z_in
+            java.util.Arrays.fill(x, 0, k, (byte) t[1]);
+            java.util.Arrays.fill(x, k, 2 * k, (byte) t[2]);
+            Conv2dParams p = new Conv2dParams(k, 1, 1, 1, 1, Window2d.valid(1, 1, 1, 1), t[2],
+                    Requantization.perTensor(1, new QuantizedMultiplier(1 << 30, -30), 0, ActivationClamp.INT8));
+            long acc = (long) t[0] * (t[1] - t[2]) * k;
+            assertTrue(Math.abs(acc) > 127L * 255 * (k - 1), "at the bound: " + acc);
+            byte[] out = new byte[2];
+            PreparedConv2d.of(p, w, null).run(2, x, out);
+            byte expected = (byte) clamp(exactRequantize(acc, 1 << 30, -30), -128, 127);
+            assertEquals(expected, out[0], "w " + t[0] + " x " + t[1] + " Z_in " + t[2]);
+            assertEquals(0, out[1]);
+        }
+    }
+
+    /** A 4-bit filter over 288 taps is grouped; a 3x3 filter over one channel is run directly. */
+    @Test
+    void programKindFollowsTheGroupSizes() {
+        Random rnd = new Random(7);
+        byte[] deep = new byte[288];
+        for (int i = 0; i < deep.length; i++) {
+            deep[i] = (byte) (rnd.nextInt(15) - 7);
+        }
+        assertTrue(WeightGroups.of(deep, 1, 288, new int[1], 288).isGrouped(0));
+        byte[] shallow = {3, -7, 1, 0, 5, -2, 6, 4, -1};
+        assertTrue(!WeightGroups.of(shallow, 1, 9, new int[1], 9).isGrouped(0));
+    }
+
+    /**
+     * One prepared layer shared by several threads (per-thread scratch), batches of different
+     * sizes at the same time: every result equals the single-threaded one.
+     */
+    @Test
+    void preparedLayerIsSafeForConcurrentCalls() throws Exception {
+        Random rnd = new Random(0xC0C0L);
+        int cin = 8;
+        int cout = 12;
+        Window2d win = Window2d.same(9, 9, 3, 3, 1, 1, 1, 1);
+        Conv2dParams p = new Conv2dParams(cin, 9, 9, cout, 1, win, -128,
+                Requantization.perTensor(cout, QuantizedMultiplier.of(0.0007), -128, new ActivationClamp(-128, 127)));
+        byte[] wq = new byte[cout * p.filterSize()];
+        for (int i = 0; i < wq.length; i++) {
+            wq[i] = (byte) (rnd.nextInt(15) - 7);
+        }
+        PreparedConv2d prepared = PreparedConv2d.ofPacked4(p, PackedInt4.pack(wq), null);
+        int tasks = 24;
+        byte[][] inputs = new byte[tasks][];
+        byte[][] expected = new byte[tasks][];
+        for (int i = 0; i < tasks; i++) {
+            int batches = 1 + i % 7;
+            inputs[i] = new byte[batches * p.inputImageSize()];
+            rnd.nextBytes(inputs[i]);
+            expected[i] = new byte[batches * p.outputImageSize()];
+            Conv2d.run(p, batches, inputs[i], wq, null, expected[i]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < tasks; i++) {
+                    byte[] in = inputs[i];
+                    int batches = 1 + i % 7;
+                    results.add(pool.submit(() -> {
+                        byte[] out = new byte[batches * p.outputImageSize()];
+                        prepared.run(batches, in, out);
+                        return out;
+                    }));
+                }
+            }
+            for (int r = 0; r < results.size(); r++) {
+                assertExact(expected[r % tasks], results.get(r).get(), "concurrent call " + r);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void preparedRejectsBadArguments() {
+        Window2d k3 = Window2d.valid(3, 3, 1, 1);
+        Requantization rq4 = Requantization.perTensor(4, QuantizedMultiplier.of(0.01), 0, ActivationClamp.INT8);
+        Conv2dParams p = new Conv2dParams(4, 5, 5, 4, 2, k3, 0, rq4);
+        assertThrows(IllegalArgumentException.class, () -> PreparedConv2d.of(p, new byte[71], null));
+        assertThrows(IllegalArgumentException.class, () -> PreparedConv2d.ofPacked4(p, new byte[35], null));
+        assertThrows(IllegalArgumentException.class, () -> PreparedConv2d.of(p, new byte[72], new int[3]));
+        assertThrows(IllegalArgumentException.class,
+                () -> PreparedConv2d.of(p, new byte[72], new int[] {0, 0, Integer.MAX_VALUE, 0}));
+        PreparedConv2d prepared = PreparedConv2d.of(p, new byte[72], null);
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(1, new byte[99], new byte[36]));
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(1, new byte[100], new byte[35]));
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(0, new byte[100], new byte[36]));
+        byte[] out = new byte[36];
+        prepared.run(1, new byte[100], out);
+        assertEquals(p, prepared.params());
+    }
 }

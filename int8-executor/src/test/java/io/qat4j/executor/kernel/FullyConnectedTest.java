@@ -101,7 +101,7 @@ class FullyConnectedTest {
     /**
      * Seeded random data, per-channel scales, calibrated output range. Exact integer reference
      * (long accumulation + BigInteger requantization), compared bit for bit; double reference
-     * within 1 (two roundings and a Q31 multiplier may move a value across a .5 boundary).
+     * within 1 (the int32 bias and the Q31 multiplier may move a value across a .5 boundary).
      */
     @Test
     void perChannelRandomMatchesExactIntegerReference() {
@@ -243,5 +243,179 @@ class FullyConnectedTest {
         byte[] out = new byte[6];
         FullyConnected.run(p, 2, new byte[8], new byte[12], null, out);
         assertArrayEquals(new byte[6], out);
+    }
+
+    // ---- PreparedFullyConnected (blocked matrix-vector products over transposed weights) ----
+
+    /**
+     * Seeded random shapes: depths 1-400 (and one of 3136), 1-140 outputs, batches 1-20 (one
+     * block of 8 examples, several, and a remainder); weights of
+     * three kinds (4-bit container with zeros, full int8, int8 on a few values); random zero
+     * points with many inputs equal to Z_in (skipped), bias or none, per-channel multipliers (some
+     * above 1), full, ReLU-like and narrower clamps. Requantized outputs and raw accumulators of
+     * {@link PreparedFullyConnected} and of the static entry points (packed and unpacked) equal the
+     * long / BigInteger reference bit for bit, also when the prepared layer is run again.
+     */
+    @Test
+    void preparedMatchesExactReferenceOnRandomShapes() {
+        Random rnd = new Random(0xFCFCL);
+        for (int t = 0; t < 120; t++) {
+            int weightKind = t % 3;
+            int k = t == 7 ? 3136 : 1 + rnd.nextInt(rnd.nextBoolean() ? 20 : 400);
+            int o = t == 7 ? 128 : 1 + rnd.nextInt(140);
+            int n = 1 + rnd.nextInt(20);
+            byte[] w = new byte[o * k];
+            int[] few = {rnd.nextInt(256) - 128, rnd.nextInt(256) - 128, rnd.nextInt(17) - 8};
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (byte) switch (weightKind) {
+                    case 0 -> rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(16) - 8;
+                    case 1 -> rnd.nextInt(256) - 128;
+                    default -> rnd.nextInt(6) == 0 ? 0 : few[rnd.nextInt(3)];
+                };
+            }
+            int zIn = rnd.nextInt(256) - 128;
+            byte[] x = new byte[n * k];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (byte) (rnd.nextBoolean() ? zIn : rnd.nextInt(256) - 128);
+            }
+            boolean leftShift = 128L * 255 * k * 2 + 2000 <= Integer.MAX_VALUE && rnd.nextInt(6) == 0;
+            int[] bias = rnd.nextInt(4) == 0 ? null : new int[o];
+            int[] m = new int[o];
+            int[] shifts = new int[o];
+            for (int c = 0; c < o; c++) {
+                if (bias != null) {
+                    bias[c] = leftShift ? rnd.nextInt(2001) - 1000 : rnd.nextInt(400001) - 200000;
+                }
+                QuantizedMultiplier q = QuantizedMultiplier.of(leftShift ? 1 + rnd.nextDouble()
+                        : (0.2 + rnd.nextDouble()) * 60 / (128.0 * 64 * Math.sqrt(k)));
+                m[c] = q.multiplier();
+                shifts[c] = q.shift();
+            }
+            int zOut = rnd.nextInt(256) - 128;
+            ActivationClamp act = switch (rnd.nextInt(5)) {
+                case 0 -> ActivationClamp.INT8;
+                case 1 -> new ActivationClamp(zOut, 127);
+                case 2 -> new ActivationClamp(Math.max(-128, zOut - 1), 127); // just below the shortcut
+                case 3 -> new ActivationClamp(Math.min(127, zOut + 1), 127);
+                default -> {
+                    int lo = rnd.nextInt(200) - 128;
+                    yield new ActivationClamp(lo, lo + rnd.nextInt(128 - lo));
+                }
+            };
+            Requantization rq = new Requantization(m, shifts, zOut, act);
+            FullyConnectedParams p = new FullyConnectedParams(k, o, zIn, rq);
+            FullyConnectedParams raw = new FullyConnectedParams(k, o, zIn, null);
+
+            int[] exactAcc = new int[n * o];
+            byte[] exact = new byte[n * o];
+            for (int b = 0; b < n; b++) {
+                for (int c = 0; c < o; c++) {
+                    long acc = bias == null ? 0 : bias[c];
+                    for (int i = 0; i < k; i++) {
+                        acc += (long) w[c * k + i] * (x[b * k + i] - zIn);
+                    }
+                    exactAcc[b * o + c] = Math.toIntExact(acc);
+                    exact[b * o + c] = (byte) clamp(exactRequantize(acc, m[c], shifts[c]) + zOut, act.min(), act.max());
+                }
+            }
+            String what = "case " + t + ": K " + k + " O " + o + " N " + n + " weights " + weightKind + " " + act;
+
+            PreparedFullyConnected prepared = PreparedFullyConnected.of(p, w, bias);
+            byte[] actual = new byte[n * o];
+            prepared.run(n, x, actual);
+            assertExact(exact, actual, "prepared, " + what);
+            int[] acc = new int[n * o];
+            prepared.accumulators(n, x, acc);
+            assertArrayEquals(exactAcc, acc, "prepared accumulators, " + what);
+            byte[] viaStatic = new byte[n * o];
+            FullyConnected.run(p, n, x, w, bias, viaStatic);
+            assertExact(exact, viaStatic, "FullyConnected.run, " + what);
+            int[] rawAcc = new int[n * o];
+            FullyConnected.accumulators(raw, n, x, w, bias, rawAcc);
+            assertArrayEquals(exactAcc, rawAcc, "FullyConnected.accumulators, " + what);
+            PreparedFullyConnected.of(raw, w, bias).accumulators(n, x, rawAcc);
+            assertArrayEquals(exactAcc, rawAcc, "prepared raw layer, " + what);
+            // the same prepared layer again with a smaller batch: the last example alone
+            byte[] last = new byte[o];
+            prepared.run(1, java.util.Arrays.copyOfRange(x, (n - 1) * k, n * k), last);
+            assertExact(java.util.Arrays.copyOfRange(exact, (n - 1) * o, n * o), last, "last example again, " + what);
+            if (weightKind == 0) {
+                byte[] packed = PackedInt4.pack(w);
+                byte[] fromPacked = new byte[n * o];
+                FullyConnected.runPacked4(p, n, x, packed, bias, fromPacked);
+                assertExact(exact, fromPacked, "runPacked4, " + what);
+                PreparedFullyConnected.ofPacked4(p, packed, bias).run(n, x, fromPacked);
+                assertExact(exact, fromPacked, "prepared packed, " + what);
+                FullyConnected.accumulatorsPacked4(raw, n, x, packed, bias, rawAcc);
+                assertArrayEquals(exactAcc, rawAcc, "accumulatorsPacked4, " + what);
+                PreparedFullyConnected.ofPacked4(raw, packed, bias).accumulators(n, x, rawAcc);
+                assertArrayEquals(exactAcc, rawAcc, "prepared packed accumulators, " + what);
+            }
+        }
+    }
+
+    /** One prepared layer shared by several threads, batches of different sizes: single-threaded results. */
+    @Test
+    void preparedLayerIsSafeForConcurrentCalls() throws Exception {
+        Random rnd = new Random(0xFC0CL);
+        int k = 300;
+        int o = 50;
+        byte[] w = new byte[o * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) (rnd.nextInt(15) - 7);
+        }
+        FullyConnectedParams p = new FullyConnectedParams(k, o, -128, null);
+        PreparedFullyConnected prepared = PreparedFullyConnected.of(p, w, null);
+        int tasks = 24;
+        byte[][] inputs = new byte[tasks][];
+        int[][] expected = new int[tasks][];
+        for (int i = 0; i < tasks; i++) {
+            int n = 1 + i % 11;
+            inputs[i] = new byte[n * k];
+            rnd.nextBytes(inputs[i]);
+            expected[i] = new int[n * o];
+            FullyConnected.accumulators(p, n, inputs[i], w, null, expected[i]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<int[]>> results = new java.util.ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < tasks; i++) {
+                    byte[] in = inputs[i];
+                    int n = 1 + i % 11;
+                    results.add(pool.submit(() -> {
+                        int[] out = new int[n * o];
+                        prepared.accumulators(n, in, out);
+                        return out;
+                    }));
+                }
+            }
+            for (int r = 0; r < results.size(); r++) {
+                assertArrayEquals(expected[r % tasks], results.get(r).get(), "concurrent call " + r);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void preparedRejectsBadArguments() {
+        Requantization rq = Requantization.perTensor(3, QuantizedMultiplier.of(0.01), 0, ActivationClamp.INT8);
+        FullyConnectedParams p = new FullyConnectedParams(4, 3, 0, rq);
+        assertThrows(IllegalArgumentException.class, () -> PreparedFullyConnected.of(p, new byte[11], null));
+        assertThrows(IllegalArgumentException.class, () -> PreparedFullyConnected.ofPacked4(p, new byte[5], null));
+        assertThrows(IllegalArgumentException.class, () -> PreparedFullyConnected.of(p, new byte[12], new int[2]));
+        assertThrows(IllegalArgumentException.class,
+                () -> PreparedFullyConnected.of(p, new byte[12], new int[] {0, Integer.MAX_VALUE, 0}));
+        PreparedFullyConnected prepared = PreparedFullyConnected.of(p, new byte[12], null);
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(2, new byte[7], new byte[6]));
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(2, new byte[8], new byte[5]));
+        assertThrows(IllegalArgumentException.class, () -> prepared.run(0, new byte[8], new byte[6]));
+        assertThrows(IllegalArgumentException.class, () -> prepared.accumulators(2, new byte[8], new int[5]));
+        FullyConnectedParams raw = new FullyConnectedParams(4, 3, 0, null);
+        assertThrows(IllegalArgumentException.class,
+                () -> PreparedFullyConnected.of(raw, new byte[12], null).run(1, new byte[4], new byte[3]),
+                "a layer without requantization only has raw accumulators");
+        assertEquals(p, prepared.params());
     }
 }

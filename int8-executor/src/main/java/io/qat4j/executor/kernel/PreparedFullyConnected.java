@@ -1,0 +1,181 @@
+package io.qat4j.executor.kernel;
+
+import io.qat4j.executor.arith.FixedPoint;
+
+/**
+ * A {@link FullyConnected} layer with its weights prepared once, for repeated inference: the same
+ * integer results as {@link FullyConnected#run} and {@link FullyConnected#accumulators} (TFLite
+ * {@code reference_integer_ops::FullyConnected} / {@code FullyConnectedPerChannel},
+ * {@code fully_connected.h}; gemmlowp's int32 accumulation with an output stage),
+ *
+ * <pre>
+ *   acc[n][o] = sum_k w[o][k] * (x[n][k] - Z_in) + bias[o]
+ *   y[n][o]   = clamp(multiplyByQuantizedMultiplier(acc, m[o], shift[o]) + Z_out, actMin, actMax)
+ * </pre>
+ *
+ * evaluated as matrix-vector products over the transposed weights, a block of up to
+ * {@code BLOCK = 8} examples at a time (each weight row {@code wT[k]} is read once per block and
+ * reused from cache):
+ *
+ * <pre>
+ *   acc[n][0 .. O) = bias[0 .. O);   acc[n][0 .. O) += (x[n][k] - Z_in) * wT[k][0 .. O)  for k with x[n][k] != Z_in
+ * </pre>
+ *
+ * The inner loop runs over the output features and vectorizes; inputs equal to {@code Z_in}
+ * (zeros after a ReLU) are skipped, their products being 0. Every partial sum is the bias plus a
+ * subset of the products, so it stays within the bound below.
+ *
+ * <p>Layouts: input {@code [N, K]}, weights {@code [O, K]} (int8, or packed 4-bit, see
+ * {@link PackedInt4}), bias {@code [O]} int32 with scale {@code S_in * S_w[o]} or {@code null},
+ * output {@code [N, O]}.
+ *
+ * <p>Accumulator bound: {@code |acc| <= 128 * 255 * K + |bias[o]| <= 2^31 - 1}; the product part
+ * is checked by {@link FullyConnectedParams}, the bias (with the left shift of the requantization,
+ * when there is one) when the layer is prepared.
+ *
+ * <p>Thread safety: immutable; each call allocates its few accumulator rows, so one instance serves
+ * concurrent calls.
+ */
+public final class PreparedFullyConnected {
+
+    /** Examples per block. */
+    static final int BLOCK = 8;
+
+    private final FullyConnectedParams p;
+    private final int[] bias;
+    /** {@code wT[k][o] = w[o][k]}. */
+    private final int[][] transposed;
+
+    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias) {
+        this.p = p;
+        int depth = p.inputDepth();
+        int outDepth = p.outputDepth();
+        Requantization rq = p.requantization();
+        KernelChecks.checkBias(bias, outDepth, p.productBound(), rq == null ? null : rq.shiftArray());
+        this.bias = bias == null ? new int[outDepth] : java.util.Arrays.copyOf(bias, outDepth);
+        transposed = new int[depth][outDepth];
+        for (int o = 0; o < outDepth; o++) {
+            for (int k = 0; k < depth; k++) {
+                transposed[k][o] = weights[o * depth + k];
+            }
+        }
+    }
+
+    /**
+     * Prepares a layer with int8 weights.
+     *
+     * @param p parameters
+     * @param weights {@code [O, K]} int8, copied
+     * @param bias {@code [O]} int32, or null; copied
+     * @return the prepared layer
+     * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
+     */
+    public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias) {
+        KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
+        return new PreparedFullyConnected(p, weights, bias);
+    }
+
+    /**
+     * Prepares a layer with 4-bit packed weights, unpacked here once: the results are identical to
+     * {@link #of} on the unpacked weights.
+     *
+     * @param p parameters
+     * @param packedWeights {@code [O, K]} packed with {@link PackedInt4} (flat, rows not byte-aligned)
+     * @param bias {@code [O]} int32, or null; copied
+     * @return the prepared layer
+     * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
+     */
+    public static PreparedFullyConnected ofPacked4(FullyConnectedParams p, byte[] packedWeights, int[] bias) {
+        int count = p.outputDepth() * p.inputDepth();
+        KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
+        return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias);
+    }
+
+    /** @return the parameters */
+    public FullyConnectedParams params() {
+        return p;
+    }
+
+    /**
+     * Runs the layer with a requantized int8 output.
+     *
+     * @param batches {@code N}, >= 1
+     * @param input {@code [N, K]} int8
+     * @param output {@code [N, O]} int8, written
+     * @throws IllegalArgumentException when the layer has no requantization, or on short arrays
+     */
+    public void run(int batches, byte[] input, byte[] output) {
+        if (p.requantization() == null) {
+            throw new IllegalArgumentException("this layer has no requantization; use accumulators()");
+        }
+        KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputDepth(), "input"), "input");
+        KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputDepth(), "output"), "output");
+        compute(batches, input, output, null);
+    }
+
+    /**
+     * Runs the layer without requantization: the int32 accumulators
+     * {@code sum_k w[o][k] (x[n][k] - Z_in) + bias[o]}, real value {@code S_in S_w[o] acc} (the
+     * final logits; {@code p.requantization()} is ignored).
+     *
+     * @param batches {@code N}, >= 1
+     * @param input {@code [N, K]} int8
+     * @param output {@code [N, O]} int32, written
+     */
+    public void accumulators(int batches, byte[] input, int[] output) {
+        KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputDepth(), "input"), "input");
+        KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputDepth(), "output"), "output");
+        compute(batches, input, null, output);
+    }
+
+    /** Writes {@code bytes} (requantized) or {@code ints} (raw accumulators), whichever is non-null. */
+    private void compute(int batches, byte[] input, byte[] bytes, int[] ints) {
+        int[][] acc = new int[Math.min(BLOCK, batches)][p.outputDepth()]; // a few KB per call
+        int depth = p.inputDepth();
+        int outDepth = p.outputDepth();
+        int zIn = p.inputZeroPoint();
+        for (int n0 = 0; n0 < batches; n0 += BLOCK) {
+            int count = Math.min(BLOCK, batches - n0);
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(bias, 0, acc[j], 0, outDepth);
+            }
+            for (int k = 0; k < depth; k++) {
+                int[] wk = transposed[k];
+                for (int j = 0; j < count; j++) {
+                    int x = input[(n0 + j) * depth + k] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
+                    if (x != 0) {
+                        // |w * (x - Z_in)| <= 128*255; partial sums within 128*255*K + |bias[o]| <= 2^31 - 1
+                        // (FullyConnectedParams; bias checked when prepared)
+                        WeightGroups.addScaledRow(acc[j], wk, x, outDepth);
+                    }
+                }
+            }
+            store(acc, count, n0, bytes, ints);
+        }
+    }
+
+    /** Rows {@code n0 .. n0 + count - 1} of the output from {@code acc[0 .. count)[O]}. */
+    private void store(int[][] acc, int count, int n0, byte[] bytes, int[] ints) {
+        int outDepth = p.outputDepth();
+        if (ints != null) {
+            for (int n = 0; n < count; n++) {
+                System.arraycopy(acc[n], 0, ints, (n0 + n) * outDepth, outDepth);
+            }
+            return;
+        }
+        Requantization rq = p.requantization();
+        int[] multipliers = rq.multiplierArray();
+        int[] shifts = rq.shiftArray();
+        int zOut = rq.outputZeroPoint();
+        int actMin = rq.activation().min();
+        int actMax = rq.activation().max();
+        for (int n = 0; n < count; n++) {
+            for (int o = 0; o < outDepth; o++) {
+                // q_y = Z_out + acc * S_in * S_w[o] / S_out
+                int q = FixedPoint.multiplyByQuantizedMultiplier(acc[n][o], multipliers[o], shifts[o]) + zOut;
+                bytes[(n0 + n) * outDepth + o] = (byte) Math.max(actMin, Math.min(actMax, q));
+            }
+        }
+    }
+
+}
