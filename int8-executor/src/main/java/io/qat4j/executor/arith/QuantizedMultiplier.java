@@ -52,12 +52,12 @@ public record QuantizedMultiplier(int multiplier, int shift) {
      *       {@code 2^-32} to zero rather than producing right shifts above 31).</li>
      * </ol>
      *
-     * <p>Which TFLite variant: the default, double-rounding build (no {@code TFLITE_SINGLE_ROUNDING}),
-     * matching {@link FixedPoint#multiplyByQuantizedMultiplier}. The single-rounding build
-     * additionally saturates {@code shift > 30} to {@code (2^31 - 1, 30)}; the default build does
-     * not, and neither does this method: a real multiplier {@code >= 2^30} yields a shift above 30,
-     * which {@code multiplyByQuantizedMultiplier} rejects (in TFLite, {@code 1 << 31} would
-     * overflow). Requantization multipliers {@code S_in * S_w / S_out} are far below that.
+     * <p>Which TFLite build: both builds compute the same pair, except that the single-rounding
+     * build ({@code TFLITE_SINGLE_ROUNDING}, whose {@code MultiplyByQuantizedMultiplier} the
+     * kernels use, see {@link FixedPoint}) saturates {@code shift > 30} to {@code (2^31 - 1, 30)}.
+     * This method does not saturate: a real multiplier {@code >= 2^30} yields a shift above 30,
+     * which {@link FixedPoint#multiplyByQuantizedMultiplier} rejects. Requantization multipliers
+     * {@code S_in * S_w / S_out} are far below that.
      *
      * <p>Differences from TFLite, all rejections of inputs TFLite does not define a use for:
      * negative multipliers (TFLite's default build would return a negative Q31 value; its

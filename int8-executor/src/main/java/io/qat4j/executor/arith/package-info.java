@@ -7,8 +7,9 @@
  *   <li>{@link io.qat4j.executor.arith.FixedPoint}: gemmlowp {@code fixedpoint/fixedpoint.h}
  *       ({@code SaturatingRoundingDoublingHighMul}, {@code RoundingDivideByPOT}) and TensorFlow
  *       Lite {@code kernels/internal/common.h} / {@code common.cc}
- *       ({@code MultiplyByQuantizedMultiplier}, double-rounding variant, i.e. built without
- *       {@code TFLITE_SINGLE_ROUNDING}). Kernel code: integers only, no floating point.</li>
+ *       ({@code MultiplyByQuantizedMultiplier} in both builds: the single-rounding one of
+ *       {@code TFLITE_SINGLE_ROUNDING}, which the kernels use, and the default double-rounding
+ *       one). Kernel code: integers only, no floating point.</li>
  *   <li>{@link io.qat4j.executor.arith.QuantizedMultiplier}: TensorFlow Lite
  *       {@code kernels/internal/quantization_util.cc} ({@code QuantizeMultiplier}), the offline
  *       step that turns a real multiplier such as {@code S_in * S_w / S_out} into a Q31

@@ -56,6 +56,16 @@ final class ExactReference {
         return rdbpot(srdhm((int) shifted, m), right);
     }
 
+    /**
+     * TFLite single-rounding {@code MultiplyByQuantizedMultiplier} from its definition: the
+     * nearest integer to {@code x * m * 2^(shift - 31)}, ties toward +infinity; the caller keeps
+     * the result in range.
+     */
+    static int mbqmSingleRounding(int x, int m, int shift) {
+        BigDecimal nearest = mbqmExact(x, m, shift).add(new BigDecimal("0.5")).setScale(0, RoundingMode.FLOOR);
+        return nearest.intValueExact();
+    }
+
     /** The exact real value {@code x * m * 2^(shift - 31)}. */
     static BigDecimal mbqmExact(int x, int m, int shift) {
         return new BigDecimal(BigInteger.valueOf(x).multiply(BigInteger.valueOf(m))).multiply(pow2(shift - 31));

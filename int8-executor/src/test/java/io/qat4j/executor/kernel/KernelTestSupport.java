@@ -18,7 +18,7 @@ import java.util.Random;
  * <ul>
  *   <li>double: the real-valued op on dequantized inputs, quantized with the output parameters;
  *       equal to the kernel when the test data make every real output exactly representable,
- *       otherwise within 1 (the integer pipeline rounds twice and uses a Q31 multiplier);</li>
+ *       otherwise within 1 (the integer pipeline rounds the int32 bias and uses a Q31 multiplier);</li>
  *   <li>exact integer: the documented formula evaluated with long / BigInteger arithmetic
  *       ({@link #exactRequantize}); equal to the kernel bit for bit.</li>
  * </ul>
@@ -28,8 +28,6 @@ final class KernelTestSupport {
     static final QuantRange INT8 = QuantRange.of(8, true, false);
     static final QuantRange INT8_NARROW = QuantRange.of(8, true, true);
     private static final QuantRange INT32 = new QuantRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
-    private static final BigInteger TWO_POW_30 = BigInteger.ONE.shiftLeft(30);
-    private static final BigInteger TWO_POW_31 = BigInteger.ONE.shiftLeft(31);
 
     private KernelTestSupport() {
     }
@@ -123,21 +121,19 @@ final class KernelTestSupport {
     }
 
     /**
-     * TFLite double-rounding {@code MultiplyByQuantizedMultiplier} evaluated from its definition
-     * with BigInteger: {@code v = x * 2^L} (L = max(shift, 0)); {@code h = floor(v * m / 2^31 + 1/2)}
-     * (nearest, ties toward +infinity); result {@code h / 2^R} rounded to nearest, ties away from
-     * zero (R = max(-shift, 0)).
+     * TFLite single-rounding {@code MultiplyByQuantizedMultiplier} (the kernels' output stage)
+     * evaluated from its definition with BigInteger: the nearest integer to
+     * {@code acc * m * 2^(shift - 31)}, ties toward +infinity, i.e.
+     * {@code floor((acc * m * 2^max(shift, 0) + 2^(T - 1)) / 2^T)} with
+     * {@code T = 31 + max(-shift, 0)}.
      */
     static int exactRequantize(long acc, int multiplier, int shift) {
         int left = Math.max(shift, 0);
-        int right = Math.max(-shift, 0);
-        BigInteger v = BigInteger.valueOf(acc).shiftLeft(left);
-        assertTrue(v.bitLength() < 32, "reference precondition: acc * 2^L fits int32");
-        BigInteger scaled = v.multiply(BigInteger.valueOf(multiplier)).add(TWO_POW_30);
-        BigInteger[] qr = scaled.divideAndRemainder(TWO_POW_31);
-        BigInteger high = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0]; // floor
-        BigDecimal divided = new BigDecimal(high).divide(new BigDecimal(BigInteger.ONE.shiftLeft(right)));
-        return divided.setScale(0, RoundingMode.HALF_UP).intValueExact(); // HALF_UP = ties away from zero
+        int total = 31 + Math.max(-shift, 0);
+        BigInteger v = BigInteger.valueOf(acc).shiftLeft(left).multiply(BigInteger.valueOf(multiplier));
+        BigInteger[] qr = v.add(BigInteger.ONE.shiftLeft(total - 1)).divideAndRemainder(BigInteger.ONE.shiftLeft(total));
+        BigInteger floor = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
+        return floor.intValueExact();
     }
 
     /** {@code sum / count} rounded to nearest, ties away from zero, exactly. */
