@@ -3,6 +3,8 @@ package io.qat4j.training.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
+import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
@@ -14,8 +16,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,13 +45,37 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param nd4jMillisBatch1 median ND4J float inference latency, batch 1
  * @param executorMillisBatch64 median executor latency, batch 64
  * @param nd4jMillisBatch64 median ND4J float inference latency, batch 64
+ * @param layers per quantized activation, how often the executor's int8 codes differ from the
+ *     fake-quantized network's, on the first {@link #LAYER_EXAMPLES} test images
  */
 public record QuantReport(String run, int examples, double fp32Accuracy, double fakeQuantAccuracy, double int8Accuracy,
                           double agreement, long artifactBytes, long fp32Bytes, double executorMillisBatch1,
-                          double nd4jMillisBatch1, double executorMillisBatch64, double nd4jMillisBatch64) {
+                          double nd4jMillisBatch1, double executorMillisBatch64, double nd4jMillisBatch64,
+                          List<LayerAgreement> layers) {
 
     /** File name of the report inside a run folder. */
     public static final String FILE = "report.json";
+
+    /** Test images used for the per-layer comparison. */
+    public static final int LAYER_EXAMPLES = 1000;
+
+    /**
+     * One activation tensor compared between the int8 executor and the fake-quantized network:
+     * the executor's codes against {@code clamp(round(a / S) + Z)} of the fake-quantized values
+     * {@code a} (exact integers times {@code S}, so the codes are the ones training simulated).
+     *
+     * @param layer vertex name, which is also the artifact's tensor name
+     * @param codes compared codes
+     * @param differing codes that differ
+     * @param maxDifference largest absolute difference of two codes
+     */
+    public record LayerAgreement(String layer, long codes, long differing, int maxDifference) {
+
+        /** @return share of differing codes */
+        public double differingShare() {
+            return codes == 0 ? 0 : (double) differing / codes;
+        }
+    }
 
     /**
      * Measures a run.
@@ -76,9 +107,54 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
         double n1 = medianMillis(() -> fp32.outputSingle(false, x1), 300);
         double e64 = medianMillis(() -> ex.run(sixtyFour, 64), 40);
         double n64 = medianMillis(() -> fp32.outputSingle(false, x64), 40);
+        List<LayerAgreement> layers = compareLayers(fq, ex, test.subset(0, Math.min(LAYER_EXAMPLES, test.count())));
         return new QuantReport(r.config().name(), test.count(), Evaluation.accuracy(pFp, test), Evaluation.accuracy(pFq, test),
                 Evaluation.accuracy(pInt, test), (double) same / pInt.length, Files.size(artifact), fp32Bytes(fq),
-                e1, n1, e64, n64);
+                e1, n1, e64, n64, layers);
+    }
+
+    /**
+     * Compares every int8 activation of the executor ({@link Int8Executor#trace}) with the
+     * fake-quantized network's activation of the same name, coded with the artifact's scale and
+     * zero point of that tensor (pooling outputs share their input's).
+     *
+     * @param fq the fake-quantized network
+     * @param ex its exported artifact
+     * @param data images
+     * @return one entry per compared tensor, in graph order
+     */
+    public static List<LayerAgreement> compareLayers(ComputationGraph fq, Int8Executor ex, ImageDataset data) {
+        Map<String, long[]> counts = new LinkedHashMap<>(); // codes, differing, max difference
+        Map<String, TensorInfo> tensors = new HashMap<>();
+        ex.model().tensors().forEach(t -> tensors.put(t.name(), t));
+        int inputId = ex.model().graphInputs()[0];
+        ImageDataSetIterator it = new ImageDataSetIterator(data, 250);
+        while (it.hasNext()) {
+            DataSet d = it.next();
+            float[] x = d.getFeatures().castTo(DataType.FLOAT).dup('c').data().asFloat();
+            Map<String, Object> trace = ex.trace(ex.quantizeInput(x), d.numExamples());
+            Map<String, INDArray> acts = fq.feedForward(d.getFeatures(), false);
+            for (Map.Entry<String, Object> e : trace.entrySet()) {
+                TensorInfo t = tensors.get(e.getKey());
+                if (!(e.getValue() instanceof byte[] codes) || t == null || t.id() == inputId || !acts.containsKey(e.getKey())) {
+                    continue;
+                }
+                float[] a = acts.get(e.getKey()).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                float scale = (float) t.quant().scale(0);
+                int zp = t.quant().zeroPoint(0);
+                int qMax = (1 << (t.bits() - 1)) - 1;
+                long[] c = counts.computeIfAbsent(e.getKey(), k -> new long[3]);
+                for (int i = 0; i < codes.length; i++) {
+                    int diff = Math.abs(Rounding.quantizeFloat(a[i], scale, zp, -qMax - 1, qMax) - codes[i]);
+                    c[0]++;
+                    c[1] += diff == 0 ? 0 : 1;
+                    c[2] = Math.max(c[2], diff);
+                }
+            }
+        }
+        List<LayerAgreement> out = new ArrayList<>();
+        counts.forEach((name, c) -> out.add(new LayerAgreement(name, c[0], c[1], (int) c[2])));
+        return List.copyOf(out);
     }
 
     /**
@@ -168,5 +244,12 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
                 executorMillisBatch1, nd4jMillisBatch1, nd4jMillisBatch1 / executorMillisBatch1);
         out.printf(Locale.ROOT, "  %-34s %8.3f ms  ND4J FP32 %8.3f ms  (ratio %.2f)%n", "latency batch 64: executor",
                 executorMillisBatch64, nd4jMillisBatch64, nd4jMillisBatch64 / executorMillisBatch64);
+        if (!layers.isEmpty()) {
+            out.printf(Locale.ROOT, "  int8 codes differing from fake-quant, first %d images:%n",
+                    Math.min(LAYER_EXAMPLES, examples));
+            for (LayerAgreement l : layers) {
+                out.printf(Locale.ROOT, "    %-32s %8.3f%%  (max %d)%n", l.layer(), 100 * l.differingShare(), l.maxDifference());
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.qat4j.training.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.artifact.ArtifactReader;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,14 @@ class RunReportTest {
         assertTrue(Math.abs(r.int8Accuracy() - r.fakeQuantAccuracy()) <= 0.03, r.toString());
         assertTrue(r.artifactBytes() < r.fp32Bytes(), "4-bit weights, even with the manifest of a tiny model: " + r);
         assertTrue(r.executorMillisBatch1() > 0 && r.nd4jMillisBatch64() > 0);
+        // every conv, pool and dense output of the CNN is compared, on all 100 images
+        List<String> compared = r.layers().stream().map(QuantReport.LayerAgreement::layer).toList();
+        assertTrue(compared.containsAll(List.of("L0_conv", "L1_maxpool")), compared.toString());
+        assertFalse(compared.contains("output"), "int32 logits are not int8 codes");
+        for (QuantReport.LayerAgreement l : r.layers()) {
+            assertTrue(l.codes() > 0 && l.codes() % 100 == 0, l.toString());
+            assertTrue(l.differingShare() <= 0.05 && l.maxDifference() <= 3, l.toString());
+        }
 
         r.write(dir.resolve("report.json"));
         String json = Files.readString(dir.resolve("report.json"));
@@ -50,5 +60,6 @@ class RunReportTest {
         r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String table = buf.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("int8 executor accuracy") && table.contains("latency batch 64"), table);
+        assertTrue(table.contains("L0_conv") && json.contains("\"differing\""), table);
     }
 }
