@@ -13,11 +13,9 @@ import io.qat4j.executor.arith.FixedPoint;
  *
  * with one shortcut that gives the same bytes: when {@code actMin >= Z_out} (a fused ReLU or
  * ReLU6) and {@code acc <= 0}, the output is {@code actMin} without the multiplication. Proof: the
- * multiplier is {@code >= 0}, so {@code x * 2^leftShift * m <= 0}; the rounding doubling high
- * multiply then adds {@code 1 - 2^30} and truncates towards zero, giving a value {@code <= 0}; the
- * rounding right shift of a value {@code <= 0} is {@code <= 0} ({@code x >> e <= -1} for
- * {@code x < 0}, and at most 1 is added back). So {@code q <= Z_out <= actMin} and the clamp
- * returns {@code actMin}.
+ * multiplier is {@code >= 0}, so {@code acc * m <= 0}, and the single rounding
+ * {@code (acc * m + 2^(T - 1)) >> T} of a value {@code <= 0} is {@code <= floor(1/2) = 0}. So
+ * {@code q <= Z_out <= actMin} and the clamp returns {@code actMin}.
  */
 final class OutputStage {
 
