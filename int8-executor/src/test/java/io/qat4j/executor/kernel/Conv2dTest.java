@@ -5,6 +5,7 @@ import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
 import static io.qat4j.executor.kernel.KernelTestSupport.assertWithinOne;
 import static io.qat4j.executor.kernel.KernelTestSupport.calibrate;
 import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
+import static io.qat4j.executor.kernel.KernelTestSupport.concurrently;
 import static io.qat4j.executor.kernel.KernelTestSupport.dequantize;
 import static io.qat4j.executor.kernel.KernelTestSupport.dequantizePerChannel;
 import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
@@ -600,25 +601,14 @@ class Conv2dTest {
             expected[i] = new byte[batches * p.outputImageSize()];
             Conv2d.run(p, batches, inputs[i], wq, null, expected[i]);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
-            for (int round = 0; round < 20; round++) {
-                for (int i = 0; i < tasks; i++) {
-                    byte[] in = inputs[i];
-                    int batches = 1 + i % 7;
-                    results.add(pool.submit(() -> {
-                        byte[] out = new byte[batches * p.outputImageSize()];
-                        prepared.run(batches, in, out);
-                        return out;
-                    }));
-                }
-            }
-            for (int r = 0; r < results.size(); r++) {
-                assertExact(expected[r % tasks], results.get(r).get(), "concurrent call " + r);
-            }
-        } finally {
-            pool.shutdownNow();
+        java.util.List<byte[]> results = concurrently(tasks, i -> {
+            int batches = 1 + i % 7;
+            byte[] out = new byte[batches * p.outputImageSize()];
+            prepared.run(batches, inputs[i], out);
+            return out;
+        });
+        for (int r = 0; r < results.size(); r++) {
+            assertExact(expected[r % tasks], results.get(r), "concurrent call " + r);
         }
     }
 

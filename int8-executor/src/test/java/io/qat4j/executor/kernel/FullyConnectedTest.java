@@ -5,6 +5,7 @@ import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
 import static io.qat4j.executor.kernel.KernelTestSupport.assertWithinOne;
 import static io.qat4j.executor.kernel.KernelTestSupport.calibrate;
 import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
+import static io.qat4j.executor.kernel.KernelTestSupport.concurrently;
 import static io.qat4j.executor.kernel.KernelTestSupport.dequantize;
 import static io.qat4j.executor.kernel.KernelTestSupport.dequantizePerChannel;
 import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
@@ -376,25 +377,14 @@ class FullyConnectedTest {
             expected[i] = new int[n * o];
             FullyConnected.accumulators(p, n, inputs[i], w, null, expected[i]);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            java.util.List<java.util.concurrent.Future<int[]>> results = new java.util.ArrayList<>();
-            for (int round = 0; round < 20; round++) {
-                for (int i = 0; i < tasks; i++) {
-                    byte[] in = inputs[i];
-                    int n = 1 + i % 11;
-                    results.add(pool.submit(() -> {
-                        int[] out = new int[n * o];
-                        prepared.accumulators(n, in, out);
-                        return out;
-                    }));
-                }
-            }
-            for (int r = 0; r < results.size(); r++) {
-                assertArrayEquals(expected[r % tasks], results.get(r).get(), "concurrent call " + r);
-            }
-        } finally {
-            pool.shutdownNow();
+        java.util.List<int[]> results = concurrently(tasks, i -> {
+            int n = 1 + i % 11;
+            int[] out = new int[n * o];
+            prepared.accumulators(n, inputs[i], out);
+            return out;
+        });
+        for (int r = 0; r < results.size(); r++) {
+            assertArrayEquals(expected[r % tasks], results.get(r), "concurrent call " + r);
         }
     }
 

@@ -161,4 +161,28 @@ final class KernelTestSupport {
                     + doubleReference[i]);
         }
     }
+
+    /**
+     * Runs {@code call(i)} for {@code i < tasks}, 20 rounds, on 4 threads at once, and returns the
+     * results in submission order (round-major), for thread-safety tests of prepared kernels.
+     */
+    static <T> java.util.List<T> concurrently(int tasks, java.util.function.IntFunction<T> call) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<T>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < tasks; i++) {
+                    int task = i;
+                    futures.add(pool.submit(() -> call.apply(task)));
+                }
+            }
+            java.util.List<T> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
