@@ -44,7 +44,6 @@ public final class Conv2d {
      * @param output {@code [N, C_out, OH, OW]} int8, written
      */
     public static void run(Conv2dParams p, int batches, byte[] input, byte[] weights, int[] bias, byte[] output) {
-        check(p, batches, input, bias, output);
         PreparedConv2d.of(p, weights, bias).runOnce(batches, input, output);
     }
 
@@ -56,13 +55,6 @@ public final class Conv2d {
      */
     public static void runPacked4(Conv2dParams p, int batches, byte[] input, byte[] packedWeights, int[] bias,
             byte[] output) {
-        check(p, batches, input, bias, output);
         PreparedConv2d.ofPacked4(p, packedWeights, bias).runOnce(batches, input, output);
-    }
-
-    private static void check(Conv2dParams p, int batches, byte[] input, int[] bias, byte[] output) {
-        KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputImageSize(), "input"), "input");
-        KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputImageSize(), "output"), "output");
-        KernelChecks.checkBias(bias, p.outChannels(), p.productBound(), p.requantization().shiftArray());
     }
 }

@@ -41,7 +41,6 @@ public final class FullyConnected {
      */
     public static void run(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             byte[] output) {
-        checkRequantized(p, batches, input, bias, output);
         PreparedFullyConnected.of(p, weights, bias).run(batches, input, output);
     }
 
@@ -53,7 +52,6 @@ public final class FullyConnected {
      */
     public static void runPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, byte[] output) {
-        checkRequantized(p, batches, input, bias, output);
         PreparedFullyConnected.ofPacked4(p, packedWeights, bias).run(batches, input, output);
     }
 
@@ -66,30 +64,12 @@ public final class FullyConnected {
      */
     public static void accumulators(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             int[] output) {
-        checkRaw(p, batches, input, bias, output);
         PreparedFullyConnected.of(p, weights, bias).accumulators(batches, input, output);
     }
 
     /** {@link #accumulators} with 4-bit packed weights; identical results. */
     public static void accumulatorsPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, int[] output) {
-        checkRaw(p, batches, input, bias, output);
         PreparedFullyConnected.ofPacked4(p, packedWeights, bias).accumulators(batches, input, output);
-    }
-
-    private static void checkRequantized(FullyConnectedParams p, int batches, byte[] input, int[] bias,
-            byte[] output) {
-        if (p.requantization() == null) {
-            throw new IllegalArgumentException("this layer has no requantization; use accumulators()");
-        }
-        KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputDepth(), "input"), "input");
-        KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputDepth(), "output"), "output");
-        KernelChecks.checkBias(bias, p.outputDepth(), p.productBound(), p.requantization().shiftArray());
-    }
-
-    private static void checkRaw(FullyConnectedParams p, int batches, byte[] input, int[] bias, int[] output) {
-        KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputDepth(), "input"), "input");
-        KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputDepth(), "output"), "output");
-        KernelChecks.checkBias(bias, p.outputDepth(), p.productBound(), null);
     }
 }
