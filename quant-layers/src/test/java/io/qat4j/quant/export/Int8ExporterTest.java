@@ -192,29 +192,28 @@ class Int8ExporterTest {
         Nd4j.getRandom().setSeed(78);
         INDArray x = Nd4j.rand(DataType.FLOAT, n, SHAPE[0], SHAPE[1], SHAPE[2]);
         java.util.Map<String, Object> trace = ex.trace(ex.quantizeInput(x.dup('c').data().asFloat()), n);
-        java.util.Map<String, INDArray> acts = g.feedForward(x, false);
         assertEquals(java.util.List.of("input", "c1", "mp", "c2", "c3", "add", "apq", "gapq", "d", "out"),
                 java.util.List.copyOf(trace.keySet()));
-        for (String layer : java.util.List.of("c1", "mp", "c2", "c3", "add", "apq", "gapq", "d")) {
-            byte[] codes = (byte[]) trace.get(layer);
-            var t = ex.model().tensors().stream().filter(ti -> ti.name().equals(layer)).findFirst().orElseThrow();
-            float[] a = acts.get(layer).dup('c').data().asFloat();
-            assertEquals(a.length, codes.length, layer);
-            int differ = 0;
-            int maxDiff = 0;
-            for (int i = 0; i < a.length; i++) {
-                int fq = io.qat4j.executor.quant.Rounding.quantizeFloat(a[i], (float) t.quant().scale(0),
-                        t.quant().zeroPoint(0), -128, 127);
-                int d = Math.abs(fq - codes[i]);
-                differ += d == 0 ? 0 : 1;
-                maxDiff = Math.max(maxDiff, d);
-            }
-            double share = (double) differ / a.length;
-            System.out.printf("%d-bit %-5s codes differ %.4f%% (max %d)%n", bits, layer, 100 * share, maxDiff);
-            assertTrue(share <= (layer.equals("c1") ? FIRST_LAYER_MISMATCH : LAYER_MISMATCH),
-                    layer + ": " + differ + " of " + a.length + " codes differ");
-            assertTrue(maxDiff <= 8, layer + ": codes differ by up to " + maxDiff);
+        java.util.List<LayerAgreement> layers = LayerAgreement.compare(g, ex, x);
+        assertEquals(java.util.List.of("c1", "mp", "c2", "c3", "add", "apq", "gapq", "d"),
+                layers.stream().map(LayerAgreement::layer).toList(), "every int8 activation but the input");
+        for (LayerAgreement l : layers) {
+            assertEquals(trace.get(l.layer()) instanceof byte[] b ? b.length : -1, l.codes(), l.layer());
+            System.out.printf("%d-bit %-5s codes differ %.4f%% (max %d)%n", bits, l.layer(), 100 * l.differingShare(),
+                    l.maxDifference());
+            assertTrue(l.differingShare() <= (l.layer().equals("c1") ? FIRST_LAYER_MISMATCH : LAYER_MISMATCH),
+                    l.layer() + ": " + l.differing() + " of " + l.codes() + " codes differ");
+            assertTrue(l.maxDifference() <= 8, l.layer() + ": codes differ by up to " + l.maxDifference());
         }
+    }
+
+    @Test
+    void layerAgreementsOfSeveralBatchesAddUpPerLayer() {
+        java.util.List<LayerAgreement> a = java.util.List.of(new LayerAgreement("c1", 100, 2, 1), new LayerAgreement("d", 10, 0, 0));
+        java.util.List<LayerAgreement> b = java.util.List.of(new LayerAgreement("c1", 50, 3, 2), new LayerAgreement("d", 5, 1, 1));
+        assertEquals(java.util.List.of(new LayerAgreement("c1", 150, 5, 2), new LayerAgreement("d", 15, 1, 1)),
+                LayerAgreement.total(java.util.List.of(a, b)));
+        assertEquals(5.0 / 150, LayerAgreement.total(java.util.List.of(a, b)).get(0).differingShare(), 1e-15);
     }
 
     /** Fake-quant logits before the softmax: the output layer's preactivation. */

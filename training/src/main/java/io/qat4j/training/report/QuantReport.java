@@ -3,9 +3,8 @@ package io.qat4j.training.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
-import io.qat4j.executor.artifact.TensorInfo;
-import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -18,11 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,24 +54,6 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
 
     /** Test images used for the per-layer comparison. */
     public static final int LAYER_EXAMPLES = 1000;
-
-    /**
-     * One activation tensor compared between the int8 executor and the fake-quantized network:
-     * the executor's codes against {@code clamp(round(a / S) + Z)} of the fake-quantized values
-     * {@code a} (exact integers times {@code S}, so the codes are the ones training simulated).
-     *
-     * @param layer vertex name, which is also the artifact's tensor name
-     * @param codes compared codes
-     * @param differing codes that differ
-     * @param maxDifference largest absolute difference of two codes
-     */
-    public record LayerAgreement(String layer, long codes, long differing, int maxDifference) {
-
-        /** @return share of differing codes */
-        public double differingShare() {
-            return codes == 0 ? 0 : (double) differing / codes;
-        }
-    }
 
     /**
      * Measures a run.
@@ -114,9 +92,7 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
     }
 
     /**
-     * Compares every int8 activation of the executor ({@link Int8Executor#trace}) with the
-     * fake-quantized network's activation of the same name, coded with the artifact's scale and
-     * zero point of that tensor (pooling outputs share their input's).
+     * {@link LayerAgreement#compare} over a dataset, in batches of 250.
      *
      * @param fq the fake-quantized network
      * @param ex its exported artifact
@@ -124,37 +100,12 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
      * @return one entry per compared tensor, in graph order
      */
     public static List<LayerAgreement> compareLayers(ComputationGraph fq, Int8Executor ex, ImageDataset data) {
-        Map<String, long[]> counts = new LinkedHashMap<>(); // codes, differing, max difference
-        Map<String, TensorInfo> tensors = new HashMap<>();
-        ex.model().tensors().forEach(t -> tensors.put(t.name(), t));
-        int inputId = ex.model().graphInputs()[0];
+        List<List<LayerAgreement>> batches = new ArrayList<>();
         ImageDataSetIterator it = new ImageDataSetIterator(data, 250);
         while (it.hasNext()) {
-            DataSet d = it.next();
-            float[] x = d.getFeatures().castTo(DataType.FLOAT).dup('c').data().asFloat();
-            Map<String, Object> trace = ex.trace(ex.quantizeInput(x), d.numExamples());
-            Map<String, INDArray> acts = fq.feedForward(d.getFeatures(), false);
-            for (Map.Entry<String, Object> e : trace.entrySet()) {
-                TensorInfo t = tensors.get(e.getKey());
-                if (!(e.getValue() instanceof byte[] codes) || t == null || t.id() == inputId || !acts.containsKey(e.getKey())) {
-                    continue;
-                }
-                float[] a = acts.get(e.getKey()).castTo(DataType.FLOAT).dup('c').data().asFloat();
-                float scale = (float) t.quant().scale(0);
-                int zp = t.quant().zeroPoint(0);
-                int qMax = (1 << (t.bits() - 1)) - 1;
-                long[] c = counts.computeIfAbsent(e.getKey(), k -> new long[3]);
-                for (int i = 0; i < codes.length; i++) {
-                    int diff = Math.abs(Rounding.quantizeFloat(a[i], scale, zp, -qMax - 1, qMax) - codes[i]);
-                    c[0]++;
-                    c[1] += diff == 0 ? 0 : 1;
-                    c[2] = Math.max(c[2], diff);
-                }
-            }
+            batches.add(LayerAgreement.compare(fq, ex, it.next().getFeatures()));
         }
-        List<LayerAgreement> out = new ArrayList<>();
-        counts.forEach((name, c) -> out.add(new LayerAgreement(name, c[0], c[1], (int) c[2])));
-        return List.copyOf(out);
+        return LayerAgreement.total(batches);
     }
 
     /**

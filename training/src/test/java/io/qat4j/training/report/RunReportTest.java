@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.training.train.LocalTrainerTest;
 import io.qat4j.training.train.TrainResult;
 import java.io.ByteArrayOutputStream;
@@ -45,10 +46,10 @@ class RunReportTest {
         assertTrue(r.artifactBytes() < r.fp32Bytes(), "4-bit weights, even with the manifest of a tiny model: " + r);
         assertTrue(r.executorMillisBatch1() > 0 && r.nd4jMillisBatch64() > 0);
         // every conv, pool and dense output of the CNN is compared, on all 100 images
-        List<String> compared = r.layers().stream().map(QuantReport.LayerAgreement::layer).toList();
+        List<String> compared = r.layers().stream().map(LayerAgreement::layer).toList();
         assertTrue(compared.containsAll(List.of("L0_conv", "L1_maxpool")), compared.toString());
         assertFalse(compared.contains("output"), "int32 logits are not int8 codes");
-        for (QuantReport.LayerAgreement l : r.layers()) {
+        for (LayerAgreement l : r.layers()) {
             assertTrue(l.codes() > 0 && l.codes() % 100 == 0, l.toString());
             assertTrue(l.differingShare() <= 0.05 && l.maxDifference() <= 3, l.toString());
         }
