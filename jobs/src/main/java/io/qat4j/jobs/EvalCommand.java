@@ -3,11 +3,11 @@ package io.qat4j.jobs;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
-import io.qat4j.training.data.ImageDataset;
+import io.qat4j.training.data.TaskDataLoader;
+import io.qat4j.training.eval.EvaluationSet;
+import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
-import io.qat4j.training.train.Evaluation;
-import io.qat4j.training.train.LocalTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ final class EvalCommand implements Callable<Integer> {
             overrides.add("dataset.path=" + data);
         }
         ExperimentConfig cfg = ExperimentConfigLoader.parse(yaml, artifact + "#config.yaml", overrides);
-        ImageDataset test = LocalTrainer.loadData(cfg).test();
+        EvaluationSet test = TaskDataLoader.load(cfg).test();
         Path dir = artifact.toAbsolutePath().getParent();
         if (Files.exists(dir.resolve("model.zip")) && Files.exists(dir.resolve("config.yaml"))) {
             QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test);
@@ -54,9 +54,8 @@ final class EvalCommand implements Callable<Integer> {
             r.write(dir.resolve(QuantReport.FILE));
             System.out.println("wrote " + dir.resolve(QuantReport.FILE));
         } else {
-            int[] p = QuantReport.predictInt8(ex, test, 500);
-            System.out.printf(Locale.ROOT, "int8 executor accuracy on %d test images: %.2f%%%n", test.count(),
-                    100 * Evaluation.accuracy(p, test));
+            TaskMetrics m = TaskMetrics.of(QuantReport.predictInt8(ex, test), test.truth());
+            System.out.printf(Locale.ROOT, "int8 executor on %d test examples: %s%n", test.count(), m.summary());
         }
         return ExitCodes.OK;
     }

@@ -2,9 +2,8 @@ package io.qat4j.jobs;
 
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
-import io.qat4j.training.report.QuantReport;
-import io.qat4j.training.report.RunExport;
 import io.qat4j.training.train.LocalTrainer;
+import io.qat4j.training.train.RunOptions;
 import io.qat4j.training.train.ProgressBar;
 import io.qat4j.training.train.TrainResult;
 import java.io.PrintStream;
@@ -52,22 +51,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExperimentConfig cfg = ExperimentConfigLoader.load(config, overrides);
         PrintStream console = quiet ? null : new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        LocalTrainer.Options opts = new LocalTrainer.Options(resume, console, ProgressBar.stdoutIsTerminal(),
-                List.of(), maxSteps);
+        RunOptions opts = new RunOptions(resume, console, ProgressBar.stdoutIsTerminal(), List.of(), maxSteps, !noReport);
         TrainResult r = new LocalTrainer().train(cfg, opts);
         if (console != null) {
-            console.printf(Locale.ROOT, "%s: test accuracy %.2f%% after %d steps; run folder %s%n",
-                    cfg.name(), 100 * r.testAccuracy(), r.steps(), r.run().root());
-        }
-        if (!noReport && cfg.quantization().enabled() && maxSteps < 0) {
-            RunExport.Run run = RunExport.load(r.run().root());
-            Path artifact = RunExport.export(run);
-            QuantReport q = QuantReport.measure(run, artifact, LocalTrainer.loadData(cfg).test());
-            q.write(r.run().root().resolve(QuantReport.FILE));
-            if (console != null) {
-                console.println("exported " + artifact);
-                q.print(console);
-            }
+            console.printf(Locale.ROOT, "%s: %s after %d steps; run folder %s%n", cfg.name(),
+                    r.test() == null ? "not evaluated" : "test " + r.test().summary(), r.steps(), r.run().root());
         }
         return ExitCodes.OK;
     }

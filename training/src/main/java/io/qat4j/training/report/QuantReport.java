@@ -8,9 +8,11 @@ import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
 import io.qat4j.quant.spec.QuantSchedule;
-import io.qat4j.training.data.ImageDataSetIterator;
-import io.qat4j.training.data.ImageDataset;
-import io.qat4j.training.train.Evaluation;
+import io.qat4j.training.eval.EvaluationSet;
+import io.qat4j.training.eval.Evaluator;
+import io.qat4j.training.eval.Predictions;
+import io.qat4j.training.eval.TaskKind;
+import io.qat4j.training.eval.TaskMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,14 +30,17 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The comparison of a run's float, fake-quantized and integer models on its test set.
+ * The comparison of a run's float, fake-quantized and integer models on its test split, for
+ * classification (accuracy, prediction agreement) and regression (MAE, RMSE) alike.
  *
  * @param run run name
- * @param examples test examples
- * @param fp32Accuracy the trained network with quantization off
- * @param fakeQuantAccuracy the trained network as trained (fake-quantized)
- * @param int8Accuracy the exported artifact on the int8 executor
- * @param agreement share of identical predictions, executor vs fake-quantized network
+ * @param kind the task
+ * @param examples scored test examples
+ * @param fp32 the trained network with quantization off
+ * @param fakeQuant the trained network as trained (fake-quantized)
+ * @param int8 the exported artifact on the int8 executor
+ * @param agreement classification: share of identical predictions, executor vs fake-quantized
+ *     network; regression: NaN (compare {@code int8.mae()} with {@code fakeQuant.mae()})
  * @param artifactBytes artifact file size
  * @param fp32Bytes float parameters of the inference model: 4 bytes per folded weight and bias
  * @param executorMillisBatch1 median executor latency, batch 1
@@ -42,9 +48,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param executorMillisBatch64 median executor latency, batch 64
  * @param nd4jMillisBatch64 median ND4J float inference latency, batch 64
  * @param layers per quantized activation, how often the executor's int8 codes differ from the
- *     fake-quantized network's, on the first {@link #LAYER_EXAMPLES} test images
+ *     fake-quantized network's, on the first {@link #LAYER_EXAMPLES} test examples
  */
-public record QuantReport(String run, int examples, double fp32Accuracy, double fakeQuantAccuracy, double int8Accuracy,
+public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics fp32, TaskMetrics fakeQuant, TaskMetrics int8,
                           double agreement, long artifactBytes, long fp32Bytes, double executorMillisBatch1,
                           double nd4jMillisBatch1, double executorMillisBatch64, double nd4jMillisBatch64,
                           List<LayerAgreement> layers) {
@@ -52,7 +58,7 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
     /** File name of the report inside a run folder. */
     public static final String FILE = "report.json";
 
-    /** Test images used for the per-layer comparison. */
+    /** Test examples used for the per-layer comparison. */
     public static final int LAYER_EXAMPLES = 1000;
 
     /**
@@ -60,77 +66,79 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
      *
      * @param r the run
      * @param artifact its exported artifact
-     * @param test the test set
+     * @param test the test split
      * @return the report
      * @throws IOException when the artifact is unreadable
      */
-    public static QuantReport measure(RunExport.Run r, Path artifact, ImageDataset test) throws IOException {
+    public static QuantReport measure(RunExport.Run r, Path artifact, EvaluationSet test) throws IOException {
         ComputationGraph fq = r.network();
         ComputationGraph fp32 = Schedules.withSchedule(fq, QuantSchedule.NEVER);
         Int8Executor ex = Int8Executor.load(artifact);
-        int[] pFq = Evaluation.predict(fq, test, 500);
-        int[] pFp = Evaluation.predict(fp32, test, 500);
-        int[] pInt = predictInt8(ex, test, 500);
-        int same = 0;
-        for (int i = 0; i < pInt.length; i++) {
-            if (pInt[i] == pFq[i]) {
-                same++;
-            }
-        }
-        float[] one = batch(test, 0, 1);
-        float[] sixtyFour = batch(test, 0, 64);
-        INDArray x1 = Nd4j.createFromArray(one).reshape(1, test.channels(), test.height(), test.width());
-        INDArray x64 = Nd4j.createFromArray(sixtyFour).reshape(64, test.channels(), test.height(), test.width());
-        double e1 = medianMillis(() -> ex.run(one, 1), 300);
+        Predictions pFq = Evaluator.predict(fq, test);
+        Predictions pFp = Evaluator.predict(fp32, test);
+        Predictions pInt = predictInt8(ex, test);
+        INDArray x1 = firstBatch(test, 1);
+        INDArray x64 = firstBatch(test, 64);
+        float[] one = floats(x1);
+        float[] sixtyFour = floats(x64);
+        double e1 = medianMillis(() -> ex.run(one, (int) x1.size(0)), 300);
         double n1 = medianMillis(() -> fp32.outputSingle(false, x1), 300);
-        double e64 = medianMillis(() -> ex.run(sixtyFour, 64), 40);
+        double e64 = medianMillis(() -> ex.run(sixtyFour, (int) x64.size(0)), 40);
         double n64 = medianMillis(() -> fp32.outputSingle(false, x64), 40);
-        List<LayerAgreement> layers = compareLayers(fq, ex, test.subset(0, Math.min(LAYER_EXAMPLES, test.count())));
-        return new QuantReport(r.config().name(), test.count(), Evaluation.accuracy(pFp, test), Evaluation.accuracy(pFq, test),
-                Evaluation.accuracy(pInt, test), (double) same / pInt.length, Files.size(artifact), fp32Bytes(fq),
+        List<LayerAgreement> layers = compareLayers(fq, ex, test, LAYER_EXAMPLES);
+        TaskMetrics mFq = TaskMetrics.of(pFq, test.truth());
+        return new QuantReport(r.config().name(), test.kind(), test.count(), TaskMetrics.of(pFp, test.truth()), mFq,
+                TaskMetrics.of(pInt, test.truth()), pInt.agreement(pFq), Files.size(artifact), fp32Bytes(fq),
                 e1, n1, e64, n64, layers);
     }
 
     /**
-     * {@link LayerAgreement#compare} over a dataset, in batches of 250.
+     * {@link LayerAgreement#compare} over the first examples of a set, in batches of 250.
      *
      * @param fq the fake-quantized network
      * @param ex its exported artifact
-     * @param data images
+     * @param data labelled examples
+     * @param limit examples to compare at most
      * @return one entry per compared tensor, in graph order
      */
-    public static List<LayerAgreement> compareLayers(ComputationGraph fq, Int8Executor ex, ImageDataset data) {
+    public static List<LayerAgreement> compareLayers(ComputationGraph fq, Int8Executor ex, EvaluationSet data, int limit) {
         List<List<LayerAgreement>> batches = new ArrayList<>();
-        ImageDataSetIterator it = new ImageDataSetIterator(data, 250);
-        while (it.hasNext()) {
-            batches.add(LayerAgreement.compare(fq, ex, it.next().getFeatures()));
+        long seen = 0;
+        for (DataSet d : data.batches(250)) {
+            if (seen >= limit) {
+                break;
+            }
+            INDArray x = d.getFeatures();
+            long take = Math.min(x.size(0), limit - seen);
+            if (take < x.size(0)) {
+                x = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take));
+            }
+            batches.add(LayerAgreement.compare(fq, ex, x));
+            seen += take;
         }
         return LayerAgreement.total(batches);
     }
 
     /**
      * @param ex an executor
-     * @param data images
-     * @param batchSize batch size
-     * @return the executor's prediction for every image, in order
+     * @param data labelled examples
+     * @return the executor's predictions of the scored examples, from its dequantized outputs
      */
-    public static int[] predictInt8(Int8Executor ex, ImageDataset data, int batchSize) {
-        int[] out = new int[data.count()];
-        ImageDataSetIterator it = new ImageDataSetIterator(data, batchSize);
-        int i = 0;
-        while (it.hasNext()) {
-            DataSet d = it.next();
-            int n = d.numExamples();
-            int[] p = ex.run(d.getFeatures().castTo(DataType.FLOAT).dup('c').data().asFloat(), n).predictions();
-            System.arraycopy(p, 0, out, i, n);
-            i += n;
-        }
-        return out;
+    public static Predictions predictInt8(Int8Executor ex, EvaluationSet data) {
+        return Evaluator.predict(data, d -> {
+            INDArray x = d.getFeatures();
+            int n = (int) x.size(0);
+            float[] logits = ex.run(floats(x), n).logits();
+            return Nd4j.createFromArray(logits).reshape(n, ex.classes());
+        });
     }
 
-    private static float[] batch(ImageDataset data, int from, int n) {
-        ImageDataSetIterator it = new ImageDataSetIterator(data.subset(from, from + n), n);
-        return it.next().getFeatures().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    private static INDArray firstBatch(EvaluationSet data, int n) {
+        return data.batches(n).iterator().next().getFeatures();
+    }
+
+    private static float[] floats(INDArray x) {
+        return x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     /** Float bytes of the inference model: folded weights and biases of every weighted layer. */
@@ -184,11 +192,15 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
      * @param out where to print
      */
     public void print(PrintStream out) {
-        out.printf(Locale.ROOT, "%n%s on %d test images%n", run, examples);
-        out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", "FP32 accuracy (quantization off)", 100 * fp32Accuracy);
-        out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", "fake-quant accuracy", 100 * fakeQuantAccuracy);
-        out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", "int8 executor accuracy", 100 * int8Accuracy);
-        out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", "agreement executor vs fake-quant", 100 * agreement);
+        out.printf(Locale.ROOT, "%n%s on %d test examples%n", run, examples);
+        printScores(out, "FP32 (quantization off)", fp32);
+        printScores(out, "fake-quant", fakeQuant);
+        printScores(out, "int8 executor", int8);
+        if (kind == TaskKind.CLASSIFICATION) {
+            out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", "agreement executor vs fake-quant", 100 * agreement);
+        } else {
+            out.printf(Locale.ROOT, "  %-34s %8.3f%n", "int8 MAE / fake-quant MAE", int8.mae() / fakeQuant.mae());
+        }
         out.printf(Locale.ROOT, "  %-34s %8d B  (%.3f of FP32 %d B)%n", "artifact size", artifactBytes,
                 (double) artifactBytes / fp32Bytes, fp32Bytes);
         out.printf(Locale.ROOT, "  %-34s %8.3f ms  ND4J FP32 %8.3f ms  (ratio %.2f)%n", "latency batch 1: executor",
@@ -196,10 +208,21 @@ public record QuantReport(String run, int examples, double fp32Accuracy, double 
         out.printf(Locale.ROOT, "  %-34s %8.3f ms  ND4J FP32 %8.3f ms  (ratio %.2f)%n", "latency batch 64: executor",
                 executorMillisBatch64, nd4jMillisBatch64, nd4jMillisBatch64 / executorMillisBatch64);
         if (!layers.isEmpty()) {
-            out.printf(Locale.ROOT, "  int8 codes differing from fake-quant, first %d images:%n",
+            out.printf(Locale.ROOT, "  int8 codes differing from fake-quant, first %d examples:%n",
                     Math.min(LAYER_EXAMPLES, examples));
             for (LayerAgreement l : layers) {
                 out.printf(Locale.ROOT, "    %-32s %8.3f%%  (max %d)%n", l.layer(), 100 * l.differingShare(), l.maxDifference());
+            }
+        }
+    }
+
+    private static void printScores(PrintStream out, String model, TaskMetrics m) {
+        for (Map.Entry<String, Double> e : m.named().entrySet()) {
+            String label = model + " " + e.getKey();
+            if (e.getKey().equals("accuracy")) {
+                out.printf(Locale.ROOT, "  %-34s %8.2f%%%n", label, 100 * e.getValue());
+            } else {
+                out.printf(Locale.ROOT, "  %-34s %8.4f%n", label, e.getValue());
             }
         }
     }

@@ -60,9 +60,10 @@ public final class ProgressBar implements RunListener {
         if (interactive) {
             out.println();
         }
-        String val = Double.isNaN(e.validationAccuracy()) ? "" : String.format(Locale.ROOT, "  val acc %.2f%%", 100 * e.validationAccuracy());
-        out.printf(Locale.ROOT, "epoch %d done: mean loss %.4f  test acc %.2f%%%s  (%.1f s)%n",
-                e.epoch() + 1, e.meanLoss(), 100 * e.testAccuracy(), val, e.seconds());
+        String val = e.validation() == null ? "" : "  validation " + e.validation().summary();
+        String test = e.test() == null ? "" : "  test " + e.test().summary();
+        out.printf(Locale.ROOT, "epoch %d done: mean loss %.4f%s%s  (%.1f s)%n", e.epoch() + 1, e.meanLoss(), test, val,
+                e.seconds());
         out.flush();
     }
 

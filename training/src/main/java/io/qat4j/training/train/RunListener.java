@@ -1,5 +1,6 @@
 package io.qat4j.training.train;
 
+import io.qat4j.training.eval.TaskMetrics;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.DataSet;
 
@@ -55,11 +56,11 @@ public interface RunListener extends AutoCloseable {
      * @param epoch 0-based epoch
      * @param step steps done
      * @param meanLoss mean minibatch loss over the epoch
-     * @param testAccuracy top-1 accuracy on the test set
-     * @param validationAccuracy top-1 accuracy on the validation split, NaN without one
+     * @param test scores on the test split
+     * @param validation scores on the validation split, null without one
      * @param seconds wall time of the epoch, training only
      */
-    record EpochSummary(int epoch, long step, double meanLoss, double testAccuracy, double validationAccuracy,
+    record EpochSummary(int epoch, long step, double meanLoss, TaskMetrics test, TaskMetrics validation,
                         double seconds) {
     }
 }

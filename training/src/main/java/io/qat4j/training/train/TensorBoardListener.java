@@ -1,5 +1,6 @@
 package io.qat4j.training.train;
 
+import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.quant.layers.OutputQuantizers;
 import io.qat4j.quant.layers.QuantComputeLayer;
@@ -96,12 +97,17 @@ public final class TensorBoardListener implements RunListener {
 
     @Override
     public void onEpoch(EpochSummary e, ComputationGraph net) {
-        writer.scalar("eval/test_accuracy", e.testAccuracy(), e.step());
-        if (!Double.isNaN(e.validationAccuracy())) {
-            writer.scalar("eval/validation_accuracy", e.validationAccuracy(), e.step());
-        }
+        scalars("test", e.test(), e.step());
+        scalars("validation", e.validation(), e.step());
         writer.scalar("train/epoch_mean_loss", e.meanLoss(), e.step());
         writer.flush();
+    }
+
+    /** Writes {@code eval/<split>_<name>} for every score of the task, e.g. {@code eval/test_accuracy}. */
+    private void scalars(String split, TaskMetrics m, long step) {
+        if (m != null) {
+            m.named().forEach((name, value) -> writer.scalar("eval/" + split + "_" + name, value, step));
+        }
     }
 
     private static float[] floats(INDArray a) {

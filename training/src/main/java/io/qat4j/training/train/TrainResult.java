@@ -1,6 +1,9 @@
 package io.qat4j.training.train;
 
+import io.qat4j.training.eval.TaskMetrics;
+import io.qat4j.training.report.QuantReport;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -8,10 +11,17 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  *
  * @param run the run's folder
  * @param network the trained network
- * @param testAccuracy final top-1 accuracy on the test set (fake-quantized when quantization is on)
+ * @param test final scores on the test split (fake-quantized when quantization is on); null when
+ *     the run stopped before its first evaluation
  * @param epochs per-epoch summaries of this invocation (a resumed run lists only the epochs it ran)
  * @param steps optimizer steps done in total
+ * @param report the comparison of the float, fake-quantized and int8 models, when the run made one
  */
-public record TrainResult(RunDirectory run, ComputationGraph network, double testAccuracy,
-                          List<RunListener.EpochSummary> epochs, long steps) {
+public record TrainResult(RunDirectory run, ComputationGraph network, TaskMetrics test,
+                          List<RunListener.EpochSummary> epochs, long steps, Optional<QuantReport> report) {
+
+    /** @return the final test accuracy of a classification run; NaN without one */
+    public double testAccuracy() {
+        return test == null ? Double.NaN : test.accuracy();
+    }
 }

@@ -40,9 +40,9 @@ class RunReportTest {
 
         QuantReport r = QuantReport.measure(run, artifact, LocalTrainerTest.testSlice());
         assertEquals(100, r.examples());
-        assertEquals(t.testAccuracy(), r.fakeQuantAccuracy(), 1e-12, "fake-quant accuracy is the trainer's");
+        assertEquals(t.testAccuracy(), r.fakeQuant().accuracy(), 1e-12, "fake-quant accuracy is the trainer's");
         assertTrue(r.agreement() >= 0.97, "agreement " + r.agreement());
-        assertTrue(Math.abs(r.int8Accuracy() - r.fakeQuantAccuracy()) <= 0.03, r.toString());
+        assertTrue(Math.abs(r.int8().accuracy() - r.fakeQuant().accuracy()) <= 0.03, r.toString());
         assertTrue(r.artifactBytes() < r.fp32Bytes(), "4-bit weights, even with the manifest of a tiny model: " + r);
         assertTrue(r.executorMillisBatch1() > 0 && r.nd4jMillisBatch64() > 0);
         // every conv, pool and dense output of the CNN is compared, on all 100 images

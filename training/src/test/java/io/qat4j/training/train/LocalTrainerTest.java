@@ -10,6 +10,7 @@ import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.FashionMnist;
+import io.qat4j.training.data.ImageTaskData;
 import io.qat4j.training.data.ImageDataset;
 import io.qat4j.training.data.RequiresData;
 import java.io.ByteArrayOutputStream;
@@ -32,17 +33,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class LocalTrainerTest {
 
-    static LocalTrainer.ImageData slice;
+    static ImageTaskData slice;
 
     /** @return the test slice */
-    public static io.qat4j.training.data.ImageDataset testSlice() {
+    public static io.qat4j.training.eval.EvaluationSet testSlice() {
         return slice.test();
     }
 
     @BeforeAll
     public static void loadSlice() throws Exception {
         FashionMnist fm = FashionMnist.load(RequiresData.fashionMnist());
-        slice = new LocalTrainer.ImageData(fm.train().subset(0, 192), null, fm.test().subset(0, 100));
+        slice = new ImageTaskData(fm.train().subset(0, 192), null, fm.test().subset(0, 100));
     }
 
     public static LocalTrainer trainer() {
@@ -77,8 +78,8 @@ public class LocalTrainerTest {
         return ExperimentConfigLoader.parse(yaml, name + ".yaml", List.of(extra));
     }
 
-    public static LocalTrainer.Options quiet() {
-        return new LocalTrainer.Options(false, null, false, List.of(), -1);
+    public static RunOptions quiet() {
+        return new RunOptions(false, null, false, List.of(), -1, false);
     }
 
     @Test
@@ -128,7 +129,7 @@ public class LocalTrainerTest {
                 ranges.add(new double[] {r.getDouble(0), r.getDouble(1), r.getDouble(2), v.getDouble(0)});
             }
         };
-        trainer().train(config(dir, "s"), new LocalTrainer.Options(false, null, false, List.of(probe), -1));
+        trainer().train(config(dir, "s"), quiet().withListeners(List.of(probe)));
         assertEquals(18, ranges.size());
         // observers saw steps 0..13 (14 batches), then froze
         assertEquals(14.0, ranges.get(17)[2]);
@@ -143,7 +144,7 @@ public class LocalTrainerTest {
     void runFolderHoldsConfigCheckpointsModelMetricsAndTensorBoardEvents(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8);
-        TrainResult r = trainer().train(config(dir, "files"), new LocalTrainer.Options(false, ps, false, List.of(), -1));
+        TrainResult r = trainer().train(config(dir, "files"), new RunOptions(false, ps, false, List.of(), -1, false));
         RunDirectory run = r.run();
         assertEquals(dir.resolve("files"), run.root());
         assertTrue(Files.exists(run.config()));

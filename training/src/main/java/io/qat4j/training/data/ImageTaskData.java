@@ -1,0 +1,106 @@
+package io.qat4j.training.data;
+
+import io.qat4j.training.eval.EvaluationSet;
+import io.qat4j.training.eval.Predictions;
+import io.qat4j.training.eval.TaskKind;
+import java.util.Objects;
+import java.util.Optional;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Image classification data (Fashion-MNIST and any IDX dataset): training images shuffled per
+ * epoch by {@link ImageDataSetIterator}, and test and validation images scored in dataset order.
+ *
+ * @param train training images
+ * @param validationImages held-out training images, or null
+ * @param testImages test images
+ */
+public record ImageTaskData(ImageDataset train, ImageDataset validationImages, ImageDataset testImages) implements TaskData {
+
+    /** Checks that the training and test images are present. */
+    public ImageTaskData {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(testImages, "testImages");
+    }
+
+    @Override
+    public TaskKind kind() {
+        return TaskKind.CLASSIFICATION;
+    }
+
+    @Override
+    public int batchesPerEpoch(int batchSize) {
+        return new ImageDataSetIterator(train, batchSize).batchesPerEpoch();
+    }
+
+    @Override
+    public TrainingBatches training(int batchSize, long seed, int epoch, int batchInEpoch) {
+        ImageDataSetIterator it = new ImageDataSetIterator(train, batchSize, true, seed, epoch, batchInEpoch);
+        return new TrainingBatches() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                return it.next();
+            }
+
+            @Override
+            public int batchInEpoch() {
+                return it.batchInEpoch();
+            }
+
+            @Override
+            public void nextEpoch() {
+                it.reset();
+            }
+        };
+    }
+
+    @Override
+    public EvaluationSet test() {
+        return evaluationSet(testImages);
+    }
+
+    @Override
+    public Optional<EvaluationSet> validation() {
+        return Optional.ofNullable(validationImages).map(ImageTaskData::evaluationSet);
+    }
+
+    @Override
+    public String describe() {
+        return train.count() + " training, " + (validationImages == null ? "" : validationImages.count() + " validation, ")
+                + testImages.count() + " test images of " + train.channels() + "x" + train.height() + "x" + train.width()
+                + ", " + train.numClasses() + " classes";
+    }
+
+    /**
+     * @param images labelled images
+     * @return the images as a classification set, in dataset order
+     */
+    public static EvaluationSet evaluationSet(ImageDataset images) {
+        return new EvaluationSet() {
+            @Override
+            public TaskKind kind() {
+                return TaskKind.CLASSIFICATION;
+            }
+
+            @Override
+            public int count() {
+                return images.count();
+            }
+
+            @Override
+            public Predictions truth() {
+                return Predictions.ofClasses(images.labels());
+            }
+
+            @Override
+            public Iterable<DataSet> batches(int batchSize) {
+                return () -> new ImageDataSetIterator(images, batchSize);
+            }
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package io.qat4j.training.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Predictions of a model over an {@link EvaluationSet}, in inference mode (batch-norm running
+ * statistics, observers not updated; fake quantization as the network's schedule says). The model
+ * is any function from a batch to its output rows, so a DL4J network and the int8 executor are
+ * scored by the same code.
+ */
+public final class Evaluator {
+
+    /** Batch size of evaluation passes. */
+    public static final int BATCH_SIZE = 500;
+
+    private Evaluator() {
+    }
+
+    /**
+     * @param net a network with one output
+     * @param set labelled examples
+     * @return the network's predictions of the scored examples
+     */
+    public static Predictions predict(ComputationGraph net, EvaluationSet set) {
+        return predict(set, d -> net.outputSingle(false, d.getFeatures()));
+    }
+
+    /**
+     * @param net a network with one output
+     * @param set labelled examples
+     * @return its scores on the set
+     */
+    public static TaskMetrics evaluate(ComputationGraph net, EvaluationSet set) {
+        return TaskMetrics.of(predict(net, set), set.truth());
+    }
+
+    /**
+     * @param set labelled examples
+     * @param model the outputs {@code [rows, outputs]} of a model for a batch
+     * @return the predictions of the rows the batches' label masks select (all rows without a mask)
+     */
+    public static Predictions predict(EvaluationSet set, Function<DataSet, INDArray> model) {
+        List<int[]> classes = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        int outputs = 1;
+        for (DataSet d : set.batches(BATCH_SIZE)) {
+            INDArray out = model.apply(d);
+            double[][] rows = out.castTo(DataType.DOUBLE).reshape(out.size(0), -1).toDoubleMatrix();
+            double[] mask = d.getLabelsMaskArray() == null ? null
+                    : d.getLabelsMaskArray().castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+            outputs = rows.length == 0 ? outputs : rows[0].length;
+            for (int r = 0; r < rows.length; r++) {
+                if (mask != null && mask[r] == 0) {
+                    continue;
+                }
+                double[] row = rows[r];
+                if (set.kind() == TaskKind.CLASSIFICATION) {
+                    classes.add(new int[] {argMax(row)});
+                } else {
+                    values.add(row);
+                }
+            }
+        }
+        if (set.kind() == TaskKind.CLASSIFICATION) {
+            return Predictions.ofClasses(classes.stream().mapToInt(c -> c[0]).toArray());
+        }
+        double[] flat = new double[values.size() * outputs];
+        for (int i = 0; i < values.size(); i++) {
+            System.arraycopy(values.get(i), 0, flat, i * outputs, outputs);
+        }
+        return Predictions.ofValues(outputs, flat);
+    }
+
+    /**
+     * @param row output values
+     * @return the index of the first maximum
+     */
+    public static int argMax(double[] row) {
+        int best = 0;
+        for (int k = 1; k < row.length; k++) {
+            if (row[k] > row[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}

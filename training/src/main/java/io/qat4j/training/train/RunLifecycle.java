@@ -1,0 +1,268 @@
+package io.qat4j.training.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qat4j.executor.io.AtomicFiles;
+import io.qat4j.training.config.ConfigWriter;
+import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.config.TrainingConfig;
+import io.qat4j.training.data.TaskData;
+import io.qat4j.training.data.TrainingBatches;
+import io.qat4j.training.eval.Evaluator;
+import io.qat4j.training.eval.TaskMetrics;
+import io.qat4j.training.model.NetworkBuilder;
+import io.qat4j.training.report.QuantReport;
+import io.qat4j.training.report.RunExport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Everything a training run does around its optimizer steps, for every trainer: the run folder and
+ * its config snapshot, {@code --resume}, seeding, the network (built or restored), listeners
+ * (progress, TensorBoard, the caller's), atomic checkpoints, evaluation, {@code metrics.json}, the
+ * final model and, after a quantized run, the export to an int8 artifact and the comparison report.
+ * Trainers differ only in their {@link StepRunner}.
+ *
+ * <p>The run is repeatable: the config's seed fixes the initial weights, the order of the
+ * minibatches of every epoch ({@link TaskData#training}), and, re-seeded before every step, the
+ * random numbers of dropout. Checkpoints are written every {@code checkpointEverySteps} steps and
+ * at the end of every epoch; a resumed run continues from the newest one and ends with the same
+ * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
+ * count, which checkpoints carry.
+ */
+public final class RunLifecycle {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Loads the data of a config. */
+    public interface DataSource {
+        /**
+         * @param config a validated config
+         * @return its data
+         * @throws IOException when the files are unreadable
+         */
+        TaskData load(ExperimentConfig config) throws IOException;
+    }
+
+    private final StepRunner runner;
+    private final DataSource dataSource;
+
+    /**
+     * @param runner how steps run
+     * @param dataSource where the data comes from
+     */
+    public RunLifecycle(StepRunner runner, DataSource dataSource) {
+        this.runner = runner;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Runs training (and, as the options say, export and report).
+     *
+     * @param config a validated config
+     * @param options run options
+     * @return the result
+     * @throws IOException on unreadable data or unwritable run files
+     */
+    public TrainResult run(ExperimentConfig config, RunOptions options) throws IOException {
+        RunDirectory run = new RunDirectory(config.runDirectory());
+        Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
+        prepareRunDirectory(config, run, options.resume());
+        TaskData data = dataSource.load(config);
+        log(options, config.name() + ": " + data.describe());
+        TrainingConfig tc = config.training();
+        int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
+        long totalSteps = (long) batchesPerEpoch * tc.epochs();
+
+        ComputationGraph net;
+        TrainingState state;
+        Optional<Checkpoints.Loaded> loaded = options.resume() ? checkpoints.loadLatest() : Optional.empty();
+        if (loaded.isPresent()) {
+            net = loaded.get().network();
+            state = loaded.get().state();
+            log(options, "resuming " + run.root() + " at step " + state.step() + " (epoch " + (state.epoch() + 1)
+                    + ", batch " + state.batchInEpoch() + ")");
+        } else {
+            Nd4j.getRandom().setSeed(config.seed());
+            net = new NetworkBuilder(config, batchesPerEpoch).build();
+            state = TrainingState.start();
+        }
+
+        List<RunListener> listeners = listeners(config, run, options);
+        List<RunListener.EpochSummary> history = new ArrayList<>();
+        long step = state.step();
+        TaskMetrics test = null;
+        boolean stoppedEarly = false;
+        try (runner) {
+            TrainingBatches it = data.training(tc.batchSize(), config.seed(), state.epoch(), state.batchInEpoch());
+            epochs:
+            for (int epoch = state.epoch(); epoch < tc.epochs(); epoch++) {
+                double lossSum = 0;
+                int lossCount = 0;
+                long epochStart = System.nanoTime();
+                while (it.hasNext()) {
+                    if (options.maxSteps() >= 0 && step >= options.maxSteps()) {
+                        checkpoints.save(net, new TrainingState(step, epoch, it.batchInEpoch(), TrainingState.CURRENT_VERSION));
+                        stoppedEarly = true;
+                        break epochs;
+                    }
+                    DataSet batch = it.next();
+                    Nd4j.getRandom().setSeed(stepSeed(config.seed(), step));
+                    double lr = net.getLearningRate(NetworkBuilder.OUTPUT);
+                    long t0 = System.nanoTime();
+                    double loss = runner.fit(net, batch);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    step++;
+                    lossSum += loss;
+                    lossCount++;
+                    RunListener.Step s = new RunListener.Step(step, totalSteps, epoch, tc.epochs(), it.batchInEpoch(),
+                            batchesPerEpoch, loss, lr, batch.numExamples(), seconds);
+                    for (RunListener l : listeners) {
+                        l.onStep(s, net, batch);
+                    }
+                    if (step % tc.checkpointEverySteps() == 0 && it.hasNext()) {
+                        checkpoints.save(net, new TrainingState(step, epoch, it.batchInEpoch(), TrainingState.CURRENT_VERSION));
+                    }
+                }
+                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                net.incrementEpochCount();
+                boolean last = epoch == tc.epochs() - 1;
+                if (last || (epoch + 1) % tc.evaluateEveryEpochs() == 0) {
+                    test = Evaluator.evaluate(net, data.test());
+                    TaskMetrics validation = data.validation().map(v -> Evaluator.evaluate(net, v)).orElse(null);
+                    RunListener.EpochSummary e = new RunListener.EpochSummary(epoch, step,
+                            lossCount == 0 ? Double.NaN : lossSum / lossCount, test, validation, trainSeconds);
+                    history.add(e);
+                    for (RunListener l : listeners) {
+                        l.onEpoch(e, net);
+                    }
+                }
+                checkpoints.save(net, new TrainingState(step, epoch + 1, 0, TrainingState.CURRENT_VERSION));
+                it.nextEpoch();
+            }
+        } finally {
+            for (RunListener l : listeners) {
+                l.close();
+            }
+        }
+        AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
+        writeMetrics(config, run, history, step, test);
+        Optional<QuantReport> report = Optional.empty();
+        if (!stoppedEarly && options.report() && config.quantization().enabled()) {
+            report = Optional.of(exportAndReport(run, data, options));
+        }
+        return new TrainResult(run, net, test, List.copyOf(history), step, report);
+    }
+
+    private static List<RunListener> listeners(ExperimentConfig config, RunDirectory run, RunOptions options) throws IOException {
+        List<RunListener> listeners = new ArrayList<>();
+        TrainingConfig tc = config.training();
+        if (options.console() != null) {
+            listeners.add(new ProgressBar(options.console(), options.interactiveProgress(), tc.logEverySteps()));
+        }
+        if (config.output().tensorboard()) {
+            listeners.add(new TensorBoardListener(run.tensorboard(), tc.logEverySteps(), config.output().histogramsEverySteps()));
+        }
+        listeners.addAll(options.extraListeners());
+        return listeners;
+    }
+
+    private static QuantReport exportAndReport(RunDirectory dir, TaskData data, RunOptions options) throws IOException {
+        RunExport.Run run = RunExport.load(dir.root());
+        Path artifact = RunExport.export(run);
+        log(options, "exported " + artifact);
+        QuantReport q = QuantReport.measure(run, artifact, data.test());
+        q.write(dir.root().resolve(QuantReport.FILE));
+        if (options.console() != null) {
+            q.print(options.console());
+        }
+        return q;
+    }
+
+    /**
+     * @param seed the run's seed
+     * @param step steps done before this one
+     * @return the seed of the random numbers of one step (dropout), independent of how the run was resumed
+     */
+    static long stepSeed(long seed, long step) {
+        return seed * 0x9E3779B97F4A7C15L + step;
+    }
+
+    private static void writeMetrics(ExperimentConfig config, RunDirectory run, List<RunListener.EpochSummary> history,
+                                     long step, TaskMetrics test) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("name", config.name());
+        root.put("quantized", config.quantization().enabled());
+        root.put("steps", step);
+        putMetrics(root, "test", test);
+        ArrayNode epochs = root.putArray("epochs");
+        for (RunListener.EpochSummary e : history) {
+            ObjectNode n = epochs.addObject();
+            n.put("epoch", e.epoch());
+            n.put("step", e.step());
+            n.put("meanLoss", e.meanLoss());
+            putMetrics(n, "test", e.test());
+            putMetrics(n, "validation", e.validation());
+            n.put("trainSeconds", e.seconds());
+        }
+        AtomicFiles.write(run.metrics(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    }
+
+    /** Writes {@code <split><Name>} for every score of the task ({@code testAccuracy}, {@code testMae}, ...). */
+    private static void putMetrics(ObjectNode n, String split, TaskMetrics m) {
+        if (m == null) {
+            return;
+        }
+        for (Map.Entry<String, Double> e : m.named().entrySet()) {
+            String key = split + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
+            n.put(key, e.getValue());
+        }
+    }
+
+    /**
+     * Creates the run folder and stores the effective config; with resume, checks that the stored
+     * config matches (all but {@code training.epochs} may not change).
+     */
+    private static void prepareRunDirectory(ExperimentConfig config, RunDirectory run, boolean resume) throws IOException {
+        boolean hasCheckpoints = Files.exists(run.checkpoints().resolve("LATEST"));
+        if (resume) {
+            if (!hasCheckpoints) {
+                throw new IllegalStateException("--resume: " + run.checkpoints() + " holds no checkpoint to resume from");
+            }
+            ExperimentConfig stored = ExperimentConfigLoader.load(run.config());
+            if (!withoutEpochs(stored).equals(withoutEpochs(config))) {
+                throw new IllegalStateException("--resume: the config differs from the one the run was started with ("
+                        + run.config() + "); only training.epochs may change when resuming");
+            }
+        } else if (hasCheckpoints) {
+            throw new IllegalStateException(run.root() + " already holds a run with checkpoints: add --resume to continue it, "
+                    + "or choose another name (--set name=...) or output.dir");
+        }
+        Files.createDirectories(run.root());
+        ConfigWriter.write(config, run.config());
+    }
+
+    private static ExperimentConfig withoutEpochs(ExperimentConfig c) {
+        TrainingConfig t = c.training();
+        TrainingConfig t1 = new TrainingConfig(1, t.batchSize(), t.optimizer(), t.lrSchedule(), t.checkpointEverySteps(),
+                t.logEverySteps(), t.evaluateEveryEpochs());
+        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), c.quantization(), t1, c.output());
+    }
+
+    private static void log(RunOptions o, String msg) {
+        if (o.console() != null) {
+            o.console().println(msg);
+        }
+    }
+}
