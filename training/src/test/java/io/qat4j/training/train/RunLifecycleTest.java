@@ -1,0 +1,77 @@
+package io.qat4j.training.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.training.report.QuantReport;
+import io.qat4j.training.report.RunExport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The run lifecycle with another trainer's step: everything around the step is the lifecycle's, so
+ * a runner that fits the same way gives the same run, and the export and report follow a finished
+ * quantized run only.
+ */
+class RunLifecycleTest {
+
+    /** A trainer of its own: counts its steps and closes, otherwise DL4J's fit. */
+    static final class CountingRunner implements StepRunner {
+        final AtomicInteger steps = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+
+        @Override
+        public double fit(ComputationGraph net, DataSet batch) {
+            steps.incrementAndGet();
+            net.fit(batch);
+            return net.score();
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        LocalTrainerTest.loadSlice();
+    }
+
+    @Test
+    void anotherStepRunnerGetsTheWholeLifecycleAndTheSameRun(@TempDir Path dir) throws Exception {
+        CountingRunner runner = new CountingRunner();
+        TrainResult other = new RunLifecycle(runner, c -> LocalTrainerTest.slice).run(LocalTrainerTest.config(dir, "other"),
+                LocalTrainerTest.quiet());
+        TrainResult local = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "local"), LocalTrainerTest.quiet());
+        assertEquals(18, runner.steps.get());
+        assertEquals(1, runner.closed.get());
+        assertEquals(local.network().params(), other.network().params());
+        assertTrue(Files.exists(other.run().checkpoints().resolve("LATEST")));
+        assertTrue(Files.exists(other.run().metrics()) && Files.exists(other.run().model()));
+        assertEquals(3, other.epochs().size());
+    }
+
+    @Test
+    void aFinishedQuantizedRunIsExportedAndReportedAndAStoppedOneIsNot(@TempDir Path dir) throws Exception {
+        TrainResult stopped = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "stopped"),
+                LocalTrainerTest.quiet().withReport(true).withMaxSteps(5));
+        assertTrue(stopped.report().isEmpty());
+        assertFalse(Files.exists(stopped.run().root().resolve(RunExport.ARTIFACT)));
+
+        TrainResult done = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "done"),
+                LocalTrainerTest.quiet().withReport(true));
+        QuantReport r = done.report().orElseThrow();
+        assertTrue(Files.exists(done.run().root().resolve(RunExport.ARTIFACT)));
+        assertTrue(Files.exists(done.run().root().resolve(QuantReport.FILE)));
+        assertEquals(done.testAccuracy(), r.fakeQuant().accuracy(), 1e-12, "the report scores the trained network");
+        assertEquals(100, r.examples());
+    }
+}
