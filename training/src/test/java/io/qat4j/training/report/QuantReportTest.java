@@ -1,0 +1,40 @@
+package io.qat4j.training.report;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qat4j.training.eval.TaskKind;
+import io.qat4j.training.eval.TaskMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A regression report prints and writes errors, not accuracies. */
+class QuantReportTest {
+
+    @Test
+    void regressionReportShowsMaeAndRmseAndTheirRatio(@TempDir Path dir) throws Exception {
+        TaskMetrics fp = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.50, 0.70);
+        TaskMetrics fq = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.52, 0.72);
+        TaskMetrics in = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.53, 0.73);
+        QuantReport r = new QuantReport("esol", TaskKind.REGRESSION, 113, fp, fq, in, Double.NaN, 1000, 4000, 1, 2, 3, 4,
+                List.of());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String table = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("int8 executor mae") && table.contains("fake-quant rmse"), table);
+        assertTrue(table.contains("int8 MAE / fake-quant MAE") && table.contains("1.019"), table);
+        assertFalse(table.contains("accuracy") || table.contains("agreement"), table);
+
+        r.write(dir.resolve("report.json"));
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertTrue(Math.abs(json.get("int8").get("mae").asDouble() - 0.53) < 1e-12, json.toString());
+        assertTrue(json.get("kind").asText().equals("REGRESSION"), json.toString());
+    }
+}
