@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.training.config.ConfigWriter;
-import io.qat4j.training.config.DatasetKind;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.config.TrainingConfig;
 import io.qat4j.training.data.DatasetLocator;
-import io.qat4j.training.data.FashionMnist;
 import io.qat4j.training.data.ImageDataSetIterator;
 import io.qat4j.training.data.ImageDataset;
+import io.qat4j.training.data.ImageSplits;
+import io.qat4j.training.data.LoadedDataset;
 import io.qat4j.training.model.NetworkBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -98,19 +98,21 @@ public final class LocalTrainer {
     }
 
     /**
-     * Loads the datasets a config names.
+     * Loads the dataset a config names, in its format, and checks that it fits the model
+     * ({@link TrainingData}).
      *
      * @param config the config
      * @return train, optional validation (null without one) and test sets
      * @throws IOException when the files are unreadable
+     * @throws io.qat4j.training.config.binding.ConfigException when the data does not fit the model
      */
     public static ImageData loadData(ExperimentConfig config) throws IOException {
-        if (config.dataset().name() != DatasetKind.FASHION_MNIST) {
-            throw new IllegalStateException("dataset.name: the CNN trainer reads fashion-mnist; '"
-                    + config.dataset().name().yamlName() + "' needs its model family's trainer");
+        LoadedDataset loaded = TrainingData.load(config, DatasetLocator.fromEnvironment());
+        if (!(loaded instanceof ImageSplits images)) {
+            throw new IllegalStateException("dataset `" + config.dataset().describe() + "` holds "
+                    + loaded.signature().examples() + "; this trainer trains on images");
         }
-        FashionMnist fm = FashionMnist.load(DatasetLocator.fromEnvironment(), config.dataset().path().orElse(null));
-        ImageDataset train = fm.train();
+        ImageDataset train = images.train();
         ImageDataset val = null;
         double f = config.dataset().validationFraction();
         if (f > 0) {
@@ -118,7 +120,7 @@ public final class LocalTrainer {
             val = s.first();
             train = s.second();
         }
-        return new ImageData(train, val, fm.test());
+        return new ImageData(train, val, images.test());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.qat4j.training.config;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.training.config.binding.ConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,7 +99,8 @@ class MalformedConfigTest {
                         "a value is required, got null"),
                 file("unknown dataset", edit(3, "  name: fashion-mnst"), "dataset.name", 3,
                         "unknown dataset `fashion-mnst` (did you mean `fashion-mnist`?); expected"
-                                + " one of: fashion-mnist, cora"),
+                                + " one of: fashion-mnist (or, for any dataset in a known format,"
+                                + " `format` (idx) and `path`)"),
                 file("unknown layer type", edit(8, "    - {type: pool, kernel: 2}"),
                         "model.layers[1].type", 8, "unknown layer type `pool`"),
                 file("missing layer type", edit(8, "    - {kernel: 2}"), "model.layers[1].type", 8,
@@ -168,7 +170,8 @@ class MalformedConfigTest {
                         "model.layers[1].kernel", 8, "maxpool kernel 27x27 is larger than its"
                                 + " 26x26 input"),
                 file("conv kernel bigger than the input", edit(5, "  input: {channels: 1, height:"
-                        + " 2, width: 2}", 3, "  name: cora"), "model.layers[0].kernel", 7,
+                        + " 2, width: 2}", 2, "dataset: {format: idx, path: /data/tiny}", 3, "#"),
+                        "model.layers[0].kernel", 7,
                         "conv2d kernel 3x3 does not fit its input of 2x2"),
                 file("spatial layer after flatten", edit(8, "    - {type: flatten}",
                         9, "    - {type: maxpool, kernel: 2}\n    - {type: output, classes: 10}"),
