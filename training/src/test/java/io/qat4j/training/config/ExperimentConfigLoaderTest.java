@@ -188,6 +188,24 @@ class ExperimentConfigLoaderTest {
     }
 
     @Test
+    void datasetMayBeGivenByFormatAndPath() {
+        ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL.replace(
+                "dataset: {name: fashion-mnist}",
+                "dataset: {format: idx, path: data/mnist, testImages: t10k-x, validationFraction: 0.1}"),
+                "f.yaml");
+        assertEquals(new DatasetConfig(Optional.empty(), "idx", Optional.of(Path.of("data/mnist")), 0.1,
+                new IdxFileNames("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-x",
+                        "t10k-labels-idx1-ubyte")), c.dataset());
+        assertEquals("data/mnist", c.dataset().describe());
+        assertEquals(c, ExperimentConfigLoader.parse(c.toYaml(), "written.yaml"));
+        ExperimentConfig searched = ExperimentConfigLoader.parse(MINIMAL.replace(
+                "dataset: {name: fashion-mnist}", "dataset: {format: idx, name: kmnist}")
+                .replace("filters: 4", "filters: 5"), "s.yaml");
+        assertEquals(Optional.of("kmnist"), searched.dataset().name());
+        assertEquals(Optional.empty(), searched.dataset().path(), "a name to look for, no path");
+    }
+
+    @Test
     void denseDirectlyAfterConvolutionIsAllowed() {
         ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL.replace(
                 "    - {type: maxpool, kernel: 2}\n", "    - {type: dense, units: 32}\n"),
