@@ -149,19 +149,36 @@ public final class IdxFormat implements DatasetFormat {
             throw new IdxFormatException(imagesFile, 8, IdxReader.isGzip(imagesFile), "images of "
                     + channels + "x" + height + "x" + width + " pixels have no pixels");
         }
-        IdxArray labels = IdxReader.read(labelsFile, 1);
-        if (labels.dim(0) != n) {
-            throw new IdxFormatException(labelsFile, 4, IdxReader.isGzip(labelsFile), "holds " + labels.dim(0)
-                    + " labels but " + imagesFile + " holds " + n + " images");
-        }
-        byte[] raw = labels.bytes();
-        int[] y = new int[n];
+        int[] y = labels(labelsFile, imagesFile, n);
         int classes = 1;
-        for (int i = 0; i < n; i++) {
-            y[i] = raw[i] & 0xFF;
-            classes = Math.max(classes, y[i] + 1);
+        for (int label : y) {
+            classes = Math.max(classes, label + 1);
         }
         return ImageDataset.wrap(channels, height, width, images.bytes(), y, classes, namesOf(classes));
+    }
+
+    /**
+     * Reads a label file that must hold one label per image.
+     *
+     * @param labelsFile IDX labels, rank 1
+     * @param imagesFile the images they label, for messages
+     * @param count number of images
+     * @return the labels, {@code 0..255}
+     * @throws IdxFormatException when the file is malformed or holds another count
+     * @throws IOException when the file cannot be read
+     */
+    static int[] labels(Path labelsFile, Path imagesFile, int count) throws IOException {
+        IdxArray labels = IdxReader.read(labelsFile, 1);
+        if (labels.dim(0) != count) {
+            throw new IdxFormatException(labelsFile, 4, IdxReader.isGzip(labelsFile), "holds " + labels.dim(0)
+                    + " labels but " + imagesFile + " holds " + count + " images");
+        }
+        byte[] raw = labels.bytes();
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            y[i] = raw[i] & 0xFF;
+        }
+        return y;
     }
 
     private static ImageDataset withClasses(ImageDataset d, int classes) {
@@ -174,11 +191,21 @@ public final class IdxFormat implements DatasetFormat {
         return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 
+    private static Path find(Path folder, String name, DatasetConfig config) {
+        return findFile(folder, name, config.describe(), config.name().map(DatasetLocator::howToGet));
+    }
+
     /**
-     * @return {@code name} (resolved against the folder) when it is a file, else {@code name.gz}
+     * Finds an IDX file as named or, when that file is absent, with {@code .gz} appended.
+     *
+     * @param folder the dataset folder
+     * @param name a file name in it, or an absolute path
+     * @param dataset how messages name the dataset
+     * @param howToGet how to obtain the dataset, appended to the message when known
+     * @return the existing file, the uncompressed one when both exist
      * @throws DatasetNotFoundException when neither exists
      */
-    private static Path find(Path folder, String name, DatasetConfig config) {
+    static Path findFile(Path folder, String name, String dataset, Optional<String> howToGet) {
         Path plain = folder.resolve(name);
         Path gz = folder.resolve(name + ".gz");
         if (Files.isRegularFile(plain)) {
@@ -187,8 +214,8 @@ public final class IdxFormat implements DatasetFormat {
         if (Files.isRegularFile(gz)) {
             return gz;
         }
-        throw new DatasetNotFoundException(config.describe(), List.of(plain, gz), "IDX file " + name
-                + " of dataset " + config.describe() + " not found in " + folder + ". Looked for:\n  - " + plain
-                + "\n  - " + gz + config.name().map(n -> "\n" + DatasetLocator.howToGet(n)).orElse(""));
+        throw new DatasetNotFoundException(dataset, List.of(plain, gz), "IDX file " + name + " of dataset "
+                + dataset + " not found in " + folder.toAbsolutePath() + ". Looked for:\n  - " + plain + "\n  - " + gz
+                + howToGet.map(h -> "\n" + h).orElse(""));
     }
 }
