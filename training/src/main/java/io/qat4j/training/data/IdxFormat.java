@@ -26,8 +26,8 @@ import java.util.stream.IntStream;
  *   <li>labels, rank 1 {@code [N]}, one class index per image.</li>
  * </ul>
  * The image shape is read from the files (training and test must agree), the class count is
- * one more than the largest label of either split; both are checked against the model when the
- * data is loaded. Fashion-MNIST (Xiao, Rasul, Vollgraf 2017) is known by name:
+ * one more than the largest label of either split (classes are named by their index, Fashion-MNIST's
+ * by Xiao et al.'s names); both are checked against the model when the data is loaded. Fashion-MNIST (Xiao, Rasul, Vollgraf 2017) is known by name:
  * {@code dataset: fashion-mnist}.
  */
 public final class IdxFormat implements DatasetFormat {
@@ -122,7 +122,9 @@ public final class IdxFormat implements DatasetFormat {
         ImageDataset test = loadSplit(find(folder, files.testImages(), config),
                 find(folder, files.testLabels(), config));
         int classes = Math.max(train.numClasses(), test.numClasses());
-        return new ImageSplits(withClasses(train, classes), withClasses(test, classes), trainImages);
+        List<String> classNames = config.name().equals(Optional.of(FashionMnist.NAME))
+                && classes == FashionMnist.NUM_CLASSES ? FashionMnist.CLASS_NAMES : namesOf(classes);
+        return new ImageSplits(withClasses(train, classNames), withClasses(test, classNames), trainImages);
     }
 
     /**
@@ -181,10 +183,9 @@ public final class IdxFormat implements DatasetFormat {
         return y;
     }
 
-    private static ImageDataset withClasses(ImageDataset d, int classes) {
-        return d.numClasses() == classes ? d
-                : ImageDataset.wrap(d.channels(), d.height(), d.width(), d.rawPixels(), d.rawLabels(), classes,
-                        namesOf(classes));
+    private static ImageDataset withClasses(ImageDataset d, List<String> classNames) {
+        return ImageDataset.wrap(d.channels(), d.height(), d.width(), d.rawPixels(), d.rawLabels(),
+                classNames.size(), classNames);
     }
 
     private static List<String> namesOf(int classes) {

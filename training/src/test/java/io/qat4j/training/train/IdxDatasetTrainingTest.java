@@ -8,6 +8,8 @@ import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigProblem;
+import io.qat4j.training.data.FashionMnist;
+import io.qat4j.training.data.RequiresData;
 import io.qat4j.training.data.SyntheticIdx;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,5 +80,23 @@ class IdxDatasetTrainingTest {
         assertEquals(List.of("model.input"), e.problems().stream().map(ConfigProblem::path).toList());
         assertTrue(e.getMessage().contains("model.input: dataset `" + data + "` has 3x8x8 images (channels x"
                 + " height x width), but the model input is 1x28x28"), e.getMessage());
+    }
+
+    @Test
+    void fashionMnistIsStillFoundByName() throws Exception {
+        RequiresData.fashionMnist();
+        ExperimentConfig cfg = ExperimentConfigLoader.parse("""
+                name: fm
+                dataset: fashion-mnist
+                model:
+                  input: {channels: 1, height: 28, width: 28}
+                  layers:
+                    - {type: output, classes: 10}
+                """, "fm.yaml");
+        LocalTrainer.ImageData d = LocalTrainer.loadData(cfg);
+        assertEquals(FashionMnist.OFFICIAL_TRAIN_COUNT, d.train().count());
+        assertEquals(FashionMnist.OFFICIAL_TEST_COUNT, d.test().count());
+        assertEquals(FashionMnist.CLASS_NAMES, d.test().classNames());
+        assertEquals(FashionMnist.load(RequiresData.fashionMnist()).test(), d.test());
     }
 }
