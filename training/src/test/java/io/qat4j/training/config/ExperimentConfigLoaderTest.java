@@ -203,6 +203,10 @@ class ExperimentConfigLoaderTest {
                 .replace("filters: 4", "filters: 5"), "s.yaml");
         assertEquals(Optional.of("kmnist"), searched.dataset().name());
         assertEquals(Optional.empty(), searched.dataset().path(), "a name to look for, no path");
+        ExperimentConfig overridden = ExperimentConfigLoader.parse(MINIMAL, "o.yaml",
+                List.of("dataset={format: idx, path: /data/mnist}"));
+        assertEquals(new DatasetConfig(Optional.empty(), "idx", Optional.of(Path.of("/data/mnist")), 0.0,
+                IdxFileNames.MNIST_NAMES), overridden.dataset());
     }
 
     @Test
