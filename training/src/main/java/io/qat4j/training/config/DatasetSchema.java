@@ -3,7 +3,6 @@ package io.qat4j.training.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.training.config.binding.Range;
 import io.qat4j.training.config.binding.Section;
-import io.qat4j.training.config.binding.Suggestions;
 import io.qat4j.training.config.binding.ValueReader;
 import io.qat4j.training.config.binding.YamlNode;
 import io.qat4j.training.config.binding.YamlNode.MapNode;
@@ -85,7 +84,7 @@ final class DatasetSchema {
         Section d = root.section("dataset", keys, true);
         if (nameNode == null && formatNode == null) {
             d.required("name", "; give the `name` of a known dataset ("
-                    + String.join(", ", DatasetFormats.datasetNames()) + "), or `format` ("
+                    + String.join(", ", DatasetFormats.named().keySet()) + "), or `format` ("
                     + String.join(", ", DatasetFormats.names()) + ") and `path` for any dataset in a format");
             return null;
         }
@@ -114,37 +113,12 @@ final class DatasetSchema {
 
     /** @return the dataset known by the name written, or null after a problem */
     private static DatasetFormats.Named known(ValueReader reader, YamlNode n, String path) {
-        String text = reader.text(n, path);
-        if (text == null) {
-            return null;
-        }
-        String name = text.strip();
-        Optional<DatasetFormats.Named> named = DatasetFormats.named(name);
-        if (named.isEmpty()) {
-            List<String> names = DatasetFormats.datasetNames();
-            reader.problems().add(n.location(), path, "unknown dataset `" + name + "`"
-                    + Suggestions.didYouMean(name, names) + "; expected one of: " + String.join(", ", names)
-                    + " (or, for any dataset in a known format, `format` (" + String.join(", ",
-                            DatasetFormats.names()) + ") and `path`)");
-            return null;
-        }
-        return named.get();
+        return reader.registered(n, path, DatasetFormats.named(), "dataset", " (or, for any dataset in"
+                + " a known format, `format` (" + String.join(", ", DatasetFormats.names()) + ") and `path`)");
     }
 
     private static DatasetFormat format(ValueReader reader, YamlNode n, String path) {
-        String text = reader.text(n, path);
-        if (text == null) {
-            return null;
-        }
-        String name = text.strip();
-        Optional<DatasetFormat> format = DatasetFormats.find(name);
-        if (format.isEmpty()) {
-            reader.problems().add(n.location(), path, "unknown dataset format `" + name + "`"
-                    + Suggestions.didYouMean(name, DatasetFormats.names()) + "; expected one of: "
-                    + String.join(", ", DatasetFormats.names()));
-            return null;
-        }
-        return format.get();
+        return reader.registered(n, path, DatasetFormats.formats(), "dataset format", "");
     }
 
     /** @return the name, a plain folder name, or null after a problem */

@@ -47,6 +47,11 @@ public final class DatasetFormats {
     private DatasetFormats() {
     }
 
+    /** @return the registered formats by name, in registration order */
+    public static Map<String, DatasetFormat> formats() {
+        return Collections.unmodifiableMap(FORMATS);
+    }
+
     /** @return the names of the registered formats, in registration order */
     public static List<String> names() {
         return List.copyOf(FORMATS.keySet());
@@ -55,24 +60,20 @@ public final class DatasetFormats {
     /**
      * @param name a format name
      * @return the registered format
-     */
-    public static Optional<DatasetFormat> find(String name) {
-        return Optional.ofNullable(FORMATS.get(name));
-    }
-
-    /**
-     * @param name a format name
-     * @return the registered format
      * @throws IllegalArgumentException when none has that name
      */
     public static DatasetFormat get(String name) {
-        return find(name).orElseThrow(() -> new IllegalArgumentException(
-                "dataset format `" + name + "` is not registered; formats: " + names()));
+        DatasetFormat f = FORMATS.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("dataset format `" + name + "` is not registered; formats: "
+                    + names());
+        }
+        return f;
     }
 
-    /** @return the names of the datasets known by name, in registration order */
-    public static List<String> datasetNames() {
-        return List.copyOf(NAMED.keySet());
+    /** @return the datasets known by name, with their formats, in registration order */
+    public static Map<String, Named> named() {
+        return Collections.unmodifiableMap(NAMED);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.qat4j.training.family;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.training.config.ModelConfig;
 import io.qat4j.training.config.binding.Section;
-import io.qat4j.training.config.binding.Suggestions;
 import io.qat4j.training.config.binding.ValueReader;
 import io.qat4j.training.config.binding.YamlNode;
 import io.qat4j.training.config.binding.YamlNode.MapNode;
@@ -112,26 +111,15 @@ public final class ModelFamilies {
     }
 
     private static ModelFamily family(ValueReader reader, YamlNode n, String path) {
-        String name = reader.text(n, path);
-        if (name == null) {
+        String planned = n instanceof YamlNode.ScalarNode s && !REGISTERED.containsKey(s.text().strip())
+                ? PLANNED.get(s.text().strip()) : null;
+        if (planned != null) {
+            reader.problems().add(n.location(), path, "model family `" + ((YamlNode.ScalarNode) n).text().strip()
+                    + "` (" + planned + ") is not available in this version; available: "
+                    + String.join(", ", REGISTERED.keySet()));
             return null;
         }
-        String text = name.strip();
-        ModelFamily family = REGISTERED.get(text);
-        if (family != null) {
-            return family;
-        }
-        String available = String.join(", ", REGISTERED.keySet());
-        String planned = PLANNED.get(text);
-        if (planned != null) {
-            reader.problems().add(n.location(), path, "model family `" + text + "` (" + planned
-                    + ") is not available in this version; available: " + available);
-        } else {
-            reader.problems().add(n.location(), path, "unknown model family `" + text + "`"
-                    + Suggestions.didYouMean(text, REGISTERED.keySet()) + "; expected one of: "
-                    + available);
-        }
-        return null;
+        return reader.registered(n, path, REGISTERED, "model family", "");
     }
 
     /**

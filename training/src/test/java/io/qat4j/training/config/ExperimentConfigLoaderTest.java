@@ -220,7 +220,7 @@ class ExperimentConfigLoaderTest {
 
     @Test
     void everyKnownDatasetNameParses() {
-        for (String name : DatasetFormats.datasetNames()) {
+        for (String name : DatasetFormats.named().keySet()) {
             String yaml = MINIMAL.replace("fashion-mnist", name);
             DatasetConfig d = ExperimentConfigLoader.parse(yaml, "k.yaml").dataset();
             assertEquals(Optional.of(name), d.name());

@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -158,6 +159,33 @@ public final class ValueReader {
             problems.add(n.location(), path, "not a valid path: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Looks up a name in a registry (model families, dataset formats, datasets known by name).
+     *
+     * @param <T> what the names stand for
+     * @param n the value
+     * @param path its key path
+     * @param allowed the registered names and what they stand for, in listing order
+     * @param noun what the value is, for {@code unknown <noun> `x`}
+     * @param hint appended to the message of an unknown name (may be empty)
+     * @return what the name stands for, or null after a problem (with a did-you-mean suggestion)
+     */
+    public <T> T registered(YamlNode n, String path, Map<String, T> allowed, String noun,
+            String hint) {
+        String text = text(n, path);
+        if (text == null) {
+            return null;
+        }
+        String name = text.strip();
+        T value = allowed.get(name);
+        if (value == null) {
+            problems.add(n.location(), path, "unknown " + noun + " `" + name + "`"
+                    + Suggestions.didYouMean(name, allowed.keySet()) + "; expected one of: "
+                    + String.join(", ", allowed.keySet()) + hint);
+        }
+        return value;
     }
 
     /**
