@@ -66,13 +66,11 @@ final class DatasetSchema {
             formatKnown = format != null;
         }
         YamlNode nameNode = value(map, "name");
-        Optional<DatasetFormats.Named> named = Optional.empty();
         if (nameNode != null && format == null && formatKnown) {
-            DatasetFormats.Named k = known(root.reader(), nameNode, root.path("dataset.name"));
-            named = Optional.ofNullable(k);
-            format = k == null ? null : k.format();
+            DatasetFormats.Named named = known(root.reader(), nameNode, root.path("dataset.name"));
+            format = named == null ? null : named.format();
         } else if (nameNode instanceof ScalarNode s && format != null) {
-            named = DatasetFormats.named(s.text().strip());
+            Optional<DatasetFormats.Named> named = DatasetFormats.named(s.text().strip());
             if (named.isPresent() && named.get().format() != format) {
                 root.problems().add(formatNode.location(), root.path("dataset.format"), "dataset `"
                         + named.get().dataset().name() + "` is in format `" + named.get().format().name()
