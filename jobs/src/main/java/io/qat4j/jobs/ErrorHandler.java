@@ -1,6 +1,6 @@
 package io.qat4j.jobs;
 
-import io.qat4j.training.config.ConfigException;
+import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.data.DatasetNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

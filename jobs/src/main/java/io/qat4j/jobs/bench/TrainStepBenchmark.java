@@ -2,6 +2,7 @@ package io.qat4j.jobs.bench;
 
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.family.cnn.CnnModelConfig;
 import io.qat4j.training.model.NetworkBuilder;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,10 +51,11 @@ public class TrainStepBenchmark {
         ExperimentConfig f = ExperimentConfigLoader.load(Path.of(config), List.of("quantization.enabled=false"));
         fakeQuant = new NetworkBuilder(q, 1000).build();
         fp32 = new NetworkBuilder(f, 1000).build();
-        var in = q.model().input();
+        CnnModelConfig model = (CnnModelConfig) q.model();
+        var in = model.input();
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, in.channels(), in.height(), in.width());
-        int classes = q.model().outputLayer().classes();
+        int classes = model.outputLayer().classes();
         INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, classes);
         for (int i = 0; i < batchSize; i++) {
             y.putScalar(i, i % classes, 1f);

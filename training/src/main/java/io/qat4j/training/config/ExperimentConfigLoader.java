@@ -1,5 +1,14 @@
 package io.qat4j.training.config;
 
+import io.qat4j.training.config.binding.ConfigException;
+import io.qat4j.training.config.binding.ConfigLocation;
+import io.qat4j.training.config.binding.ConfigProblem;
+import io.qat4j.training.config.binding.KeyPaths;
+import io.qat4j.training.config.binding.Overrides;
+import io.qat4j.training.config.binding.Problems;
+import io.qat4j.training.config.binding.ValueReader;
+import io.qat4j.training.config.binding.YamlNode;
+import io.qat4j.training.config.binding.YamlTreeReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +104,7 @@ public final class ExperimentConfigLoader {
             throw problems.exception();
         }
         Overrides.apply(root, List.copyOf(overrides), problems);
-        ExperimentConfig config = new ConfigBinder(problems).bind(root);
+        ExperimentConfig config = ExperimentSchema.bind(root, new ValueReader(problems));
         problems.throwIfAny();
         return config;
     }

@@ -1,5 +1,7 @@
 package io.qat4j.training.config;
 
+import io.qat4j.training.config.binding.ConfigChoice;
+
 /**
  * Learning-rate schedule family; see {@link LrScheduleConfig}.
  */

@@ -1,37 +1,20 @@
 package io.qat4j.training.config;
 
-import java.util.List;
-import java.util.Objects;
-
 /**
- * The {@code model} section: a sequential network given by its input shape and its layers, the
- * last of which is the {@link OutputLayerConfig output} layer.
- *
- * @param input shape of one example
- * @param layers the layers in order; non-empty, exactly one output layer, last
+ * The {@code model} section of an experiment, as bound by its model family
+ * ({@code model.family}, DESIGN.md section 8: {@code cnn}, later {@code gnn} and
+ * {@code transformer}). Each family has its own record, defined with its schema in the family's
+ * package (e.g. {@code io.qat4j.training.family.cnn.CnnModelConfig}); what every consumer of a run
+ * needs, whatever the family, is here.
  */
-public record ModelConfig(InputShape input, List<LayerConfig> layers) {
+public interface ModelConfig {
 
-    /** Checks that the components are present and copies the list. */
-    public ModelConfig {
-        Objects.requireNonNull(input, "input");
-        layers = List.copyOf(layers);
-    }
-
-    /** @return the last layer, the classifier */
-    public OutputLayerConfig outputLayer() {
-        if (!layers.isEmpty() && layers.get(layers.size() - 1) instanceof OutputLayerConfig o) {
-            return o;
-        }
-        throw new IllegalStateException("the last layer is not an output layer");
-    }
+    /** @return the family's name, the YAML value of {@code model.family} */
+    String family();
 
     /**
-     * @return the output shape of every layer, in order (see {@link ShapeInference})
-     * @throws IllegalArgumentException when a layer does not fit its input (never for a model
-     *     read by {@link ExperimentConfigLoader})
+     * @return the shape of one input example without the batch axis, as the exporter and the
+     *     int8 executor take it (e.g. {@code {channels, height, width}} for images)
      */
-    public List<ActivationShape> activationShapes() {
-        return ShapeInference.shapes(input, layers);
-    }
+    int[] exampleShape();
 }

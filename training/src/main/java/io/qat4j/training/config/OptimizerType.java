@@ -1,5 +1,7 @@
 package io.qat4j.training.config;
 
+import io.qat4j.training.config.binding.ConfigChoice;
+
 /**
  * Optimizer family, mapped onto the DL4J updaters by the trainer.
  */

@@ -25,6 +25,12 @@ public record WeightQuantConfig(int bits, Granularity granularity, ObserverKind 
     /** Default weight bit width. */
     public static final int DEFAULT_BITS = 8;
 
+    /** Smallest bit width of weights (and activations) the config accepts. */
+    public static final int MIN_BITS = 2;
+
+    /** Largest bit width of weights (and activations) the config accepts. */
+    public static final int MAX_BITS = 8;
+
     /** Default clipped fraction of the percentile observer. */
     public static final double DEFAULT_PERCENTILE = 0.001;
 
@@ -43,9 +49,9 @@ public record WeightQuantConfig(int bits, Granularity granularity, ObserverKind 
     public WeightQuantConfig {
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(observer, "observer");
-        if (!ConfigChoices.GRANULARITY.offers(granularity)) {
+        if (!QuantizationSchema.GRANULARITY.offers(granularity)) {
             throw new IllegalArgumentException("weight granularity must be one of "
-                    + ConfigChoices.GRANULARITY.names() + ", got " + granularity);
+                    + QuantizationSchema.GRANULARITY.names() + ", got " + granularity);
         }
         if (observer == ObserverKind.EMA_MIN_MAX) {
             throw new IllegalArgumentException("weights use minmax or percentile observers; "

@@ -11,14 +11,21 @@
  * {@link io.qat4j.training.config.ConfigException} naming the source, the line and column, and the
  * key path, all problems of a file at once, in the style of a compiler.
  *
+ * <p>Each section has one schema class that lists its keys, binds them with defaults and
+ * validation, and writes them back ({@code ExperimentSchema}, {@code DatasetSchema},
+ * {@code QuantizationSchema}, {@code TrainingSchema}, {@code OutputSchema}); the {@code model}
+ * section belongs to its model family ({@link io.qat4j.training.family}), the format-specific keys
+ * of {@code dataset} to its dataset format ({@link io.qat4j.training.data.DatasetFormat}). All of
+ * them use the schema-independent binding toolkit of {@link io.qat4j.training.config.binding}.
+ *
  * <p>The quantization section follows the arithmetic contract of DESIGN.md section 3 (signed
  * symmetric narrow-range weights of 2..8 bits, asymmetric per-tensor activations) and the observer
  * and straight-through-estimator variants of section 4 (Jacob et al., CVPR 2018; PyTorch
  * {@code torch.ao.quantization}; Brevitas). Its values are the quantizer types of
  * {@code io.qat4j.quant.spec} ({@link io.qat4j.quant.spec.Granularity},
  * {@link io.qat4j.quant.spec.ObserverKind}, {@link io.qat4j.quant.spec.SteMode},
- * {@link io.qat4j.quant.spec.QuantSchedule}), not copies; their YAML spellings live in one table,
- * {@code ConfigChoices}, and {@link io.qat4j.training.config.QuantizationConfig} turns the section
+ * {@link io.qat4j.quant.spec.QuantSchedule}), not copies; their YAML spellings live in one table each
+ * ({@code QuantizationSchema}), and {@link io.qat4j.training.config.QuantizationConfig} turns the section
  * into the {@link io.qat4j.quant.spec.QuantSpec}s and schedule the model builder uses.
  */
 package io.qat4j.training.config;

@@ -1,10 +1,10 @@
 package io.qat4j.training.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Fashion-MNIST dataset: 28x28 grayscale images of Zalando articles in 10 classes, 60,000
@@ -124,21 +124,13 @@ public final class FashionMnist {
             throw new IdxFormatException(imagesFile, 12, IdxReader.isGzip(imagesFile), "images have "
                     + images.dim(2) + " columns; Fashion-MNIST images are " + HEIGHT + "x" + WIDTH);
         }
-        IdxArray labels = IdxReader.read(labelsFile, 1);
         int n = images.dim(0);
-        if (labels.dim(0) != n) {
-            throw new IdxFormatException(labelsFile, 4, IdxReader.isGzip(labelsFile), "holds " + labels.dim(0)
-                    + " labels but " + imagesFile + " holds " + n + " images");
-        }
-        byte[] raw = labels.bytes();
-        int[] y = new int[n];
+        int[] y = IdxFormat.labels(labelsFile, imagesFile, n);
         for (int i = 0; i < n; i++) {
-            int label = raw[i] & 0xFF;
-            if (label >= NUM_CLASSES) {
-                throw new IdxFormatException(labelsFile, 8L + i, IdxReader.isGzip(labelsFile), "label " + label
+            if (y[i] >= NUM_CLASSES) {
+                throw new IdxFormatException(labelsFile, 8L + i, IdxReader.isGzip(labelsFile), "label " + y[i]
                         + " of image " + i + " is outside 0.." + (NUM_CLASSES - 1));
             }
-            y[i] = label;
         }
         return ImageDataset.wrap(1, HEIGHT, WIDTH, images.bytes(), y, NUM_CLASSES, CLASS_NAMES);
     }
@@ -153,17 +145,7 @@ public final class FashionMnist {
      * @throws DatasetNotFoundException when neither exists
      */
     public static Path findFile(Path dir, String baseName) {
-        Path plain = dir.resolve(baseName);
-        Path gz = dir.resolve(baseName + ".gz");
-        if (Files.isRegularFile(plain)) {
-            return plain;
-        }
-        if (Files.isRegularFile(gz)) {
-            return gz;
-        }
-        throw new DatasetNotFoundException(NAME, List.of(plain, gz), "Fashion-MNIST file " + baseName
-                + " not found in " + dir.toAbsolutePath() + ". Looked for:\n  - " + plain + "\n  - " + gz
-                + "\n" + DatasetLocator.howToGet(NAME));
+        return IdxFormat.findFile(dir, baseName, NAME, Optional.of(DatasetLocator.howToGet(NAME)));
     }
 
     /** @return the folder the files were read from */

@@ -1,13 +1,22 @@
 package io.qat4j.training.data;
 
-import io.qat4j.training.config.DatasetKind;
 import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.binding.ConfigException;
+import io.qat4j.training.config.binding.ConfigLocation;
+import io.qat4j.training.config.binding.ConfigProblem;
+import io.qat4j.training.family.DataMismatch;
+import io.qat4j.training.family.ModelFamilies;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Loads the data an experiment config names, as the {@link TaskData} every trainer reads: the
- * dataset found as {@link DatasetLocator} says, with the validation split the config asks for
- * (a seeded split of the training examples).
+ * dataset read in its format ({@link DatasetFormats}), checked against the model as the model's
+ * family requires (input shape, number of classes), with the validation split the config asks for
+ * (a seeded split of the training examples). A disagreement with the model is a
+ * {@link ConfigException} naming the model key, both values, and the data file they were read
+ * from, e.g. {@code data/t/train-images-idx3-ubyte.gz: model.layers[2].classes: dataset `data/t`
+ * has 3 classes, but the output layer has 10}.
  */
 public final class TaskDataLoader {
 
@@ -16,23 +25,32 @@ public final class TaskDataLoader {
 
     /**
      * @param config a validated config
-     * @return its data
-     * @throws IOException when the files are unreadable
+     * @return its data, which fits the model
+     * @throws ConfigException when the data does not fit the model
+     * @throws DatasetNotFoundException when the data is missing
+     * @throws IOException when a file is malformed or cannot be read
      */
     public static TaskData load(ExperimentConfig config) throws IOException {
-        if (config.dataset().name() != DatasetKind.FASHION_MNIST) {
-            throw new IllegalStateException("dataset.name: the CNN trainer reads fashion-mnist; '"
-                    + config.dataset().name().yamlName() + "' needs its model family's trainer");
+        return load(config, DatasetLocator.fromEnvironment());
+    }
+
+    /**
+     * @param config a validated config
+     * @param locator where named datasets are looked for
+     * @return its data, which fits the model
+     * @throws ConfigException when the data does not fit the model
+     * @throws DatasetNotFoundException when the data is missing
+     * @throws IOException when a file is malformed or cannot be read
+     */
+    public static TaskData load(ExperimentConfig config, DatasetLocator locator) throws IOException {
+        LoadedDataset data = DatasetFormats.load(config.dataset(), locator);
+        List<DataMismatch> mismatches = ModelFamilies.of(config.model()).mismatches(config.model(),
+                data.signature(), "dataset `" + config.dataset().describe() + "`");
+        if (!mismatches.isEmpty()) {
+            ConfigLocation at = new ConfigLocation(data.source().toString(), 0, 0);
+            throw new ConfigException(mismatches.stream()
+                    .map(m -> new ConfigProblem(at, "model." + m.key(), m.message())).toList());
         }
-        FashionMnist fm = FashionMnist.load(DatasetLocator.fromEnvironment(), config.dataset().path().orElse(null));
-        ImageDataset train = fm.train();
-        ImageDataset val = null;
-        double f = config.dataset().validationFraction();
-        if (f > 0) {
-            ImageDataset.Split s = train.split(config.seed(), f);
-            val = s.first();
-            train = s.second();
-        }
-        return new ImageTaskData(train, val, fm.test());
+        return data.toTaskData(config.seed(), config.dataset().validationFraction());
     }
 }

@@ -7,6 +7,13 @@
  *       (explicit path, {@code $QAT4J_DATA/<name>}, the shared {@code ../shared/datasets} folder,
  *       system packages such as Debian's {@code dataset-fashion-mnist}) and fails with a
  *       {@link io.qat4j.training.data.DatasetNotFoundException} that says where it looked.</li>
+ *   <li>{@link io.qat4j.training.data.DatasetFormat}s, found by
+ *       {@link io.qat4j.training.data.DatasetFormats} with {@link java.util.ServiceLoader}, bind
+ *       their keys of {@code dataset} and read any dataset in their format from a folder into a
+ *       {@link io.qat4j.training.data.LoadedDataset} whose
+ *       {@link io.qat4j.training.data.DataSignature} (image shape, classes) is checked against the
+ *       model; each declares the datasets known by name in it. {@code idx}
+ *       ({@link io.qat4j.training.data.IdxFormat}) is the first (DESIGN.md section 8).</li>
  *   <li>{@link io.qat4j.training.data.IdxReader} parses the IDX file format defined on
  *       Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits",
  *       <a href="http://yann.lecun.com/exdb/mnist/">http://yann.lecun.com/exdb/mnist/</a>

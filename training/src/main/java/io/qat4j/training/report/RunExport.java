@@ -61,8 +61,7 @@ public final class RunExport {
      * @throws IOException when writing fails
      */
     public static Path export(Run r) throws IOException {
-        var in = r.config().model().input();
-        LoadedArtifact a = Int8Exporter.export(r.network(), new int[] {in.channels(), in.height(), in.width()}, provenance(r));
+        LoadedArtifact a = Int8Exporter.export(r.network(), r.config().model().exampleShape(), provenance(r));
         Path target = r.run().root().resolve(ARTIFACT);
         ArtifactWriter.write(a, target);
         return target;
@@ -71,7 +70,7 @@ public final class RunExport {
     private static Provenance provenance(Run r) throws IOException {
         Provenance.Builder b = Provenance.builder()
                 .put(Provenance.CONFIG_YAML, r.config().toYaml())
-                .put(Provenance.DATASET, r.config().dataset().name().yamlName())
+                .put(Provenance.DATASET, r.config().dataset().describe())
                 .put(Provenance.SEED, Long.toString(r.config().seed()))
                 .put(Provenance.GIT_COMMIT, gitCommit())
                 .put(Provenance.QAT4J_VERSION, version())

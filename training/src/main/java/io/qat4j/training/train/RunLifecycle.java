@@ -78,8 +78,11 @@ public final class RunLifecycle {
     public TrainResult run(ExperimentConfig config, RunOptions options) throws IOException {
         RunDirectory run = new RunDirectory(config.runDirectory());
         Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
-        prepareRunDirectory(config, run, options.resume());
+        checkRunDirectory(config, run, options.resume());
+        // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
+        Files.createDirectories(run.root());
+        ConfigWriter.write(config, run.config());
         log(options, config.name() + ": " + data.describe());
         TrainingConfig tc = config.training();
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
@@ -231,10 +234,10 @@ public final class RunLifecycle {
     }
 
     /**
-     * Creates the run folder and stores the effective config; with resume, checks that the stored
-     * config matches (all but {@code training.epochs} may not change).
+     * Checks that the run folder allows the request: a new run needs a folder without checkpoints;
+     * with resume, the stored config must match (all but {@code training.epochs} may not change).
      */
-    private static void prepareRunDirectory(ExperimentConfig config, RunDirectory run, boolean resume) throws IOException {
+    private static void checkRunDirectory(ExperimentConfig config, RunDirectory run, boolean resume) throws IOException {
         boolean hasCheckpoints = Files.exists(run.checkpoints().resolve("LATEST"));
         if (resume) {
             if (!hasCheckpoints) {
@@ -249,8 +252,6 @@ public final class RunLifecycle {
             throw new IllegalStateException(run.root() + " already holds a run with checkpoints: add --resume to continue it, "
                     + "or choose another name (--set name=...) or output.dir");
         }
-        Files.createDirectories(run.root());
-        ConfigWriter.write(config, run.config());
     }
 
     private static ExperimentConfig withoutEpochs(ExperimentConfig c) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
 import io.qat4j.quant.spec.SteMode;
+import io.qat4j.training.config.binding.ConfigChoices;
+import io.qat4j.training.family.cnn.Activation;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class ConfigChoicesTest {
 
     @Test
     void granularitySpellings() {
-        ConfigChoices<Granularity> g = ConfigChoices.GRANULARITY;
+        ConfigChoices<Granularity> g = QuantizationSchema.GRANULARITY;
         assertEquals(List.of("per-tensor", "per-channel"), g.names());
         assertEquals("per-tensor", g.yamlName(Granularity.PER_TENSOR));
         assertEquals("per-channel", g.yamlName(Granularity.PER_CHANNEL));
@@ -32,7 +34,7 @@ class ConfigChoicesTest {
 
     @Test
     void perGroupIsRecognisedButNotOffered() {
-        ConfigChoices<Granularity> g = ConfigChoices.GRANULARITY;
+        ConfigChoices<Granularity> g = QuantizationSchema.GRANULARITY;
         assertFalse(g.offers(Granularity.PER_GROUP));
         assertEquals(Optional.of(new ConfigChoices.Refused<>(Granularity.PER_GROUP,
                 "per-group scales are not offered in the config yet")), g.match("per-group"));
@@ -44,18 +46,18 @@ class ConfigChoicesTest {
 
     @Test
     void observerSpellings() {
-        assertEquals(List.of("minmax", "ema", "percentile"), ConfigChoices.OBSERVER.names());
-        assertEquals("minmax", ConfigChoices.OBSERVER.yamlName(ObserverKind.MIN_MAX));
-        assertEquals("ema", ConfigChoices.OBSERVER.yamlName(ObserverKind.EMA_MIN_MAX));
-        assertEquals("percentile", ConfigChoices.OBSERVER.yamlName(ObserverKind.PERCENTILE));
+        assertEquals(List.of("minmax", "ema", "percentile"), QuantizationSchema.OBSERVER.names());
+        assertEquals("minmax", QuantizationSchema.OBSERVER.yamlName(ObserverKind.MIN_MAX));
+        assertEquals("ema", QuantizationSchema.OBSERVER.yamlName(ObserverKind.EMA_MIN_MAX));
+        assertEquals("percentile", QuantizationSchema.OBSERVER.yamlName(ObserverKind.PERCENTILE));
         assertEquals(Optional.of(new ConfigChoices.Accepted<>(ObserverKind.EMA_MIN_MAX)),
-                ConfigChoices.OBSERVER.match("EMA"));
-        assertEquals(Optional.empty(), ConfigChoices.OBSERVER.match("min-max"));
+                QuantizationSchema.OBSERVER.match("EMA"));
+        assertEquals(Optional.empty(), QuantizationSchema.OBSERVER.match("min-max"));
     }
 
     @Test
     void weightsRefuseEma() {
-        ConfigChoices<ObserverKind> w = ConfigChoices.WEIGHT_OBSERVER;
+        ConfigChoices<ObserverKind> w = QuantizationSchema.WEIGHT_OBSERVER;
         assertEquals(List.of("minmax", "percentile"), w.names());
         assertEquals(Optional.of(new ConfigChoices.Refused<>(ObserverKind.EMA_MIN_MAX,
                 WeightQuantConfig.EMA_REFUSAL)), w.match("ema"));
@@ -67,10 +69,10 @@ class ConfigChoicesTest {
     @ParameterizedTest
     @EnumSource(ObserverKind.class)
     void everyObserverKindHasASpelling(ObserverKind kind) {
-        assertTrue(ConfigChoices.OBSERVER.offers(kind), kind::toString);
-        String name = ConfigChoices.OBSERVER.yamlName(kind);
+        assertTrue(QuantizationSchema.OBSERVER.offers(kind), kind::toString);
+        String name = QuantizationSchema.OBSERVER.yamlName(kind);
         assertEquals(Optional.of(new ConfigChoices.Accepted<>(kind)),
-                ConfigChoices.OBSERVER.match(name));
+                QuantizationSchema.OBSERVER.match(name));
     }
 
     @ParameterizedTest
@@ -78,15 +80,15 @@ class ConfigChoicesTest {
     void everyGranularityIsOfferedOrRefused(Granularity granularity) {
         String spelling = granularity.name().toLowerCase().replace('_', '-');
         Optional<ConfigChoices.Match<Granularity>> match =
-                ConfigChoices.GRANULARITY.match(spelling);
+                QuantizationSchema.GRANULARITY.match(spelling);
         assertTrue(match.isPresent(), spelling);
-        assertEquals(ConfigChoices.GRANULARITY.offers(granularity),
+        assertEquals(QuantizationSchema.GRANULARITY.offers(granularity),
                 match.get() instanceof ConfigChoices.Accepted<Granularity>);
     }
 
     @Test
     void steSpellings() {
-        ConfigChoices<SteMode> ste = ConfigChoices.STE;
+        ConfigChoices<SteMode> ste = QuantizationSchema.STE;
         assertEquals(List.of("plain", "clipped"), ste.names());
         assertEquals("plain", ste.yamlName(SteMode.PLAIN));
         assertEquals("clipped", ste.yamlName(SteMode.CLIPPED));
@@ -103,10 +105,10 @@ class ConfigChoicesTest {
     @ParameterizedTest
     @EnumSource(SteMode.class)
     void everySteModeHasASpelling(SteMode mode) {
-        assertTrue(ConfigChoices.STE.offers(mode), mode::toString);
-        String name = ConfigChoices.STE.yamlName(mode);
+        assertTrue(QuantizationSchema.STE.offers(mode), mode::toString);
+        String name = QuantizationSchema.STE.yamlName(mode);
         assertEquals(Optional.of(new ConfigChoices.Accepted<>(mode)),
-                ConfigChoices.STE.match(name));
+                QuantizationSchema.STE.match(name));
     }
 
     @Test

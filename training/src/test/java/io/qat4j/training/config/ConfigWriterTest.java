@@ -8,6 +8,19 @@ import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.SteMode;
+import io.qat4j.training.data.IdxFormat.IdxFileNames;
+import io.qat4j.training.family.cnn.Activation;
+import io.qat4j.training.family.cnn.AvgPoolLayerConfig;
+import io.qat4j.training.family.cnn.CnnModelConfig;
+import io.qat4j.training.family.cnn.Conv2dLayerConfig;
+import io.qat4j.training.family.cnn.DenseLayerConfig;
+import io.qat4j.training.family.cnn.DropoutLayerConfig;
+import io.qat4j.training.family.cnn.InputShape;
+import io.qat4j.training.family.cnn.MaxPoolLayerConfig;
+import io.qat4j.training.family.cnn.OutputLayerConfig;
+import io.qat4j.training.family.cnn.Padding;
+import io.qat4j.training.family.cnn.ResidualLayerConfig;
+import io.qat4j.training.family.cnn.Size2d;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +68,9 @@ class ConfigWriterTest {
     @Test
     void everyVariantRoundTrips() {
         ExperimentConfig c = new ExperimentConfig("variants", -3,
-                new DatasetConfig(DatasetKind.CORA, Optional.of(Path.of("data/cora")), 0.5),
-                new ModelConfig(new InputShape(3, 32, 17), List.of(
+                new DatasetConfig(Optional.of("kmnist"), "idx", Optional.of(Path.of("data/k mnist")), 0.5,
+                        new IdxFileNames("train-img", "/abs/train-lbl", "test img.gz", "1e3")),
+                new CnnModelConfig(new InputShape(3, 32, 17), List.of(
                         new Conv2dLayerConfig(8, new Size2d(5, 3), new Size2d(2, 1),
                                 Padding.explicit(2), new Size2d(1, 2), true, Activation.IDENTITY,
                                 OptionalInt.of(2)),

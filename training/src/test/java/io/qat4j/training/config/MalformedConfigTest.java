@@ -3,6 +3,7 @@ package io.qat4j.training.config;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.training.config.binding.ConfigException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,7 +99,34 @@ class MalformedConfigTest {
                         "a value is required, got null"),
                 file("unknown dataset", edit(3, "  name: fashion-mnst"), "dataset.name", 3,
                         "unknown dataset `fashion-mnst` (did you mean `fashion-mnist`?); expected"
-                                + " one of: fashion-mnist, cora"),
+                                + " one of: fashion-mnist (or, for any dataset in a known format,"
+                                + " `format` (idx) and `path`)"),
+                file("unknown dataset format", edit(3, "  {name: fashion-mnist,"
+                        + " format: tu}"), "dataset.format", 3, "unknown dataset format `tu`;"
+                                + " expected one of: idx"),
+                file("dataset format without a path", edit(2, "dataset: {format: idx}", 3, "#"),
+                        "dataset.path", 2, "missing required key `path` under `dataset`: a"
+                                + " dataset given by its `format` needs the folder that holds it"),
+                file("dataset name that is not a folder name", edit(2, "dataset: {format: idx,"
+                        + " name: ../x}", 3, "#"), "dataset.name", 2,
+                        "must be a plain folder name"),
+                file("key of the dataset's format misspelt", edit(3, "  name: fashion-mnist\n"
+                        + "  trainImage: x"), "dataset.trainImage", 4, "unknown key `trainImage`"
+                                + " under `dataset` (did you mean `trainImages`?); expected one of:"
+                                + " name, format, path, validationFraction, trainImages"),
+                file("model family gnn is not available yet", edit(4, "model:\n  family: gnn"),
+                        "model.family", 5, "model family `gnn` (graph neural networks with"
+                                + " Degree-Quant) is not available in this version; available:"
+                                + " cnn"),
+                file("model family transformer is not available yet", edit(4, "model:\n  family:"
+                        + " transformer"), "model.family", 5, "model family `transformer`"
+                                + " (BERT-style transformers with Q-BERT quantization) is not"
+                                + " available in this version; available: cnn"),
+                file("unknown model family", edit(4, "model:\n  family: cnnn"), "model.family", 5,
+                        "unknown model family `cnnn` (did you mean `cnn`?); expected one of: cnn"),
+                file("key of another family", edit(5, "  input: {channels: 1, height: 28,"
+                        + " width: 28}\n  heads: 4"), "model.heads", 6, "unknown key `heads` under"
+                                + " `model`; expected one of: family, input, layers"),
                 file("unknown layer type", edit(8, "    - {type: pool, kernel: 2}"),
                         "model.layers[1].type", 8, "unknown layer type `pool`"),
                 file("missing layer type", edit(8, "    - {kernel: 2}"), "model.layers[1].type", 8,
@@ -168,7 +196,8 @@ class MalformedConfigTest {
                         "model.layers[1].kernel", 8, "maxpool kernel 27x27 is larger than its"
                                 + " 26x26 input"),
                 file("conv kernel bigger than the input", edit(5, "  input: {channels: 1, height:"
-                        + " 2, width: 2}", 3, "  name: cora"), "model.layers[0].kernel", 7,
+                        + " 2, width: 2}", 2, "dataset: {format: idx, path: /data/tiny}", 3, "#"),
+                        "model.layers[0].kernel", 7,
                         "conv2d kernel 3x3 does not fit its input of 2x2"),
                 file("spatial layer after flatten", edit(8, "    - {type: flatten}",
                         9, "    - {type: maxpool, kernel: 2}\n    - {type: output, classes: 10}"),

@@ -13,6 +13,7 @@ import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.QuantSpecs;
 import io.qat4j.quant.spec.SteMode;
+import io.qat4j.training.family.cnn.CnnModelConfig;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class QuantizationConfigTest {
                 ObserverSpec.percentile(0.01), SteMode.PLAIN), q.weightSpec(4));
         assertEquals(new QuantSpec(8, true, true, true, Granularity.PER_TENSOR, 1,
                 ObserverSpec.percentile(0.01), SteMode.PLAIN),
-                q.weightSpec(c.model().layers().get(0).effectiveWeightBits(q)),
+                q.weightSpec(((CnnModelConfig) c.model()).layers().get(0).effectiveWeightBits(q)),
                 "a layer's weightBits overrides only the width");
         assertEquals(new QuantSpec(8, true, false, false, Granularity.PER_TENSOR, 1,
                 ObserverSpec.ema(0.02), SteMode.PLAIN), q.activationSpec());

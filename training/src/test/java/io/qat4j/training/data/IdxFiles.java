@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes synthetic IDX files (LeCun et al., MNIST page, "THE IDX FILE FORMAT") for tests. */
-final class IdxFiles {
+public final class IdxFiles {
 
     private IdxFiles() {
     }
 
     /** Header of an IDX file: 0x00 0x00, type, rank, then big-endian dims. */
-    static byte[] header(int type, int... dims) {
+    public static byte[] header(int type, int... dims) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(0);
@@ -31,18 +31,18 @@ final class IdxFiles {
     }
 
     /** A complete unsigned-byte IDX file. */
-    static byte[] ubyte(byte[] data, int... dims) {
+    public static byte[] ubyte(byte[] data, int... dims) {
         return concat(header(IdxReader.TYPE_UNSIGNED_BYTE, dims), data);
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
+    public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
-    static byte[] gzip(byte[] content) {
+    public static byte[] gzip(byte[] content) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(bytes)) {
             gz.write(content);
@@ -52,13 +52,13 @@ final class IdxFiles {
         return bytes.toByteArray();
     }
 
-    static Path write(Path file, byte[] content) throws IOException {
+    public static Path write(Path file, byte[] content) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         return Files.write(file, content);
     }
 
     /** Deterministic bytes covering the whole unsigned range, including values above 127. */
-    static byte[] pattern(int n, int salt) {
+    public static byte[] pattern(int n, int salt) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (i * 37 + salt * 11 + (i >>> 8));

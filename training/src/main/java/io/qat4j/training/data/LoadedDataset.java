@@ -1,0 +1,25 @@
+package io.qat4j.training.data;
+
+import java.nio.file.Path;
+
+/**
+ * The data of an experiment as a {@link DatasetFormat} read it: training and test splits of one
+ * kind of example. One implementation per kind ({@link ImageSplits} for images).
+ */
+public interface LoadedDataset {
+
+    /** @return what the examples look like, read from the files */
+    DataSignature signature();
+
+    /** @return the file that defines the examples' shape, for messages (e.g. the training images) */
+    Path source();
+
+    /**
+     * The data as every trainer reads it.
+     *
+     * @param seed the run's seed, which fixes the validation split
+     * @param validationFraction share of the training examples held out for validation, 0 for none
+     * @return training batches and evaluation splits
+     */
+    TaskData toTaskData(long seed, double validationFraction);
+}
