@@ -1,6 +1,7 @@
 package io.qat4j.executor.runtime;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.artifact.ArtifactFormat;
 import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
@@ -14,6 +15,14 @@ import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.kernel.AveragePoolRequantization;
 import io.qat4j.executor.kernel.PackedInt4;
 import io.qat4j.executor.kernel.Requantization;
+import io.qat4j.executor.kernel.Window2d;
+import io.qat4j.executor.op.AddOp;
+import io.qat4j.executor.op.AveragePool2dOp;
+import io.qat4j.executor.op.Conv2dOp;
+import io.qat4j.executor.op.FullyConnectedLogitsOp;
+import io.qat4j.executor.op.FullyConnectedOp;
+import io.qat4j.executor.op.GlobalAveragePoolOp;
+import io.qat4j.executor.op.MaxPool2dOp;
 import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
@@ -25,16 +34,28 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The model of the fixture {@code artifacts/v1-exported.qat4j}: a small network in the operator
- * vocabulary that {@code Int8Exporter} wrote in artifact format version 1 (the attribute names are
- * spelled out here as literals, because the fixture pins that vocabulary): conv2d (int8 weights,
- * ReLU clamp) -> max_pool2d -> conv2d (4-bit packed weights) -> add (positional
- * {@code add_params}) -> avg_pool2d -> global_avg_pool -> fully_connected -> fully_connected_logits.
- * Deterministic; do not change it, the committed bytes pin it ({@code V1FixtureRunTest}).
+ * The model of the executor fixtures, a small network with every op the exporter emits: conv2d
+ * (int8 weights, ReLU clamp) -> max_pool2d -> conv2d (4-bit packed weights) -> add (residual)
+ * -> avg_pool2d -> global_avg_pool -> fully_connected -> fully_connected_logits. Deterministic;
+ * do not change it, the committed fixtures pin it ({@link ExecutorFixtureTest}).
+ *
+ * <ul>
+ *   <li>{@link #v1()}, fixture {@code artifacts/v1-exported.qat4j}: the manifest in format
+ *       version 1 with the attributes {@code Int8Exporter} wrote before the op definitions
+ *       (spelled out here as literals, because the fixture pins that vocabulary, including
+ *       {@code add}'s positional {@code add_params}); its bytes were written by the format-1
+ *       writer of that time.</li>
+ *   <li>{@link #v2()}, fixture {@code artifacts/v2-small.qat4j}: the same network in the current
+ *       format, its attributes written with the op definitions' typed builders.</li>
+ * </ul>
+ *
+ * <p>Regenerate both with {@code ./mvnw -o -pl int8-executor test -Dtest=ExecutorFixtureTest
+ * -Dqat4j.regenerateFixtures=true} (only when a fixture is missing: the test then checks that the
+ * writer still produces the committed bytes).
  */
-final class V1ExportedModel {
+final class FixtureModel {
 
-    private V1ExportedModel() {
+    private FixtureModel() {
     }
 
     static final int[] INPUT_SHAPE = {2, 6, 6};
@@ -86,7 +107,38 @@ final class V1ExportedModel {
         return OutputMultipliers.globalAveragePool(AP.scale(), GAP.scale(), 4);
     }
 
-    static LoadedArtifact artifact() {
+    /** @return the network in format version 1, in the exporter's format-1 vocabulary */
+    static LoadedArtifact v1() {
+        return artifact(1, format1Ops());
+    }
+
+    /** @return the network in the current format, attributes from the op definitions' builders */
+    static LoadedArtifact v2() {
+        return artifact(ArtifactFormat.CURRENT_VERSION, currentOps());
+    }
+
+    private static List<OpNode> currentOps() {
+        Window2d same3 = new Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        List<OpNode> ops = new ArrayList<>();
+        ops.add(new OpNode(Conv2dOp.NAME, Conv2dOp.VERSION, "c1", new int[] {0, 1, 2}, new int[] {3},
+                Conv2dOp.attributes(INPUT_SHAPE, same3, 1, IN.zeroPoint(), requant(IN, S_W1, C1, relu(C1)))));
+        ops.add(new OpNode(MaxPool2dOp.NAME, MaxPool2dOp.VERSION, "mp", new int[] {3}, new int[] {4},
+                MaxPool2dOp.attributes(new int[] {4, 6, 6}, Window2d.valid(2, 2, 2, 2))));
+        ops.add(new OpNode(Conv2dOp.NAME, Conv2dOp.VERSION, "c2", new int[] {4, 5, 6}, new int[] {7},
+                Conv2dOp.attributes(new int[] {4, 3, 3}, same3, 1, C1.zeroPoint(), requant(C1, S_W2, C2, ActivationClamp.INT8))));
+        ops.add(new OpNode(AddOp.NAME, AddOp.VERSION, "add", new int[] {7, 4}, new int[] {8}, AddOp.attributes(addParams())));
+        ops.add(new OpNode(AveragePool2dOp.NAME, AveragePool2dOp.VERSION, "ap+apq", new int[] {8}, new int[] {9},
+                AveragePool2dOp.attributes(new int[] {4, 3, 3}, ADD.zeroPoint(), Window2d.valid(2, 2, 1, 1), avgPool())));
+        ops.add(new OpNode(GlobalAveragePoolOp.NAME, GlobalAveragePoolOp.VERSION, "gap+gapq", new int[] {9}, new int[] {10},
+                GlobalAveragePoolOp.attributes(new int[] {4, 2, 2}, AP.zeroPoint(), gap(), GAP.zeroPoint(), ActivationClamp.INT8)));
+        ops.add(new OpNode(FullyConnectedOp.NAME, FullyConnectedOp.VERSION, "d", new int[] {10, 11, 12}, new int[] {13},
+                FullyConnectedOp.attributes(GAP.zeroPoint(), requant(GAP, S_WD, D, relu(D)))));
+        ops.add(new OpNode(FullyConnectedLogitsOp.NAME, FullyConnectedLogitsOp.VERSION, "out", new int[] {13, 14, 15}, new int[] {16},
+                FullyConnectedLogitsOp.attributes(D.zeroPoint())));
+        return ops;
+    }
+
+    private static LoadedArtifact artifact(int formatVersion, List<OpNode> ops) {
         Constants k = constants();
         List<TensorInfo> t = new ArrayList<>();
         List<byte[]> blobs = new ArrayList<>();
@@ -109,6 +161,11 @@ final class V1ExportedModel {
         t.add(constant(blobs, 15, "out/bias", ElementType.INT32, new int[] {3}, 32, biasInfo(D.scale(), S_WO), int32(k.bo())));
         t.add(TensorInfo.activation(16, "out", ElementType.INT32, new int[] {3}, 32, biasInfo(D.scale(), S_WO)));
 
+        Provenance prov = Provenance.builder().put(Provenance.DATASET, "synthetic").put(Provenance.SEED, "20240601").build();
+        return new LoadedArtifact(new ModelArtifact(formatVersion, prov, t, ops, new int[] {0}, new int[] {16}), blobs);
+    }
+
+    private static List<OpNode> format1Ops() {
         List<OpNode> ops = new ArrayList<>();
         Requantization r1 = requant(IN, S_W1, C1, relu(C1));
         ops.add(new OpNode("conv2d", "c1", new int[] {0, 1, 2}, new int[] {3}, requant(Attributes.builder()
@@ -138,8 +195,7 @@ final class V1ExportedModel {
                 requant(Attributes.builder(), GAP, requant(GAP, S_WD, D, relu(D))).build()));
         ops.add(new OpNode("fully_connected_logits", "out", new int[] {13, 14, 15}, new int[] {16},
                 Attributes.builder().putInts("input_zero_point", D.zeroPoint()).build()));
-        Provenance prov = Provenance.builder().put(Provenance.DATASET, "synthetic").put(Provenance.SEED, "20240601").build();
-        return new LoadedArtifact(new ModelArtifact(1, prov, t, ops, new int[] {0}, new int[] {16}), blobs);
+        return ops;
     }
 
     private static Attributes.Builder requant(Attributes.Builder a, AffineQuantParams in, Requantization r) {
