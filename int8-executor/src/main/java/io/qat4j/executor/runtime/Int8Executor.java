@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class Int8Executor {
                         ? "inputs" : "outputs") + " are named '" + slots[slot].name() + "'");
             }
         }
-        return Map.copyOf(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private Classifier classifier() {
