@@ -10,15 +10,15 @@ package io.qat4j.executor.artifact;
 public enum ElementType {
 
     /** Signed 8-bit container, one byte per element, holding 2- to 8-bit signed values. */
-    INT8(1, 2, 8, true),
+    INT8(1, 2, 8, true, 1),
     /** Signed 32-bit integers (biases, accumulators, indices), four bytes little-endian; 32 bits. */
-    INT32(2, 32, 32, true),
+    INT32(2, 32, 32, true, 1),
     /**
      * Two signed 4-bit values per byte, element {@code 2k} in the low nibble and {@code 2k+1} in
      * the high nibble; holds 2- to 4-bit signed values. An odd element count leaves the last high
      * nibble zero.
      */
-    INT4_PACKED(3, 2, 4, true),
+    INT4_PACKED(3, 2, 4, true, 1),
     /** Unsigned 8-bit container, one byte per element, holding 2- to 8-bit unsigned values. */
     UINT8(4, 2, 8, false, 1),
     /**
@@ -32,10 +32,6 @@ public enum ElementType {
     private final int maxBits;
     private final boolean signed;
     private final int sinceFormatVersion;
-
-    ElementType(int code, int minBits, int maxBits, boolean signed) {
-        this(code, minBits, maxBits, signed, 1);
-    }
 
     ElementType(int code, int minBits, int maxBits, boolean signed, int sinceFormatVersion) {
         this.code = code;
