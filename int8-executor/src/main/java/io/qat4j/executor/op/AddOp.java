@@ -10,7 +10,6 @@ import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.Add;
 import io.qat4j.executor.kernel.AddParams;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import java.util.Map;
  * {@code clamp}. Format version 1 stored the same twelve integers positionally in
  * {@code add_params}; {@link #fromFormatVersion1} converts them.
  */
-public final class AddOp implements OpDefinition {
+public final class AddOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "add";
@@ -67,6 +66,12 @@ public final class AddOp implements OpDefinition {
     private static final List<AttributeSpec> ATTRIBUTES = List.of(INPUT1_ZERO_POINT, INPUT1_MULTIPLIER, INPUT1_SHIFT, INPUT2_ZERO_POINT,
             INPUT2_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT, CLAMP);
 
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public AddOp() {
+        super(NAME, VERSION, "element-wise add with two rescales (TFLite ADD): a, b INT8 [...] -> INT8 [...]",
+                ATTRIBUTES);
+    }
+
     /**
      * The typed attribute builder the exporter uses.
      *
@@ -84,26 +89,6 @@ public final class AddOp implements OpDefinition {
             SCALARS.get(k).write(a, scalars[k]);
         }
         return CLAMP.write(a, clamp.min(), clamp.max());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "element-wise add with two rescales (TFLite ADD): a, b INT8 [...] -> INT8 [...]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     /**
@@ -144,9 +129,7 @@ public final class AddOp implements OpDefinition {
         op.expectArity(2, 1);
         TensorInfo a = op.activationInput(0, "input a", ElementType.INT8);
         TensorInfo b = op.activationInput(1, "input b", ElementType.INT8);
-        if (!Arrays.equals(a.shape(), b.shape())) {
-            op.expectInputShape(1, "input b", a.shape());
-        }
+        op.expectInputShape(1, "input b", a.shape());
         TensorInfo out = op.expectOutput(0, ElementType.INT8, a.shape());
         int z1 = CommonAttributes.zeroPoint(op, INPUT1_ZERO_POINT, a, "input a");
         int z2 = CommonAttributes.zeroPoint(op, INPUT2_ZERO_POINT, b, "input b");

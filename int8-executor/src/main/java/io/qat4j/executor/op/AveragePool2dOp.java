@@ -32,7 +32,7 @@ import java.util.List;
  * {@code KH * KW} entries (entry {@code n - 1} for windows of {@code n} positions); see
  * {@link CommonAttributes}.
  */
-public final class AveragePool2dOp implements OpDefinition {
+public final class AveragePool2dOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "avg_pool2d";
@@ -41,6 +41,12 @@ public final class AveragePool2dOp implements OpDefinition {
 
     private static final List<AttributeSpec> ATTRIBUTES = List.of(IN_SHAPE, INPUT_ZERO_POINT, OUTPUT_ZERO_POINT, KERNEL, STRIDE, PAD,
             MULTIPLIERS, SHIFTS);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public AveragePool2dOp() {
+        super(NAME, VERSION, "2-D average pooling with requantization by window count: x INT8 [C,H,W] -> INT8 [C,OH,OW]",
+                ATTRIBUTES);
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -58,26 +64,6 @@ public final class AveragePool2dOp implements OpDefinition {
         CommonAttributes.writeWindow(a, window, false);
         MULTIPLIERS.write(a, requantization.multipliers());
         return SHIFTS.write(a, requantization.shifts()).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "2-D average pooling with requantization by window count: x INT8 [C,H,W] -> INT8 [C,OH,OW]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     @Override

@@ -32,7 +32,7 @@ import java.util.List;
  * {@code input_zero_point}, {@code multipliers} and {@code shifts} (one per output channel),
  * {@code output_zero_point}, {@code clamp}; see {@link CommonAttributes}.
  */
-public final class Conv2dOp implements OpDefinition {
+public final class Conv2dOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "conv2d";
@@ -44,6 +44,13 @@ public final class Conv2dOp implements OpDefinition {
 
     private static final List<AttributeSpec> ATTRIBUTES = List.of(IN_SHAPE, KERNEL, STRIDE, DILATION, PAD, GROUPS, INPUT_ZERO_POINT,
             MULTIPLIERS, SHIFTS, OUTPUT_ZERO_POINT, CLAMP);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public Conv2dOp() {
+        super(NAME, VERSION, "2-D convolution, per-channel requantization (TFLite ConvPerChannel): x INT8 [C,H,W], weights INT8/INT4_PACKED "
+                + "[O,C/groups,KH,KW], bias INT32 [O] -> INT8 [O,OH,OW]",
+                ATTRIBUTES);
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -61,27 +68,6 @@ public final class Conv2dOp implements OpDefinition {
         GROUPS.write(a, groups);
         INPUT_ZERO_POINT.write(a, inputZeroPoint);
         return CommonAttributes.writeRequantization(a, requantization).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "2-D convolution, per-channel requantization (TFLite ConvPerChannel): x INT8 [C,H,W], weights INT8/INT4_PACKED "
-                + "[O,C/groups,KH,KW], bias INT32 [O] -> INT8 [O,OH,OW]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     @Override

@@ -18,12 +18,18 @@ import java.util.List;
  * <p>Inputs as {@link FullyConnectedOp}. Output: INT32 {@code [O]}. Attribute:
  * {@code input_zero_point}.
  */
-public final class FullyConnectedLogitsOp implements OpDefinition {
+public final class FullyConnectedLogitsOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "fully_connected_logits";
     /** The version this class defines. */
     public static final int VERSION = 1;
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public FullyConnectedLogitsOp() {
+        super(NAME, VERSION, "dense layer to int32 logits: x INT8 [...K], weights INT8/INT4_PACKED [O,K], bias INT32 [O] -> INT32 [O]",
+                List.of(INPUT_ZERO_POINT));
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -33,26 +39,6 @@ public final class FullyConnectedLogitsOp implements OpDefinition {
      */
     public static Attributes attributes(int inputZeroPoint) {
         return INPUT_ZERO_POINT.write(Attributes.builder(), inputZeroPoint).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "dense layer to int32 logits: x INT8 [...K], weights INT8/INT4_PACKED [O,K], bias INT32 [O] -> INT32 [O]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return List.of(INPUT_ZERO_POINT);
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.List;
  * and {@code shifts} (one per output), {@code output_zero_point}, {@code clamp}; see
  * {@link CommonAttributes}.
  */
-public final class FullyConnectedOp implements OpDefinition {
+public final class FullyConnectedOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "fully_connected";
@@ -33,6 +33,13 @@ public final class FullyConnectedOp implements OpDefinition {
     public static final int VERSION = 1;
 
     private static final List<AttributeSpec> ATTRIBUTES = List.of(INPUT_ZERO_POINT, MULTIPLIERS, SHIFTS, OUTPUT_ZERO_POINT, CLAMP);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public FullyConnectedOp() {
+        super(NAME, VERSION, "dense layer, per-channel requantization (TFLite FullyConnected): x INT8 [...K], weights INT8/INT4_PACKED [O,K], "
+                + "bias INT32 [O] -> INT8 [O]",
+                ATTRIBUTES);
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -43,27 +50,6 @@ public final class FullyConnectedOp implements OpDefinition {
      */
     public static Attributes attributes(int inputZeroPoint, Requantization requantization) {
         return CommonAttributes.writeRequantization(INPUT_ZERO_POINT.write(Attributes.builder(), inputZeroPoint), requantization).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "dense layer, per-channel requantization (TFLite FullyConnected): x INT8 [...K], weights INT8/INT4_PACKED [O,K], "
-                + "bias INT32 [O] -> INT8 [O]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     @Override

@@ -27,7 +27,7 @@ import java.util.List;
  * {@code in_shape}, {@code input_zero_point}, {@code output_zero_point}, {@code multipliers} and
  * {@code shifts} (one entry each), {@code clamp}; see {@link CommonAttributes}.
  */
-public final class GlobalAveragePoolOp implements OpDefinition {
+public final class GlobalAveragePoolOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "global_avg_pool";
@@ -36,6 +36,12 @@ public final class GlobalAveragePoolOp implements OpDefinition {
 
     private static final List<AttributeSpec> ATTRIBUTES = List.of(IN_SHAPE, INPUT_ZERO_POINT, OUTPUT_ZERO_POINT, MULTIPLIERS, SHIFTS,
             CLAMP);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public GlobalAveragePoolOp() {
+        super(NAME, VERSION, "global average pooling with requantization: x INT8 [C,H,W] -> INT8 [C]",
+                ATTRIBUTES);
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -55,26 +61,6 @@ public final class GlobalAveragePoolOp implements OpDefinition {
         MULTIPLIERS.write(a, multiplier.multiplier());
         SHIFTS.write(a, multiplier.shift());
         return CLAMP.write(a, clamp.min(), clamp.max()).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "global average pooling with requantization: x INT8 [C,H,W] -> INT8 [C]";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.List;
  * the input's zero point. Attributes: {@code in_shape}, {@code kernel}, {@code stride},
  * {@code pad}; see {@link CommonAttributes}.
  */
-public final class MaxPool2dOp implements OpDefinition {
+public final class MaxPool2dOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "max_pool2d";
@@ -32,6 +32,12 @@ public final class MaxPool2dOp implements OpDefinition {
     public static final int VERSION = 1;
 
     private static final List<AttributeSpec> ATTRIBUTES = List.of(IN_SHAPE, KERNEL, STRIDE, PAD);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public MaxPool2dOp() {
+        super(NAME, VERSION, "2-D max pooling (TFLite MaxPool): x INT8 [C,H,W] -> INT8 [C,OH,OW], same scale and zero point",
+                ATTRIBUTES);
+    }
 
     /**
      * The typed attribute builder the exporter uses.
@@ -42,26 +48,6 @@ public final class MaxPool2dOp implements OpDefinition {
      */
     public static Attributes attributes(int[] inShape, Window2d window) {
         return CommonAttributes.writeWindow(IN_SHAPE.write(Attributes.builder(), inShape), window, false).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return VERSION;
-    }
-
-    @Override
-    public String summary() {
-        return "2-D max pooling (TFLite MaxPool): x INT8 [C,H,W] -> INT8 [C,OH,OW], same scale and zero point";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return ATTRIBUTES;
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.List;
  * time and derives each output's leading dimension from its inputs at run time. Constants have
  * their full, static shape.
  *
- * <p>Adding an op: implement this interface (with a public no-argument constructor), and list the
+ * <p>Adding an op: implement this interface, usually by extending {@link AbstractOpDefinition}
+ * (with a public no-argument constructor), and list the
  * class in {@code META-INF/services/io.qat4j.executor.op.OpDefinition} of its jar; see the README
  * section "Adding an op".
  */

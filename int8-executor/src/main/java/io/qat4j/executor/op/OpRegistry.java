@@ -30,7 +30,11 @@ import java.util.TreeMap;
  */
 public final class OpRegistry {
 
-    /** Default bound on the scratch memory the ops of one executor prepare, 512 MiB. */
+    /**
+     * Default bound on the memory one executor reserves at load, 512 MiB: every op's scratch per
+     * thread plus every activation per example (so a run of batch {@code n} allocates at most
+     * about {@code n} times the activations of the budget).
+     */
     public static final long DEFAULT_SCRATCH_LIMIT = 512L << 20;
 
     private static final class Standard {
@@ -153,7 +157,7 @@ public final class OpRegistry {
      *
      * @param artifact an artifact of format {@link ArtifactFormat#CURRENT_VERSION} ({@link #upgrade})
      * @param source file name for messages, or {@code null}
-     * @param scratchLimit bytes of scratch the ops may reserve together
+     * @param scratchLimit bytes of scratch per thread and activations per example the ops may reserve together
      * @return one prepared op per op, in graph order
      * @throws ArtifactFormatException naming the op and the attribute or tensor on any problem
      */
@@ -169,6 +173,10 @@ public final class OpRegistry {
             OpContext op = new OpContext(source, i, m.ops().get(i), tensors, artifact, budget);
             OpDefinition d = require(op);
             op.rejectUndeclaredAttributes(d.attributes());
+            for (int k = 0; k < op.node().outputCount(); k++) {
+                TensorInfo out = op.output(k);
+                op.reserve(out.byteLength(), "output tensor " + out.id() + " '" + out.name() + "' per example");
+            }
             try {
                 prepared.add(d.prepare(op));
             } catch (RuntimeException e) {

@@ -1,9 +1,10 @@
 package io.qat4j.executor.op;
 
 /**
- * The scratch memory one executor may prepare, shared by the ops of one load: every op reserves
- * its buffers ({@link OpContext#reserve}) before allocating them, so a crafted artifact (a huge
- * spatial shape over a tiny weight blob) is rejected at load instead of exhausting the heap.
+ * The memory one executor may reserve at load, shared by the ops of one load: the registry
+ * reserves each op's outputs per example and every op reserves its scratch buffers
+ * ({@link OpContext#reserve}) before allocating them, so a crafted artifact (a huge spatial shape
+ * over a tiny weight blob) is rejected at load instead of exhausting the heap at run time.
  * Thread-local scratch counts once per executor; it is allocated again on each thread that runs.
  */
 final class ScratchBudget {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * not change that model; the fixture pins it), and the writer still encodes that version-1 model
  * to the same bytes. Run with {@code -Dqat4j.regenerateFixtures=true} to rewrite the fixture, only
  * when it is missing. The fixture's ops use a TFLite-style vocabulary that the executor never ran
- * ({@code Int8ExecutorFormatTest} checks that loading it fails with a clear error); the runnable
+ * ({@code ExecutorFixtureTest} checks that loading it fails with a clear error); the runnable
  * version-1 fixture is {@code v1-exported.qat4j}.
  */
 class ArtifactFixtureTest {

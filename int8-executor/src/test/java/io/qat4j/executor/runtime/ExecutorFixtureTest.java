@@ -133,14 +133,19 @@ class ExecutorFixtureTest {
         assertArrayEquals(FixtureModel.INPUT_SHAPE, ex.inputShape());
     }
 
+    /** Reads a committed fixture, checks it is the model, in the format version, and that the writer still gives its bytes. */
+    static LoadedArtifact checkedFixture(String resource, LoadedArtifact model, int formatVersion) throws Exception {
+        byte[] bytes = fixture(resource, model);
+        assertEquals(formatVersion, bytes[8]);
+        LoadedArtifact a = ArtifactReader.read(bytes);
+        assertEquals(model, a);
+        assertArrayEquals(bytes, ArtifactWriter.toBytes(a));
+        return a;
+    }
+
     @Test
     void theVersion1FixtureRunsBitIdenticallyToTheReferenceKernels() throws Exception {
-        byte[] bytes = fixture(V1, FixtureModel.v1());
-        assertEquals(1, bytes[8]);
-        LoadedArtifact a = ArtifactReader.read(bytes);
-        assertEquals(FixtureModel.v1(), a);
-        // the writer still encodes the version-1 model to the committed bytes
-        assertArrayEquals(bytes, ArtifactWriter.toBytes(a));
+        LoadedArtifact a = checkedFixture(V1, FixtureModel.v1(), 1);
         Int8Executor ex = Int8Executor.of(a, V1);
         assertEquals(ArtifactFormat.CURRENT_VERSION, ex.model().formatVersion());
         assertRunsLikeTheReference(ex);
@@ -151,11 +156,7 @@ class ExecutorFixtureTest {
 
     @Test
     void theVersion2FixtureRunsBitIdenticallyToTheReferenceKernels() throws Exception {
-        byte[] bytes = fixture(V2, FixtureModel.v2());
-        assertEquals(2, bytes[8]);
-        LoadedArtifact a = ArtifactReader.read(bytes);
-        assertEquals(FixtureModel.v2(), a);
-        assertArrayEquals(bytes, ArtifactWriter.toBytes(a));
+        LoadedArtifact a = checkedFixture(V2, FixtureModel.v2(), 2);
         assertRunsLikeTheReference(Int8Executor.of(a, V2));
     }
 

@@ -4,10 +4,9 @@ import io.qat4j.executor.artifact.ArtifactFormatException;
 import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.TensorInfo;
-import io.qat4j.executor.op.AttributeSpec;
+import io.qat4j.executor.op.AbstractOpDefinition;
 import io.qat4j.executor.op.IntAttribute;
 import io.qat4j.executor.op.OpContext;
-import io.qat4j.executor.op.OpDefinition;
 import io.qat4j.executor.op.PreparedOp;
 import io.qat4j.executor.op.ValueRule;
 import io.qat4j.executor.tensor.Tensor;
@@ -25,7 +24,7 @@ import java.util.List;
  * INT32 activation {@code []} per edge. Output: the table's type, shape and quantization per edge.
  * Attribute: {@code index_base} (0 or 1).
  */
-public final class GatherRowsOp implements OpDefinition {
+public final class GatherRowsOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "gather_rows";
@@ -33,32 +32,18 @@ public final class GatherRowsOp implements OpDefinition {
     public static final IntAttribute INDEX_BASE = IntAttribute.of("index_base", ValueRule.range(0, 1),
             "0 for 0-based node indices, 1 for 1-based");
 
+    /** The definition, as the registry instantiates it. */
+    public GatherRowsOp() {
+        super(NAME, 1, "rows of a node table by edge index: table [F...] per node, index INT32 [] per edge -> [F...] per edge",
+                List.of(INDEX_BASE));
+    }
+
     /**
      * @param indexBase 0 or 1
      * @return the attributes
      */
     public static Attributes attributes(int indexBase) {
         return INDEX_BASE.write(Attributes.builder(), indexBase).build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public String summary() {
-        return "rows of a node table by edge index: table [F...] per node, index INT32 [] per edge -> [F...] per edge";
-    }
-
-    @Override
-    public List<AttributeSpec> attributes() {
-        return List.of(INDEX_BASE);
     }
 
     @Override
