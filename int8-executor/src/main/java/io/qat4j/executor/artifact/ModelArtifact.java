@@ -18,7 +18,8 @@ import java.util.Optional;
  * execution order: every op input is a constant, a graph input or an output of an earlier op,
  * and every op output is an activation produced by no other op and not a graph input; every
  * activation is a graph input or produced by an op; graph inputs are unique activations; graph
- * outputs are unique existing tensors, at least one. The blob references of constants are checked
+ * outputs are unique existing tensors, at least one; a format-1 manifest holds only version-1 ops
+ * and element types of format 1 (no INT16). The blob references of constants are checked
  * against the blobs by {@link ArtifactWriter} and {@link ArtifactReader}.
  *
  * @param formatVersion the format version the artifact was read from or will be written as

@@ -14,7 +14,7 @@ public sealed interface AttributeSpec permits IntAttribute, IntListAttribute {
     /** @return {@code "int"} or {@code "int list"} */
     String kind();
 
-    /** @return how many values, in words: {@code "1"}, {@code "4"}, {@code "at least 1"} */
+    /** @return how many values, in words: {@code "1"}, {@code "4"}, {@code "1 or more"} */
     String count();
 
     /** @return the admitted values */
@@ -25,7 +25,7 @@ public sealed interface AttributeSpec permits IntAttribute, IntListAttribute {
 
     /** @return one line for documentation and {@code qat4j inspect} */
     default String describe() {
-        return name() + " (" + kind() + ", " + count() + " value" + ("1".equals(count()) ? "" : "s") + ", each "
+        return name() + " (" + kind() + ", " + OpContext.values(this) + ", each "
                 + rule().describe() + "): " + doc();
     }
 }

@@ -59,7 +59,7 @@ public final class IntListAttribute implements AttributeSpec {
 
     @Override
     public String count() {
-        return minCount == maxCount ? Integer.toString(minCount) : "at least " + minCount;
+        return minCount == maxCount ? Integer.toString(minCount) : minCount + " or more";
     }
 
     @Override

@@ -90,11 +90,10 @@ public final class OpContext {
         if (v == null) {
             throw attributeError(attribute, node.attributes().reals().containsKey(key)
                     ? "is a real attribute; it must hold integers (" + attribute.kind() + ")"
-                    : "is missing (" + attribute.kind() + ", " + attribute.count() + " values)");
+                    : "is missing (" + attribute.kind() + ", " + values(attribute) + ")");
         }
         if (v.length < minCount || v.length > maxCount) {
-            throw attributeError(attribute, "takes " + attribute.count() + " value" + (maxCount == 1 ? "" : "s") + ", got "
-                    + v.length);
+            throw attributeError(attribute, "takes " + values(attribute) + ", got " + v.length);
         }
         int[] out = new int[v.length];
         for (int k = 0; k < v.length; k++) {
@@ -343,6 +342,11 @@ public final class OpContext {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw error("", what + ": " + e.getMessage());
         }
+    }
+
+    /** @return {@code "1 value"}, {@code "2 values"}, {@code "1 or more values"} */
+    static String values(AttributeSpec attribute) {
+        return attribute.count() + " value" + ("1".equals(attribute.count()) ? "" : "s");
     }
 
     static String name(TensorInfo t) {
