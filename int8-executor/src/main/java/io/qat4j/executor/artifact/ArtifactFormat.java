@@ -18,7 +18,7 @@ public final class ArtifactFormat {
     }
 
     /** The version this code writes, and the newest it reads. */
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
 
     /** The first eight bytes of every artifact, ASCII {@code QAT4JART}. */
     public static final String MAGIC = "QAT4JART";

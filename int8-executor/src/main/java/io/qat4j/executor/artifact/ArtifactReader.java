@@ -154,7 +154,7 @@ public final class ArtifactReader {
                 throw fail("formatVersion", ArtifactFormat.OFF_VERSION, "artifact format version " + version
                         + " is newer than this qat4j (reads " + ArtifactFormat.readableVersions() + ")");
             }
-            // version 1 is the only one so far; later versions branch here
+            // versions 1 and 2 share the header; the manifest decoder branches on the version
             if (length < ArtifactFormat.HEADER_SIZE) {
                 throw truncatedHeader();
             }
@@ -167,7 +167,7 @@ public final class ArtifactReader {
             int flags = u16(head, ArtifactFormat.OFF_FLAGS);
             if (flags != 0) {
                 throw fail("flags", ArtifactFormat.OFF_FLAGS, "unknown flags 0x" + Integer.toHexString(flags)
-                        + " (format version 1 defines none)");
+                        + " (format version " + version + " defines none)");
             }
             long manifestLength = u64(head, ArtifactFormat.OFF_MANIFEST_LENGTH);
             if (manifestLength < 0 || manifestLength > ArtifactFormat.MAX_MANIFEST_BYTES) {

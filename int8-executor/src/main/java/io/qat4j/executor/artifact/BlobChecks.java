@@ -88,6 +88,16 @@ final class BlobChecks {
                     }
                 }
             }
+            case INT16 -> {
+                if (bits < 16) {
+                    for (int k = 0; k + 1 < data.length; k += 2) {
+                        int v = (short) ((data[k] & 0xFF) | data[k + 1] << 8); // little-endian
+                        if (v < lo || v > hi) {
+                            throw outOfRange(index, t, k / 2, v, lo, hi, k);
+                        }
+                    }
+                }
+            }
             case INT4_PACKED -> {
                 int n = t.elementCount();
                 for (int k = 0; k < data.length; k++) {

@@ -10,33 +10,45 @@ package io.qat4j.executor.artifact;
 public enum ElementType {
 
     /** Signed 8-bit container, one byte per element, holding 2- to 8-bit signed values. */
-    INT8(1, 2, 8, true),
+    INT8(1, 2, 8, true, 1),
     /** Signed 32-bit integers (biases, accumulators, indices), four bytes little-endian; 32 bits. */
-    INT32(2, 32, 32, true),
+    INT32(2, 32, 32, true, 1),
     /**
      * Two signed 4-bit values per byte, element {@code 2k} in the low nibble and {@code 2k+1} in
      * the high nibble; holds 2- to 4-bit signed values. An odd element count leaves the last high
      * nibble zero.
      */
-    INT4_PACKED(3, 2, 4, true),
+    INT4_PACKED(3, 2, 4, true, 1),
     /** Unsigned 8-bit container, one byte per element, holding 2- to 8-bit unsigned values. */
-    UINT8(4, 2, 8, false);
+    UINT8(4, 2, 8, false, 1),
+    /**
+     * Signed 16-bit container, two bytes little-endian per element, holding 2- to 16-bit signed
+     * values (e.g. I-BERT's 16-bit intermediates). Artifact format version 2 and later.
+     */
+    INT16(5, 2, 16, true, 2);
 
     private final int code;
     private final int minBits;
     private final int maxBits;
     private final boolean signed;
+    private final int sinceFormatVersion;
 
-    ElementType(int code, int minBits, int maxBits, boolean signed) {
+    ElementType(int code, int minBits, int maxBits, boolean signed, int sinceFormatVersion) {
         this.code = code;
         this.minBits = minBits;
         this.maxBits = maxBits;
         this.signed = signed;
+        this.sinceFormatVersion = sinceFormatVersion;
     }
 
     /** @return the code stored in the manifest */
     public int code() {
         return code;
+    }
+
+    /** @return the first artifact format version that stores this type */
+    public int sinceFormatVersion() {
+        return sinceFormatVersion;
     }
 
     /** @return the smallest bit width this container holds */
@@ -80,11 +92,12 @@ public enum ElementType {
 
     /**
      * @param elementCount number of elements, {@code >= 0}
-     * @return bytes needed to store them: {@code n}, {@code 4n} or {@code ceil(n/2)}
+     * @return bytes needed to store them: {@code n}, {@code 2n}, {@code 4n} or {@code ceil(n/2)}
      */
     public long byteLength(long elementCount) {
         return switch (this) {
             case INT8, UINT8 -> elementCount;
+            case INT16 -> 2 * elementCount;
             case INT32 -> 4 * elementCount;
             case INT4_PACKED -> (elementCount + 1) / 2;
         };

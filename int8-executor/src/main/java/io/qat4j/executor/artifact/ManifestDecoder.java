@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * Decodes the version-1 manifest of the package documentation. Every count and length is checked
+ * Decodes the manifest of format version 1 or 2 (package documentation). Every count and length is checked
  * against its limit and against the bytes that remain before anything is allocated, so the
  * memory used is bounded by a small multiple of the manifest length. Remembers where each tensor
  * and op starts, to give the byte offset of a graph invariant that fails later.
@@ -29,6 +29,7 @@ final class ManifestDecoder {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int pos;
+    private int formatVersion;
 
     private long[] tensorStart = new long[0];
     private long[] opStart = new long[0];
@@ -49,6 +50,7 @@ final class ManifestDecoder {
     }
 
     ModelArtifact decode(int formatVersion) throws ArtifactFormatException {
+        this.formatVersion = formatVersion;
         Provenance provenance = provenance();
         int tensorCount = count("", "tensorCount", "tensors", ArtifactFormat.MAX_COUNT, MIN_TENSOR);
         tensorStart = new long[tensorCount];
@@ -161,6 +163,10 @@ final class ManifestDecoder {
         if (type == null) {
             throw fail(f + ".elementType", typeAt, "unknown element type code " + code);
         }
+        if (type.sinceFormatVersion() > formatVersion) {
+            throw fail(f + ".elementType", typeAt, "element type code " + code + " (" + type + ") is not part of format version "
+                    + formatVersion + " (since version " + type.sinceFormatVersion() + ")");
+        }
         long bitsAt = at();
         int bits = u8(f, ".bits");
         long shapeAt = at();
@@ -207,6 +213,15 @@ final class ManifestDecoder {
         String opType = string(f, ".opType");
         if (opType.isEmpty()) {
             throw fail(f + ".opType", typeAt, "empty op type");
+        }
+        int opVersion = 1;
+        if (formatVersion >= 2) {
+            long versionAt = at();
+            long v = i32(f, ".opVersion") & 0xFFFFFFFFL;
+            if (v < 1 || v > Integer.MAX_VALUE) {
+                throw fail(f + ".opVersion", versionAt, "op version " + v + " of '" + opType + "' is not in [1, 2^31 - 1]");
+            }
+            opVersion = (int) v;
         }
         String name = string(f, ".name");
         opInputs[o] = at();
@@ -261,7 +276,7 @@ final class ManifestDecoder {
             throw fail(f + "." + v.field, attributesAt, v.problem);
         }
         try {
-            return new OpNode(opType, name, inputs, outputs, attributes);
+            return new OpNode(opType, opVersion, name, inputs, outputs, attributes);
         } catch (InvariantViolation v) {
             throw fail(f + "." + v.field, v.field.startsWith("outputs") ? opOutputs[o] : start, v.problem);
         }

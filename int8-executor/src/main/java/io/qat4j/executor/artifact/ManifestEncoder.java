@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Encodes a {@link ModelArtifact} as the version-1 manifest of the package documentation. */
+/**
+ * Encodes a {@link ModelArtifact} as the manifest of its format version (package documentation):
+ * version 2 stores each op's version after its type, version 1 does not.
+ */
 final class ManifestEncoder {
 
     private byte[] buf = new byte[4096];
@@ -47,6 +50,9 @@ final class ManifestEncoder {
         e.u32(model.ops().size());
         for (OpNode op : model.ops()) {
             e.string(op.opType());
+            if (model.formatVersion() >= 2) {
+                e.u32(op.opVersion());
+            }
             e.string(op.name());
             e.i32s(op.inputs());
             e.i32s(op.outputs());

@@ -18,7 +18,8 @@ import java.util.Optional;
  * execution order: every op input is a constant, a graph input or an output of an earlier op,
  * and every op output is an activation produced by no other op and not a graph input; every
  * activation is a graph input or produced by an op; graph inputs are unique activations; graph
- * outputs are unique existing tensors, at least one. The blob references of constants are checked
+ * outputs are unique existing tensors, at least one; a format-1 manifest holds only version-1 ops
+ * and element types of format 1 (no INT16). The blob references of constants are checked
  * against the blobs by {@link ArtifactWriter} and {@link ArtifactReader}.
  *
  * @param formatVersion the format version the artifact was read from or will be written as
@@ -51,6 +52,35 @@ public record ModelArtifact(int formatVersion, Provenance provenance, List<Tenso
         graphInputs = graphInputs.clone();
         graphOutputs = graphOutputs.clone();
         checkGraph(tensors, ops, graphInputs, graphOutputs);
+        checkRepresentable(formatVersion, tensors, ops);
+    }
+
+    /** Format version 1 stores no op version and knows no element type added later. */
+    private static void checkRepresentable(int formatVersion, List<TensorInfo> tensors, List<OpNode> ops) {
+        for (int i = 0; i < tensors.size(); i++) {
+            ElementType type = tensors.get(i).type();
+            if (type.sinceFormatVersion() > formatVersion) {
+                throw new InvariantViolation("tensors[" + i + "].elementType", describe(tensors.get(i)) + " is " + type
+                        + ", which format version " + formatVersion + " does not store (since version " + type.sinceFormatVersion() + ")");
+            }
+        }
+        if (formatVersion == 1) {
+            for (int o = 0; o < ops.size(); o++) {
+                if (ops.get(o).opVersion() != 1) {
+                    throw new InvariantViolation("ops[" + o + "].opVersion", describe(ops.get(o)) + " has version "
+                            + ops.get(o).opVersion() + ", but format version 1 stores version-1 ops only");
+                }
+            }
+        }
+    }
+
+    /**
+     * @param newFormatVersion a version this code reads
+     * @param newOps the ops, in execution order, over the same tensors
+     * @return this model with another format version and other ops (e.g. converted from version 1)
+     */
+    public ModelArtifact withOps(int newFormatVersion, List<OpNode> newOps) {
+        return new ModelArtifact(newFormatVersion, provenance, tensors, newOps, graphInputs, graphOutputs);
     }
 
     /**

@@ -13,7 +13,14 @@
  * ops referring to tensor ids, constants in separate aligned buffers) and safetensors (a
  * length-prefixed manifest followed by raw, aligned tensor bytes).
  *
- * <h2>Byte layout, format version 1</h2>
+ * <h2>Byte layout, format version 2 (and how version 1 differs)</h2>
+ *
+ * <p>The writer writes version 2; the reader reads versions 1 and 2. Version 1 differs in two
+ * places only, marked below: its ops carry no {@code opVersion} (every op is version 1), and its
+ * element types are codes 1 to 4 (no INT16). {@code io.qat4j.executor.op.OpRegistry#upgrade}
+ * converts a version-1 model to version 2 on read: the ops become version-1 ops, and each op
+ * definition converts attributes that changed (version 1's {@code add} kept its twelve integers
+ * positionally in {@code add_params}; version 2 names them).
  *
  * <p>All integers are little-endian; {@code u} types are unsigned, {@code i} types two's
  * complement. {@code u64} fields above {@code 2^63 - 1} are rejected. Checksums are CRC32C
@@ -24,8 +31,8 @@
  * ------------  ----  -----------------------------------------------------------------
  * HEADER (32 bytes)
  * 0             8     magic            ASCII "QAT4JART" = 51 41 54 34 4A 41 52 54
- * 8             2     u16 formatVersion  1; 0 is invalid, above CURRENT_VERSION is "newer"
- * 10            2     u16 flags        0 (version 1 defines no flags)
+ * 8             2     u16 formatVersion  2 (or 1); 0 is invalid, above CURRENT_VERSION is "newer"
+ * 10            2     u16 flags        0 (versions 1 and 2 define no flags)
  * 12            8     u64 manifestLength M, at most 64 MiB and inside the file
  * 20            4     u32 manifestCrc32c CRC32C of the M manifest bytes
  * 24            4     u32 blobCount    N, at most 1,000,000
@@ -57,9 +64,11 @@
  *              i32array graphOutputs     tensor ids
  * tensor    := i32 id                    unique, &gt;= 0
  *              string name
- *              u8  elementType           1 INT8, 2 INT32, 3 INT4_PACKED, 4 UINT8
- *              u8  bits                  2..8 (INT8, UINT8), 2..4 (INT4_PACKED), 32 (INT32)
- *              i32array shape            rank 0..8, every dimension &gt;= 1, product &lt; 2^31
+ *              u8  elementType           1 INT8, 2 INT32, 3 INT4_PACKED, 4 UINT8, 5 INT16 (version 2 only)
+ *              u8  bits                  2..8 (INT8, UINT8), 2..4 (INT4_PACKED), 2..16 (INT16), 32 (INT32)
+ *              i32array shape            rank 0..8, every dimension &gt;= 1, product &lt; 2^31; for an
+ *                                        activation, the shape of one example: the leading dynamic
+ *                                        dimension (batch, nodes or edges) is not stored
  *              i32 quantAxis             -1 = per tensor, else 0 &lt;= axis &lt; rank
  *              u32 quantCount G          1 when per tensor; else G divides shape[axis]
  *                                        (G = shape[axis]: per channel; smaller G: G groups
@@ -69,6 +78,8 @@
  *              G x f64 scales            IEEE 754 bits; finite and &gt; 0; reference only
  *              i32 blobIndex             -1 = activation, else the blob holding the constant
  * op        := string opType             non-empty, e.g. "conv2d", "fully_connected"
+ *              u32 opVersion             1 .. 2^31 - 1, the version of the op's definition
+ *                                        (version 2 only; absent in version 1, where it is 1)
  *              string name
  *              i32array inputs           tensor ids
  *              i32array outputs          tensor ids, at least one
@@ -77,11 +88,13 @@
  * </pre>
  *
  * <p>Every array holds at most 2^28 elements and every map at most 1,000,000 entries; keys are
- * non-empty and unique (attribute keys across both maps). Constant data: INT8 and UINT8 one
- * byte per element, INT32 four bytes little-endian, INT4_PACKED two signed 4-bit values per
+ * non-empty and unique (attribute keys across both maps). The integer attributes of each op
+ * type and version (names, counts, ranges) are defined by its class in
+ * {@code io.qat4j.executor.op}, not by the format. Constant data: INT8 and UINT8 one byte per
+ * element, INT16 two bytes and INT32 four bytes little-endian, INT4_PACKED two signed 4-bit values per
  * byte, element {@code 2k} in the low nibble and {@code 2k+1} in the high nibble, an odd count
  * leaving the last high nibble zero; so a constant of {@code n} elements has {@code n},
- * {@code 4n} or {@code ceil(n/2)} bytes. Every value lies in the {@code bits}-wide range of its
+ * {@code 2n}, {@code 4n} or {@code ceil(n/2)} bytes. Every value lies in the {@code bits}-wide range of its
  * element type.
  *
  * <h2>Graph invariants</h2>

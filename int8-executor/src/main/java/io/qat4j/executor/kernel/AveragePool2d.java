@@ -56,6 +56,18 @@ public final class AveragePool2d {
      */
     public static void runRequantized(AveragePool2dParams p, AveragePoolRequantization rq, int batches, byte[] input,
             byte[] output) {
+        checkRequantization(p, rq);
+        pool(p, rq, batches, input, output);
+    }
+
+    /**
+     * The checks {@link #runRequantized} makes on its parameters, for a loader to make them once.
+     *
+     * @param p parameters
+     * @param rq multipliers by count
+     * @throws IllegalArgumentException if {@code rq} is missing or covers fewer than {@code KH * KW} positions
+     */
+    public static void checkRequantization(AveragePool2dParams p, AveragePoolRequantization rq) {
         if (rq == null) {
             throw new IllegalArgumentException("requantization is required");
         }
@@ -63,7 +75,6 @@ public final class AveragePool2d {
             throw new IllegalArgumentException("requantization covers " + rq.maxCount()
                     + " positions, the window has " + p.window().size());
         }
-        pool(p, rq, batches, input, output);
     }
 
     private static void pool(AveragePool2dParams p, AveragePoolRequantization rq, int batches, byte[] input,

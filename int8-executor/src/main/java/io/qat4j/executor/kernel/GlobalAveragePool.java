@@ -48,6 +48,21 @@ public final class GlobalAveragePool {
     }
 
     /**
+     * The checks {@link #runRequantized} makes on its parameters, for a loader to make them once.
+     *
+     * @param p parameters
+     * @param multiplier {@code S_in / (S_out * H * W)}
+     * @param outputZeroPoint {@code Z_out}
+     * @throws IllegalArgumentException on an invalid multiplier, an accumulator bound over 2^31 - 1 or a non-int8 zero point
+     */
+    public static void checkRequantization(GlobalAveragePoolParams p, QuantizedMultiplier multiplier, int outputZeroPoint) {
+        KernelChecks.checkMultiplier(multiplier.multiplier(), multiplier.shift(), "global average pool multiplier");
+        KernelChecks.checkShifted((long) KernelChecks.MAX_ABS_INPUT_OFFSET * p.count(), Math.max(multiplier.shift(), 0),
+                "global average pool");
+        KernelChecks.checkInt8(outputZeroPoint, "output zero point");
+    }
+
+    /**
      * @param p parameters
      * @param multiplier {@code S_in / (S_out * H * W)}
      * @param outputZeroPoint {@code Z_out}, int8
@@ -59,10 +74,7 @@ public final class GlobalAveragePool {
             int batches, byte[] input, byte[] output) {
         int count = p.count();
         int planes = check(p, batches, input, output);
-        KernelChecks.checkMultiplier(multiplier.multiplier(), multiplier.shift(), "global average pool multiplier");
-        KernelChecks.checkShifted((long) KernelChecks.MAX_ABS_INPUT_OFFSET * count, Math.max(multiplier.shift(), 0),
-                "global average pool");
-        KernelChecks.checkInt8(outputZeroPoint, "output zero point");
+        checkRequantization(p, multiplier, outputZeroPoint);
         int m = multiplier.multiplier();
         int shift = multiplier.shift();
         int zIn = p.inputZeroPoint();

@@ -68,12 +68,37 @@ public final class PreparedConv2d {
         }
         this.groups = WeightGroups.of(weights, outC, p.filterSize(), rowBase, rowsTotal - 1);
         this.plane = p.outHeight() * p.outWidth();
-        this.imagesPerChunk = Math.max(1, Math.min(TARGET_COLUMNS / plane, MAX_CHUNK_ELEMENTS / rowsTotal / plane));
+        this.imagesPerChunk = imagesPerChunk(rowsTotal, plane);
         this.paddedHeight = p.inHeight() + win.padTop() + win.padBottom();
         this.paddedWidth = p.inWidth() + win.padLeft() + win.padRight();
         KernelChecks.checkedSize("im2col", rowsTotal, imagesPerChunk, plane);
         KernelChecks.checkedSize("padded input", paddedHeight, paddedWidth);
         this.scratch = ThreadLocal.withInitial(this::newScratch);
+    }
+
+    /** Images per im2col chunk: about {@link #TARGET_COLUMNS} columns, at most {@link #MAX_CHUNK_ELEMENTS} elements. */
+    private static int imagesPerChunk(long rows, long plane) {
+        return (int) Math.max(1, Math.min(TARGET_COLUMNS / plane, MAX_CHUNK_ELEMENTS / rows / plane));
+    }
+
+    /**
+     * The bytes of one thread's scratch buffers (allocated on the thread's first run), computed
+     * from the parameters alone, so that a loader can bound them before preparing anything.
+     *
+     * @param p parameters
+     * @return the scratch bytes per thread
+     */
+    public static long scratchBytes(Conv2dParams p) {
+        Window2d win = p.window();
+        long taps = (long) win.kernelHeight() * win.kernelWidth();
+        long rows = p.inChannels() * taps + 1;
+        long plane = (long) p.outHeight() * p.outWidth();
+        long columns = imagesPerChunk(rows, plane) * plane;
+        long half = (columns + 1) / 2;
+        long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
+        long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
+        // the ints of Scratch: col, gatherRows, six half-rows, padded, shifted
+        return Integer.BYTES * (rows * half + taps * columns + 6 * half + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
     }
 
     /**

@@ -1,133 +1,265 @@
 package io.qat4j.executor.runtime;
 
-import io.qat4j.executor.arith.QuantizedMultiplier;
 import io.qat4j.executor.artifact.ArtifactFormatException;
 import io.qat4j.executor.artifact.ArtifactReader;
-import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.ModelArtifact;
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
-import io.qat4j.executor.kernel.ActivationClamp;
-import io.qat4j.executor.kernel.Add;
-import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.kernel.ArgMax;
-import io.qat4j.executor.kernel.AveragePool2d;
-import io.qat4j.executor.kernel.AveragePool2dParams;
-import io.qat4j.executor.kernel.AveragePoolRequantization;
-import io.qat4j.executor.kernel.Conv2dParams;
-import io.qat4j.executor.kernel.FullyConnectedParams;
-import io.qat4j.executor.kernel.GlobalAveragePool;
-import io.qat4j.executor.kernel.GlobalAveragePoolParams;
-import io.qat4j.executor.kernel.MaxPool2d;
-import io.qat4j.executor.kernel.MaxPool2dParams;
-import io.qat4j.executor.kernel.PreparedConv2d;
-import io.qat4j.executor.kernel.PreparedFullyConnected;
-import io.qat4j.executor.kernel.Requantization;
-import io.qat4j.executor.kernel.Window2d;
+import io.qat4j.executor.op.OpRegistry;
+import io.qat4j.executor.op.PreparedOp;
 import io.qat4j.executor.quant.Rounding;
+import io.qat4j.executor.tensor.Tensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an int8 artifact. Loading prepares every layer once (4-bit weights unpacked, weights laid
- * out for the kernels); after that the executor is immutable: every {@link #run} call allocates
- * its own activation buffers and the convolutions keep their scratch per thread, so one executor
- * serves concurrent inference from several threads.
+ * Runs an integer-only artifact. Loading converts a format-1 artifact to the current format,
+ * checks every op against its definition in an {@link OpRegistry} and prepares it once (4-bit
+ * weights unpacked, weights laid out for the kernels); every malformed attribute and every tensor
+ * of a wrong type or shape is an {@link ArtifactFormatException} at load, never an error at run
+ * time. After that the executor is immutable: every run keeps its tensors in an array indexed by
+ * slot (one slot per activation tensor), and the convolutions keep their scratch per thread, so
+ * one executor serves concurrent inference from several threads.
  *
- * <p>The graph has one int8 input (per tensor scale and zero point) and one int32 output of
- * logits with per-channel scales. {@link #run(float[], int)} quantizes float inputs at the
- * boundary with {@code q = clamp(round(x / S) + Z)}, dividing in float and rounding half away from
- * zero exactly as the training-time input quantizer does, then runs the integer ops, and
- * dequantizes the logits; predictions are the argmax of the dequantized logits (the first maximum
- * wins).
+ * <p>The general API takes and returns named {@link Tensor}s (INT8, UINT8, INT16 or INT32, any
+ * rank): an activation's shape in the artifact excludes its leading dynamic dimension (batch,
+ * nodes or edges), which a run takes from its inputs and each op derives for its outputs.
+ *
+ * <p>The classifier API ({@link #run(float[], int)}, {@link #runQuantized}, {@link #trace(byte[], int)},
+ * {@link #classes()}, ...) serves graphs with one per-tensor INT8 input and one INT32 output of
+ * logits {@code [classes]} with per-class scales: it quantizes float inputs at the boundary with
+ * {@code q = clamp(round(x / S) + Z)}, dividing in float and rounding half away from zero exactly
+ * as the training-time input quantizer does, runs the integer ops, and dequantizes the logits;
+ * predictions are the argmax of the dequantized logits (the first maximum wins).
  */
 public final class Int8Executor {
 
-    /** One compiled operator. */
-    private interface Step {
-        void run(int batch, Map<Integer, Object> buffers);
+    private final ModelArtifact model;
+    private final List<PreparedOp> ops;
+    private final int[][] inputSlots;
+    private final int[][] outputSlots;
+    private final TensorInfo[] slots;
+    private final Map<String, Integer> graphInputs;
+    private final Map<String, Integer> graphOutputs;
+    private final Classifier classifier;
+
+    /** The one input and the logits output of a classifier graph, or why the graph is not one. */
+    private record Classifier(TensorInfo input, TensorInfo output, String problem) {
     }
 
-    private final ModelArtifact model;
-    private final List<Step> steps;
-    private final TensorInfo input;
-    private final TensorInfo output;
-
-    private Int8Executor(ModelArtifact model, List<Step> steps, TensorInfo input, TensorInfo output) {
+    private Int8Executor(ModelArtifact model, List<PreparedOp> ops, String source) throws ArtifactFormatException {
         this.model = model;
-        this.steps = steps;
-        this.input = input;
-        this.output = output;
+        this.ops = ops;
+        Map<Integer, Integer> slotOf = new HashMap<>();
+        List<TensorInfo> activations = new ArrayList<>();
+        for (int i = 0; i < model.tensors().size(); i++) {
+            TensorInfo t = model.tensors().get(i);
+            if (!t.isConstant()) {
+                if (!Tensor.hasValueForm(t.type())) {
+                    throw new ArtifactFormatException(source, "tensors[" + i + "].elementType", -1, "activation tensor " + t.id() + " '"
+                            + t.name() + "' is " + t.type() + ", which exists only as stored constants");
+                }
+                slotOf.put(t.id(), activations.size());
+                activations.add(t);
+            }
+        }
+        this.slots = activations.toArray(new TensorInfo[0]);
+        this.inputSlots = new int[ops.size()][];
+        this.outputSlots = new int[ops.size()][];
+        for (int o = 0; o < ops.size(); o++) {
+            OpNode n = model.ops().get(o);
+            inputSlots[o] = Arrays.stream(n.inputs()).map(id -> slotOf.getOrDefault(id, -1)).toArray();
+            outputSlots[o] = Arrays.stream(n.outputs()).map(slotOf::get).toArray();
+        }
+        this.graphInputs = named(model.graphInputs(), slotOf, source, "graphInputs");
+        this.graphOutputs = named(model.graphOutputs(), slotOf, source, "graphOutputs");
+        this.classifier = classifier();
+    }
+
+    private Map<String, Integer> named(int[] ids, Map<Integer, Integer> slotOf, String source, String field) throws ArtifactFormatException {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int k = 0; k < ids.length; k++) {
+            Integer slot = slotOf.get(ids[k]);
+            if (slot == null) {
+                throw new ArtifactFormatException(source, field + "[" + k + "]", -1, "graph output " + ids[k] + " is a constant");
+            }
+            if (m.put(slots[slot].name(), slot) != null) {
+                throw new ArtifactFormatException(source, field + "[" + k + "]", -1, "two graph " + (field.equals("graphInputs")
+                        ? "inputs" : "outputs") + " are named '" + slots[slot].name() + "'");
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private Classifier classifier() {
+        if (graphInputs.size() != 1 || graphOutputs.size() != 1) {
+            return new Classifier(null, null, "the graph has " + graphInputs.size() + " inputs and " + graphOutputs.size() + " outputs");
+        }
+        TensorInfo in = slots[graphInputs.values().iterator().next()];
+        TensorInfo out = slots[graphOutputs.values().iterator().next()];
+        if (in.type() != ElementType.INT8 || !in.quant().isPerTensor()) {
+            return new Classifier(null, null, "its input is not a per-tensor INT8 tensor");
+        }
+        if (out.type() != ElementType.INT32 || out.rank() != 1 || out.quant().count() != out.dim(0)) {
+            return new Classifier(null, null, "its output is not INT32 logits [classes] with per-class scales");
+        }
+        return new Classifier(in, out, null);
     }
 
     /**
      * @param artifact file
-     * @return an executor
-     * @throws IOException when the file is unreadable, malformed, or uses an unsupported operator
+     * @return an executor with the {@linkplain OpRegistry#standard() standard} op definitions
+     * @throws IOException when the file is unreadable, malformed, or uses an unknown or malformed op
      */
     public static Int8Executor load(Path artifact) throws IOException {
         return of(ArtifactReader.read(artifact), artifact.toString());
     }
 
     /**
-     * @param artifact a loaded artifact
+     * @param artifact a loaded artifact, of any format version this code reads
      * @param source name for messages
-     * @return an executor
-     * @throws ArtifactFormatException on an unsupported operator or inconsistent attributes
+     * @return an executor with the {@linkplain OpRegistry#standard() standard} op definitions
+     * @throws ArtifactFormatException on an unknown op, a malformed attribute, or a tensor of a wrong type or shape
      */
     public static Int8Executor of(LoadedArtifact artifact, String source) throws ArtifactFormatException {
-        ModelArtifact m = artifact.model();
-        if (m.graphInputs().length != 1 || m.graphOutputs().length != 1) {
-            throw new ArtifactFormatException(source, "graph", -1, "the int8 executor runs graphs with one input and one output");
-        }
-        TensorInfo in = tensor(m, m.graphInputs()[0]);
-        TensorInfo out = tensor(m, m.graphOutputs()[0]);
-        if (in.type() != ElementType.INT8 || !in.quant().isPerTensor()) {
-            throw new ArtifactFormatException(source, "graph input", -1, "must be a per-tensor INT8 tensor");
-        }
-        if (out.type() != ElementType.INT32 || out.rank() != 1 || out.quant().count() != out.dim(0)) {
-            throw new ArtifactFormatException(source, "graph output", -1, "must be INT32 logits [classes] with per-class scales");
-        }
-        List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < m.ops().size(); i++) {
-            OpNode op = m.ops().get(i);
-            try {
-                steps.add(compile(m, artifact.blobs(), op));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new ArtifactFormatException(source, "ops[" + i + "] (" + op.opType() + " " + op.name() + ")", -1,
-                        e.getMessage() == null ? e.toString() : e.getMessage(), e);
-            }
-        }
-        return new Int8Executor(m, List.copyOf(steps), in, out);
+        return of(artifact, source, OpRegistry.standard(), OpRegistry.DEFAULT_SCRATCH_LIMIT);
     }
 
-    /** @return the model */
+    /**
+     * @param artifact a loaded artifact, of any format version this code reads
+     * @param source name for messages
+     * @param registry the op definitions
+     * @param scratchLimit bytes of scratch the ops may prepare together
+     * @return an executor
+     * @throws ArtifactFormatException on an unknown op, a malformed attribute, a tensor of a wrong
+     *     type or shape, or scratch above the limit
+     */
+    public static Int8Executor of(LoadedArtifact artifact, String source, OpRegistry registry, long scratchLimit)
+            throws ArtifactFormatException {
+        LoadedArtifact current = registry.upgrade(artifact, source);
+        return new Int8Executor(current.model(), registry.prepare(current, source, scratchLimit), source);
+    }
+
+    /** @return the model, converted to the current format */
     public ModelArtifact model() {
         return model;
     }
 
+    /** @return the graph inputs by name, with their per-example shapes and types */
+    public Map<String, TensorInfo> inputs() {
+        return describe(graphInputs);
+    }
+
+    /** @return the graph outputs by name, with their per-example shapes and types */
+    public Map<String, TensorInfo> outputs() {
+        return describe(graphOutputs);
+    }
+
+    private Map<String, TensorInfo> describe(Map<String, Integer> named) {
+        Map<String, TensorInfo> m = new LinkedHashMap<>();
+        named.forEach((k, slot) -> m.put(k, slots[slot]));
+        return m;
+    }
+
+    /**
+     * Runs the graph.
+     *
+     * @param inputs a value per graph input name, of the input's element type and shape
+     *     {@code [n, shape...]} with {@code n >= 1}
+     * @return a value per graph output name
+     * @throws IllegalArgumentException on a missing, extra or mistyped input
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        Tensor[] values = execute(inputs);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        graphOutputs.forEach((name, slot) -> out.put(name, values[slot]));
+        return out;
+    }
+
+    /**
+     * Runs the graph and keeps every activation tensor, for layer-by-layer comparisons with the
+     * training-time model (like TFLite's {@code preserve_all_tensors}).
+     *
+     * @param inputs as for {@link #run(Map)}
+     * @return every activation by tensor name, in graph order, the inputs first
+     */
+    public Map<String, Tensor> traceAll(Map<String, Tensor> inputs) {
+        Tensor[] values = execute(inputs);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        graphInputs.forEach((name, slot) -> out.put(name, values[slot]));
+        for (int[] outs : outputSlots) {
+            for (int slot : outs) {
+                out.put(slots[slot].name(), values[slot]);
+            }
+        }
+        return out;
+    }
+
+    private Tensor[] execute(Map<String, Tensor> inputs) {
+        if (!inputs.keySet().equals(graphInputs.keySet())) {
+            throw new IllegalArgumentException("the graph takes inputs " + graphInputs.keySet() + ", got " + inputs.keySet());
+        }
+        Tensor[] values = new Tensor[slots.length];
+        graphInputs.forEach((name, slot) -> values[slot] = checked(inputs.get(name), slots[slot], "input '" + name + "'"));
+        for (int o = 0; o < ops.size(); o++) {
+            int[] ins = inputSlots[o];
+            Tensor[] args = new Tensor[ins.length];
+            for (int k = 0; k < ins.length; k++) {
+                args[k] = ins[k] < 0 ? null : values[ins[k]];
+            }
+            Tensor[] results = ops.get(o).run(args);
+            int[] outs = outputSlots[o];
+            if (results.length != outs.length) {
+                throw new IllegalStateException("op " + o + " '" + model.ops().get(o).name() + "' returned " + results.length + " values for "
+                        + outs.length + " outputs");
+            }
+            for (int k = 0; k < outs.length; k++) {
+                values[outs[k]] = checked(results[k], slots[outs[k]], "op " + o + " '" + model.ops().get(o).name() + "' output " + k);
+            }
+        }
+        return values;
+    }
+
+    private static Tensor checked(Tensor v, TensorInfo declared, String what) {
+        if (v == null || v.type() != declared.type() || !v.hasExampleShape(declared.shape()) || v.leading() < 1) {
+            throw new IllegalArgumentException(what + " must be " + declared.type() + " [n >= 1, " + Arrays.toString(declared.shape())
+                    .replace("[", "").replace("]", "") + "], got " + v);
+        }
+        return v;
+    }
+
+    // ---- the classifier API
+
+    private Classifier classifierOrThrow() {
+        if (classifier.problem() != null) {
+            throw new IllegalStateException("not a one-input classifier graph: " + classifier.problem() + "; use run(Map)");
+        }
+        return classifier;
+    }
+
     /** @return elements of one input example */
     public int inputSize() {
-        return input.elementCount();
+        return classifierOrThrow().input().elementCount();
     }
 
     /** @return the input shape of one example */
     public int[] inputShape() {
-        return input.shape();
+        return classifierOrThrow().input().shape();
     }
 
     /** @return the number of output classes */
     public int classes() {
-        return output.dim(0);
+        return classifierOrThrow().output().dim(0);
     }
 
     /**
@@ -138,6 +270,7 @@ public final class Int8Executor {
      * @return int8 codes
      */
     public byte[] quantizeInput(float[] x) {
+        TensorInfo input = classifierOrThrow().input();
         float s = (float) input.quant().scale(0);
         int zp = input.quant().zeroPoint(0);
         int qMax = (1 << (input.bits() - 1)) - 1;
@@ -177,61 +310,46 @@ public final class Int8Executor {
      * @return logits and predictions
      */
     public Output runQuantized(byte[] q, int batch) {
-        checkInput(q, batch);
-        int[] acc = (int[]) execute(q, batch).get(output.id());
-        int c = classes();
+        Classifier c = classifierOrThrow();
+        int[] acc = run(Map.of(c.input().name(), inputTensor(q, batch))).get(c.output().name()).ints();
+        int k = classes();
         float[] logits = new float[acc.length];
         for (int i = 0; i < acc.length; i++) {
-            logits[i] = (float) (acc[i] * output.quant().scale(i % c));
+            logits[i] = (float) (acc[i] * c.output().quant().scale(i % k));
         }
         int[] pred = new int[batch];
         for (int b = 0; b < batch; b++) {
             int best = 0;
-            for (int k = 1; k < c; k++) {
-                if (logits[b * c + k] > logits[b * c + best]) {
-                    best = k;
+            for (int j = 1; j < k; j++) {
+                if (logits[b * k + j] > logits[b * k + best]) {
+                    best = j;
                 }
             }
             pred[b] = best;
         }
-        return new Output(batch, c, acc, logits, pred);
+        return new Output(batch, k, acc, logits, pred);
     }
 
     /**
-     * Runs the graph and keeps every activation tensor, for layer-by-layer comparisons with the
-     * training-time model (like TFLite's {@code preserve_all_tensors}).
+     * {@link #traceAll} for a classifier.
      *
      * @param q int8 inputs, {@code batch * inputSize()} codes
      * @param batch examples
      * @return tensor name to its values for the whole batch: {@code byte[]} int8 codes, or
-     *     {@code int[]} for the int32 logits; in graph order, the input first
+     *     {@code int[]} for the int32 logits (the storage arrays of {@link Tensor}); in graph
+     *     order, the input first
      */
     public Map<String, Object> trace(byte[] q, int batch) {
-        checkInput(q, batch);
-        Map<Integer, Object> buffers = execute(q, batch);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put(input.name(), q);
-        for (OpNode op : model.ops()) {
-            for (int id : op.outputs()) {
-                out.put(tensor(model, id).name(), buffers.get(id));
-            }
-        }
+        traceAll(Map.of(classifierOrThrow().input().name(), inputTensor(q, batch))).forEach((k, v) -> out.put(k, v.array()));
         return out;
     }
 
-    private Map<Integer, Object> execute(byte[] q, int batch) {
-        Map<Integer, Object> buffers = new HashMap<>();
-        buffers.put(input.id(), q);
-        for (Step s : steps) {
-            s.run(batch, buffers);
-        }
-        return buffers;
-    }
-
-    private void checkInput(byte[] q, int batch) {
+    private Tensor inputTensor(byte[] q, int batch) {
         if (batch < 1 || q.length != (long) batch * inputSize()) {
             throw new IllegalArgumentException("expected " + batch + " x " + inputSize() + " input codes, got " + q.length);
         }
+        return Tensor.int8(Tensor.withLeading(batch, classifier.input().shape()), q);
     }
 
     /**
@@ -244,145 +362,5 @@ public final class Int8Executor {
         int[] out = new int[o.batch()];
         ArgMax.rows(o.accumulators(), o.batch(), o.classes(), out);
         return out;
-    }
-
-    private static TensorInfo tensor(ModelArtifact m, int id) {
-        return m.tensor(id).orElseThrow(() -> new IllegalArgumentException("no tensor with id " + id));
-    }
-
-    private static int i(Attributes a, String key) {
-        return Math.toIntExact(a.ints(key)[0]);
-    }
-
-    private static int[] ints(Attributes a, String key) {
-        long[] v = a.ints(key);
-        int[] out = new int[v.length];
-        for (int k = 0; k < v.length; k++) {
-            out[k] = Math.toIntExact(v[k]);
-        }
-        return out;
-    }
-
-    private static ActivationClamp clamp(Attributes a) {
-        int[] c = ints(a, OpTypes.CLAMP);
-        return new ActivationClamp(c[0], c[1]);
-    }
-
-    private static Requantization requantization(Attributes a) {
-        return new Requantization(ints(a, OpTypes.MULTIPLIERS), ints(a, OpTypes.SHIFTS), i(a, OpTypes.OUTPUT_ZERO_POINT), clamp(a));
-    }
-
-    private static int[] int32Blob(byte[] blob) {
-        int[] out = new int[blob.length / 4];
-        ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
-        return out;
-    }
-
-    private static Window2d window(Attributes a, boolean dilated) {
-        int[] k = ints(a, OpTypes.KERNEL);
-        int[] s = ints(a, OpTypes.STRIDE);
-        int[] d = dilated ? ints(a, OpTypes.DILATION) : new int[] {1, 1};
-        int[] p = ints(a, OpTypes.PAD);
-        return new Window2d(k[0], k[1], s[0], s[1], d[0], d[1], p[0], p[1], p[2], p[3]);
-    }
-
-    private static Step compile(ModelArtifact m, List<byte[]> blobs, OpNode op) {
-        Attributes a = op.attributes();
-        int[] ins = op.inputs();
-        int outId = op.outputs()[0];
-        TensorInfo out = tensor(m, outId);
-        int outSize = out.elementCount();
-        switch (op.opType()) {
-            case OpTypes.CONV2D -> {
-                int[] shape = ints(a, OpTypes.IN_SHAPE);
-                TensorInfo w = tensor(m, ins[1]);
-                byte[] weights = blobs.get(w.blobIndex());
-                boolean packed = w.type() == ElementType.INT4_PACKED;
-                int[] bias = int32Blob(blobs.get(tensor(m, ins[2]).blobIndex()));
-                Conv2dParams p = new Conv2dParams(shape[0], shape[1], shape[2], w.dim(0), i(a, OpTypes.GROUPS), window(a, true),
-                        i(a, OpTypes.INPUT_ZERO_POINT), requantization(a));
-                // weights unpacked and prepared once, at load time; per-thread scratch inside
-                PreparedConv2d conv = packed
-                        ? PreparedConv2d.ofPacked4(p, weights, bias)
-                        : PreparedConv2d.of(p, weights, bias);
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    conv.run(batch, (byte[]) buf.get(ins[0]), y);
-                    buf.put(outId, y);
-                };
-            }
-            case OpTypes.FULLY_CONNECTED, OpTypes.FULLY_CONNECTED_LOGITS -> {
-                TensorInfo w = tensor(m, ins[1]);
-                byte[] weights = blobs.get(w.blobIndex());
-                boolean packed = w.type() == ElementType.INT4_PACKED;
-                int[] bias = int32Blob(blobs.get(tensor(m, ins[2]).blobIndex()));
-                boolean logits = op.opType().equals(OpTypes.FULLY_CONNECTED_LOGITS);
-                FullyConnectedParams p = new FullyConnectedParams(w.dim(1), w.dim(0), i(a, OpTypes.INPUT_ZERO_POINT),
-                        logits ? null : requantization(a));
-                // weights unpacked and prepared once, at load time; per-thread scratch inside
-                PreparedFullyConnected fc = packed
-                        ? PreparedFullyConnected.ofPacked4(p, weights, bias)
-                        : PreparedFullyConnected.of(p, weights, bias);
-                if (logits) {
-                    return (batch, buf) -> {
-                        int[] y = new int[batch * outSize];
-                        fc.accumulators(batch, (byte[]) buf.get(ins[0]), y);
-                        buf.put(outId, y);
-                    };
-                }
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    fc.run(batch, (byte[]) buf.get(ins[0]), y);
-                    buf.put(outId, y);
-                };
-            }
-            case OpTypes.MAX_POOL2D -> {
-                int[] shape = ints(a, OpTypes.IN_SHAPE);
-                MaxPool2dParams p = new MaxPool2dParams(shape[0], shape[1], shape[2], window(a, false), ActivationClamp.INT8);
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    MaxPool2d.run(p, batch, (byte[]) buf.get(ins[0]), y);
-                    buf.put(outId, y);
-                };
-            }
-            case OpTypes.AVG_POOL2D -> {
-                int[] shape = ints(a, OpTypes.IN_SHAPE);
-                AveragePool2dParams p = new AveragePool2dParams(shape[0], shape[1], shape[2], window(a, false), false,
-                        i(a, OpTypes.INPUT_ZERO_POINT), ActivationClamp.INT8);
-                AveragePoolRequantization rq = new AveragePoolRequantization(ints(a, OpTypes.MULTIPLIERS),
-                        ints(a, OpTypes.SHIFTS), i(a, OpTypes.OUTPUT_ZERO_POINT));
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    AveragePool2d.runRequantized(p, rq, batch, (byte[]) buf.get(ins[0]), y);
-                    buf.put(outId, y);
-                };
-            }
-            case OpTypes.GLOBAL_AVG_POOL -> {
-                int[] shape = ints(a, OpTypes.IN_SHAPE);
-                GlobalAveragePoolParams p = new GlobalAveragePoolParams(shape[0], shape[1], shape[2],
-                        i(a, OpTypes.INPUT_ZERO_POINT), clamp(a));
-                QuantizedMultiplier qm = new QuantizedMultiplier(i(a, OpTypes.MULTIPLIERS), i(a, OpTypes.SHIFTS));
-                int zOut = i(a, OpTypes.OUTPUT_ZERO_POINT);
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    GlobalAveragePool.runRequantized(p, qm, zOut, batch, (byte[]) buf.get(ins[0]), y);
-                    buf.put(outId, y);
-                };
-            }
-            case OpTypes.ADD -> {
-                int[] v = ints(a, OpTypes.ADD_PARAMS);
-                if (v.length != 12) {
-                    throw new IllegalArgumentException(OpTypes.ADD_PARAMS + " needs 12 values, got " + v.length);
-                }
-                AddParams p = new AddParams(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                        new ActivationClamp(v[10], v[11]));
-                return (batch, buf) -> {
-                    byte[] y = new byte[batch * outSize];
-                    Add.run(p, batch * outSize, (byte[]) buf.get(ins[0]), (byte[]) buf.get(ins[1]), y);
-                    buf.put(outId, y);
-                };
-            }
-            default -> throw new IllegalArgumentException("unsupported operator '" + op.opType() + "'");
-        }
     }
 }

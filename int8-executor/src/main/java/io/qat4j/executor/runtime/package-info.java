@@ -1,11 +1,9 @@
 /**
- * The int8 executor: runs an integer-only artifact ({@code io.qat4j.executor.artifact}) with the
- * integer kernels of {@code io.qat4j.executor.kernel}. Floats appear only at the boundary: the
+ * The int8 executor: runs an integer-only artifact ({@code io.qat4j.executor.artifact}) through
+ * the op definitions of {@code io.qat4j.executor.op}, which prepare the integer kernels of
+ * {@code io.qat4j.executor.kernel}. Floats appear only at the boundary of the classifier API: the
  * input is quantized with the graph input's scale and zero point exactly as the training-time
- * input quantizer does, and the int32 logits are dequantized with their per-channel scales.
- *
- * <p>The operator vocabulary and attribute names are in {@link OpTypes}; the exporter in
- * {@code quant-layers} writes them, this package reads them (Jacob et al., CVPR 2018, section 2;
- * TFLite's quantized operator specification).
+ * input quantizer does, and the int32 logits are dequantized with their per-channel scales
+ * (Jacob et al., CVPR 2018, section 2; TFLite's quantized operator specification).
  */
 package io.qat4j.executor.runtime;

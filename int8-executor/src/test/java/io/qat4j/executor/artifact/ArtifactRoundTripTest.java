@@ -73,7 +73,7 @@ class ArtifactRoundTripTest {
 
         assertArrayEquals("QAT4JART".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(bytes, 8));
         assertArrayEquals(new byte[] {0x51, 0x41, 0x54, 0x34, 0x4A, 0x41, 0x52, 0x54}, java.util.Arrays.copyOf(bytes, 8));
-        assertEquals(1, b.getShort(8));
+        assertEquals(ArtifactFormat.CURRENT_VERSION, b.getShort(8));
         assertEquals(0, b.getShort(10));
         long m = b.getLong(12);
         assertEquals(crc(bytes, 32, (int) m), b.getInt(20) & 0xFFFFFFFFL);
@@ -208,8 +208,8 @@ class ArtifactRoundTripTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> ModelArtifact.of(Provenance.EMPTY, List.of(x, y, z), List.of(xy, yz), new int[] {0}, new int[0]));
         assertTrue(e.getMessage().contains("no output"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ModelArtifact(2, Provenance.EMPTY, List.of(x), List.of(),
-                new int[] {0}, new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> new ModelArtifact(ArtifactFormat.CURRENT_VERSION + 1, Provenance.EMPTY,
+                List.of(x), List.of(), new int[] {0}, new int[] {0}));
     }
 
     private static long crc(byte[] a, int off, int len) {

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.zip.CRC32C;
 
 /**
- * Models for the artifact tests, and an independent walker of the documented version-1 layout
+ * Models for the artifact tests, and an independent walker of the documented layout (versions 1 and 2)
  * that finds the byte offset of every field (to patch fields in malformed-input tests and to aim
  * the fuzzer's inflations), plus CRC repair.
  */
@@ -42,6 +42,11 @@ final class TestArtifacts {
      * element count, 5 x 27) and INT32 bias, argmax. Deterministic.
      */
     static LoadedArtifact convFc() {
+        return convFc(ArtifactFormat.CURRENT_VERSION);
+    }
+
+    /** {@link #convFc()} as a manifest of the given format version (the v1 fixture pins version 1). */
+    static LoadedArtifact convFc(int formatVersion) {
         Random r = new Random(42);
         double sIn = 1.0 / 255;
         double[] sConv = {0.011, 0.02, 0.0075};
@@ -103,7 +108,7 @@ final class TestArtifacts {
                 .putReal("input_scale", sConvOut).build()));
         ops.add(new OpNode("argmax", "argmax", new int[] {8}, new int[] {9}, Attributes.builder().putInts("axis", 1).build()));
 
-        ModelArtifact m = ModelArtifact.of(provenance(), t, ops, new int[] {0}, new int[] {8, 9});
+        ModelArtifact m = new ModelArtifact(formatVersion, provenance(), t, ops, new int[] {0}, new int[] {8, 9});
         return new LoadedArtifact(m, List.of(convW, convB, fcW, fcB));
     }
 
@@ -209,6 +214,7 @@ final class TestArtifacts {
         f.put("manifestCrc32c", new Field("manifestCrc32c", 20, 4, false));
         f.put("blobCount", new Field("blobCount", 24, 4, true));
         f.put("headerCrc32c", new Field("headerCrc32c", 28, 4, false));
+        int version = b.getShort(8);
         int manifestLength = (int) b.getLong(12);
         int blobCount = b.getInt(24);
         int[] p = {32};
@@ -244,6 +250,9 @@ final class TestArtifacts {
         for (int o = 0; o < nOps; o++) {
             String op = "ops[" + o + "]";
             string(f, b, p, op + ".opType");
+            if (version >= 2) {
+                u32(f, b, p, op + ".opVersion", false);
+            }
             string(f, b, p, op + ".name");
             ids(f, b, p, op + ".inputs");
             ids(f, b, p, op + ".outputs");

@@ -16,14 +16,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN.md section 3: kernel code of the executor holds no {@code float} or {@code double}. Scans
- * every {@code .java} file under {@code src/main/java/io/qat4j/executor/kernel/} (Maven runs tests
- * with the module directory as working directory), removes comments, string and character
- * literals, and fails on floating-point types, their boxes, floating-point math classes and
- * floating-point literals.
+ * every {@code .java} file under {@code src/main/java/io/qat4j/executor/kernel/}, and the op
+ * definitions and tensor values that prepare and call the kernels ({@code op/}, {@code tensor/})
+ * (Maven runs tests with the module directory as working directory), removes comments, string and
+ * character literals, and fails on floating-point types, their boxes, floating-point math classes
+ * and floating-point literals.
  */
 class KernelSourceTest {
 
     private static final Path KERNEL_DIR = Path.of("src/main/java/io/qat4j/executor/kernel");
+    /** The op definitions and the tensor values: everything between the artifact and the kernels at run time. */
+    private static final List<Path> OP_DIRS = List.of(Path.of("src/main/java/io/qat4j/executor/op"),
+            Path.of("src/main/java/io/qat4j/executor/tensor"));
     /** The fixed-point primitives the kernels call are held to the same rule. */
     private static final Path FIXED_POINT = Path.of("src/main/java/io/qat4j/executor/arith/FixedPoint.java");
     private static final Pattern FLOATING_POINT = Pattern.compile(
@@ -44,6 +48,13 @@ class KernelSourceTest {
         assertTrue(Files.isRegularFile(FIXED_POINT), FIXED_POINT + " not found");
         sources.add(FIXED_POINT);
         assertTrue(sources.size() >= 20, "expected the kernel sources, found " + sources);
+        for (Path dir : OP_DIRS) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                List<Path> found = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+                assertTrue(found.size() >= 2, "expected sources in " + dir + ", found " + found);
+                sources.addAll(found);
+            }
+        }
         List<String> violations = new ArrayList<>();
         for (Path source : sources) {
             String code = stripCommentsAndLiterals(Files.readString(source, StandardCharsets.UTF_8));

@@ -14,12 +14,18 @@ import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.kernel.AveragePoolRequantization;
 import io.qat4j.executor.kernel.PackedInt4;
 import io.qat4j.executor.kernel.Window2d;
+import io.qat4j.executor.op.AddOp;
+import io.qat4j.executor.op.AveragePool2dOp;
+import io.qat4j.executor.op.Conv2dOp;
+import io.qat4j.executor.op.FullyConnectedLogitsOp;
+import io.qat4j.executor.op.FullyConnectedOp;
+import io.qat4j.executor.op.GlobalAveragePoolOp;
+import io.qat4j.executor.op.MaxPool2dOp;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.prep.BiasQuantizer;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
-import io.qat4j.executor.runtime.OpTypes;
 import io.qat4j.quant.layers.ActivationQuantizerLayer;
 import io.qat4j.quant.layers.OutputQuantizers;
 import io.qat4j.quant.layers.QuantAddVertex;
@@ -61,7 +67,9 @@ import org.nd4j.linalg.activations.impl.ActivationReLU6;
  *
  * <p>Weights are exported from {@link QuantComputeLayerImpl#foldedWeights()}, the same code path
  * that fake-quantizes them in training, so the integer codes are exactly the simulated ones.
- * Weights of at most 4 bits are stored packed, two per byte.
+ * Weights of at most 4 bits are stored packed, two per byte. Every op's attributes are written with
+ * its definition's typed builder ({@code io.qat4j.executor.op}), the code that the executor reads
+ * them back with; the artifact has the current format version.
  */
 public final class Int8Exporter {
 
@@ -185,28 +193,24 @@ public final class Int8Exporter {
         if (pending != null) {
             Value in = pending.input();
             int[] s = in.shape();
-            Attributes.Builder a = Attributes.builder().putInts(OpTypes.IN_SHAPE, s)
-                    .putInts(OpTypes.INPUT_ZERO_POINT, in.params().zeroPoint())
-                    .putInts(OpTypes.OUTPUT_ZERO_POINT, p.zeroPoint());
             int[] outShape;
-            String type;
+            OpNode op;
+            int out;
             if (pending.global()) {
                 QuantizedMultiplier m = OutputMultipliers.globalAveragePool(in.params().scale(), p.scale(), s[1] * s[2]);
-                a.putInts(OpTypes.MULTIPLIERS, m.multiplier()).putInts(OpTypes.SHIFTS, m.shift())
-                        .putInts(OpTypes.CLAMP, Byte.MIN_VALUE, Byte.MAX_VALUE);
                 outShape = new int[] {s[0]};
-                type = OpTypes.GLOBAL_AVG_POOL;
+                out = activation(name, outShape, p);
+                op = new OpNode(GlobalAveragePoolOp.NAME, GlobalAveragePoolOp.VERSION, input + "+" + name, new int[] {in.id()},
+                        new int[] {out}, GlobalAveragePoolOp.attributes(s, in.params().zeroPoint(), m, p.zeroPoint(), ActivationClamp.INT8));
             } else {
                 Window2d w = pending.window();
                 AveragePoolRequantization rq = OutputMultipliers.averagePool(in.params().scale(), p, w.size());
-                a.putInts(OpTypes.KERNEL, w.kernelHeight(), w.kernelWidth()).putInts(OpTypes.STRIDE, w.strideHeight(), w.strideWidth())
-                        .putInts(OpTypes.PAD, w.padTop(), w.padLeft(), w.padBottom(), w.padRight())
-                        .putInts(OpTypes.MULTIPLIERS, rq.multipliers()).putInts(OpTypes.SHIFTS, rq.shifts());
                 outShape = new int[] {s[0], w.outputHeight(s[1]), w.outputWidth(s[2])};
-                type = OpTypes.AVG_POOL2D;
+                out = activation(name, outShape, p);
+                op = new OpNode(AveragePool2dOp.NAME, AveragePool2dOp.VERSION, input + "+" + name, new int[] {in.id()}, new int[] {out},
+                        AveragePool2dOp.attributes(s, in.params().zeroPoint(), w, rq));
             }
-            int out = activation(name, outShape, p);
-            ops.add(new OpNode(type, input + "+" + name, new int[] {in.id()}, new int[] {out}, a.build()));
+            ops.add(op);
             values.put(name, new Value(out, outShape, p));
             return;
         }
@@ -273,20 +277,6 @@ public final class Int8Exporter {
         return id;
     }
 
-    private static Attributes.Builder requant(Attributes.Builder a, Value in, FoldedWeights fw, AffineQuantParams out,
-                                              ActivationClamp clamp) {
-        QuantizedMultiplier[] m = OutputMultipliers.perChannel(in.params().scale(), fw.scales(), out.scale());
-        int[] mult = new int[m.length];
-        int[] shift = new int[m.length];
-        for (int c = 0; c < m.length; c++) {
-            mult[c] = m[c].multiplier();
-            shift[c] = m[c].shift();
-        }
-        return a.putInts(OpTypes.INPUT_ZERO_POINT, in.params().zeroPoint()).putInts(OpTypes.MULTIPLIERS, mult)
-                .putInts(OpTypes.SHIFTS, shift).putInts(OpTypes.OUTPUT_ZERO_POINT, out.zeroPoint())
-                .putInts(OpTypes.CLAMP, clamp.min(), clamp.max());
-    }
-
     private void conv(GraphVertex v, String name, QuantConv2dLayer c, Value in) {
         int[] s = in.shape();
         int[] k = c.getKernelSize();
@@ -302,12 +292,10 @@ public final class Int8Exporter {
         int[] outShape = {outC, w.outputHeight(s[1]), w.outputWidth(s[2])};
         int wId = weights(name, fw, new int[] {outC, s[0], k[0], k[1]});
         int bId = bias(name, fw, in.params().scale());
-        Attributes.Builder a = Attributes.builder().putInts(OpTypes.IN_SHAPE, s).putInts(OpTypes.KERNEL, k)
-                .putInts(OpTypes.STRIDE, st).putInts(OpTypes.DILATION, d)
-                .putInts(OpTypes.PAD, w.padTop(), w.padLeft(), w.padBottom(), w.padRight()).putInts(OpTypes.GROUPS, 1);
-        requant(a, in, fw, out, clamp(c.getActivationFn(), out, name));
+        Attributes a = Conv2dOp.attributes(s, w, 1, in.params().zeroPoint(), OutputMultipliers.requantization(in.params().scale(), fw.scales(), out,
+                clamp(c.getActivationFn(), out, name)));
         int o = activation(name, outShape, out);
-        ops.add(new OpNode(OpTypes.CONV2D, name, new int[] {in.id(), wId, bId}, new int[] {o}, a.build()));
+        ops.add(new OpNode(Conv2dOp.NAME, Conv2dOp.VERSION, name, new int[] {in.id(), wId, bId}, new int[] {o}, a));
         values.put(name, new Value(o, outShape, out));
     }
 
@@ -317,9 +305,10 @@ public final class Int8Exporter {
         int outC = (int) d.getNOut();
         int wId = weights(name, fw, new int[] {outC, in.size()});
         int bId = bias(name, fw, in.params().scale());
-        Attributes.Builder a = requant(Attributes.builder(), in, fw, out, clamp(d.getActivationFn(), out, name));
+        Attributes a = FullyConnectedOp.attributes(in.params().zeroPoint(), OutputMultipliers.requantization(in.params().scale(), fw.scales(),
+                out, clamp(d.getActivationFn(), out, name)));
         int o = activation(name, new int[] {outC}, out);
-        ops.add(new OpNode(OpTypes.FULLY_CONNECTED, name, new int[] {in.id(), wId, bId}, new int[] {o}, a.build()));
+        ops.add(new OpNode(FullyConnectedOp.NAME, FullyConnectedOp.VERSION, name, new int[] {in.id(), wId, bId}, new int[] {o}, a));
         values.put(name, new Value(o, new int[] {outC}, out));
     }
 
@@ -335,8 +324,8 @@ public final class Int8Exporter {
         int id = tensors.size();
         tensors.add(TensorInfo.activation(id, name, ElementType.INT32, new int[] {classes}, 32,
                 QuantInfo.perAxis(0, new int[classes], scales)));
-        ops.add(new OpNode(OpTypes.FULLY_CONNECTED_LOGITS, name, new int[] {in.id(), wId, bId}, new int[] {id},
-                Attributes.builder().putInts(OpTypes.INPUT_ZERO_POINT, in.params().zeroPoint()).build()));
+        ops.add(new OpNode(FullyConnectedLogitsOp.NAME, FullyConnectedLogitsOp.VERSION, name, new int[] {in.id(), wId, bId},
+                new int[] {id}, FullyConnectedLogitsOp.attributes(in.params().zeroPoint())));
         outputId = id;
     }
 
@@ -357,9 +346,8 @@ public final class Int8Exporter {
         }
         int[] outShape = {sh[0], w.outputHeight(sh[1]), w.outputWidth(sh[2])};
         int o = activation(name, outShape, in.params());
-        ops.add(new OpNode(OpTypes.MAX_POOL2D, name, new int[] {in.id()}, new int[] {o}, Attributes.builder()
-                .putInts(OpTypes.IN_SHAPE, sh).putInts(OpTypes.KERNEL, k).putInts(OpTypes.STRIDE, st)
-                .putInts(OpTypes.PAD, w.padTop(), w.padLeft(), w.padBottom(), w.padRight()).build()));
+        ops.add(new OpNode(MaxPool2dOp.NAME, MaxPool2dOp.VERSION, name, new int[] {in.id()}, new int[] {o},
+                MaxPool2dOp.attributes(sh, w)));
         values.put(name, new Value(o, outShape, in.params()));
     }
 
@@ -374,10 +362,7 @@ public final class Int8Exporter {
         };
         AddParams p = AddRescale.params(a.params(), b.params(), out, clamp);
         int o = activation(name, a.shape(), out);
-        ops.add(new OpNode(OpTypes.ADD, name, new int[] {a.id(), b.id()}, new int[] {o}, Attributes.builder()
-                .putInts(OpTypes.ADD_PARAMS, p.input1ZeroPoint(), p.input1Multiplier(), p.input1Shift(), p.input2ZeroPoint(),
-                        p.input2Multiplier(), p.input2Shift(), p.leftShift(), p.outputMultiplier(), p.outputShift(),
-                        p.outputZeroPoint(), p.activation().min(), p.activation().max()).build()));
+        ops.add(new OpNode(AddOp.NAME, AddOp.VERSION, name, new int[] {a.id(), b.id()}, new int[] {o}, AddOp.attributes(p)));
         values.put(name, new Value(o, a.shape(), out));
     }
 }

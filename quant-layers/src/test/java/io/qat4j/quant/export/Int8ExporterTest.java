@@ -10,7 +10,9 @@ import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.executor.runtime.Int8Executor;
-import io.qat4j.executor.runtime.OpTypes;
+import io.qat4j.executor.op.AddOp;
+import io.qat4j.executor.op.AveragePool2dOp;
+import io.qat4j.executor.op.GlobalAveragePoolOp;
 import io.qat4j.quant.layers.ActivationQuantizerLayer;
 import io.qat4j.quant.layers.QuantConv2dLayer;
 import io.qat4j.quant.layers.QuantDenseLayer;
@@ -110,9 +112,9 @@ class Int8ExporterTest {
         assertEquals(art.model(), back.model());
         long packed = back.model().tensors().stream().filter(t -> t.type() == ElementType.INT4_PACKED).count();
         assertEquals(bits <= 4 ? 5 : 0, packed, "weights of <= 4 bits are packed");
-        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(OpTypes.ADD)));
-        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(OpTypes.AVG_POOL2D)));
-        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(OpTypes.GLOBAL_AVG_POOL)));
+        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(AddOp.NAME)));
+        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(AveragePool2dOp.NAME)));
+        assertTrue(back.model().ops().stream().anyMatch(o -> o.opType().equals(GlobalAveragePoolOp.NAME)));
         Int8Executor ex = Int8Executor.of(back, "test");
 
         int n = 400;

@@ -1,0 +1,156 @@
+package io.qat4j.executor.op;
+
+import static io.qat4j.executor.op.CommonAttributes.CLAMP;
+import static io.qat4j.executor.op.CommonAttributes.OUTPUT_ZERO_POINT;
+
+import io.qat4j.executor.artifact.ArtifactFormatException;
+import io.qat4j.executor.artifact.Attributes;
+import io.qat4j.executor.artifact.ElementType;
+import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.kernel.Add;
+import io.qat4j.executor.kernel.AddParams;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code add} version 1: element-wise sum of two int8 tensors of different scales (TFLite's
+ * quantized {@code ADD}, {@code kernels/add.cc} and {@code reference_integer_ops::Add}): both
+ * inputs are brought to a common scale by multipliers below one after a left shift, summed, and
+ * the sum rescaled to the output; the residual add of ResNet blocks.
+ *
+ * <p>Inputs: {@code a}, {@code b} INT8 activations of equal shape. Output: INT8 of that shape.
+ * Attributes, named after {@link AddParams}: {@code input1_zero_point}, {@code input1_multiplier},
+ * {@code input1_shift}, {@code input2_zero_point}, {@code input2_multiplier}, {@code input2_shift},
+ * {@code left_shift}, {@code output_multiplier}, {@code output_shift}, {@code output_zero_point},
+ * {@code clamp}. Format version 1 stored the same twelve integers positionally in
+ * {@code add_params}; {@link #fromFormatVersion1} converts them.
+ */
+public final class AddOp extends AbstractOpDefinition {
+
+    /** The op type. */
+    public static final String NAME = "add";
+    /** The version this class defines. */
+    public static final int VERSION = 1;
+
+    /** {@code Z1}. */
+    public static final IntAttribute INPUT1_ZERO_POINT = IntAttribute.of("input1_zero_point", ValueRule.INT8, "Z1, input a's zero point");
+    /** Q31 multiplier of {@code S1 / (2 max(S1, S2))}. */
+    public static final IntAttribute INPUT1_MULTIPLIER = IntAttribute.of("input1_multiplier", ValueRule.Q31_MULTIPLIER,
+            "Q31 multiplier of S1 / (2 max(S1, S2))");
+    /** Its shift, {@code <= 0}. */
+    public static final IntAttribute INPUT1_SHIFT = IntAttribute.of("input1_shift", ValueRule.range(-31, 0),
+            "shift of input1_multiplier (a multiplier below one)");
+    /** {@code Z2}. */
+    public static final IntAttribute INPUT2_ZERO_POINT = IntAttribute.of("input2_zero_point", ValueRule.INT8, "Z2, input b's zero point");
+    /** Q31 multiplier of {@code S2 / (2 max(S1, S2))}. */
+    public static final IntAttribute INPUT2_MULTIPLIER = IntAttribute.of("input2_multiplier", ValueRule.Q31_MULTIPLIER,
+            "Q31 multiplier of S2 / (2 max(S1, S2))");
+    /** Its shift, {@code <= 0}. */
+    public static final IntAttribute INPUT2_SHIFT = IntAttribute.of("input2_shift", ValueRule.range(-31, 0),
+            "shift of input2_multiplier (a multiplier below one)");
+    /** Headroom shift applied to both inputs. */
+    public static final IntAttribute LEFT_SHIFT = IntAttribute.of("left_shift", ValueRule.range(0, 22),
+            "headroom left shift applied to both inputs");
+    /** Q31 multiplier of {@code 2 max(S1, S2) / (2^leftShift S_out)}. */
+    public static final IntAttribute OUTPUT_MULTIPLIER = IntAttribute.of("output_multiplier", ValueRule.Q31_MULTIPLIER,
+            "Q31 multiplier of 2 max(S1, S2) / (2^left_shift S_out)");
+    /** Its shift. */
+    public static final IntAttribute OUTPUT_SHIFT = IntAttribute.of("output_shift", ValueRule.SHIFT, "shift of output_multiplier");
+    /** The format-1 positional attribute. */
+    public static final String FORMAT1_ADD_PARAMS = "add_params";
+
+    private static final List<IntAttribute> SCALARS = List.of(INPUT1_ZERO_POINT, INPUT1_MULTIPLIER, INPUT1_SHIFT, INPUT2_ZERO_POINT,
+            INPUT2_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT);
+    private static final List<AttributeSpec> ATTRIBUTES = List.of(INPUT1_ZERO_POINT, INPUT1_MULTIPLIER, INPUT1_SHIFT, INPUT2_ZERO_POINT,
+            INPUT2_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT, CLAMP);
+
+    /** The definition, as {@link OpRegistry} instantiates it. */
+    public AddOp() {
+        super(NAME, VERSION, "element-wise add with two rescales (TFLite ADD): a, b INT8 [...] -> INT8 [...]",
+                ATTRIBUTES);
+    }
+
+    /**
+     * The typed attribute builder the exporter uses.
+     *
+     * @param p the add's parameters
+     * @return the attributes
+     */
+    public static Attributes attributes(AddParams p) {
+        return write(new int[] {p.input1ZeroPoint(), p.input1Multiplier(), p.input1Shift(), p.input2ZeroPoint(), p.input2Multiplier(),
+                p.input2Shift(), p.leftShift(), p.outputMultiplier(), p.outputShift(), p.outputZeroPoint()}, p.activation(),
+                Attributes.builder()).build();
+    }
+
+    private static Attributes.Builder write(int[] scalars, ActivationClamp clamp, Attributes.Builder a) {
+        for (int k = 0; k < SCALARS.size(); k++) {
+            SCALARS.get(k).write(a, scalars[k]);
+        }
+        return CLAMP.write(a, clamp.min(), clamp.max());
+    }
+
+    /**
+     * Format version 1 stored the attributes as twelve integers in {@code add_params}, in the
+     * order of {@link #attributes()} (the clamp as its min and max).
+     */
+    @Override
+    public Attributes fromFormatVersion1(OpContext op) throws ArtifactFormatException {
+        Map<String, long[]> ints = new LinkedHashMap<>(op.node().attributes().ints());
+        long[] v = ints.remove(FORMAT1_ADD_PARAMS);
+        String field = "attributes." + FORMAT1_ADD_PARAMS;
+        if (v == null) {
+            throw op.error(field, "attribute '" + FORMAT1_ADD_PARAMS + "' is missing (format version 1 stores add's 12 integers there)");
+        }
+        if (v.length != SCALARS.size() + 2) {
+            throw op.error(field, "attribute '" + FORMAT1_ADD_PARAMS + "' takes " + (SCALARS.size() + 2) + " values, got " + v.length);
+        }
+        Attributes.Builder a = Attributes.builder();
+        for (int k = 0; k < v.length; k++) {
+            if (v[k] != (int) v[k]) {
+                throw op.error(field, "attribute '" + FORMAT1_ADD_PARAMS + "': value " + v[k] + " at [" + k + "] is not an int32");
+            }
+        }
+        // kept as stored: prepare() checks the ranges and names the converted attribute
+        for (int k = 0; k < SCALARS.size(); k++) {
+            a.put(SCALARS.get(k).name(), v[k]);
+        }
+        a.put(CLAMP.name(), v[SCALARS.size()], v[SCALARS.size() + 1]);
+        for (Map.Entry<String, long[]> e : ints.entrySet()) {
+            a.put(e.getKey(), e.getValue());
+        }
+        op.node().attributes().reals().forEach(a::putReal);
+        return a.build();
+    }
+
+    @Override
+    public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
+        op.expectArity(2, 1);
+        TensorInfo a = op.activationInput(0, "input a", ElementType.INT8);
+        TensorInfo b = op.activationInput(1, "input b", ElementType.INT8);
+        op.expectInputShape(1, "input b", a.shape());
+        TensorInfo out = op.expectOutput(0, ElementType.INT8, a.shape());
+        int z1 = CommonAttributes.zeroPoint(op, INPUT1_ZERO_POINT, a, "input a");
+        int z2 = CommonAttributes.zeroPoint(op, INPUT2_ZERO_POINT, b, "input b");
+        int zOut = CommonAttributes.zeroPoint(op, OUTPUT_ZERO_POINT, out, "output");
+        ActivationClamp clamp = CommonAttributes.clamp(op, CLAMP, out);
+        int m1 = INPUT1_MULTIPLIER.read(op);
+        int s1 = INPUT1_SHIFT.read(op);
+        int m2 = INPUT2_MULTIPLIER.read(op);
+        int s2 = INPUT2_SHIFT.read(op);
+        int left = LEFT_SHIFT.read(op);
+        int mOut = OUTPUT_MULTIPLIER.read(op);
+        int sOut = OUTPUT_SHIFT.read(op);
+        AddParams p = op.kernel("add", () -> new AddParams(z1, m1, s1, z2, m2, s2, left, mOut, sOut, zOut, clamp));
+        int size = out.elementCount();
+        String name = op.node().name();
+        return Int8Outputs.of(out, (n, inputs, y) -> {
+            if (inputs[1].leading() != n) {
+                throw new IllegalArgumentException("add '" + name + "': inputs have leading dimensions " + n + " and "
+                        + inputs[1].leading());
+            }
+            Add.run(p, n * size, inputs[0].bytes(), inputs[1].bytes(), y);
+        });
+    }
+}

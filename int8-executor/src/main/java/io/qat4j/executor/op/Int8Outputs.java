@@ -1,0 +1,33 @@
+package io.qat4j.executor.op;
+
+import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.tensor.Tensor;
+
+/** The run-time shell of an op with one INT8 output whose leading dimension is its first input's. */
+final class Int8Outputs {
+
+    private Int8Outputs() {
+    }
+
+    /** The kernel call: reads the inputs, writes {@code leading x outputSize} codes into {@code y}. */
+    @FunctionalInterface
+    interface Kernel {
+        void run(int leading, Tensor[] inputs, byte[] y);
+    }
+
+    /**
+     * @param output the declared output tensor
+     * @param kernel the kernel call
+     * @return a prepared op that allocates the output and calls the kernel
+     */
+    static PreparedOp of(TensorInfo output, Kernel kernel) {
+        int[] shape = output.shape();
+        int size = output.elementCount();
+        return inputs -> {
+            int n = inputs[0].leading();
+            byte[] y = new byte[Math.multiplyExact(n, size)];
+            kernel.run(n, inputs, y);
+            return new Tensor[] {Tensor.int8(Tensor.withLeading(n, shape), y)};
+        };
+    }
+}
