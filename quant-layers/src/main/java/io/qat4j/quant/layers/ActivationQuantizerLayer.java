@@ -1,6 +1,10 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.PendingRequantization;
 import io.qat4j.quant.layers.impl.ActivationQuantizerLayerImpl;
+import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
@@ -9,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -32,7 +37,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * for any input type. Its only parameter is the observer state {@code outRange}, with a no-op
  * updater.
  */
-public class ActivationQuantizerLayer extends BaseLayer {
+public class ActivationQuantizerLayer extends BaseLayer implements QuantizedLayer {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -72,6 +77,53 @@ public class ActivationQuantizerLayer extends BaseLayer {
     /** @param schedule the schedule (for JSON) */
     public void setSchedule(QuantSchedule schedule) {
         this.schedule = schedule;
+    }
+
+    @Override
+    public QuantSchedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public Optional<QuantSpec> weightSpec() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<OutputQuantizer> outputQuantizer() {
+        return Optional.of(new OutputQuantizer(spec, QuantParams.OUTPUT_RANGE));
+    }
+
+    @Override
+    public ActivationQuantizerLayer withSchedule(QuantSchedule newSchedule) {
+        ActivationQuantizerLayer copy = clone();
+        copy.setSchedule(newSchedule);
+        return copy;
+    }
+
+    @Override
+    public Optional<FoldedWeights> exportableWeights(org.deeplearning4j.nn.graph.vertex.GraphVertex vertex) {
+        return Optional.empty();
+    }
+
+    /**
+     * On the graph input: defines the input's scale and zero point (the executor quantizes float
+     * inputs with them). After an operation awaiting requantization (an average pool): emits it
+     * requantized to this quantizer's range. Anywhere else a stand-alone requantization would be
+     * needed, which the executor does not have.
+     */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        AffineQuantParams p = ctx.outputParams();
+        Optional<PendingRequantization> pending = ctx.pendingInput(0);
+        if (pending.isPresent()) {
+            ctx.setOutput(pending.get().requantize(ctx, p));
+        } else if (ctx.inputIsGraphInput(0)) {
+            ctx.setOutput(ctx.defineGraphInput(p));
+        } else {
+            throw new UnsupportedOperationException("activation quantizer '" + ctx.name() + "' must follow the graph input or an "
+                    + "average pool; a stand-alone requantization is not an executor operator");
+        }
     }
 
     @Override
