@@ -11,7 +11,6 @@ import io.qat4j.quant.spec.QuantSpec;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -19,12 +18,10 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -136,7 +133,7 @@ public class ActivationQuantizerLayer extends BaseLayer implements QuantizedLaye
 
     @Override
     public ParamInitializer initializer() {
-        return StateInitializer.INSTANCE;
+        return ObserverStateInitializer.INSTANCE;
     }
 
     @Override
@@ -189,61 +186,5 @@ public class ActivationQuantizerLayer extends BaseLayer implements QuantizedLaye
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), spec, schedule);
-    }
-
-    /** The single state parameter {@code outRange = [min, max, batchesSeen]}. */
-    static final class StateInitializer implements ParamInitializer {
-        static final StateInitializer INSTANCE = new StateInitializer();
-
-        @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return RangeObserver.STATE_SIZE;
-        }
-
-        @Override
-        public long numParams(Layer layer) {
-            return RangeObserver.STATE_SIZE;
-        }
-
-        @Override
-        public List<String> paramKeys(Layer layer) {
-            return List.of(QuantParams.OUTPUT_RANGE);
-        }
-
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public boolean isWeightParam(Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public boolean isBiasParam(Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            INDArray v = paramsView.reshape(paramsView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE));
-            if (initializeParams) {
-                v.assign(0);
-            }
-            conf.addVariable(QuantParams.OUTPUT_RANGE);
-            return Map.of(QuantParams.OUTPUT_RANGE, v);
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return Map.of(QuantParams.OUTPUT_RANGE,
-                    gradientView.reshape(gradientView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE)));
-        }
     }
 }
