@@ -6,9 +6,7 @@ import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.export.Int8Ops;
 import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.ObserverStateInitializer;
-import io.qat4j.quant.layers.QuantParams;
-import io.qat4j.quant.layers.QuantizedLayer;
-import io.qat4j.quant.layers.impl.FoldedWeights;
+import io.qat4j.quant.layers.QuantizedActivation;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
@@ -16,14 +14,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,11 +29,11 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * A quantized layer defined outside {@code quant-layers}, for the test of the
- * {@link QuantizedLayer} contract: {@code out = Q_a(2 x)}, "scale by two, then requantize", with
+ * {@link io.qat4j.quant.layers.QuantizedLayer} contract: {@code out = Q_a(2 x)}, "scale by two, then requantize", with
  * its own output observer. It exports as the int8 {@code ADD} of its input with itself, whose two
  * rescales and requantization compute {@code Q_a(x + x)} (TFLite's quantized {@code ADD}).
  */
-public class DoublingQuantizerLayer extends BaseLayer implements QuantizedLayer {
+public class DoublingQuantizerLayer extends BaseLayer implements QuantizedActivation {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -80,30 +76,10 @@ public class DoublingQuantizerLayer extends BaseLayer implements QuantizedLayer 
     }
 
     @Override
-    public QuantSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public Optional<QuantSpec> weightSpec() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<OutputQuantizer> outputQuantizer() {
-        return Optional.of(new OutputQuantizer(spec, QuantParams.OUTPUT_RANGE));
-    }
-
-    @Override
     public DoublingQuantizerLayer withSchedule(QuantSchedule newSchedule) {
         DoublingQuantizerLayer copy = clone();
         copy.setSchedule(newSchedule);
         return copy;
-    }
-
-    @Override
-    public Optional<FoldedWeights> exportableWeights(GraphVertex vertex) {
-        return Optional.empty();
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.export.PendingRequantization;
 import io.qat4j.quant.layers.impl.ActivationQuantizerLayerImpl;
-import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
@@ -34,7 +33,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * for any input type. Its only parameter is the observer state {@code outRange}, with a no-op
  * updater.
  */
-public class ActivationQuantizerLayer extends BaseLayer implements QuantizedLayer {
+public class ActivationQuantizerLayer extends BaseLayer implements QuantizedActivation {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -77,30 +76,10 @@ public class ActivationQuantizerLayer extends BaseLayer implements QuantizedLaye
     }
 
     @Override
-    public QuantSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public Optional<QuantSpec> weightSpec() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<OutputQuantizer> outputQuantizer() {
-        return Optional.of(new OutputQuantizer(spec, QuantParams.OUTPUT_RANGE));
-    }
-
-    @Override
     public ActivationQuantizerLayer withSchedule(QuantSchedule newSchedule) {
         ActivationQuantizerLayer copy = clone();
         copy.setSchedule(newSchedule);
         return copy;
-    }
-
-    @Override
-    public Optional<FoldedWeights> exportableWeights(org.deeplearning4j.nn.graph.vertex.GraphVertex vertex) {
-        return Optional.empty();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.export.Int8Ops;
 import io.qat4j.quant.export.Int8Value;
-import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.layers.impl.QuantAddVertexImpl;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -13,7 +12,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -36,7 +34,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * the block). The activation may be identity or ReLU (fused as a clamp in the executor). Its
  * only parameter is the observer state {@code outRange} with a no-op updater.
  */
-public class QuantAddVertex extends GraphVertex implements TrainingConfig, QuantizedLayer {
+public class QuantAddVertex extends GraphVertex implements TrainingConfig, QuantizedActivation {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -92,30 +90,10 @@ public class QuantAddVertex extends GraphVertex implements TrainingConfig, Quant
     }
 
     @Override
-    public QuantSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public Optional<QuantSpec> weightSpec() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<OutputQuantizer> outputQuantizer() {
-        return Optional.of(new OutputQuantizer(spec, QuantParams.OUTPUT_RANGE));
-    }
-
-    @Override
     public QuantAddVertex withSchedule(QuantSchedule newSchedule) {
         QuantAddVertex copy = clone();
         copy.setSchedule(newSchedule);
         return copy;
-    }
-
-    @Override
-    public Optional<FoldedWeights> exportableWeights(org.deeplearning4j.nn.graph.vertex.GraphVertex vertex) {
-        return Optional.empty();
     }
 
     /** Exports an {@code ADD} operator rescaling both inputs, with the activation as a clamp. */
