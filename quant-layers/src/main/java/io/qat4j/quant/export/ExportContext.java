@@ -44,6 +44,7 @@ public interface ExportContext {
     /**
      * @param i input index
      * @return the operator awaiting this vertex's requantization, when that input registered one
+     *     (taken: only one quantizer can requantize it)
      */
     Optional<PendingRequantization> pendingInput(int i);
 

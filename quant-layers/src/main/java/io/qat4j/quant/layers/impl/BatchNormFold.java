@@ -22,7 +22,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public record BatchNormFold(INDArray scale, INDArray safeScale, INDArray std, INDArray bias) {
 
-    /** Smallest fold-scale magnitude used to scale weights rows. */
+    /** Smallest fold-scale magnitude used to scale weight rows. */
     public static final double MIN_SCALE = 1e-12;
 
     /**
