@@ -1,5 +1,8 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.PendingRequantization;
 import io.qat4j.quant.layers.impl.ActivationQuantizerLayerImpl;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -7,19 +10,17 @@ import io.qat4j.quant.spec.QuantSpec;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * for any input type. Its only parameter is the observer state {@code outRange}, with a no-op
  * updater.
  */
-public class ActivationQuantizerLayer extends BaseLayer {
+public class ActivationQuantizerLayer extends BaseLayer implements QuantizedActivation {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -75,6 +76,33 @@ public class ActivationQuantizerLayer extends BaseLayer {
     }
 
     @Override
+    public ActivationQuantizerLayer withSchedule(QuantSchedule newSchedule) {
+        ActivationQuantizerLayer copy = clone();
+        copy.setSchedule(newSchedule);
+        return copy;
+    }
+
+    /**
+     * On the graph input: defines the input's scale and zero point (the executor quantizes float
+     * inputs with them). After an operation awaiting requantization (an average pool): emits it
+     * requantized to this quantizer's range. Anywhere else a stand-alone requantization would be
+     * needed, which the executor does not have.
+     */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        AffineQuantParams p = ctx.outputParams();
+        Optional<PendingRequantization> pending = ctx.pendingInput(0);
+        if (pending.isPresent()) {
+            ctx.setOutput(pending.get().requantize(ctx, p));
+        } else if (ctx.inputIsGraphInput(0)) {
+            ctx.setOutput(ctx.defineGraphInput(p));
+        } else {
+            throw new UnsupportedOperationException("activation quantizer '" + ctx.name() + "' must follow the graph input or an "
+                    + "average pool; a stand-alone requantization is not an executor operator");
+        }
+    }
+
+    @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
             boolean initializeParams, DataType networkDataType) {
@@ -84,7 +112,7 @@ public class ActivationQuantizerLayer extends BaseLayer {
 
     @Override
     public ParamInitializer initializer() {
-        return StateInitializer.INSTANCE;
+        return ObserverStateInitializer.INSTANCE;
     }
 
     @Override
@@ -137,61 +165,5 @@ public class ActivationQuantizerLayer extends BaseLayer {
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), spec, schedule);
-    }
-
-    /** The single state parameter {@code outRange = [min, max, batchesSeen]}. */
-    static final class StateInitializer implements ParamInitializer {
-        static final StateInitializer INSTANCE = new StateInitializer();
-
-        @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return RangeObserver.STATE_SIZE;
-        }
-
-        @Override
-        public long numParams(Layer layer) {
-            return RangeObserver.STATE_SIZE;
-        }
-
-        @Override
-        public List<String> paramKeys(Layer layer) {
-            return List.of(QuantParams.OUTPUT_RANGE);
-        }
-
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public boolean isWeightParam(Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public boolean isBiasParam(Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            INDArray v = paramsView.reshape(paramsView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE));
-            if (initializeParams) {
-                v.assign(0);
-            }
-            conf.addVariable(QuantParams.OUTPUT_RANGE);
-            return Map.of(QuantParams.OUTPUT_RANGE, v);
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return Map.of(QuantParams.OUTPUT_RANGE,
-                    gradientView.reshape(gradientView.length()).get(NDArrayIndex.interval(0, RangeObserver.STATE_SIZE)));
-        }
     }
 }

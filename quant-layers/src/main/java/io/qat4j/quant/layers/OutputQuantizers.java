@@ -5,18 +5,21 @@ import io.qat4j.quant.layers.impl.QuantizerStats;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSpec;
 import java.util.Optional;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Finds the output quantizer of a graph vertex (a quantized layer, an activation quantizer or a
- * quantized add) and the affine parameters its observer state implies. Used by monitoring and by
- * the exporters, so that both read the scales the same way the layers compute them.
+ * Finds the output quantizer of a graph vertex (through its {@link QuantizedLayer} contract) and
+ * the affine parameters its observer state implies. Used by monitoring and by the exporters, so
+ * that both read the scales the same way the layers compute them.
  */
 public final class OutputQuantizers {
 
     private OutputQuantizers() {
+    }
+
+    private static Optional<QuantizedLayer.OutputQuantizer> quantizer(GraphVertex vertex) {
+        return QuantizedLayer.of(vertex).flatMap(QuantizedLayer::outputQuantizer);
     }
 
     /**
@@ -24,21 +27,7 @@ public final class OutputQuantizers {
      * @return the spec of its output quantizer, if it has one
      */
     public static Optional<QuantSpec> spec(GraphVertex vertex) {
-        if (vertex.hasLayer()) {
-            Layer l = vertex.getLayer();
-            Object conf = l.conf().getLayer();
-            if (conf instanceof QuantComputeLayer q) {
-                return Optional.ofNullable(q.getQuant().output());
-            }
-            if (conf instanceof ActivationQuantizerLayer a) {
-                return Optional.of(a.getSpec());
-            }
-            return Optional.empty();
-        }
-        if (vertex.getConfig() instanceof QuantAddVertex v) {
-            return Optional.of(v.getSpec());
-        }
-        return Optional.empty();
+        return quantizer(vertex).map(QuantizedLayer.OutputQuantizer::spec);
     }
 
     /**
@@ -46,11 +35,7 @@ public final class OutputQuantizers {
      * @return the observer state {@code [min, max, batchesSeen]} of its output quantizer, if any
      */
     public static Optional<INDArray> state(GraphVertex vertex) {
-        if (spec(vertex).isEmpty()) {
-            return Optional.empty();
-        }
-        INDArray s = vertex.paramTable(false).get(QuantParams.OUTPUT_RANGE);
-        return Optional.ofNullable(s);
+        return quantizer(vertex).map(q -> vertex.paramTable(false).get(q.stateParam()));
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.Int8Ops;
+import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.impl.QuantAddVertexImpl;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -30,7 +34,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * the block). The activation may be identity or ReLU (fused as a clamp in the executor). Its
  * only parameter is the observer state {@code outRange} with a no-op updater.
  */
-public class QuantAddVertex extends GraphVertex implements TrainingConfig {
+public class QuantAddVertex extends GraphVertex implements TrainingConfig, QuantizedActivation {
 
     private QuantSpec spec;
     private QuantSchedule schedule;
@@ -83,6 +87,22 @@ public class QuantAddVertex extends GraphVertex implements TrainingConfig {
     /** @param activation activation (for JSON) */
     public void setActivation(Activation activation) {
         this.activation = activation;
+    }
+
+    @Override
+    public QuantAddVertex withSchedule(QuantSchedule newSchedule) {
+        QuantAddVertex copy = clone();
+        copy.setSchedule(newSchedule);
+        return copy;
+    }
+
+    /** Exports an {@code ADD} operator rescaling both inputs, with the activation as a clamp. */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        Int8Value a = ctx.input(0);
+        Int8Value b = ctx.input(1);
+        AffineQuantParams out = ctx.outputParams();
+        ctx.setOutput(Int8Ops.add(ctx, a, b, Int8Ops.clamp(activation.getActivationFunction(), out, ctx.name()), out));
     }
 
     @Override

@@ -1,6 +1,12 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.executor.kernel.Window2d;
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.Int8Ops;
+import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.impl.QuantConv2dLayerImpl;
+import io.qat4j.quant.spec.QuantSchedule;
 import java.util.Collection;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -50,6 +56,24 @@ public class QuantConv2dLayer extends ConvolutionLayer implements QuantComputeLa
     /** @param quant the settings (for JSON) */
     public void setQuant(QuantLayerSettings quant) {
         this.quant = quant;
+    }
+
+    @Override
+    public QuantConv2dLayer withSchedule(QuantSchedule schedule) {
+        QuantConv2dLayer copy = clone();
+        copy.setQuant(quant.withSchedule(schedule));
+        return copy;
+    }
+
+    /** Exports a requantizing, clamped {@code CONV_2D} operator. */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        Int8Value in = ctx.input(0);
+        int[] s = in.shape();
+        Window2d w = Int8Ops.window(getConvolutionMode(), s[1], s[2], getKernelSize(), getStride(), getDilation(), getPadding());
+        AffineQuantParams out = ctx.outputParams();
+        ctx.setOutput(Int8Ops.conv2d(ctx, in, exportableWeights(ctx.vertex()).orElseThrow(), w, getDilation(),
+                Int8Ops.clamp(getActivationFn(), out, ctx.name()), out));
     }
 
     @Override

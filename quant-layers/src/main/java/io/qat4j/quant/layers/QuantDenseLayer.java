@@ -1,6 +1,11 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.Int8Ops;
+import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.impl.QuantDenseLayerImpl;
+import io.qat4j.quant.spec.QuantSchedule;
 import java.util.Collection;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -46,6 +51,22 @@ public class QuantDenseLayer extends FeedForwardLayer implements QuantComputeLay
     /** @param quant the settings (for JSON) */
     public void setQuant(QuantLayerSettings quant) {
         this.quant = quant;
+    }
+
+    @Override
+    public QuantDenseLayer withSchedule(QuantSchedule schedule) {
+        QuantDenseLayer copy = clone();
+        copy.setQuant(quant.withSchedule(schedule));
+        return copy;
+    }
+
+    /** Exports a requantizing, clamped {@code FULLY_CONNECTED} operator. */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        Int8Value in = ctx.input(0);
+        AffineQuantParams out = ctx.outputParams();
+        ctx.setOutput(Int8Ops.fullyConnected(ctx, in, exportableWeights(ctx.vertex()).orElseThrow(),
+                Int8Ops.clamp(getActivationFn(), out, ctx.name()), out));
     }
 
     @Override

@@ -38,6 +38,14 @@ public record QuantLayerSettings(QuantSpec weights, QuantSpec output, boolean ba
     }
 
     /**
+     * @param newSchedule another schedule
+     * @return these settings on {@code newSchedule}
+     */
+    public QuantLayerSettings withSchedule(QuantSchedule newSchedule) {
+        return new QuantLayerSettings(weights, output, batchNorm, batchNormMomentum, batchNormEps, newSchedule);
+    }
+
+    /**
      * @param weights weight spec
      * @param output output spec or null
      * @param batchNorm fold a batch norm

@@ -1,6 +1,12 @@
 package io.qat4j.quant.layers;
 
+import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.Int8Ops;
+import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.layers.impl.QuantOutputLayerImpl;
+import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.quant.spec.QuantSpec;
+import java.util.Optional;
 import java.util.Collection;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -20,7 +26,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * produces int32 accumulators and dequantizes them per output channel). Weight layout and
  * parameters are DL4J's {@code OutputLayer}'s: {@code W [nIn, nOut]}, {@code b [nOut]}.
  */
-public class QuantOutputLayer extends BaseOutputLayer {
+public class QuantOutputLayer extends BaseOutputLayer implements QuantizedLayer {
 
     private QuantLayerSettings quant;
 
@@ -42,6 +48,40 @@ public class QuantOutputLayer extends BaseOutputLayer {
     /** @param quant the settings (for JSON) */
     public void setQuant(QuantLayerSettings quant) {
         this.quant = quant;
+    }
+
+    @Override
+    public QuantSchedule schedule() {
+        return quant.schedule();
+    }
+
+    @Override
+    public Optional<QuantSpec> weightSpec() {
+        return Optional.of(quant.weights());
+    }
+
+    /** @return empty: the logits stay int32 accumulators, dequantized per class */
+    @Override
+    public Optional<OutputQuantizer> outputQuantizer() {
+        return Optional.empty();
+    }
+
+    @Override
+    public QuantOutputLayer withSchedule(QuantSchedule schedule) {
+        QuantOutputLayer copy = clone();
+        copy.setQuant(quant.withSchedule(schedule));
+        return copy;
+    }
+
+    @Override
+    public Optional<FoldedWeights> exportableWeights(org.deeplearning4j.nn.graph.vertex.GraphVertex vertex) {
+        return Optional.of(((QuantOutputLayerImpl) vertex.getLayer()).foldedWeights());
+    }
+
+    /** Exports a {@code FULLY_CONNECTED_LOGITS} operator whose int32 output is the graph output. */
+    @Override
+    public void exportTo(ExportContext ctx) {
+        Int8Ops.logits(ctx, ctx.input(0), exportableWeights(ctx.vertex()).orElseThrow());
     }
 
     @Override

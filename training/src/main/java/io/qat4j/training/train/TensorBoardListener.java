@@ -3,14 +3,14 @@ package io.qat4j.training.train;
 import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.quant.layers.OutputQuantizers;
-import io.qat4j.quant.layers.QuantComputeLayer;
+import io.qat4j.quant.layers.QuantizedLayer;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.math.RangeObserver;
-import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.training.tensorboard.TensorBoardWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.dataset.api.DataSet;
 /**
  * Logs a run to TensorBoard: loss and learning rate every {@code logEvery} steps; for every
  * output quantizer its observed range, scale and fraction of clamped values; for every quantized
- * weight its largest scale; histograms of weights and activations every {@code histogramsEvery}
+ * layer with weights the largest scale of its quantized (batch-norm folded) weights; histograms of weights and activations every {@code histogramsEvery}
  * steps; test and validation accuracy per epoch.
  *
  * <p>Tags: {@code train/loss}, {@code train/learning_rate}, {@code quant/<vertex>/{min,max,scale,
@@ -88,11 +88,8 @@ public final class TensorBoardListener implements RunListener {
         if (!Double.isNaN(clipped)) {
             writer.scalar(tag + "clipped_fraction", clipped, step);
         }
-        if (v.hasLayer() && v.getLayer().conf().getLayer() instanceof QuantComputeLayer q) {
-            INDArray w = v.getLayer().getParam(QuantParams.WEIGHT);
-            INDArray rows = w.rank() == 2 ? w.transpose() : w.reshape('c', w.size(0), w.length() / w.size(0));
-            writer.scalar(tag + "weight_scale_max", WeightFakeQuant.rowScales(rows, q.getQuant().weights()).maxNumber().doubleValue(), step);
-        }
+        QuantizedLayer.of(v).flatMap(q -> q.exportableWeights(v)).ifPresent(w ->
+                writer.scalar(tag + "weight_scale_max", Arrays.stream(w.scales()).max().orElse(Double.NaN), step));
     }
 
     @Override

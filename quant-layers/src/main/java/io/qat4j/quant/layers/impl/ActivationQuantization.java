@@ -13,12 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Observe-then-fake-quantize of one activation tensor with its observer state, shared by the
- * compute layers (after their activation function), the activation quantizer layer and the
- * quantized add vertex. FLOAT tensors go through the fused loops of {@link FloatKernels}; other
- * types through {@link FakeQuant}'s ND4J operations.
+ * Observe-then-fake-quantize of one activation tensor with its observer state (Jacob et al., CVPR
+ * 2018, section 3.1; PyTorch {@code FakeQuantize}), shared by the compute layers (after their
+ * activation function), the activation quantizer layer, the quantized add vertex and quantized
+ * layers defined in other modules. FLOAT tensors go through the fused loops of
+ * {@link FloatKernels}; other types through {@link FakeQuant}'s ND4J operations.
  */
-final class ActivationQuantization {
+public final class ActivationQuantization {
 
     private ActivationQuantization() {
     }
@@ -30,7 +31,7 @@ final class ActivationQuantization {
      * @param gradMask what the backward pass multiplies the gradient with (clipped STE), or null
      * @param clippedFraction share of clamped codes, NaN when not quantizing
      */
-    record Result(INDArray values, INDArray gradMask, double clippedFraction) {
+    public record Result(INDArray values, INDArray gradMask, double clippedFraction) {
     }
 
     /**
@@ -40,7 +41,7 @@ final class ActivationQuantization {
      * @param state observer state
      * @return the parameters
      */
-    static AffineQuantParams params(QuantSpec spec, INDArray state) {
+    public static AffineQuantParams params(QuantSpec spec, INDArray state) {
         return AffineQuantParams.asymmetric(state.getDouble(RangeObserver.MIN), state.getDouble(RangeObserver.MAX),
                 spec.range());
     }
@@ -55,7 +56,7 @@ final class ActivationQuantization {
      * @param updateState whether the observer may update
      * @return the quantized activation, its backward mask and its clipped fraction
      */
-    static Result apply(INDArray x, QuantSpec spec, QuantSchedule schedule, INDArray state,
+    public static Result apply(INDArray x, QuantSpec spec, QuantSchedule schedule, INDArray state,
                         long step, boolean training, boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             RangeObserver.observe(spec.observer(), x, state);
