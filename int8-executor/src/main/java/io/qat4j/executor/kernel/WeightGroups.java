@@ -54,6 +54,13 @@ import java.util.Arrays;
  * {@code [segments, gap, (plusCount, minusCount, plus rows..., minus rows...) * segments]} with
  * {@code gap = m_i - m_{i+1}}, where the counts are padded to even numbers with the index of an
  * all-zero row of {@code c}.
+ *
+ * <p>Why one class of more than 400 lines: the program builder and its interpreter share the
+ * program layout above and must change together, and the interpreter's inner loops are six
+ * specialised copies (plus/minus rows, one or two rows per pass, packed or direct) because a
+ * shared helper with branches in the hot loop stops C2 from vectorising them (tried and measured
+ * in issue 3's review); splitting them across classes would separate the layout from its only
+ * reader.
  */
 final class WeightGroups {
 
