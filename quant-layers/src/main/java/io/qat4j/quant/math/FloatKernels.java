@@ -217,6 +217,29 @@ public final class FloatKernels {
     }
 
     /**
+     * Counts the values that {@link #fakeQuant} would clamp, leaving them unchanged.
+     *
+     * @param x values
+     * @param len number of values
+     * @param scale quantization scale
+     * @param zeroPoint zero point
+     * @param qMin smallest code
+     * @param qMax largest code
+     * @return how many values round to a code outside {@code [qMin, qMax]}
+     */
+    public static int countClamped(float[] x, int len, double scale, int zeroPoint, int qMin, int qMax) {
+        float s = (float) scale;
+        int clampedCount = 0;
+        for (int i = 0; i < len; i++) {
+            int code = Rounding.quantizeFloat(x[i], s, zeroPoint, qMin, qMax);
+            if (code < qMin || code > qMax) {
+                clampedCount++;
+            }
+        }
+        return clampedCount;
+    }
+
+    /**
      * Batch-norm backward with batch statistics (Ioffe and Szegedy, ICML 2015, section 3):
      * {@code xhat = (y - mean) * invStd}, {@code dBeta = sum dz}, {@code dGamma = sum dz xhat},
      * {@code dy = gamma invStd / M (M dz - sum dz - xhat sum dz xhat)}.

@@ -13,6 +13,7 @@ import io.qat4j.training.data.TrainingBatches;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.training.model.NetworkBuilder;
+import io.qat4j.training.report.FiniteJson;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.IOException;
@@ -83,7 +84,6 @@ public final class RunLifecycle {
         TaskData data = dataSource.load(config);
         Files.createDirectories(run.root());
         ConfigWriter.write(config, run.config());
-        log(options, config.name() + ": " + data.describe());
         TrainingConfig tc = config.training();
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
         long totalSteps = (long) batchesPerEpoch * tc.epochs();
@@ -101,6 +101,7 @@ public final class RunLifecycle {
             net = new NetworkBuilder(config, batchesPerEpoch).build();
             state = TrainingState.start();
         }
+        log(options, RunSummary.describe(net, data, batchesPerEpoch, tc.epochs(), tc.batchSize()).stripTrailing());
 
         List<RunListener> listeners = listeners(config, run, options);
         List<RunListener.EpochSummary> history = new ArrayList<>();
@@ -111,12 +112,14 @@ public final class RunLifecycle {
             TrainingBatches it = data.training(tc.batchSize(), config.seed(), state.epoch(), state.batchInEpoch());
             epochs:
             for (int epoch = state.epoch(); epoch < tc.epochs(); epoch++) {
-                double lossSum = 0;
-                int lossCount = 0;
+                // a resumed epoch continues the loss of the steps its checkpoint counted
+                boolean resumedEpoch = epoch == state.epoch();
+                double lossSum = resumedEpoch ? state.epochLossSum() : 0;
+                int lossCount = resumedEpoch ? state.epochLossSteps() : 0;
                 long epochStart = System.nanoTime();
                 while (it.hasNext()) {
                     if (options.maxSteps() >= 0 && step >= options.maxSteps()) {
-                        checkpoints.save(net, new TrainingState(step, epoch, it.batchInEpoch(), TrainingState.CURRENT_VERSION));
+                        checkpoints.save(net, TrainingState.at(step, epoch, it.batchInEpoch(), lossSum, lossCount));
                         stoppedEarly = true;
                         break epochs;
                     }
@@ -135,7 +138,7 @@ public final class RunLifecycle {
                         l.onStep(s, net, batch);
                     }
                     if (step % tc.checkpointEverySteps() == 0 && it.hasNext()) {
-                        checkpoints.save(net, new TrainingState(step, epoch, it.batchInEpoch(), TrainingState.CURRENT_VERSION));
+                        checkpoints.save(net, TrainingState.at(step, epoch, it.batchInEpoch(), lossSum, lossCount));
                     }
                 }
                 double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
@@ -151,7 +154,7 @@ public final class RunLifecycle {
                         l.onEpoch(e, net);
                     }
                 }
-                checkpoints.save(net, new TrainingState(step, epoch + 1, 0, TrainingState.CURRENT_VERSION));
+                checkpoints.save(net, TrainingState.at(step, epoch + 1, 0, 0, 0));
                 it.nextEpoch();
             }
         } finally {
@@ -165,7 +168,7 @@ public final class RunLifecycle {
         if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
-        return new TrainResult(run, net, test, List.copyOf(history), step, report);
+        return new TrainResult(run, net, test, List.copyOf(history), step, stoppedEarly, report);
     }
 
     private static List<RunListener> listeners(ExperimentConfig config, RunDirectory run, RunOptions options) throws IOException {
@@ -182,10 +185,11 @@ public final class RunLifecycle {
     }
 
     private static QuantReport exportAndReport(RunDirectory dir, TaskData data, RunOptions options) throws IOException {
+        log(options, "exporting the int8 artifact");
         RunExport.Run run = RunExport.load(dir.root());
         Path artifact = RunExport.export(run);
         log(options, "exported " + artifact);
-        QuantReport q = QuantReport.measure(run, artifact, data.test());
+        QuantReport q = QuantReport.measure(run, artifact, data.test(), line -> log(options, line));
         q.write(dir.root().resolve(QuantReport.FILE));
         if (options.console() != null) {
             q.print(options.console());
@@ -219,7 +223,7 @@ public final class RunLifecycle {
             putMetrics(n, "validation", e.validation());
             n.put("trainSeconds", e.seconds());
         }
-        AtomicFiles.write(run.metrics(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        FiniteJson.write(run.metrics(), root);
     }
 
     /** Writes {@code <split><Name>} for every score of the task ({@code testAccuracy}, {@code testMae}, ...). */

@@ -103,6 +103,39 @@ public class LocalTrainerTest {
         assertEquals(full.steps(), resumed.steps());
         assertEquals(full.network().params(), resumed.network().params());
         assertEquals(full.network().getIterationCount(), resumed.network().getIterationCount());
+        // the epoch cut by the checkpoint (epoch 2: steps 7..12) has the mean loss of all its steps, bit for bit,
+        // in the run's result, metrics.json and TensorBoard
+        RunListener.EpochSummary fullCut = full.epochs().get(1);
+        RunListener.EpochSummary resumedCut = resumed.epochs().stream().filter(e -> e.epoch() == 1).findFirst().orElseThrow();
+        assertEquals(Double.doubleToLongBits(fullCut.meanLoss()), Double.doubleToLongBits(resumedCut.meanLoss()),
+                fullCut.meanLoss() + " vs " + resumedCut.meanLoss());
+        assertEquals(epochMeanLosses(full.run()).get(1L), epochMeanLosses(resumed.run()).get(1L));
+        assertEquals(tensorBoardScalars(full.run(), "train/epoch_mean_loss").get(12L),
+                tensorBoardScalars(resumed.run(), "train/epoch_mean_loss").get(12L));
+    }
+
+    /** @return epoch to {@code meanLoss} as written in metrics.json (the JSON text of the number) */
+    static java.util.Map<Long, String> epochMeanLosses(RunDirectory run) throws java.io.IOException {
+        java.util.Map<Long, String> m = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.metrics().toFile()).get("epochs")) {
+            m.put(e.get("epoch").asLong(), e.get("meanLoss").toString());
+        }
+        return m;
+    }
+
+    /** @return step to value of one scalar tag in the run's TensorBoard events (every event file) */
+    static java.util.Map<Long, Float> tensorBoardScalars(RunDirectory run, String tag) throws java.io.IOException {
+        java.util.Map<Long, Float> m = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(run.tensorboard())) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                for (org.tensorflow.proto.Event e : io.qat4j.training.tensorboard.TfRecordReader.readEvents(f)) {
+                    e.getSummary().getValueList().stream().filter(v -> v.getTag().equals(tag))
+                            .forEach(v -> m.put(e.getStep(), v.getSimpleValue()));
+                }
+            }
+        }
+        return m;
     }
 
     @Test
@@ -165,15 +198,33 @@ public class LocalTrainerTest {
         }
         for (String t : List.of("train/loss", "train/learning_rate", "eval/test_accuracy", "quant/input_q/scale",
                 "quant/L0_conv/min", "quant/L0_conv/max", "quant/L0_conv/scale", "quant/L0_conv/clipped_fraction",
-                "quant/L0_conv/weight_scale_max", "weights/L0_conv", "activations/L0_conv", "weights/output")) {
+                "quant/L0_conv/weight_scale_max", "quant/L2_dense/weight_scale_max", "quant/output/weight_scale_max",
+                "weights/L0_conv", "activations/L0_conv", "weights/output")) {
             assertTrue(tags.contains(t), "missing TensorBoard tag " + t + " in " + tags);
         }
+        // observers run during the float warm-up (steps 1..4), so the clipped fraction is logged there too
+        assertTrue(tensorBoardScalars(run, "quant/L0_conv/clipped_fraction").containsKey(2L),
+                tensorBoardScalars(run, "quant/L0_conv/clipped_fraction").toString());
+        assertTrue(tensorBoardScalars(run, "quant/L2_dense/clipped_fraction").containsKey(2L));
         String out = console.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("epoch 1/3"), out);
         assertTrue(out.contains("loss"), out);
         assertTrue(out.contains("ex/s"), out);
         assertTrue(out.contains("ETA"), out);
         assertTrue(out.contains("test acc"), out);
+        // the startup summary: model, schedule and data before the first step
+        String summary = out.substring(0, out.indexOf("epoch 1/3"));
+        assertTrue(summary.contains("L0_conv") && summary.contains("W4A8") && summary.contains("parameters"), summary);
+        assertTrue(summary.contains("18 steps = 3 epochs x 6 batches of 32"), summary);
+        assertTrue(summary.contains("float warm-up") && summary.contains("steps 0-3"), summary);
+        assertTrue(summary.contains("observers frozen from step 14 (epoch 3, batch 3)"), summary);
+        assertTrue(summary.contains("batch norm frozen from step 12 (epoch 3, batch 1)"), summary);
+        assertTrue(summary.contains(slice.describe()), summary);
+        // the progress lines name the phase of the step they report
+        assertTrue(out.contains("step 2  float warm-up"), out);
+        assertTrue(out.contains("step 6  quantizing"), out);
+        assertTrue(out.contains("step 14  quantizing, BN frozen"), out);
+        assertTrue(out.contains("step 16  quantizing, observers + BN frozen"), out);
         assertFalse(Double.isNaN(r.testAccuracy()));
         assertEquals(3, r.epochs().size());
     }

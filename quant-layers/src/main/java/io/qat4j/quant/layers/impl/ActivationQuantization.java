@@ -29,7 +29,8 @@ public final class ActivationQuantization {
      *
      * @param values fake-quantized values (the input itself when not quantizing)
      * @param gradMask what the backward pass multiplies the gradient with (clipped STE), or null
-     * @param clippedFraction share of clamped codes, NaN when not quantizing
+     * @param clippedFraction share of clamped codes; during the float warm-up (training), the share
+     *     of values that the observed range would clamp; NaN when unknown
      */
     public record Result(INDArray values, INDArray gradMask, double clippedFraction) {
     }
@@ -61,11 +62,14 @@ public final class ActivationQuantization {
         if (training && updateState && schedule.observing(step)) {
             RangeObserver.observe(spec.observer(), x, state);
         }
-        if (!schedule.quantizing(step) || !RangeObserver.initialized(state)) {
+        if (!RangeObserver.initialized(state)) {
             return new Result(x, null, Double.NaN);
         }
         AffineQuantParams p = params(spec, state);
         QuantRange r = p.range();
+        if (!schedule.quantizing(step)) {
+            return new Result(x, null, training ? warmUpClippedFraction(x, p) : Double.NaN);
+        }
         boolean clipped = spec.ste() == SteMode.CLIPPED;
         if (x.dataType() == DataType.FLOAT) {
             INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
@@ -88,6 +92,20 @@ public final class ActivationQuantization {
     }
 
     /**
+     * The share of values the observer's current range would clamp, without quantizing them: what
+     * the float warm-up reports as clipped fraction, so that TensorBoard shows how well the observed
+     * range fits before quantization starts.
+     */
+    private static double warmUpClippedFraction(INDArray x, AffineQuantParams p) {
+        QuantRange r = p.range();
+        if (x.dataType() == DataType.FLOAT) {
+            float[] v = FloatKernels.read(FloatKernels.contiguous(x));
+            return (double) FloatKernels.countClamped(v, v.length, p.scale(), p.zeroPoint(), r.qMin(), r.qMax()) / v.length;
+        }
+        return 1.0 - FakeQuant.applyWithMask(x, p.scale(), p.zeroPoint(), r.qMin(), r.qMax()).mask().meanNumber().doubleValue();
+    }
+
+    /**
      * Fake-quantizes a FLOAT buffer in place after its batch range was found by a fused pass.
      *
      * @param out values, quantized in place
@@ -101,7 +119,8 @@ public final class ActivationQuantization {
      * @param step current iteration
      * @param training training mode
      * @param updateState whether the observer may update
-     * @return the clipped fraction, NaN when not quantizing
+     * @return the clipped fraction (during the float warm-up in training, the share the observed range
+     *     would clamp), NaN when unknown
      */
     static double applyFused(float[] out, int len, double[] batchRange, INDArray full, float[] gradMask,
                              QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
@@ -111,10 +130,15 @@ public final class ActivationQuantization {
                     ? RangeObserver.batchRange(spec.observer(), full) : batchRange;
             RangeObserver.observeRange(spec.observer(), range, state);
         }
-        if (!schedule.quantizing(step) || !RangeObserver.initialized(state)) {
+        if (!RangeObserver.initialized(state)) {
             return Double.NaN;
         }
         AffineQuantParams p = params(spec, state);
+        if (!schedule.quantizing(step)) {
+            return training
+                    ? (double) FloatKernels.countClamped(out, len, p.scale(), p.zeroPoint(), p.range().qMin(), p.range().qMax()) / len
+                    : Double.NaN;
+        }
         int n = FloatKernels.fakeQuant(out, len, p.scale(), p.zeroPoint(), p.range().qMin(), p.range().qMax(),
                 gradMask, spec.ste() == SteMode.CLIPPED);
         return (double) n / len;
