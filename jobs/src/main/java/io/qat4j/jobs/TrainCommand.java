@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N optimizer steps in total (smoke runs)")
     long maxSteps = -1;
 
-    @Option(names = "--quiet", description = "No progress output")
+    @Option(names = "--quiet", description = "No progress output: only the result line (and errors)")
     boolean quiet;
 
     @Option(names = "--no-report", description = "Skip what follows a quantized run by default: export the int8 "
@@ -53,10 +53,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream console = quiet ? null : new PrintStream(System.out, true, StandardCharsets.UTF_8);
         RunOptions opts = new RunOptions(resume, console, ProgressBar.stdoutIsTerminal(), List.of(), maxSteps, !noReport);
         TrainResult r = new LocalTrainer().train(cfg, opts);
-        if (console != null) {
-            console.printf(Locale.ROOT, "%s: %s after %d steps; run folder %s%n", cfg.name(),
-                    r.test() == null ? "not evaluated" : "test " + r.test().summary(), r.steps(), r.run().root());
-        }
+        // the result line, printed with --quiet too
+        System.out.printf(Locale.ROOT, "%s: %s; run folder %s%n", cfg.name(), r.summary(), r.run().root());
+        System.out.flush();
         return ExitCodes.OK;
     }
 }

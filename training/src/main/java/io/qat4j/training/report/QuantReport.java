@@ -2,7 +2,6 @@ package io.qat4j.training.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
@@ -18,10 +17,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,16 +42,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *     network; regression: NaN (compare {@code int8.mae()} with {@code fakeQuant.mae()})
  * @param artifactBytes artifact file size
  * @param fp32Bytes float parameters of the inference model: 4 bytes per folded weight and bias
- * @param executorMillisBatch1 median executor latency, batch 1
- * @param nd4jMillisBatch1 median ND4J float inference latency, batch 1
- * @param executorMillisBatch64 median executor latency, batch 64
- * @param nd4jMillisBatch64 median ND4J float inference latency, batch 64
+ * @param executorBatch1 executor latency, batch 1
+ * @param nd4jBatch1 ND4J float inference latency, batch 1 (timed alternately with the executor's)
+ * @param executorBatch64 executor latency, batch 64
+ * @param nd4jBatch64 ND4J float inference latency, batch 64 (timed alternately with the executor's)
  * @param layers per quantized activation, how often the executor's int8 codes differ from the
  *     fake-quantized network's, on the first {@link #LAYER_EXAMPLES} test examples
  */
 public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics fp32, TaskMetrics fakeQuant, TaskMetrics int8,
-                          double agreement, long artifactBytes, long fp32Bytes, double executorMillisBatch1,
-                          double nd4jMillisBatch1, double executorMillisBatch64, double nd4jMillisBatch64,
+                          double agreement, long artifactBytes, long fp32Bytes, Latency executorBatch1,
+                          Latency nd4jBatch1, Latency executorBatch64, Latency nd4jBatch64,
                           List<LayerAgreement> layers) {
 
     /** File name of the report inside a run folder. */
@@ -61,8 +60,14 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
     /** Test examples used for the per-layer comparison. */
     public static final int LAYER_EXAMPLES = 1000;
 
+    /** Timed runs of each latency figure at batch 1 (after a tenth as many warm-up runs). */
+    public static final int LATENCY_RUNS_BATCH1 = 300;
+
+    /** Timed runs of each latency figure at batch 64 (after a tenth as many warm-up runs). */
+    public static final int LATENCY_RUNS_BATCH64 = 40;
+
     /**
-     * Measures a run.
+     * Measures a run without saying what it does.
      *
      * @param r the run
      * @param artifact its exported artifact
@@ -71,25 +76,46 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
      * @throws IOException when the artifact is unreadable
      */
     public static QuantReport measure(RunExport.Run r, Path artifact, EvaluationSet test) throws IOException {
+        return measure(r, artifact, test, phase -> { });
+    }
+
+    /**
+     * Measures a run, announcing each phase (the whole takes minutes on a full test set).
+     *
+     * @param r the run
+     * @param artifact its exported artifact
+     * @param test the test split
+     * @param progress receives one line as each phase starts
+     * @return the report
+     * @throws IOException when the artifact is unreadable
+     */
+    public static QuantReport measure(RunExport.Run r, Path artifact, EvaluationSet test, Consumer<String> progress)
+            throws IOException {
         ComputationGraph fq = r.network();
         ComputationGraph fp32 = Schedules.withSchedule(fq, QuantSchedule.NEVER);
         Int8Executor ex = Int8Executor.load(artifact);
+        progress.accept("report: evaluating fake-quant on " + test.count() + " test examples");
         Predictions pFq = Evaluator.predict(fq, test);
+        progress.accept("report: evaluating FP32 (quantization off) on " + test.count() + " test examples");
         Predictions pFp = Evaluator.predict(fp32, test);
+        progress.accept("report: evaluating int8 executor on " + test.count() + " test examples");
         Predictions pInt = predictInt8(ex, test);
+        progress.accept("report: comparing layers' int8 codes on " + Math.min(LAYER_EXAMPLES, test.count()) + " examples");
+        List<LayerAgreement> layers = compareLayers(fq, ex, test, LAYER_EXAMPLES);
+        progress.accept("report: timing latency (executor and ND4J alternately, " + LATENCY_RUNS_BATCH1 + " runs at batch 1, "
+                + LATENCY_RUNS_BATCH64 + " at batch 64)");
         INDArray x1 = firstBatch(test, 1);
         INDArray x64 = firstBatch(test, 64);
         float[] one = floats(x1);
         float[] sixtyFour = floats(x64);
-        double e1 = medianMillis(() -> ex.run(one, (int) x1.size(0)), 300);
-        double n1 = medianMillis(() -> fp32.outputSingle(false, x1), 300);
-        double e64 = medianMillis(() -> ex.run(sixtyFour, (int) x64.size(0)), 40);
-        double n64 = medianMillis(() -> fp32.outputSingle(false, x64), 40);
-        List<LayerAgreement> layers = compareLayers(fq, ex, test, LAYER_EXAMPLES);
+        Latency[] b1 = Latency.interleaved(() -> ex.run(one, (int) x1.size(0)), () -> fp32.outputSingle(false, x1),
+                LATENCY_RUNS_BATCH1 / 10, LATENCY_RUNS_BATCH1);
+        Latency[] b64 = Latency.interleaved(() -> ex.run(sixtyFour, (int) x64.size(0)), () -> fp32.outputSingle(false, x64),
+                LATENCY_RUNS_BATCH64 / 10, LATENCY_RUNS_BATCH64);
         TaskMetrics mFq = TaskMetrics.of(pFq, test.truth());
         return new QuantReport(r.config().name(), test.kind(), test.count(), TaskMetrics.of(pFp, test.truth()), mFq,
                 TaskMetrics.of(pInt, test.truth()), pInt.agreement(pFq), Files.size(artifact), fp32Bytes(fq),
-                e1, n1, e64, n64, layers);
+                b1[0], b1[1], b64[0], b64[1], layers);
     }
 
     /**
@@ -157,33 +183,19 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         return 4 * n;
     }
 
-    private static double medianMillis(Runnable r, int runs) {
-        for (int i = 0; i < Math.max(5, runs / 10); i++) {
-            r.run();
-        }
-        double[] t = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(t);
-        return t[runs / 2];
-    }
-
     /**
-     * Writes {@code report.json} atomically.
+     * Writes {@code report.json} atomically; scores that do not apply to the task are {@code null}
+     * ({@link FiniteJson}), and the speedups are ratios of median latencies.
      *
      * @param file target
      * @throws IOException when writing fails
      */
     public void write(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode n = json.valueToTree(this);
+        ObjectNode n = new ObjectMapper().valueToTree(this);
         n.put("artifactToFp32SizeRatio", (double) artifactBytes / fp32Bytes);
-        n.put("executorSpeedupBatch1", nd4jMillisBatch1 / executorMillisBatch1);
-        n.put("executorSpeedupBatch64", nd4jMillisBatch64 / executorMillisBatch64);
-        AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        n.put("executorSpeedupBatch1", nd4jBatch1.median() / executorBatch1.median());
+        n.put("executorSpeedupBatch64", nd4jBatch64.median() / executorBatch64.median());
+        FiniteJson.write(file, n);
     }
 
     /**
@@ -203,10 +215,8 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         }
         out.printf(Locale.ROOT, "  %-34s %8d B  (%.3f of FP32 %d B)%n", "artifact size", artifactBytes,
                 (double) artifactBytes / fp32Bytes, fp32Bytes);
-        out.printf(Locale.ROOT, "  %-34s %8.3f ms  ND4J FP32 %8.3f ms  (ratio %.2f)%n", "latency batch 1: executor",
-                executorMillisBatch1, nd4jMillisBatch1, nd4jMillisBatch1 / executorMillisBatch1);
-        out.printf(Locale.ROOT, "  %-34s %8.3f ms  ND4J FP32 %8.3f ms  (ratio %.2f)%n", "latency batch 64: executor",
-                executorMillisBatch64, nd4jMillisBatch64, nd4jMillisBatch64 / executorMillisBatch64);
+        printLatency(out, "latency batch 1: executor", executorBatch1, nd4jBatch1);
+        printLatency(out, "latency batch 64: executor", executorBatch64, nd4jBatch64);
         if (!layers.isEmpty()) {
             out.printf(Locale.ROOT, "  int8 codes differing from fake-quant, first %d examples:%n",
                     Math.min(LAYER_EXAMPLES, examples));
@@ -214,6 +224,11 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
                 out.printf(Locale.ROOT, "    %-32s %8.3f%%  (max %d)%n", l.layer(), 100 * l.differingShare(), l.maxDifference());
             }
         }
+    }
+
+    private static void printLatency(PrintStream out, String label, Latency executor, Latency nd4j) {
+        out.printf(Locale.ROOT, "  %-34s %s  ND4J FP32 %s  (ratio of medians %.2f, %d runs each)%n", label,
+                executor.summary(), nd4j.summary(), nd4j.median() / executor.median(), executor.runs());
     }
 
     private static void printScores(PrintStream out, String model, TaskMetrics m) {

@@ -23,8 +23,9 @@ class QuantReportTest {
         TaskMetrics fp = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.50, 0.70);
         TaskMetrics fq = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.52, 0.72);
         TaskMetrics in = new TaskMetrics(TaskKind.REGRESSION, 113, Double.NaN, 0.53, 0.73);
-        QuantReport r = new QuantReport("esol", TaskKind.REGRESSION, 113, fp, fq, in, Double.NaN, 1000, 4000, 1, 2, 3, 4,
-                List.of());
+        QuantReport r = new QuantReport("esol", TaskKind.REGRESSION, 113, fp, fq, in, Double.NaN, 1000, 4000,
+                new Latency(0.9, 1, 1.2, 300), new Latency(1.8, 2, 2.5, 300), new Latency(2.9, 3, 3.1, 40),
+                new Latency(3.5, 4, 4.5, 40), List.of());
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String table = buf.toString(StandardCharsets.UTF_8);
@@ -36,5 +37,8 @@ class QuantReportTest {
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertTrue(Math.abs(json.get("int8").get("mae").asDouble() - 0.53) < 1e-12, json.toString());
         assertTrue(json.get("kind").asText().equals("REGRESSION"), json.toString());
+        // no agreement for regression: null, not the string "NaN"
+        assertTrue(json.get("agreement").isNull() && json.get("int8").get("accuracy").isNull(), json.toString());
+        assertTrue(table.contains("p10-p90 0.900-1.200"), table);
     }
 }

@@ -44,7 +44,9 @@ class RunReportTest {
         assertTrue(r.agreement() >= 0.97, "agreement " + r.agreement());
         assertTrue(Math.abs(r.int8().accuracy() - r.fakeQuant().accuracy()) <= 0.03, r.toString());
         assertTrue(r.artifactBytes() < r.fp32Bytes(), "4-bit weights, even with the manifest of a tiny model: " + r);
-        assertTrue(r.executorMillisBatch1() > 0 && r.nd4jMillisBatch64() > 0);
+        for (Latency l : List.of(r.executorBatch1(), r.nd4jBatch1(), r.executorBatch64(), r.nd4jBatch64())) {
+            assertTrue(l.p10() > 0 && l.p10() <= l.median() && l.median() <= l.p90() && l.runs() >= 20, l.toString());
+        }
         // every conv, pool and dense output of the CNN is compared, on all 100 images
         List<String> compared = r.layers().stream().map(LayerAgreement::layer).toList();
         assertTrue(compared.containsAll(List.of("L0_conv", "L1_maxpool")), compared.toString());
@@ -57,10 +59,18 @@ class RunReportTest {
         r.write(dir.resolve("report.json"));
         String json = Files.readString(dir.resolve("report.json"));
         assertTrue(json.contains("\"agreement\"") && json.contains("artifactToFp32SizeRatio"), json);
+        assertFalse(json.contains("NaN") || json.contains("Infinity"), "scores that do not apply are null: " + json);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertTrue(tree.get("fp32").get("mae").isNull(), json);
+        for (String latency : List.of("executorBatch1", "nd4jBatch1", "executorBatch64", "nd4jBatch64")) {
+            var l = tree.get(latency);
+            assertTrue(l.get("p10").isNumber() && l.get("median").isNumber() && l.get("p90").isNumber(), json);
+        }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String table = buf.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("int8 executor accuracy") && table.contains("latency batch 64"), table);
+        assertTrue(table.contains("p10-p90"), table);
         assertTrue(table.contains("L0_conv") && json.contains("\"differing\""), table);
     }
 }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +44,10 @@ class RunLifecycleTest {
         }
     }
 
+    private static RunOptions console(ByteArrayOutputStream buf) {
+        return new RunOptions(false, new PrintStream(buf, true, StandardCharsets.UTF_8), false, List.of(), -1, false);
+    }
+
     @BeforeAll
     static void data() throws Exception {
         LocalTrainerTest.loadSlice();
@@ -61,13 +69,29 @@ class RunLifecycleTest {
 
     @Test
     void aFinishedQuantizedRunIsExportedAndReportedAndAStoppedOneIsNot(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream stoppedOut = new ByteArrayOutputStream();
         TrainResult stopped = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "stopped"),
-                LocalTrainerTest.quiet().withReport(true).withMaxSteps(5));
+                console(stoppedOut).withReport(true).withMaxSteps(5));
         assertTrue(stopped.report().isEmpty());
+        assertTrue(stopped.stoppedEarly());
         assertFalse(Files.exists(stopped.run().root().resolve(RunExport.ARTIFACT)));
+        assertEquals("stopped after 5 steps (--max-steps), not evaluated", stopped.summary());
+        assertFalse(Files.readString(stopped.run().metrics()).contains("NaN"), Files.readString(stopped.run().metrics()));
 
+        ByteArrayOutputStream doneOut = new ByteArrayOutputStream();
         TrainResult done = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "done"),
-                LocalTrainerTest.quiet().withReport(true));
+                console(doneOut).withReport(true));
+        assertFalse(done.stoppedEarly());
+        assertEquals("test " + done.test().summary() + " after 18 steps", done.summary());
+        // the export and report phase says what it does before the table
+        String doneText = doneOut.toString(StandardCharsets.UTF_8);
+        int table = doneText.indexOf("done on 100 test examples");
+        assertTrue(table > 0, doneText);
+        for (String phase : List.of("exporting the int8 artifact", "evaluating FP32", "evaluating fake-quant",
+                "evaluating int8 executor", "comparing layers", "timing latency")) {
+            int at = doneText.indexOf(phase);
+            assertTrue(at >= 0 && at < table, phase + " in " + doneText);
+        }
         QuantReport r = done.report().orElseThrow();
         assertTrue(Files.exists(done.run().root().resolve(RunExport.ARTIFACT)));
         assertTrue(Files.exists(done.run().root().resolve(QuantReport.FILE)));
