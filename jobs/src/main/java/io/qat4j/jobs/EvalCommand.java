@@ -49,7 +49,7 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationSet test = TaskDataLoader.load(cfg).test();
         Path dir = artifact.toAbsolutePath().getParent();
         if (Files.exists(dir.resolve("model.zip")) && Files.exists(dir.resolve("config.yaml"))) {
-            QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test);
+            QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test, System.out::println);
             r.print(System.out);
             r.write(dir.resolve(QuantReport.FILE));
             System.out.println("wrote " + dir.resolve(QuantReport.FILE));
