@@ -178,6 +178,15 @@ public final class MutantRunner implements AutoCloseable {
         return t.type() == ElementType.UINT8 ? Tensor.uint8(shape, v) : Tensor.int8(shape, v);
     }
 
+    /**
+     * @param perBuild the fuzz test's own count
+     * @return the number of mutants a fuzz test runs: {@code -Dqat4j.fuzz.count} when positive, else {@code perBuild}
+     */
+    public static int count(int perBuild) {
+        int n = Integer.getInteger("qat4j.fuzz.count", 0);
+        return n > 0 ? n : perBuild;
+    }
+
     /** @return mutants checked */
     public int count() {
         return count;

@@ -43,10 +43,6 @@ class SemanticArtifactFuzzTest {
         return seeds;
     }
 
-    static int count() {
-        return Integer.getInteger("qat4j.fuzz.count", DEFAULT_COUNT);
-    }
-
     @Test
     void theSeedsEncodeBackToTheirBytesAndRun() throws Exception {
         try (MutantRunner runner = new MutantRunner()) {
@@ -63,7 +59,7 @@ class SemanticArtifactFuzzTest {
     void everySemanticMutantLoadsAndRunsOrIsRejectedCleanly() throws Exception {
         List<Seed> seeds = seeds();
         SemanticMutator mutator = new SemanticMutator();
-        int n = count();
+        int n = MutantRunner.count(DEFAULT_COUNT);
         try (MutantRunner runner = new MutantRunner()) {
             for (int i = 0; i < n; i++) {
                 long seed = BASE_SEED + i;
