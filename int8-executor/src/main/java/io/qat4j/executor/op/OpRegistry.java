@@ -186,6 +186,17 @@ public final class OpRegistry {
         }
         Map<Integer, TensorInfo> tensors = index(m);
         ScratchBudget budget = new ScratchBudget(scratchLimit);
+        int[] graphInputs = m.graphInputs();
+        for (int k = 0; k < graphInputs.length; k++) {
+            // a graph without ops still allocates its inputs: they count like op outputs
+            TensorInfo in = tensors.get(graphInputs[k]);
+            String problem = budget.reserve(in.byteLength());
+            if (problem != null) {
+                String field = "graphInputs[" + k + "]";
+                throw new ArtifactFormatException(source, field, artifact.locations().of(field), "graph input tensor " + in.id() + " '"
+                        + in.name() + "' per example needs " + in.byteLength() + " bytes; " + problem);
+            }
+        }
         List<PreparedOp> prepared = new ArrayList<>(m.ops().size());
         for (int i = 0; i < m.ops().size(); i++) {
             OpContext op = new OpContext(source, i, m.ops().get(i), tensors, artifact, budget);

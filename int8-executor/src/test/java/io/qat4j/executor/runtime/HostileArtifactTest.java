@@ -145,6 +145,16 @@ class HostileArtifactTest {
     }
 
     @Test
+    void aGraphInputTooLargeForTheMemoryLimitIsRejectedAtLoad(@TempDir Path dir) throws Exception {
+        ArtifactFormatException e = rejected(dir, ExecutorFixtureTest.V2, a -> a.tensors.get(0).shape = new int[] {2, 1 << 13, 1 << 13});
+        // the op reading it is not even prepared: the input alone is above the limit
+        assertEquals("graphInputs[0]", e.field());
+        assertTrue(e.getMessage().contains("graph input tensor 0 'input' per example needs 134217728 bytes"), e.getMessage());
+        byte[] file = Files.readAllBytes(dir.resolve("hostile.qat4j"));
+        assertEquals(0, ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getInt((int) e.offset()));
+    }
+
+    @Test
     void anUnknownOpVersionIsLocatedAtTheVersionField(@TempDir Path dir) throws Exception {
         ArtifactFormatException e = rejected(dir, ExecutorFixtureTest.V2, a -> a.ops.get(5).version = 7);
         assertEquals("ops[5].opVersion", e.field());
@@ -174,9 +184,8 @@ class HostileArtifactTest {
             return; // a heap of 1 GiB or more admits it; the fuzz execution runs this class with -Xmx512m
         }
         ArtifactFormatException e = assertThrows(ArtifactFormatException.class, () -> Int8Executor.load(file));
-        assertEquals("ops[0]", e.field());
-        assertTrue(e.getMessage().contains("op 0 (max_pool2d v1 'pool'): output tensor 1 'y' per example needs 134217728 bytes"),
-                e.getMessage());
+        assertEquals("graphInputs[0]", e.field());
+        assertTrue(e.getMessage().contains("graph input tensor 0 'x' per example needs 134217728 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("scratch limit"), e.getMessage());
         assertEquals(1, ArtifactReader.read(file).model().ops().size());
     }
