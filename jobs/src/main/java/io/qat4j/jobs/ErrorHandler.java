@@ -1,7 +1,9 @@
 package io.qat4j.jobs;
 
+import io.qat4j.executor.artifact.ArtifactFormatException;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.data.DatasetNotFoundException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -23,6 +25,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof DatasetNotFoundException) {
             err.println(ex.getMessage());
             return ExitCodes.DATA_NOT_FOUND;
+        }
+        if (ex instanceof ArtifactFormatException) {
+            err.println("invalid artifact: " + ex.getMessage());
+            return ExitCodes.IO_ERROR;
+        }
+        if (ex instanceof FileNotFoundException) {
+            err.println(ex.getMessage());
+            return ExitCodes.IO_ERROR;
         }
         if (ex instanceof IOException || ex instanceof UncheckedIOException) {
             err.println("I/O error: " + ex.getMessage());

@@ -3,6 +3,7 @@ package io.qat4j.jobs;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.data.DatasetNotFoundException;
 import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.eval.EvaluationSet;
 import io.qat4j.training.eval.TaskMetrics;
@@ -36,7 +37,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Int8Executor ex = Int8Executor.load(artifact);
+        Int8Executor ex = Int8Executor.load(ArtifactArgument.require(artifact));
         String yaml = ex.model().provenance().entries().get(io.qat4j.executor.artifact.Provenance.CONFIG_YAML);
         if (yaml == null) {
             throw new IllegalStateException(artifact + " records no config (provenance key config.yaml): cannot tell its dataset");
@@ -46,7 +47,13 @@ final class EvalCommand implements Callable<Integer> {
             overrides.add("dataset.path=" + data);
         }
         ExperimentConfig cfg = ExperimentConfigLoader.parse(yaml, artifact + "#config.yaml", overrides);
-        EvaluationSet test = TaskDataLoader.load(cfg).test();
+        EvaluationSet test;
+        try {
+            test = TaskDataLoader.load(cfg).test();
+        } catch (DatasetNotFoundException e) {
+            // the locator's advice is for train; eval takes the dataset folder as --data
+            throw new DatasetNotFoundException(e.datasetName(), e.searched(), e.getMessage().replace("--set dataset.path=", "--data "));
+        }
         Path dir = artifact.toAbsolutePath().getParent();
         if (Files.exists(dir.resolve("model.zip")) && Files.exists(dir.resolve("config.yaml"))) {
             QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test, System.out::println);

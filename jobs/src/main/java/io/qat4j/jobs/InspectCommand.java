@@ -37,7 +37,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadedArtifact read = ArtifactReader.read(artifact);
+        LoadedArtifact read = ArtifactReader.read(ArtifactArgument.require(artifact));
         OpRegistry registry = OpRegistry.standard();
         LoadedArtifact a = registry.upgrade(read, artifact.toString());
         ModelArtifact m = a.model();

@@ -4,8 +4,9 @@ import java.io.IOException;
 
 /**
  * A malformed, corrupt, truncated or unsupported artifact. The message names what is wrong, the
- * field ({@code "tensors[3].shape"}, {@code "blobs[1].offset"}, {@code "manifestCrc32c"}, ...) and
- * the byte offset in the file where that field starts.
+ * field ({@code "tensors[3].shape"}, {@code "blobs[1].offset"}, {@code "manifestCrc32c"},
+ * {@code "ops[2].attributes.pad"}, ...) and the byte offset in the file where that field starts;
+ * a model built in memory has no offsets, and its message says the problem was found at load.
  */
 public class ArtifactFormatException extends IOException {
 
@@ -29,12 +30,14 @@ public class ArtifactFormatException extends IOException {
     /**
      * @param source the file the artifact came from, or {@code null} for bytes in memory
      * @param field the name of the offending field
-     * @param offset the byte offset of that field in the file
+     * @param offset the byte offset of that field in the file, or {@code -1} when the model did not
+     *     come from a file
      * @param problem what is wrong
      * @param cause the underlying exception, or {@code null}
      */
     public ArtifactFormatException(String source, String field, long offset, String problem, Throwable cause) {
-        super((source == null ? "" : source + ": ") + problem + " (field " + field + " at byte offset " + offset + ")", cause);
+        super((source == null ? "" : source + ": ") + problem + " (field " + field + (offset >= 0 ? " at byte offset " + offset
+                : ", found at load") + ")", cause);
         this.source = source;
         this.field = field;
         this.offset = offset;
@@ -51,7 +54,7 @@ public class ArtifactFormatException extends IOException {
         return field;
     }
 
-    /** @return the byte offset of the offending field in the file */
+    /** @return the byte offset of the offending field in the file, or {@code -1} for a model that did not come from a file */
     public long offset() {
         return offset;
     }

@@ -289,7 +289,7 @@ public final class ArtifactReader {
             } catch (InvariantViolation v) {
                 throw locate(v, decoder, offsets, tableStart);
             }
-            return new LoadedArtifact(model, blobs);
+            return new LoadedArtifact(model, blobs, decoder.locations());
         }
 
         private ArtifactFormatException locate(InvariantViolation v, ManifestDecoder decoder, long[] offsets, long tableStart) {

@@ -10,21 +10,35 @@ import java.util.List;
  * {@link ArtifactReader} returns it and {@link ArtifactWriter} takes it.
  *
  * <p>The blob arrays are shared, not copied (they hold the model's weights): the list is
- * unmodifiable, and callers must not modify the arrays. Equality compares blob contents.
+ * unmodifiable, and callers must not modify the arrays. Equality compares the manifest and blob
+ * contents, not the locations.
  *
  * @param model the manifest
  * @param blobs the constant data, indexed by {@link TensorInfo#blobIndex()}
+ * @param locations where the manifest's fields are in the file it was read from
+ *     ({@link ManifestLocations#NONE} for a model built in memory), for errors found at load
  */
-public record LoadedArtifact(ModelArtifact model, List<byte[]> blobs) {
+public record LoadedArtifact(ModelArtifact model, List<byte[]> blobs, ManifestLocations locations) {
 
     /** Checks for nulls and freezes the list. */
     public LoadedArtifact {
         Checks.nonNull(model, "model");
         Checks.nonNull(blobs, "blobs");
+        Checks.nonNull(locations, "locations");
         blobs = Collections.unmodifiableList(new ArrayList<>(blobs));
         for (int j = 0; j < blobs.size(); j++) {
             Checks.nonNull(blobs.get(j), "blobs[" + j + "]");
         }
+    }
+
+    /**
+     * A model built in memory, with no file locations.
+     *
+     * @param model the manifest
+     * @param blobs the constant data, indexed by {@link TensorInfo#blobIndex()}
+     */
+    public LoadedArtifact(ModelArtifact model, List<byte[]> blobs) {
+        this(model, blobs, ManifestLocations.NONE);
     }
 
     /**

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Decodes the manifest of format version 1 or 2 (package documentation). Every count and length is checked
  * against its limit and against the bytes that remain before anything is allocated, so the
- * memory used is bounded by a small multiple of the manifest length. Remembers where each tensor
- * and op starts, to give the byte offset of a graph invariant that fails later.
+ * memory used is bounded by a small multiple of the manifest length. Remembers where each tensor,
+ * op, attribute and graph list starts ({@link ManifestLocations}), to give the byte offset of a
+ * graph invariant that fails later and of what the op definitions reject at load.
  */
 final class ManifestDecoder {
 
@@ -31,12 +32,7 @@ final class ManifestDecoder {
     private int pos;
     private int formatVersion;
 
-    private long[] tensorStart = new long[0];
-    private long[] opStart = new long[0];
-    private long[] opInputs = new long[0];
-    private long[] opOutputs = new long[0];
-    private long graphInputsStart;
-    private long graphOutputsStart;
+    private final ManifestLocations locations = new ManifestLocations();
 
     /**
      * @param manifest the manifest bytes
@@ -53,22 +49,20 @@ final class ManifestDecoder {
         this.formatVersion = formatVersion;
         Provenance provenance = provenance();
         int tensorCount = count("", "tensorCount", "tensors", ArtifactFormat.MAX_COUNT, MIN_TENSOR);
-        tensorStart = new long[tensorCount];
+        locations.tensorCount(tensorCount);
         List<TensorInfo> tensors = new ArrayList<>(tensorCount);
         for (int i = 0; i < tensorCount; i++) {
             tensors.add(tensor(i));
         }
         int opCount = count("", "opCount", "ops", ArtifactFormat.MAX_COUNT, MIN_OP);
-        opStart = new long[opCount];
-        opInputs = new long[opCount];
-        opOutputs = new long[opCount];
+        locations.opCount(opCount);
         List<OpNode> ops = new ArrayList<>(opCount);
         for (int o = 0; o < opCount; o++) {
             ops.add(op(o));
         }
-        graphInputsStart = at();
+        long graphInputsStart = at();
         int[] graphInputs = i32s("", "graphInputs", "ids", ArtifactFormat.MAX_ARRAY_LENGTH);
-        graphOutputsStart = at();
+        locations.graph(graphInputsStart, at());
         int[] graphOutputs = i32s("", "graphOutputs", "ids", ArtifactFormat.MAX_ARRAY_LENGTH);
         if (pos != b.length) {
             throw fail("manifest", at(), (b.length - pos) + " unexpected bytes after the end of the manifest structure");
@@ -80,51 +74,18 @@ final class ManifestDecoder {
         }
     }
 
+    /** @return where the fields of the decoded manifest start, for checks made after reading */
+    ManifestLocations locations() {
+        return locations;
+    }
+
     /**
      * @param field a field path from an {@link InvariantViolation} of the model
      * @return the file offset where that field starts, as precisely as recorded
      */
     long locate(String field) {
-        int i = index(field, "tensors[");
-        if (i >= 0 && i < tensorStart.length) {
-            return tensorStart[i];
-        }
-        i = index(field, "ops[");
-        if (i >= 0 && i < opStart.length) {
-            if (field.contains("].inputs")) {
-                return opInputs[i];
-            }
-            if (field.contains("].outputs")) {
-                return opOutputs[i];
-            }
-            return opStart[i];
-        }
-        if (field.startsWith("graphInputs")) {
-            return graphInputsStart;
-        }
-        if (field.startsWith("graphOutputs")) {
-            return graphOutputsStart;
-        }
-        return base;
-    }
-
-    private static int index(String field, String prefix) {
-        if (!field.startsWith(prefix)) {
-            return -1;
-        }
-        int end = field.indexOf(']', prefix.length());
-        if (end < 0 || end - prefix.length() > 9) {
-            return -1;
-        }
-        int v = 0;
-        for (int k = prefix.length(); k < end; k++) {
-            char c = field.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = 10 * v + (c - '0');
-        }
-        return v;
+        long at = locations.of(field);
+        return at >= 0 ? at : base;
     }
 
     private Provenance provenance() throws ArtifactFormatException {
@@ -153,7 +114,7 @@ final class ManifestDecoder {
     private TensorInfo tensor(int i) throws ArtifactFormatException {
         String f = "tensors[" + i + "]";
         long idAt = at();
-        tensorStart[i] = idAt;
+        locations.tensor(i, idAt);
         int id = i32(f, ".id");
         long nameAt = at();
         String name = string(f, ".name");
@@ -208,15 +169,15 @@ final class ManifestDecoder {
     private OpNode op(int o) throws ArtifactFormatException {
         String f = "ops[" + o + "]";
         long start = at();
-        opStart[o] = start;
         long typeAt = at();
         String opType = string(f, ".opType");
         if (opType.isEmpty()) {
             throw fail(f + ".opType", typeAt, "empty op type");
         }
         int opVersion = 1;
+        long versionAt = -1;
         if (formatVersion >= 2) {
-            long versionAt = at();
+            versionAt = at();
             long v = i32(f, ".opVersion") & 0xFFFFFFFFL;
             if (v < 1 || v > Integer.MAX_VALUE) {
                 throw fail(f + ".opVersion", versionAt, "op version " + v + " of '" + opType + "' is not in [1, 2^31 - 1]");
@@ -224,11 +185,12 @@ final class ManifestDecoder {
             opVersion = (int) v;
         }
         String name = string(f, ".name");
-        opInputs[o] = at();
+        long inputsAt = at();
         int[] inputs = i32s(f, ".inputs", "ids", ArtifactFormat.MAX_ARRAY_LENGTH);
-        opOutputs[o] = at();
+        long outputsAt = at();
         int[] outputs = i32s(f, ".outputs", "ids", ArtifactFormat.MAX_ARRAY_LENGTH);
         long attributesAt = at();
+        locations.op(o, start, typeAt, versionAt, inputsAt, outputsAt, attributesAt);
         int nInts = count(f, ".intAttrCount", "integer attributes", ArtifactFormat.MAX_COUNT, MIN_ATTRIBUTE);
         LinkedHashMap<String, long[]> ints = new LinkedHashMap<>();
         for (int k = 0; k < nInts; k++) {
@@ -246,6 +208,7 @@ final class ManifestDecoder {
             if (ints.put(key, v) != null) {
                 throw fail(af + ".key", keyAt, "duplicate attribute key '" + key + "'");
             }
+            locations.attributeKey(o, key, keyAt);
         }
         int nReals = count(f, ".realAttrCount", "real attributes", ArtifactFormat.MAX_COUNT, MIN_ATTRIBUTE);
         LinkedHashMap<String, double[]> reals = new LinkedHashMap<>();
@@ -268,6 +231,7 @@ final class ManifestDecoder {
             if (ints.containsKey(key) || reals.put(key, v) != null) {
                 throw fail(af + ".key", keyAt, "duplicate attribute key '" + key + "'");
             }
+            locations.attributeKey(o, key, keyAt);
         }
         Attributes attributes;
         try {
@@ -278,7 +242,7 @@ final class ManifestDecoder {
         try {
             return new OpNode(opType, opVersion, name, inputs, outputs, attributes);
         } catch (InvariantViolation v) {
-            throw fail(f + "." + v.field, v.field.startsWith("outputs") ? opOutputs[o] : start, v.problem);
+            throw fail(f + "." + v.field, v.field.startsWith("outputs") ? outputsAt : start, v.problem);
         }
     }
 

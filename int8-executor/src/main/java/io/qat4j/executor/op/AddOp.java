@@ -106,6 +106,12 @@ public final class AddOp extends AbstractOpDefinition {
         if (v.length != SCALARS.size() + 2) {
             throw op.error(field, "attribute '" + FORMAT1_ADD_PARAMS + "' takes " + (SCALARS.size() + 2) + " values, got " + v.length);
         }
+        for (AttributeSpec named : ATTRIBUTES) {
+            if (ints.containsKey(named.name())) {
+                throw op.error("attributes." + named.name(), "attribute '" + named.name() + "' is given both by name and in '"
+                        + FORMAT1_ADD_PARAMS + "' (format version 1 stores it in '" + FORMAT1_ADD_PARAMS + "' only)");
+            }
+        }
         Attributes.Builder a = Attributes.builder();
         for (int k = 0; k < v.length; k++) {
             if (v[k] != (int) v[k]) {

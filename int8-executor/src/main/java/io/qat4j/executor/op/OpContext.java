@@ -70,8 +70,8 @@ public final class OpContext {
      * @return the exception to throw
      */
     public ArtifactFormatException error(String field, String problem) {
-        return new ArtifactFormatException(source, "ops[" + index + "]" + (field.isEmpty() ? "" : "." + field), -1,
-                describe() + ": " + problem);
+        String path = "ops[" + index + "]" + (field.isEmpty() ? "" : "." + field);
+        return new ArtifactFormatException(source, path, artifact.locations().of(path), describe() + ": " + problem);
     }
 
     /**

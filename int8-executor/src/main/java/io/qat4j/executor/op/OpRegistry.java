@@ -37,6 +37,18 @@ public final class OpRegistry {
      */
     public static final long DEFAULT_SCRATCH_LIMIT = 512L << 20;
 
+    /**
+     * The bound an executor loads under by default: {@link #DEFAULT_SCRATCH_LIMIT}, or an eighth of
+     * the maximum heap when that is smaller, so that a run of a few examples fits the heap of the
+     * JVM that loaded the artifact (64 MiB with {@code -Xmx512m}); a crafted artifact that would
+     * exhaust it is rejected at load instead of running out of memory.
+     *
+     * @return bytes of scratch per thread and activations per example
+     */
+    public static long defaultMemoryLimit() {
+        return Math.min(DEFAULT_SCRATCH_LIMIT, Runtime.getRuntime().maxMemory() / 8);
+    }
+
     private static final class Standard {
         static final OpRegistry INSTANCE = load(OpRegistry.class.getClassLoader());
     }
@@ -147,9 +159,15 @@ public final class OpRegistry {
             OpNode n = m.ops().get(i);
             Optional<OpDefinition> d = find(n.opType(), n.opVersion());
             OpContext op = new OpContext(source, i, n, tensors, artifact, new ScratchBudget(0));
-            ops.add(d.isPresent() ? n.withAttributes(d.get().fromFormatVersion1(op)) : n);
+            try {
+                ops.add(d.isPresent() ? n.withAttributes(d.get().fromFormatVersion1(op)) : n);
+            } catch (RuntimeException e) {
+                // a safety net for definitions that miss a check, as in prepare
+                throw op.error("", "malformed format-1 op (unexpected " + e + ")");
+            }
         }
-        return new LoadedArtifact(m.withOps(ArtifactFormat.CURRENT_VERSION, ops), artifact.blobs());
+        // the ops keep their positions, so the locations of the file still apply
+        return new LoadedArtifact(m.withOps(ArtifactFormat.CURRENT_VERSION, ops), artifact.blobs(), artifact.locations());
     }
 
     /**
@@ -168,6 +186,17 @@ public final class OpRegistry {
         }
         Map<Integer, TensorInfo> tensors = index(m);
         ScratchBudget budget = new ScratchBudget(scratchLimit);
+        int[] graphInputs = m.graphInputs();
+        for (int k = 0; k < graphInputs.length; k++) {
+            // a graph without ops still allocates its inputs: they count like op outputs
+            TensorInfo in = tensors.get(graphInputs[k]);
+            String problem = budget.reserve(in.byteLength());
+            if (problem != null) {
+                String field = "graphInputs[" + k + "]";
+                throw new ArtifactFormatException(source, field, artifact.locations().of(field), "graph input tensor " + in.id() + " '"
+                        + in.name() + "' per example needs " + in.byteLength() + " bytes; " + problem);
+            }
+        }
         List<PreparedOp> prepared = new ArrayList<>(m.ops().size());
         for (int i = 0; i < m.ops().size(); i++) {
             OpContext op = new OpContext(source, i, m.ops().get(i), tensors, artifact, budget);

@@ -4,6 +4,7 @@ import io.qat4j.executor.artifact.ArtifactFormatException;
 import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
+import io.qat4j.executor.artifact.ManifestLocations;
 import io.qat4j.executor.artifact.ModelArtifact;
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
@@ -57,7 +58,8 @@ public final class Int8Executor {
     private record Classifier(TensorInfo input, TensorInfo output, String problem) {
     }
 
-    private Int8Executor(ModelArtifact model, List<PreparedOp> ops, String source) throws ArtifactFormatException {
+    private Int8Executor(ModelArtifact model, List<PreparedOp> ops, String source, ManifestLocations locations)
+            throws ArtifactFormatException {
         this.model = model;
         this.ops = ops;
         Map<Integer, Integer> slotOf = new HashMap<>();
@@ -66,7 +68,8 @@ public final class Int8Executor {
             TensorInfo t = model.tensors().get(i);
             if (!t.isConstant()) {
                 if (!Tensor.hasValueForm(t.type())) {
-                    throw new ArtifactFormatException(source, "tensors[" + i + "].elementType", -1, "activation tensor " + t.id() + " '"
+                    String field = "tensors[" + i + "].elementType";
+                    throw new ArtifactFormatException(source, field, locations.of(field), "activation tensor " + t.id() + " '"
                             + t.name() + "' is " + t.type() + ", which exists only as stored constants");
                 }
                 slotOf.put(t.id(), activations.size());
@@ -81,21 +84,25 @@ public final class Int8Executor {
             inputSlots[o] = Arrays.stream(n.inputs()).map(id -> slotOf.getOrDefault(id, -1)).toArray();
             outputSlots[o] = Arrays.stream(n.outputs()).map(slotOf::get).toArray();
         }
-        this.graphInputs = named(model.graphInputs(), slotOf, source, "graphInputs");
-        this.graphOutputs = named(model.graphOutputs(), slotOf, source, "graphOutputs");
+        this.graphInputs = named(model.graphInputs(), slotOf, source, locations, "graphInputs");
+        this.graphOutputs = named(model.graphOutputs(), slotOf, source, locations, "graphOutputs");
         this.classifier = classifier();
     }
 
-    private Map<String, Integer> named(int[] ids, Map<Integer, Integer> slotOf, String source, String field) throws ArtifactFormatException {
+    private Map<String, Integer> named(int[] ids, Map<Integer, Integer> slotOf, String source, ManifestLocations locations, String field)
+            throws ArtifactFormatException {
         Map<String, Integer> m = new LinkedHashMap<>();
+        String role = field.equals("graphInputs") ? "input" : "output";
         for (int k = 0; k < ids.length; k++) {
+            String at = field + "[" + k + "]";
             Integer slot = slotOf.get(ids[k]);
             if (slot == null) {
-                throw new ArtifactFormatException(source, field + "[" + k + "]", -1, "graph output " + ids[k] + " is a constant");
+                throw new ArtifactFormatException(source, at, locations.of(at), "graph " + role + " " + ids[k]
+                        + " is a constant; a graph " + role + " must be an activation tensor");
             }
             if (m.put(slots[slot].name(), slot) != null) {
-                throw new ArtifactFormatException(source, field + "[" + k + "]", -1, "two graph " + (field.equals("graphInputs")
-                        ? "inputs" : "outputs") + " are named '" + slots[slot].name() + "'");
+                throw new ArtifactFormatException(source, at, locations.of(at), "two graph " + role + "s are named '"
+                        + slots[slot].name() + "'");
             }
         }
         return Collections.unmodifiableMap(m);
@@ -132,7 +139,7 @@ public final class Int8Executor {
      * @throws ArtifactFormatException on an unknown op, a malformed attribute, or a tensor of a wrong type or shape
      */
     public static Int8Executor of(LoadedArtifact artifact, String source) throws ArtifactFormatException {
-        return of(artifact, source, OpRegistry.standard(), OpRegistry.DEFAULT_SCRATCH_LIMIT);
+        return of(artifact, source, OpRegistry.standard(), OpRegistry.defaultMemoryLimit());
     }
 
     /**
@@ -147,7 +154,7 @@ public final class Int8Executor {
     public static Int8Executor of(LoadedArtifact artifact, String source, OpRegistry registry, long scratchLimit)
             throws ArtifactFormatException {
         LoadedArtifact current = registry.upgrade(artifact, source);
-        return new Int8Executor(current.model(), registry.prepare(current, source, scratchLimit), source);
+        return new Int8Executor(current.model(), registry.prepare(current, source, scratchLimit), source, current.locations());
     }
 
     /** @return the model, converted to the current format */

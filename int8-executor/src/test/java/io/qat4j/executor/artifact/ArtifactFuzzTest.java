@@ -3,6 +3,10 @@ package io.qat4j.executor.artifact;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.runtime.MutantRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,15 +20,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded mutation fuzzing of the reader. Every mutant of a valid artifact must either load (and
- * then re-encode to exactly the same bytes, since the format is canonical, and re-read equal) or
- * be rejected with {@link ArtifactFormatException} that did not come from the reader's safety
- * net. Anything else - another exception, an error, a hang - fails with the seed and the
- * mutation, so a failure can be replayed with {@link #mutate}.
+ * Seeded byte-level mutation fuzzing of the reader and the executor. Every mutant of a valid
+ * artifact must either load (and then re-encode to exactly the same bytes, since the format is
+ * canonical, and re-read equal) or be rejected with {@link ArtifactFormatException} that did not
+ * come from the reader's safety net; a mutant that reads is then held to {@link MutantRunner}'s
+ * contract: it loads into the executor and runs a small batch, or is rejected at load with a
+ * located error, within 5 s and without running out of memory (this class runs in the
+ * {@code -Xmx512m} JVM of the {@code fuzz} surefire execution). Anything else - another
+ * exception, an error, a hang - fails with the seed and the mutation, so a failure can be
+ * replayed with {@link #mutate}. {@code -Dqat4j.fuzz.count=N} sets the number of mutants
+ * ({@value #DEFAULT_MUTATIONS} per build; the {@code fuzz} profile runs 10^5).
  */
 class ArtifactFuzzTest {
 
-    static final int MUTATIONS = 24_000;
+    static final int DEFAULT_MUTATIONS = 24_000;
+    static final int MUTATIONS = MutantRunner.count(DEFAULT_MUTATIONS);
     static final long BASE_SEED = 0x5EED_2024L;
 
     record Seed(String name, byte[] bytes, List<TestArtifacts.Field> fields, List<TestArtifacts.Field> sizes) {
@@ -40,7 +50,17 @@ class ArtifactFuzzTest {
         LoadedArtifact identity = new LoadedArtifact(
                 ModelArtifact.of(Provenance.EMPTY, List.of(x), List.of(), new int[] {0}, new int[] {0}), List.of());
         return List.of(Seed.of("convFc", TestArtifacts.convFc()), Seed.of("minimal", TestArtifacts.minimal()),
-                Seed.of("lowBits", TestArtifacts.lowBits()), Seed.of("identity", identity));
+                Seed.of("lowBits", TestArtifacts.lowBits()), Seed.of("identity", identity), fixture("artifacts/v1-exported.qat4j"),
+                fixture("artifacts/v2-small.qat4j"));
+    }
+
+    /** A committed fixture: the network with every op the exporter emits, in format 1 and 2. */
+    private static Seed fixture(String resource) {
+        try (InputStream in = ArtifactFuzzTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return Seed.of(resource, ArtifactReader.read(in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource, e);
+        }
     }
 
     @Test
@@ -49,7 +69,8 @@ class ArtifactFuzzTest {
         Map<String, Integer> outcomes = new TreeMap<>();
         int[] loaded = {0};
         long start = System.nanoTime();
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        MutantRunner runner = new MutantRunner();
+        assertTimeoutPreemptively(Duration.ofSeconds(Math.max(60, MUTATIONS / 100)), () -> {
             for (int i = 0; i < MUTATIONS; i++) {
                 long seed = BASE_SEED + i;
                 Seed s = seeds.get(i % seeds.size());
@@ -67,6 +88,7 @@ class ArtifactFuzzTest {
                     }
                     loaded[0]++;
                     outcomes.merge("loaded", 1, Integer::sum);
+                    runner.check(mutant, where);
                 } catch (ArtifactFormatException e) {
                     if (e.getCause() instanceof RuntimeException) {
                         throw new AssertionError("safety net caught " + e.getCause() + ", " + where, e.getCause());
@@ -79,11 +101,16 @@ class ArtifactFuzzTest {
                     throw new AssertionError(t + ", " + where, t);
                 }
             }
-        }, "fuzzing hung (more than 60 s)");
+        }, "fuzzing hung");
+        runner.close();
         long ms = (System.nanoTime() - start) / 1_000_000;
         int rejected = MUTATIONS - loaded[0];
         System.out.printf("artifact fuzz: %d mutants in %d ms: %d loaded, %d rejected%n", MUTATIONS, ms, loaded[0], rejected);
         outcomes.forEach((k, v) -> System.out.printf("  %6d  %s%n", v, k));
+        System.out.print(runner.report("byte-level artifact fuzz, mutants the reader accepted, loaded and run"));
+        assertTrue(runner.failures().isEmpty(), () -> runner.failures().size() + " kinds of failure:\n"
+                + String.join("\n", runner.failures().values()));
+        assertTrue(runner.outcomes().keySet().stream().anyMatch(k -> k.startsWith("loaded and ran")), "some mutants still run");
         assertTrue(rejected > MUTATIONS / 2, "most mutants are rejected");
         assertTrue(outcomes.size() > 30, "the mutations reach many different checks: " + outcomes.keySet());
     }

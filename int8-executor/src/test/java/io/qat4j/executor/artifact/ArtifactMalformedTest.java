@@ -173,13 +173,13 @@ class ArtifactMalformedTest {
     @Test
     void danglingTensorIdInAnOp() {
         rejects(patch(VALID, "ops[3].inputs[1]", 99), "op 'classifier' (fully_connected) input refers to tensor id 99, which does not exist",
-                "ops[3].inputs[1]", at("ops[3].inputs.count"));
+                "ops[3].inputs[1]", at("ops[3].inputs[1]"));
         rejects(patch(VALID, "ops[1].outputs[0]", -1), "refers to tensor id -1, which does not exist", "ops[1].outputs[0]",
-                at("ops[1].outputs.count"));
+                at("ops[1].outputs[0]"));
         rejects(patch(VALID, "graphOutputs[1]", 1234), "graph output refers to tensor id 1234", "graphOutputs[1]",
-                at("graphOutputs.count"));
+                at("graphOutputs[1]"));
         rejects(patch(VALID, "ops[0].inputs[0]", 4), "reads tensor 4 'pool.out', which is not a constant, a graph input or an output of an earlier op",
-                "ops[0].inputs[0]", at("ops[0].inputs.count"));
+                "ops[0].inputs[0]", at("ops[0].inputs[0]"));
     }
 
     @Test

@@ -157,13 +157,13 @@ class OpValidationTest {
                 () -> Int8Executor.of(FixtureModel.v2(), "m.qat4j", OpRegistry.standard(), 4096));
         assertEquals("ops[0]", e.field());
         assertTrue(e.getMessage().contains("op 0 (conv2d v1 'c1'): the convolution's im2col scratch per thread needs "), e.getMessage());
-        // the 4 x 6 x 6 output codes of one example are reserved first
-        assertTrue(e.getMessage().contains("the executor's scratch limit is 4096 bytes and 144 are reserved already"), e.getMessage());
+        // the 2 x 6 x 6 input codes and the 4 x 6 x 6 output codes of one example are reserved first
+        assertTrue(e.getMessage().contains("the executor's scratch limit is 4096 bytes and 216 are reserved already"), e.getMessage());
         // with room for the first convolution's scratch and the outputs of the first three ops only, the second convolution is refused
         long first = io.qat4j.executor.kernel.PreparedConv2d.scratchBytes(new io.qat4j.executor.kernel.Conv2dParams(2, 6, 6, 4, 1,
                 new io.qat4j.executor.kernel.Window2d(3, 3, 1, 1, 1, 1, 1, 1, 1, 1), FixtureModel.IN.zeroPoint(),
                 FixtureModel.requant(FixtureModel.IN, FixtureModel.S_W1, FixtureModel.C1, FixtureModel.relu(FixtureModel.C1))));
-        long limit = first + 144 + 36 + 36;
+        long limit = 72 + first + 144 + 36 + 36;
         e = assertThrows(ArtifactFormatException.class, () -> Int8Executor.of(FixtureModel.v2(), "m.qat4j", OpRegistry.standard(), limit));
         assertEquals("ops[2]", e.field());
         assertTrue(e.getMessage().contains("op 2 (conv2d v1 'c2'): the convolution's im2col scratch per thread needs"), e.getMessage());
@@ -173,8 +173,9 @@ class OpValidationTest {
                 0, t -> TensorInfo.activation(0, t.name(), t.type(), new int[] {2, 20000, 20000}, 8, t.quant())),
                 3, t -> TensorInfo.activation(3, t.name(), t.type(), new int[] {4, 20000, 20000}, 8, t.quant()));
         e = assertThrows(ArtifactFormatException.class, () -> Int8Executor.of(huge, "m.qat4j"));
-        assertEquals("ops[0]", e.field());
-        assertTrue(e.getMessage().contains("output tensor 3 'c1' per example needs 1600000000 bytes"), e.getMessage());
+        // the graph input, the first activation of that size, is refused before any op is prepared
+        assertEquals("graphInputs[0]", e.field());
+        assertTrue(e.getMessage().contains("graph input tensor 0 'input' per example needs 800000000 bytes"), e.getMessage());
     }
 
     static Attributes set(Attributes a, String key, long[] values) {
