@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
-import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.SteMode;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigLocation;
@@ -98,7 +97,7 @@ class ExperimentConfigLoaderTest {
         assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA_MIN_MAX, 0.02, 0.001),
                 q.activations());
         assertEquals(SteMode.PLAIN, q.ste());
-        assertEquals(new QuantSchedule(100, 2000, 3000),
+        assertEquals(ScheduleConfig.steps(100, 2000, 3000),
                 q.schedule());
         assertEquals(8, layers.get(0).effectiveWeightBits(q));
         assertEquals(4, layers.get(3).effectiveWeightBits(q));
@@ -153,7 +152,7 @@ class ExperimentConfigLoaderTest {
     void presentQuantizationSectionIsEnabledWithDefaults() {
         ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL + "quantization: {}\n", "q.yaml");
         assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, QuantSchedule.ALWAYS),
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, ScheduleConfig.ALWAYS),
                 c.quantization());
         assertEquals(new WeightQuantConfig(8, Granularity.PER_CHANNEL, ObserverKind.MIN_MAX, 0.001),
                 c.quantization().weights());

@@ -213,7 +213,8 @@ class MalformedConfigTest {
                 file("freezeObserversStep before fp32WarmupSteps", edit(12, "  activations: {bits:"
                         + " 8}\n  schedule: {fp32WarmupSteps: 100, freezeObserversStep: 10}"),
                         "quantization.schedule.freezeObserversStep", 13,
-                        "must be >= quantization.schedule.fp32WarmupSteps (100), got 10"),
+                        "must be at or after fp32WarmupSteps ({steps: 100}), got {steps: 10}: observer"
+                                + " ranges cannot be frozen before fake quantization starts"),
                 file("unknown optimizer type", edit(16, "  optimizer: {type: adamx}"),
                         "training.optimizer.type", 16, "unknown optimizer type `adamx` (did you"
                                 + " mean `adam`?); expected one of: adam, sgd, nesterovs, adamw"),
