@@ -2,12 +2,12 @@ package io.qat4j.training.model;
 
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.LrScheduleConfig;
+import io.qat4j.training.config.OptimizerConfig;
 import io.qat4j.training.config.TrainingConfig;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigLocation;
 import io.qat4j.training.config.binding.ConfigProblem;
-import io.qat4j.training.config.LrScheduleConfig;
-import io.qat4j.training.config.OptimizerConfig;
 import io.qat4j.training.family.ModelFamilies;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

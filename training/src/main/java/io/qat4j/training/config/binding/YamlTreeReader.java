@@ -27,7 +27,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * than {@value #MAX_DEPTH} levels deep are reported at the first value too deep (the tree is
  * built recursively, so this also bounds the stack), and a mapping key that is not a scalar (a
  * complex key {@code ? [a, b]}, which YAML allows and a config cannot use) is reported as such
- * rather than as Jackson's "Expected a field name".
+ * rather than as Jackson's "Expected a field name". The limits are this reader's own: Jackson
+ * 2.15's {@code YAMLParser} does not apply {@code StreamReadConstraints.maxNestingDepth} (10,000
+ * nested {@code [} reached this reader's recursion and overflowed the stack), and
+ * {@code maxDocumentLength} only exists from Jackson 2.16.
  */
 public final class YamlTreeReader {
 
