@@ -16,6 +16,16 @@ package io.qat4j.quant.spec;
  */
 public record QuantSchedule(long fp32WarmupSteps, long freezeObserversStep, long freezeBatchNormStep) {
 
+    /** Where a step is in the schedule, for progress displays and run summaries. */
+    public enum Phase {
+        /** Fake quantization is off; observers already observe. */
+        FLOAT_WARMUP,
+        /** Fake quantization is on and observers still update. */
+        QUANTIZING,
+        /** Fake quantization is on and observer ranges are frozen. */
+        FROZEN
+    }
+
     /** Quantize from the first step, never freeze. */
     public static final QuantSchedule ALWAYS = new QuantSchedule(0, -1, -1);
     /** Never quantize: the float baseline and the gradient check use it. */
@@ -34,6 +44,18 @@ public record QuantSchedule(long fp32WarmupSteps, long freezeObserversStep, long
      */
     public boolean quantizing(long step) {
         return step >= fp32WarmupSteps;
+    }
+
+    /**
+     * @param step iteration
+     * @return {@link Phase#FLOAT_WARMUP} before the warm-up ends, then {@link Phase#QUANTIZING}
+     *     while observers update, then {@link Phase#FROZEN}
+     */
+    public Phase phase(long step) {
+        if (!quantizing(step)) {
+            return Phase.FLOAT_WARMUP;
+        }
+        return observing(step) ? Phase.QUANTIZING : Phase.FROZEN;
     }
 
     /**

@@ -65,6 +65,12 @@ public final class ExperimentConfigLoader {
         String source = file.toString();
         String text;
         try {
+            // UTF-8 takes at most 4 bytes per character: a longer file cannot be a config
+            long bytes = Files.size(file);
+            if (bytes > 4L * YamlTreeReader.MAX_DOCUMENT_CHARS) {
+                throw fileProblem(source, "config file is " + bytes + " bytes long; a config may have"
+                        + " at most " + YamlTreeReader.MAX_DOCUMENT_CHARS + " characters");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw fileProblem(source, "config file not found");

@@ -12,39 +12,32 @@ import java.util.Objects;
  * quantization on and off. When the section is present, {@code enabled} defaults to true.
  *
  * <p>The model builder does not read the YAML-shaped components directly but asks for quantizer
- * values: {@link #weightSpec(int)}, {@link #activationSpec()} and {@link #effectiveSchedule()}.
+ * values: {@link #weightSpec(int)}, {@link #activationSpec()} and
+ * {@link #effectiveSchedule(long, long, String)}.
  *
  * @param enabled whether fake quantization is applied
  * @param weights weight quantizers
  * @param activations activation quantizers
  * @param ste straight-through estimator of weights and activations (default
  *     {@link SteMode#CLIPPED}, spelled {@code clipped})
- * @param schedule when quantization and freezing begin, in training iterations; a freeze step
- *     that is absent (or null) in the YAML is -1, "never" (any negative step is stored as -1).
- *     Default {@link QuantSchedule#ALWAYS}: no warm-up, never freeze
+ * @param schedule when quantization and freezing begin, in steps, epochs or fractions of the run
+ *     (resolved to steps by {@link #effectiveSchedule(long, long, String)}). Default
+ *     {@link ScheduleConfig#ALWAYS}: no warm-up, never freeze
  */
 public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
-        ActivationQuantConfig activations, SteMode ste, QuantSchedule schedule) {
+        ActivationQuantConfig activations, SteMode ste, ScheduleConfig schedule) {
 
     /** FP32 training: quantization disabled, every other setting at its default. */
     public static final QuantizationConfig DISABLED = new QuantizationConfig(false,
             WeightQuantConfig.DEFAULT, ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
-            QuantSchedule.ALWAYS);
+            ScheduleConfig.ALWAYS);
 
-    /**
-     * Checks that all components are present, and writes every "never" freeze step as -1 so that
-     * equal schedules are equal records (and the written YAML reads back equal).
-     */
+    /** Checks that all components are present. */
     public QuantizationConfig {
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(ste, "ste");
         Objects.requireNonNull(schedule, "schedule");
-        if (schedule.freezeObserversStep() < -1 || schedule.freezeBatchNormStep() < -1) {
-            schedule = new QuantSchedule(schedule.fp32WarmupSteps(),
-                    Math.max(schedule.freezeObserversStep(), -1),
-                    Math.max(schedule.freezeBatchNormStep(), -1));
-        }
     }
 
     /**
@@ -78,10 +71,17 @@ public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
     }
 
     /**
-     * @return the configured {@link #schedule()} when quantization is enabled, otherwise
-     *     {@link QuantSchedule#NEVER} (FP32 training)
+     * The schedule the quantized layers follow in a run of a given length.
+     *
+     * @param batchesPerEpoch optimizer steps per epoch, {@code >= 1}
+     * @param totalSteps optimizer steps of the run
+     * @param run how messages name the run and its length
+     * @return the configured {@link #schedule()} resolved to steps ({@link ScheduleConfig#resolve})
+     *     when quantization is enabled, otherwise {@link QuantSchedule#NEVER} (FP32 training)
+     * @throws io.qat4j.training.config.binding.ConfigException when the schedule does not fit the
+     *     run (it would never fake-quantize, or never reach a freeze it sets)
      */
-    public QuantSchedule effectiveSchedule() {
-        return enabled ? schedule : QuantSchedule.NEVER;
+    public QuantSchedule effectiveSchedule(long batchesPerEpoch, long totalSteps, String run) {
+        return enabled ? schedule.resolve(batchesPerEpoch, totalSteps, run) : QuantSchedule.NEVER;
     }
 }

@@ -3,12 +3,14 @@ package io.qat4j.training.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
-import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.SteMode;
 import io.qat4j.training.config.binding.ConfigChoices;
 import io.qat4j.training.config.binding.Range;
 import io.qat4j.training.config.binding.Section;
 import io.qat4j.training.config.binding.YamlNode;
+import io.qat4j.training.config.binding.YamlNode.MapNode;
+import io.qat4j.training.config.binding.YamlNode.ScalarNode;
+import java.math.BigInteger;
 import java.util.List;
 
 /**
@@ -25,8 +27,10 @@ final class QuantizationSchema {
     static final List<String> KEYS = List.of("enabled", "weights", "activations", "ste", "schedule");
     static final List<String> WEIGHTS_KEYS = List.of("bits", "granularity", "observer", "percentile");
     static final List<String> ACTIVATIONS_KEYS = List.of("bits", "observer", "momentum", "percentile");
-    static final List<String> SCHEDULE_KEYS =
-            List.of("fp32WarmupSteps", "freezeObserversStep", "freezeBatchNormStep");
+    static final List<String> SCHEDULE_KEYS = List.of("fp32Warmup", "freezeObservers", "freezeBatchNorm",
+            "allowFloatOnly", "fp32WarmupSteps", "freezeObserversStep", "freezeBatchNormStep");
+    /** Keys of a schedule point written as a mapping; exactly one is given. */
+    static final List<String> POINT_KEYS = List.of("steps", "epochs", "fraction");
 
     /** {@code quantization.weights.granularity}: {@code per-tensor}, {@code per-channel}. */
     static final ConfigChoices<Granularity> GRANULARITY = ConfigChoices.<Granularity>builder()
@@ -109,23 +113,10 @@ final class QuantizationSchema {
 
         SteMode ste = q.choiceOr("ste", SteMode.CLIPPED, STE);
 
-        QuantSchedule schedule = null;
+        ScheduleConfig schedule = null;
         Section sc = q.section("schedule", SCHEDULE_KEYS, false);
         if (sc != null) {
-            int sb = q.problems().size();
-            Long warmup = sc.longOr("fp32WarmupSteps", 0L, 0, Long.MAX_VALUE);
-            Long freezeObservers = stepOrNever(sc, "freezeObserversStep");
-            Long freezeBatchNorm = stepOrNever(sc, "freezeBatchNormStep");
-            if (q.problems().size() == sb) {
-                if (freezeObservers >= 0 && freezeObservers < warmup) {
-                    sc.problem(sc.valueLocation("freezeObserversStep"), "freezeObserversStep",
-                            "must be >= " + sc.path("fp32WarmupSteps") + " (" + warmup + "), got "
-                                    + freezeObservers + ": observer ranges cannot be"
-                                    + " frozen before fake quantization starts");
-                } else {
-                    schedule = new QuantSchedule(warmup, freezeObservers, freezeBatchNorm);
-                }
-            }
+            schedule = schedule(sc);
         }
         if (q.problems().size() > before) {
             return null;
@@ -133,10 +124,114 @@ final class QuantizationSchema {
         return new QuantizationConfig(enabled, weights, activations, ste, schedule);
     }
 
-    /** @return a step {@code >= 0}, -1 ("never") when absent or null, or null after a problem */
-    private static Long stepOrNever(Section s, String key) {
-        YamlNode n = s.value(key);
-        return n == null ? Long.valueOf(-1) : s.reader().integer(n, s.path(key), 0, Long.MAX_VALUE);
+    /**
+     * Binds {@code quantization.schedule}: each point under its key ({@code fp32Warmup}, ...) or,
+     * in steps, under the key of earlier versions ({@code fp32WarmupSteps}, ...), not both.
+     * Points written in the same unit are ordered here, at their line; points of different units
+     * are ordered when the run's length is known ({@link ScheduleConfig#resolve}).
+     *
+     * @return the schedule, or null after a problem
+     */
+    private static ScheduleConfig schedule(Section sc) {
+        int before = sc.problems().size();
+        SchedulePoint warmup = point(sc, "fp32Warmup", "fp32WarmupSteps", SchedulePoint.START);
+        SchedulePoint observers = point(sc, "freezeObservers", "freezeObserversStep", null);
+        SchedulePoint batchNorm = point(sc, "freezeBatchNorm", "freezeBatchNormStep", null);
+        Boolean allowFloatOnly = sc.boolOr("allowFloatOnly", false);
+        if (sc.problems().size() > before) {
+            return null;
+        }
+        checkOrder(sc, "freezeObservers", "freezeObserversStep", observers, warmup, "observer ranges");
+        checkOrder(sc, "freezeBatchNorm", "freezeBatchNormStep", batchNorm, warmup, "batch-norm statistics");
+        return sc.problems().size() > before ? null
+                : new ScheduleConfig(warmup, observers, batchNorm, allowFloatOnly);
+    }
+
+    /** A freeze point written in the warm-up's unit must not come before the warm-up ends. */
+    private static void checkOrder(Section sc, String key, String stepsKey, SchedulePoint freeze,
+            SchedulePoint warmup, String what) {
+        if (freeze == null || freeze.getClass() != warmup.getClass()) {
+            return;
+        }
+        // in one unit every point resolves monotonically, whatever the run's length
+        long run = 1L << 40;
+        if (freeze.step(1, run) < warmup.step(1, run)) {
+            String written = sc.value(key) != null ? key : stepsKey;
+            String warmupKey = sc.value("fp32Warmup") != null ? "fp32Warmup" : "fp32WarmupSteps";
+            sc.problem(sc.valueLocation(written), written, "must be at or after " + warmupKey + " ("
+                    + warmup.yaml() + "), got " + freeze.yaml() + ": " + what + " cannot be frozen"
+                    + " before fake quantization starts");
+        }
+    }
+
+    /**
+     * @return the point under {@code key} (a fraction, or {@code {steps|epochs|fraction: N}}) or
+     *     under {@code stepsKey} (steps), {@code absent} when neither is given, null ("never") for
+     *     an explicit null of a freeze; null after a problem
+     */
+    private static SchedulePoint point(Section sc, String key, String stepsKey, SchedulePoint absent) {
+        YamlNode n = sc.value(key);
+        YamlNode steps = sc.value(stepsKey);
+        if (n != null && steps != null) {
+            sc.problem(sc.keyLocation(stepsKey), stepsKey, "give either " + sc.path(key) + " or "
+                    + sc.path(stepsKey) + " (the same point in steps), not both");
+            return null;
+        }
+        boolean isWarmup = absent != null;
+        if (steps != null) {
+            if (steps.isNull() && !isWarmup) {
+                return null;
+            }
+            Long v = sc.reader().integer(steps, sc.path(stepsKey), 0, Long.MAX_VALUE);
+            return v == null ? null : new SchedulePoint.Steps(v);
+        }
+        if (n == null) {
+            return absent;
+        }
+        if (n.isNull() && !isWarmup) {
+            return null;
+        }
+        String path = sc.path(key);
+        if (n instanceof ScalarNode s && (s.kind() == ScalarNode.Kind.INTEGER || s.kind() == ScalarNode.Kind.FLOAT)) {
+            if (s.kind() == ScalarNode.Kind.INTEGER && s.integer().signum() > 0 && !s.integer().equals(BigInteger.ONE)) {
+                sc.problem(n.location(), key, "a plain number is a fraction of the run, in [0, 1], got "
+                        + s.integer() + "; for a number of steps write {steps: " + s.integer() + "}, for"
+                        + " epochs {epochs: N}");
+                return null;
+            }
+            Double f = sc.reader().number(n, path, Range.closed(0, 1));
+            return f == null ? null : new SchedulePoint.Fraction(f);
+        }
+        if (n instanceof MapNode map) {
+            int before = sc.problems().size();
+            Section p = Section.of(sc.reader(), map, path, POINT_KEYS, "under `" + path + "`");
+            List<String> given = POINT_KEYS.stream().filter(k -> p.value(k) != null).toList();
+            if (given.isEmpty() && sc.problems().size() > before) {
+                return null; // only unknown keys, reported
+            }
+            if (given.size() != 1) {
+                sc.problem(n.location(), key, "expected exactly one of steps, epochs or fraction, got "
+                        + (given.isEmpty() ? "none" : String.join(" and ", given)));
+                return null;
+            }
+            return switch (given.get(0)) {
+                case "steps" -> {
+                    Long v = p.longRequired("steps", 0, Long.MAX_VALUE);
+                    yield v == null ? null : new SchedulePoint.Steps(v);
+                }
+                case "epochs" -> {
+                    Long v = p.longRequired("epochs", 0, TrainingConfig.MAX_EPOCHS);
+                    yield v == null ? null : new SchedulePoint.Epochs(v);
+                }
+                default -> {
+                    Double v = p.doubleRequired("fraction", Range.closed(0, 1));
+                    yield v == null ? null : new SchedulePoint.Fraction(v);
+                }
+            };
+        }
+        sc.reader().typeError(n, path, "a fraction of the run in [0, 1] or one of {steps: N}, {epochs: N},"
+                + " {fraction: F}" + (isWarmup ? "" : ", or null for never"));
+        return null;
     }
 
     /**
@@ -157,15 +252,20 @@ final class QuantizationSchema {
         activations.put("percentile", q.activations().percentile());
         out.put("ste", STE.yamlName(q.ste()));
         ObjectNode schedule = out.putObject("schedule");
-        schedule.put("fp32WarmupSteps", q.schedule().fp32WarmupSteps());
-        stepOrNever(schedule, "freezeObserversStep", q.schedule().freezeObserversStep());
-        stepOrNever(schedule, "freezeBatchNormStep", q.schedule().freezeBatchNormStep());
+        point(schedule, "fp32Warmup", q.schedule().fp32Warmup());
+        point(schedule, "freezeObservers", q.schedule().freezeObservers());
+        point(schedule, "freezeBatchNorm", q.schedule().freezeBatchNorm());
+        schedule.put("allowFloatOnly", q.schedule().allowFloatOnly());
     }
 
-    /** A schedule step; a negative one ("never") is written as null. */
-    private static void stepOrNever(ObjectNode parent, String key, long step) {
-        if (step >= 0) {
-            parent.put(key, step);
+    /** A schedule point as a one-key mapping; null ("never") is written as null. */
+    private static void point(ObjectNode parent, String key, SchedulePoint point) {
+        if (point instanceof SchedulePoint.Steps s) {
+            parent.putObject(key).put("steps", s.steps());
+        } else if (point instanceof SchedulePoint.Epochs e) {
+            parent.putObject(key).put("epochs", e.epochs());
+        } else if (point instanceof SchedulePoint.Fraction f) {
+            parent.putObject(key).put("fraction", f.fraction());
         } else {
             parent.putNull(key);
         }

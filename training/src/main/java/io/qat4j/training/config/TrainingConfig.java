@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * The {@code training} section (all keys optional).
  *
- * @param epochs passes over the training set, {@code >= 1} (default 10)
- * @param batchSize examples per step, {@code >= 1} (default 64)
+ * @param epochs passes over the training set, 1 to {@value #MAX_EPOCHS} (default 10)
+ * @param batchSize examples per step, 1 to {@value #MAX_BATCH_SIZE} (default 64)
  * @param optimizer optimizer (default Adam, learning rate 0.001)
  * @param lrSchedule learning-rate schedule (default constant)
  * @param checkpointEverySteps steps between checkpoints, {@code >= 1} (default 500)
@@ -17,6 +17,19 @@ import java.util.Objects;
 public record TrainingConfig(int epochs, int batchSize, OptimizerConfig optimizer,
         LrScheduleConfig lrSchedule, int checkpointEverySteps, int logEverySteps,
         int evaluateEveryEpochs) {
+
+    /** Most epochs of a run. */
+    public static final int MAX_EPOCHS = 100_000;
+    /**
+     * Largest minibatch: 2^16 examples (with 2^28 activations per example at most, see the model
+     * family's limits, the batch's activations still have a 64-bit length).
+     */
+    public static final int MAX_BATCH_SIZE = 1 << 16;
+    /**
+     * Most optimizer steps of a run, epochs times batches per epoch: the learning-rate schedules
+     * of DL4J count iterations in an {@code int}.
+     */
+    public static final long MAX_STEPS = Integer.MAX_VALUE;
 
     /** All defaults. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(10, 64,

@@ -45,8 +45,8 @@ final class TrainingSchema {
         }
         int before = t.problems().size();
         TrainingConfig d = TrainingConfig.DEFAULT;
-        Integer epochs = t.intOr("epochs", d.epochs(), 1, Integer.MAX_VALUE);
-        Integer batchSize = t.intOr("batchSize", d.batchSize(), 1, Integer.MAX_VALUE);
+        Integer epochs = t.intOr("epochs", d.epochs(), 1, TrainingConfig.MAX_EPOCHS);
+        Integer batchSize = t.intOr("batchSize", d.batchSize(), 1, TrainingConfig.MAX_BATCH_SIZE);
         OptimizerConfig optimizer = optimizer(t);
         LrScheduleConfig lrSchedule = lrSchedule(t, optimizer);
         Integer checkpoint = t.intOr("checkpointEverySteps", d.checkpointEverySteps(), 1, Integer.MAX_VALUE);

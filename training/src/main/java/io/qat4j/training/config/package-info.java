@@ -23,9 +23,12 @@
  * and straight-through-estimator variants of section 4 (Jacob et al., CVPR 2018; PyTorch
  * {@code torch.ao.quantization}; Brevitas). Its values are the quantizer types of
  * {@code io.qat4j.quant.spec} ({@link io.qat4j.quant.spec.Granularity},
- * {@link io.qat4j.quant.spec.ObserverKind}, {@link io.qat4j.quant.spec.SteMode},
- * {@link io.qat4j.quant.spec.QuantSchedule}), not copies; their YAML spellings live in one table each
- * ({@code QuantizationSchema}), and {@link io.qat4j.training.config.QuantizationConfig} turns the section
- * into the {@link io.qat4j.quant.spec.QuantSpec}s and schedule the model builder uses.
+ * {@link io.qat4j.quant.spec.ObserverKind}, {@link io.qat4j.quant.spec.SteMode}), not copies;
+ * their YAML spellings live in one table each ({@code QuantizationSchema}), and
+ * {@link io.qat4j.training.config.QuantizationConfig} turns the section into the
+ * {@link io.qat4j.quant.spec.QuantSpec}s the model builder uses. The schedule is written in steps,
+ * epochs or fractions of the run ({@link io.qat4j.training.config.SchedulePoint}) and resolved to a
+ * {@link io.qat4j.quant.spec.QuantSchedule} in steps once the run's length is known
+ * ({@link io.qat4j.training.config.ScheduleConfig#resolve}).
  */
 package io.qat4j.training.config;

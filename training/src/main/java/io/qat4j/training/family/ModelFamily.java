@@ -1,6 +1,7 @@
 package io.qat4j.training.family;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ModelConfig;
 import io.qat4j.training.config.binding.Section;
@@ -68,6 +69,10 @@ public interface ModelFamily {
      *
      * @param graph the graph being built
      * @param config the experiment, whose {@link ExperimentConfig#model()} is of this family
+     * @param schedule the quantization schedule of the run in steps, for every quantized layer
+     *     ({@code QuantSchedule.NEVER} when quantization is disabled), resolved by the
+     *     {@code NetworkBuilder} from {@code quantization.schedule} and the run's length
      */
-    void addNetwork(ComputationGraphConfiguration.GraphBuilder graph, ExperimentConfig config);
+    void addNetwork(ComputationGraphConfiguration.GraphBuilder graph, ExperimentConfig config,
+            QuantSchedule schedule);
 }

@@ -1,8 +1,13 @@
 package io.qat4j.training.model;
 
+import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.LrScheduleConfig;
 import io.qat4j.training.config.OptimizerConfig;
+import io.qat4j.training.config.TrainingConfig;
+import io.qat4j.training.config.binding.ConfigException;
+import io.qat4j.training.config.binding.ConfigLocation;
+import io.qat4j.training.config.binding.ConfigProblem;
 import io.qat4j.training.family.ModelFamilies;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -41,14 +46,40 @@ public final class NetworkBuilder {
 
     private final ExperimentConfig config;
     private final int iterationsPerEpoch;
+    private final QuantSchedule schedule;
 
     /**
+     * Resolves the run's length and its quantization schedule, and checks them: a run of more
+     * than {@link TrainingConfig#MAX_STEPS} steps, or a schedule that does not fit the run
+     * ({@link io.qat4j.training.config.ScheduleConfig#resolve}), is a config error.
+     *
      * @param config a validated experiment config
-     * @param iterationsPerEpoch minibatches per epoch (for the learning-rate schedule)
+     * @param iterationsPerEpoch minibatches per epoch (for the learning-rate and quantization
+     *     schedules)
+     * @throws ConfigException when the run is too long or the schedule does not fit it, with the
+     *     numbers
      */
     public NetworkBuilder(ExperimentConfig config, int iterationsPerEpoch) {
         this.config = config;
         this.iterationsPerEpoch = Math.max(1, iterationsPerEpoch);
+        int epochs = config.training().epochs();
+        long total = (long) this.iterationsPerEpoch * epochs;
+        String run = config.name() + " (" + epochs + " epochs x " + this.iterationsPerEpoch + " batches = " + total
+                + " steps)";
+        if (total > TrainingConfig.MAX_STEPS) {
+            throw new ConfigException(new ConfigProblem(new ConfigLocation(run, 0, 0), "training.epochs",
+                    epochs + " epochs x " + this.iterationsPerEpoch + " batches = " + total + " steps; a run may have"
+                            + " at most " + TrainingConfig.MAX_STEPS));
+        }
+        this.schedule = config.quantization().effectiveSchedule(this.iterationsPerEpoch, total, run);
+    }
+
+    /**
+     * @return the quantization schedule of every quantized layer, in steps of this run
+     *     ({@link QuantSchedule#NEVER} when quantization is disabled)
+     */
+    public QuantSchedule schedule() {
+        return schedule;
     }
 
     /** @return an initialized graph */
@@ -72,7 +103,7 @@ public final class NetworkBuilder {
             base.regularization(reg);
         }
         ComputationGraphConfiguration.GraphBuilder gb = base.graphBuilder();
-        ModelFamilies.of(config.model()).addNetwork(gb, config);
+        ModelFamilies.of(config.model()).addNetwork(gb, config, schedule);
         return gb.build();
     }
 
@@ -81,7 +112,7 @@ public final class NetworkBuilder {
         long total = (long) iterationsPerEpoch * config.training().epochs();
         LrScheduleConfig lr = config.training().lrSchedule();
         if (lr instanceof LrScheduleConfig.Cosine c) {
-            return new CosineSchedule(o.learningRate(), c.minLearningRate(), (int) Math.min(Integer.MAX_VALUE, total));
+            return new CosineSchedule(o.learningRate(), c.minLearningRate(), Math.toIntExact(total));
         } else if (lr instanceof LrScheduleConfig.Step s) {
             return new StepSchedule(ScheduleType.ITERATION, o.learningRate(), s.gamma(), s.stepSize());
         }

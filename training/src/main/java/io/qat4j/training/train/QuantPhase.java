@@ -7,8 +7,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 
 /**
- * The phase of the quantization schedule at an iteration, in the words the progress bar and the
- * run summary use: float warm-up, quantizing, then observers and batch norm frozen (Jacob et al.,
+ * The phase of the quantization schedule at an iteration ({@link QuantSchedule#phase}, with the
+ * batch-norm freeze added), in the words the progress bar and the run summary use: float warm-up, quantizing, then observers and batch norm frozen (Jacob et al.,
  * CVPR 2018, section 3; Krishnamoorthi, arXiv:1806.08342, section 3.3).
  */
 public final class QuantPhase {
@@ -25,15 +25,12 @@ public final class QuantPhase {
         if (s.fp32WarmupSteps() == QuantSchedule.NEVER.fp32WarmupSteps()) {
             return "FP32 (quantization off)";
         }
-        if (!s.quantizing(iteration)) {
-            return "float warm-up";
-        }
-        boolean observers = !s.observing(iteration);
         boolean bn = s.batchNormFrozen(iteration);
-        if (observers && bn) {
-            return "quantizing, observers + BN frozen";
-        }
-        return observers ? "quantizing, observers frozen" : bn ? "quantizing, BN frozen" : "quantizing";
+        return switch (s.phase(iteration)) {
+            case FLOAT_WARMUP -> "float warm-up";
+            case QUANTIZING -> bn ? "quantizing, BN frozen" : "quantizing";
+            case FROZEN -> bn ? "quantizing, observers + BN frozen" : "quantizing, observers frozen";
+        };
     }
 
     /**

@@ -82,11 +82,13 @@ public final class RunLifecycle {
         checkRunDirectory(config, run, options.resume());
         // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
-        Files.createDirectories(run.root());
-        ConfigWriter.write(config, run.config());
         TrainingConfig tc = config.training();
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
         long totalSteps = (long) batchesPerEpoch * tc.epochs();
+        // so is the quantization schedule, which needs the number of batches per epoch
+        NetworkBuilder builder = new NetworkBuilder(config, batchesPerEpoch);
+        Files.createDirectories(run.root());
+        ConfigWriter.write(config, run.config());
 
         ComputationGraph net;
         TrainingState state;
@@ -98,7 +100,7 @@ public final class RunLifecycle {
                     + ", batch " + state.batchInEpoch() + ")");
         } else {
             Nd4j.getRandom().setSeed(config.seed());
-            net = new NetworkBuilder(config, batchesPerEpoch).build();
+            net = builder.build();
             state = TrainingState.start();
         }
         log(options, RunSummary.describe(net, data, batchesPerEpoch, tc.epochs(), tc.batchSize()).stripTrailing());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
-import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.SteMode;
 import io.qat4j.training.data.IdxFormat.IdxFileNames;
 import io.qat4j.training.family.cnn.Activation;
@@ -55,8 +54,8 @@ class ConfigWriterTest {
         assertEquals(c, roundTrip(c));
         assertTrue(yaml.startsWith(ConfigWriter.HEADER), yaml);
         for (String written : List.of("seed: 42", "enabled: false", "granularity: per-channel",
-                "observer: ema", "momentum: 0.01", "ste: clipped", "fp32WarmupSteps: 0",
-                "freezeObserversStep: null", "epochs: 10", "batchSize: 64", "type: adam",
+                "observer: ema", "momentum: 0.01", "ste: clipped", "fp32Warmup:\n      steps: 0",
+                "freezeObservers: null", "allowFloatOnly: false", "epochs: 10", "batchSize: 64", "type: adam",
                 "learningRate: 0.001", "type: constant", "checkpointEverySteps: 500",
                 "dir: runs", "tensorboard: true", "padding: valid", "activation: relu",
                 "validationFraction: 0.0")) {
@@ -85,7 +84,8 @@ class ConfigWriterTest {
                                 1e-4),
                         new ActivationQuantConfig(4, ObserverKind.PERCENTILE, 1.0, 0.0123456789),
                         SteMode.PLAIN,
-                        new QuantSchedule(10, 10, -1)),
+                        new ScheduleConfig(new SchedulePoint.Epochs(1), new SchedulePoint.Fraction(0.875),
+                                new SchedulePoint.Steps(10), true)),
                 new TrainingConfig(1, 1, new OptimizerConfig(OptimizerType.NESTEROVS, 3e-7,
                         1e-5, 0.95), new LrScheduleConfig.Step(123456789012L, 0.5), 1, 1, 1),
                 new OutputConfig(Path.of("/tmp/some runs"), false, 1));
@@ -99,15 +99,15 @@ class ConfigWriterTest {
         ExperimentConfig c = new ExperimentConfig("never", base.seed(), base.dataset(),
                 base.model(), new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
                         ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
-                        new QuantSchedule(Long.MAX_VALUE, -7, -1)),
+                        ScheduleConfig.steps(Long.MAX_VALUE, -7, -1)),
                 base.training(), base.output());
         String yaml = c.toYaml();
-        for (String written : List.of("fp32WarmupSteps: 9223372036854775807",
-                "freezeObserversStep: null", "freezeBatchNormStep: null")) {
+        for (String written : List.of("steps: 9223372036854775807",
+                "freezeObservers: null", "freezeBatchNorm: null", "allowFloatOnly: false")) {
             assertTrue(yaml.contains(written), () -> "missing `" + written + "` in\n" + yaml);
         }
         assertEquals(c, roundTrip(c));
-        assertEquals(new QuantSchedule(Long.MAX_VALUE, -1, -1),
+        assertEquals(ScheduleConfig.steps(Long.MAX_VALUE, -1, -1),
                 roundTrip(c).quantization().schedule());
     }
 
@@ -118,7 +118,7 @@ class ConfigWriterTest {
                 "minimal.yaml");
         ExperimentConfig c = new ExperimentConfig("ste", base.seed(), base.dataset(),
                 base.model(), new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                        ActivationQuantConfig.DEFAULT, ste, QuantSchedule.ALWAYS),
+                        ActivationQuantConfig.DEFAULT, ste, ScheduleConfig.ALWAYS),
                 base.training(), base.output());
         String yaml = c.toYaml();
         String written = "ste: " + ste.name().toLowerCase(java.util.Locale.ROOT) + "\n";

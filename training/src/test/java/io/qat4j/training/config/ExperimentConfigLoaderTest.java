@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.quant.spec.Granularity;
 import io.qat4j.quant.spec.ObserverKind;
-import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.SteMode;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigLocation;
@@ -98,7 +97,7 @@ class ExperimentConfigLoaderTest {
         assertEquals(new ActivationQuantConfig(8, ObserverKind.EMA_MIN_MAX, 0.02, 0.001),
                 q.activations());
         assertEquals(SteMode.PLAIN, q.ste());
-        assertEquals(new QuantSchedule(100, 2000, 3000),
+        assertEquals(ScheduleConfig.steps(100, 2000, 3000),
                 q.schedule());
         assertEquals(8, layers.get(0).effectiveWeightBits(q));
         assertEquals(4, layers.get(3).effectiveWeightBits(q));
@@ -153,7 +152,7 @@ class ExperimentConfigLoaderTest {
     void presentQuantizationSectionIsEnabledWithDefaults() {
         ExperimentConfig c = ExperimentConfigLoader.parse(MINIMAL + "quantization: {}\n", "q.yaml");
         assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, QuantSchedule.ALWAYS),
+                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, ScheduleConfig.ALWAYS),
                 c.quantization());
         assertEquals(new WeightQuantConfig(8, Granularity.PER_CHANNEL, ObserverKind.MIN_MAX, 0.001),
                 c.quantization().weights());
@@ -279,8 +278,8 @@ class ExperimentConfigLoaderTest {
         assertEquals("invalid experiment config, 6 problems:", lines.get(0));
         assertEquals(List.of(
                 "  many.yaml:2:52: dataset.validationFraction: must be in [0, 0.5], got 0.9",
-                "  many.yaml:6:31: model.layers[0].filters: must be >= 1, got 0",
-                "  many.yaml:8:20: training.epochs: must be >= 1, got 0",
+                "  many.yaml:6:31: model.layers[0].filters: must be between 1 and 65536, got 0",
+                "  many.yaml:8:20: training.epochs: must be between 1 and 100000, got 0",
                 "  many.yaml:8:38: training.colour: unknown key `colour` under `training`;"
                         + " expected one of: epochs, batchSize, optimizer, lrSchedule,"
                         + " checkpointEverySteps, logEverySteps, evaluateEveryEpochs",
@@ -295,7 +294,7 @@ class ExperimentConfigLoaderTest {
     void singleProblemIsTheWholeMessage() {
         ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfigLoader
                 .parse(MINIMAL.replace("filters: 4", "filters: -4"), "one.yaml"));
-        assertEquals("one.yaml:6:31: model.layers[0].filters: must be >= 1, got -4",
+        assertEquals("one.yaml:6:31: model.layers[0].filters: must be between 1 and 65536, got -4",
                 e.getMessage());
         assertEquals(1, e.problems().size());
     }
@@ -356,7 +355,7 @@ class ExperimentConfigLoaderTest {
     void hugeIntegerIsOutOfRangeNotAnOverflow() {
         ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfigLoader
                 .parse(MINIMAL + "training: {epochs: 99999999999999999999}\n", "big.yaml"));
-        assertTrue(e.getMessage().contains("training.epochs: is too large (at most 2147483647)"),
+        assertTrue(e.getMessage().contains("training.epochs: must be between 1 and 100000, got 99999999999999999999"),
                 e.getMessage());
     }
 

@@ -134,7 +134,7 @@ class MalformedConfigTest {
                 file("missing filters", edit(7, "    - {type: conv2d, kernel: 3}"),
                         "model.layers[0].filters", 7, "missing required key `filters`"),
                 file("filters 0", edit(7, "    - {type: conv2d, filters: 0, kernel: 3}"),
-                        "model.layers[0].filters", 7, "must be >= 1, got 0"),
+                        "model.layers[0].filters", 7, "must be between 1 and 65536, got 0"),
                 file("unknown key for the layer type", edit(7, "    - {type: conv2d, filters: 8,"
                         + " kernel: 3, units: 4}"), "model.layers[0].units", 7,
                         "unknown key `units` for layer type `conv2d`"),
@@ -191,7 +191,7 @@ class MalformedConfigTest {
                 file("empty layers", edit(6, "  layers: []", 7, "#", 8, "#", 9, "#"),
                         "model.layers", 6, "must contain at least one layer"),
                 file("batchSize 0", edit(15, "  batchSize: 0"), "training.batchSize", 15,
-                        "must be >= 1, got 0"),
+                        "must be between 1 and 65536, got 0"),
                 file("maxpool bigger than its input", edit(8, "    - {type: maxpool, kernel: 27}"),
                         "model.layers[1].kernel", 8, "maxpool kernel 27x27 is larger than its"
                                 + " 26x26 input"),
@@ -213,7 +213,8 @@ class MalformedConfigTest {
                 file("freezeObserversStep before fp32WarmupSteps", edit(12, "  activations: {bits:"
                         + " 8}\n  schedule: {fp32WarmupSteps: 100, freezeObserversStep: 10}"),
                         "quantization.schedule.freezeObserversStep", 13,
-                        "must be >= quantization.schedule.fp32WarmupSteps (100), got 10"),
+                        "must be at or after fp32WarmupSteps ({steps: 100}), got {steps: 10}: observer"
+                                + " ranges cannot be frozen before fake quantization starts"),
                 file("unknown optimizer type", edit(16, "  optimizer: {type: adamx}"),
                         "training.optimizer.type", 16, "unknown optimizer type `adamx` (did you"
                                 + " mean `adam`?); expected one of: adam, sgd, nesterovs, adamw"),

@@ -44,8 +44,8 @@ class QuantizationConfigTest {
                 "a layer's weightBits overrides only the width");
         assertEquals(new QuantSpec(8, true, false, false, Granularity.PER_TENSOR, 1,
                 ObserverSpec.ema(0.02), SteMode.PLAIN), q.activationSpec());
-        assertEquals(new QuantSchedule(100, 2000, 3000), q.schedule());
-        assertEquals(new QuantSchedule(100, 2000, 3000), q.effectiveSchedule());
+        assertEquals(ScheduleConfig.steps(100, 2000, 3000), q.schedule());
+        assertEquals(new QuantSchedule(100, 2000, 3000), q.effectiveSchedule(1000, 10_000, "t"));
     }
 
     @Test
@@ -58,8 +58,8 @@ class QuantizationConfigTest {
         assertEquals(QuantSpecs.INT8_ACTIVATION, q.activationSpec());
         assertEquals(new QuantSpec(8, true, false, false, Granularity.PER_TENSOR, 1,
                 ObserverSpec.ema(0.01), SteMode.CLIPPED), q.activationSpec());
-        assertEquals(QuantSchedule.ALWAYS, q.schedule());
-        assertEquals(QuantSchedule.ALWAYS, q.effectiveSchedule());
+        assertEquals(ScheduleConfig.ALWAYS, q.schedule());
+        assertEquals(QuantSchedule.ALWAYS, q.effectiveSchedule(1000, 10_000, "t"));
     }
 
     static Stream<Arguments> weightObservers() {
@@ -146,9 +146,9 @@ class QuantizationConfigTest {
         assertEquals(QuantSpecs.INT8_WEIGHT_PER_CHANNEL.withSte(SteMode.CLIPPED), d.weightSpec(8));
         assertEquals(QuantSpecs.INT4_WEIGHT_PER_CHANNEL.withSte(SteMode.CLIPPED), d.weightSpec(4));
         assertEquals(QuantSpecs.INT8_ACTIVATION, d.activationSpec());
-        assertEquals(QuantSchedule.ALWAYS, d.schedule());
-        assertSame(QuantSchedule.NEVER, d.effectiveSchedule());
-        assertFalse(d.effectiveSchedule().quantizing(Long.MAX_VALUE - 1));
+        assertEquals(ScheduleConfig.ALWAYS, d.schedule());
+        assertSame(QuantSchedule.NEVER, d.effectiveSchedule(1000, 10_000, "t"));
+        assertFalse(d.effectiveSchedule(1000, 10_000, "t").quantizing(Long.MAX_VALUE - 1));
     }
 
     @Test
@@ -162,41 +162,36 @@ class QuantizationConfigTest {
                 ObserverSpec.percentile(0.01), SteMode.PLAIN), q.weightSpec(4));
         assertEquals(QuantSpecs.activation(8, ObserverSpec.ema(0.02)).withSte(SteMode.PLAIN),
                 q.activationSpec());
-        assertEquals(new QuantSchedule(100, 2000, 3000), q.schedule());
-        assertSame(QuantSchedule.NEVER, q.effectiveSchedule());
+        assertEquals(ScheduleConfig.steps(100, 2000, 3000), q.schedule());
+        assertSame(QuantSchedule.NEVER, q.effectiveSchedule(1000, 10_000, "t"));
     }
 
     @Test
     void absentOrNullFreezeStepsAreNever() {
         QuantizationConfig absent =
                 quantization("quantization: {schedule: {fp32WarmupSteps: 5}}\n");
-        assertEquals(new QuantSchedule(5, -1, -1), absent.schedule());
+        assertEquals(ScheduleConfig.steps(5, -1, -1), absent.schedule());
         QuantizationConfig nulls = quantization("""
                 quantization:
                   schedule: {fp32WarmupSteps: 5, freezeObserversStep: null, freezeBatchNormStep: ~}
                 """);
-        assertEquals(new QuantSchedule(5, -1, -1), nulls.schedule());
+        assertEquals(ScheduleConfig.steps(5, -1, -1), nulls.schedule());
         QuantizationConfig set = quantization("""
                 quantization:
                   schedule: {freezeObserversStep: 0, freezeBatchNormStep: 7}
                 """);
-        assertEquals(new QuantSchedule(0, 0, 7), set.schedule());
-        assertFalse(set.schedule().observing(0));
-        assertTrue(set.schedule().batchNormFrozen(7));
+        assertEquals(ScheduleConfig.steps(0, 0, 7), set.schedule());
+        QuantSchedule resolved = set.effectiveSchedule(10, 100, "t");
+        assertFalse(resolved.observing(0));
+        assertTrue(resolved.batchNormFrozen(7));
     }
 
     @Test
-    void everyNegativeFreezeStepIsStoredAsMinusOne() {
-        QuantizationConfig q = new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
-                new QuantSchedule(3, -5, Long.MIN_VALUE));
-        assertEquals(new QuantSchedule(3, -1, -1), q.schedule());
-        assertEquals(new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED,
-                new QuantSchedule(3, -1, -1)), q);
-        QuantSchedule kept = new QuantSchedule(3, 4, -1);
-        assertSame(kept, new QuantizationConfig(true, WeightQuantConfig.DEFAULT,
-                ActivationQuantConfig.DEFAULT, SteMode.CLIPPED, kept).schedule());
+    void everyNegativeFreezeStepIsNever() {
+        ScheduleConfig s = ScheduleConfig.steps(3, -5, Long.MIN_VALUE);
+        assertEquals(new ScheduleConfig(new SchedulePoint.Steps(3), null, null, false), s);
+        assertEquals(new QuantSchedule(3, -1, -1), s.resolve(10, 100, "t"));
+        assertEquals(new QuantSchedule(3, 4, -1), ScheduleConfig.steps(3, 4, -1).resolve(10, 100, "t"));
     }
 
     @Test

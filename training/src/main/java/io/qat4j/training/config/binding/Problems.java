@@ -18,6 +18,9 @@ public final class Problems {
             .thenComparingInt(p -> p.location().line())
             .thenComparingInt(p -> p.location().column());
 
+    /** Most problems one exception lists; the rest are counted in a last line. */
+    public static final int MAX_REPORTED = 50;
+
     private final List<ConfigProblem> problems = new ArrayList<>();
 
     /** An empty collection. */
@@ -55,10 +58,20 @@ public final class Problems {
         return problems.isEmpty();
     }
 
-    /** @return the exception reporting all problems, without duplicates, in reporting order */
+    /**
+     * @return the exception reporting all problems, without duplicates, in reporting order; after
+     *     the first {@value #MAX_REPORTED}, one line counts the rest
+     */
     public ConfigException exception() {
         List<ConfigProblem> sorted = new ArrayList<>(new LinkedHashSet<>(problems));
         sorted.sort(ORDER);
+        if (sorted.size() > MAX_REPORTED) {
+            int more = sorted.size() - MAX_REPORTED;
+            ConfigProblem last = sorted.get(MAX_REPORTED - 1);
+            sorted = new ArrayList<>(sorted.subList(0, MAX_REPORTED));
+            sorted.add(new ConfigProblem(new ConfigLocation(last.location().source(), 0, 0),
+                    KeyPaths.ROOT, more + " more problems not listed; fix the ones above first"));
+        }
         return new ConfigException(sorted);
     }
 

@@ -17,13 +17,37 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Builds the located {@link YamlNode} tree from Jackson's streaming {@link YAMLParser}, which
  * reports the line and column of every token. Also reports what a tree of Jackson's would hide:
- * duplicate keys (the first one is kept), aliases (not supported: a config must read as written),
- * several documents in one file, and an empty file. A YAML syntax error stops the reading; it is
- * reported at SnakeYAML's problem mark with the key path read last.
+ * duplicate keys (the first one is kept), aliases (not supported: a config must read as written,
+ * and an alias is never expanded, so anchors cannot multiply a document), several documents in
+ * one file, and an empty file. A YAML syntax error stops the reading; it is reported at
+ * SnakeYAML's problem mark with the key path read last.
+ *
+ * <p>Hostile input meets limits, each an error at a line that stops the reading: a document of
+ * more than {@value #MAX_DOCUMENT_CHARS} characters is not parsed, mappings and lists nested more
+ * than {@value #MAX_DEPTH} levels deep are reported at the first value too deep (the tree is
+ * built recursively, so this also bounds the stack), and a mapping key that is not a scalar (a
+ * complex key {@code ? [a, b]}, which YAML allows and a config cannot use) is reported as such
+ * rather than as Jackson's "Expected a field name". The limits are this reader's own: Jackson
+ * 2.15's {@code YAMLParser} does not apply {@code StreamReadConstraints.maxNestingDepth} (10,000
+ * nested {@code [} reached this reader's recursion and overflowed the stack), and
+ * {@code maxDocumentLength} only exists from Jackson 2.16.
  */
 public final class YamlTreeReader {
 
+    /**
+     * Deepest nesting of mappings and lists a config may have (the root mapping is level 1). The
+     * deepest config key path of the shipped schemas has 5 levels.
+     */
+    public static final int MAX_DEPTH = 64;
+    /** Longest config document, in characters: a config of this project is a few kilobytes. */
+    public static final int MAX_DOCUMENT_CHARS = 1 << 20;
+
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /**
+     * How Jackson's {@code YAMLParser} (2.15) starts its message when a mapping key is not a
+     * scalar: the only way it reports a complex key.
+     */
+    private static final String NON_SCALAR_KEY = "Expected a field name";
 
     private final Problems problems;
     private final Function<JsonLocation, ConfigLocation> locator;
@@ -31,6 +55,8 @@ public final class YamlTreeReader {
     private YAMLParser parser;
     /** The key path read last, to say where a syntax error happened. */
     private String lastPath = "";
+    /** Mappings and lists open around the value being read; the root value is at depth 1. */
+    private int depth;
 
     private YamlTreeReader(Problems problems, String sourceName,
             Function<JsonLocation, ConfigLocation> locator) {
@@ -88,6 +114,11 @@ public final class YamlTreeReader {
 
     private YamlNode read(String text, ConfigLocation start, String rootPath) {
         lastPath = rootPath;
+        if (text.length() > MAX_DOCUMENT_CHARS) {
+            problems.add(start, rootPath, "the YAML text is " + text.length() + " characters long;"
+                    + " a config may have at most " + MAX_DOCUMENT_CHARS + " characters");
+            return null;
+        }
         try (YAMLParser p = FACTORY.createParser(text)) {
             parser = p;
             JsonToken first = p.nextToken();
@@ -105,6 +136,8 @@ public final class YamlTreeReader {
         } catch (JsonProcessingException e) {
             syntaxError(e, start);
             return null;
+        } catch (TooDeep e) {
+            return null;
         } catch (IOException | RuntimeException e) {
             problems.add(start, lastPath, "cannot read YAML: " + e.getMessage());
             return null;
@@ -116,8 +149,14 @@ public final class YamlTreeReader {
             throw new IllegalStateException("unexpected end of the YAML document");
         }
         ConfigLocation here = location();
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth == MAX_DEPTH) {
+            problems.add(here, path, "mappings and lists are nested more than " + MAX_DEPTH
+                    + " levels deep here; a config needs a handful");
+            throw new TooDeep();
+        }
         switch (token) {
             case START_OBJECT: {
+                depth++;
                 MapNode map = new MapNode(here);
                 JsonToken t;
                 while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
@@ -137,9 +176,11 @@ public final class YamlTreeReader {
                         map.put(new MapNode.Entry(key, keyLocation, child));
                     }
                 }
+                depth--;
                 return map;
             }
             case START_ARRAY: {
+                depth++;
                 ListNode list = new ListNode(here);
                 JsonToken t;
                 while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -147,6 +188,7 @@ public final class YamlTreeReader {
                     lastPath = itemPath;
                     list.items().add(value(t, itemPath));
                 }
+                depth--;
                 return list;
             }
             case VALUE_STRING:
@@ -236,8 +278,22 @@ public final class YamlTreeReader {
             JsonLocation l = e.getLocation();
             where = l == null ? start : locator.apply(l);
             message = oneLine(e.getOriginalMessage());
+            if (message.startsWith(NON_SCALAR_KEY)) {
+                problems.add(where, lastPath, "mapping keys must be plain scalars (a name such as"
+                        + " `epochs`); a list or mapping as a key (`? [a, b]`) is not supported");
+                return;
+            }
         }
         problems.add(where, lastPath, "YAML syntax error: " + message);
+    }
+
+    /** Stops the reading after the depth limit has been reported. */
+    private static final class TooDeep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooDeep() {
+            super(null, null, false, false);
+        }
     }
 
     private ConfigLocation markLocation(Mark mark, ConfigLocation start) {

@@ -1,6 +1,7 @@
 package io.qat4j.training.family.cnn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ModelConfig;
 import io.qat4j.training.config.binding.Section;
@@ -84,8 +85,8 @@ public final class CnnFamily implements ModelFamily {
 
     @Override
     public void addNetwork(ComputationGraphConfiguration.GraphBuilder graph,
-            ExperimentConfig config) {
-        CnnNetwork.add(graph, cnn(config.model()), config.quantization());
+            ExperimentConfig config, QuantSchedule schedule) {
+        CnnNetwork.add(graph, cnn(config.model()), config.quantization(), schedule);
     }
 
     private static CnnModelConfig cnn(ModelConfig model) {

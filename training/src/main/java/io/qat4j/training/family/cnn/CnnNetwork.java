@@ -44,10 +44,10 @@ final class CnnNetwork {
     private final QuantSchedule schedule;
     private final QuantSpec act;
 
-    private CnnNetwork(CnnModelConfig model, QuantizationConfig q) {
+    private CnnNetwork(CnnModelConfig model, QuantizationConfig q, QuantSchedule schedule) {
         this.model = model;
         this.q = q;
-        this.schedule = q.effectiveSchedule();
+        this.schedule = schedule;
         this.act = q.activationSpec();
     }
 
@@ -55,10 +55,11 @@ final class CnnNetwork {
      * @param gb a graph with its global settings
      * @param model the model
      * @param q the quantization settings
+     * @param schedule the schedule of every quantized layer, resolved to the run's steps
      */
     static void add(ComputationGraphConfiguration.GraphBuilder gb, CnnModelConfig model,
-            QuantizationConfig q) {
-        new CnnNetwork(model, q).addTo(gb);
+            QuantizationConfig q, QuantSchedule schedule) {
+        new CnnNetwork(model, q, schedule).addTo(gb);
     }
 
     private void addTo(ComputationGraphConfiguration.GraphBuilder gb) {

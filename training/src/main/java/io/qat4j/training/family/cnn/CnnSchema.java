@@ -82,9 +82,9 @@ final class CnnSchema {
         InputShape input = null;
         Section in = m.section("input", INPUT_KEYS, true);
         if (in != null) {
-            Integer c = in.intRequired("channels", 1, Integer.MAX_VALUE);
-            Integer h = in.intRequired("height", 1, Integer.MAX_VALUE);
-            Integer w = in.intRequired("width", 1, Integer.MAX_VALUE);
+            Integer c = in.intRequired("channels", 1, CnnLimits.MAX_WIDTH);
+            Integer h = in.intRequired("height", 1, CnnLimits.MAX_IMAGE_SIDE);
+            Integer w = in.intRequired("width", 1, CnnLimits.MAX_IMAGE_SIDE);
             if (c != null && h != null && w != null) {
                 input = new InputShape(c, h, w);
             }
@@ -159,12 +159,15 @@ final class CnnSchema {
             return;
         }
         ActivationShape shape = ActivationShape.of(input);
+        long parameters = 0;
+        long activations = shape.size();
         for (BoundLayer b : bound) {
             if (b.config() == null) {
                 return;
             }
+            ActivationShape in = shape;
             try {
-                shape = ShapeInference.next(shape, b.config());
+                shape = ShapeInference.next(in, b.config());
             } catch (ShapeInference.ShapeException e) {
                 if (e.key() == null) {
                     m.problems().add(b.location(), b.path(), e.getMessage());
@@ -172,6 +175,20 @@ final class CnnSchema {
                     b.section().problem(b.section().valueLocation(e.key()), e.key(),
                             e.getMessage());
                 }
+                return;
+            }
+            parameters += CnnLimits.parameters(in, shape, b.config());
+            activations += CnnLimits.activations(in, shape, b.config());
+            if (parameters > CnnLimits.MAX_PARAMETERS) {
+                m.problems().add(b.location(), b.path(), "the model has " + parameters
+                        + " parameters up to this layer; at most " + CnnLimits.MAX_PARAMETERS
+                        + " (2^28) are allowed");
+                return;
+            }
+            if (activations > CnnLimits.MAX_EXAMPLE_ACTIVATIONS) {
+                m.problems().add(b.location(), b.path(), "one example needs " + activations
+                        + " activations up to this layer; at most "
+                        + CnnLimits.MAX_EXAMPLE_ACTIVATIONS + " (2^28) are allowed");
                 return;
             }
         }
@@ -199,7 +216,7 @@ final class CnnSchema {
         int before = reader.problems().size();
         LayerConfig config = switch (type) {
             case CONV2D -> {
-                Integer filters = s.intRequired("filters", 1, Integer.MAX_VALUE);
+                Integer filters = s.intRequired("filters", 1, CnnLimits.MAX_WIDTH);
                 Size2d kernel = sizeRequired(s, "kernel");
                 Size2d stride = sizeOr(s, "stride", Size2d.square(1));
                 Padding padding = paddingOr(s, "padding", Padding.VALID);
@@ -222,15 +239,15 @@ final class CnnSchema {
             case GLOBALAVGPOOL -> reader.problems().size() > before ? null
                     : new GlobalAvgPoolLayerConfig();
             case RESIDUAL -> {
-                Integer filters = s.intRequired("filters", 1, Integer.MAX_VALUE);
-                Integer stride = s.intOr("stride", 1, 1, Integer.MAX_VALUE);
+                Integer filters = s.intRequired("filters", 1, CnnLimits.MAX_WIDTH);
+                Integer stride = s.intOr("stride", 1, 1, CnnLimits.MAX_WINDOW);
                 OptionalInt bits = weightBits(s);
                 yield reader.problems().size() > before ? null
                         : new ResidualLayerConfig(filters, stride, bits);
             }
             case FLATTEN -> reader.problems().size() > before ? null : new FlattenLayerConfig();
             case DENSE -> {
-                Integer units = s.intRequired("units", 1, Integer.MAX_VALUE);
+                Integer units = s.intRequired("units", 1, CnnLimits.MAX_WIDTH);
                 Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
                 Boolean batchNorm = s.boolOr("batchNorm", false);
                 OptionalInt bits = weightBits(s);
@@ -242,7 +259,7 @@ final class CnnSchema {
                 yield reader.problems().size() > before ? null : new DropoutLayerConfig(rate);
             }
             case OUTPUT -> {
-                Integer classes = s.intRequired("classes", 2, Integer.MAX_VALUE);
+                Integer classes = s.intRequired("classes", 2, CnnLimits.MAX_WIDTH);
                 OptionalInt bits = weightBits(s);
                 yield reader.problems().size() > before ? null
                         : new OutputLayerConfig(classes, bits);
@@ -280,14 +297,14 @@ final class CnnSchema {
                 return null;
             }
             Long h = reader.integer(list.items().get(0), KeyPaths.index(path, 0), 1,
-                    Integer.MAX_VALUE);
+                    CnnLimits.MAX_WINDOW);
             Long w = reader.integer(list.items().get(1), KeyPaths.index(path, 1), 1,
-                    Integer.MAX_VALUE);
+                    CnnLimits.MAX_WINDOW);
             return h == null || w == null ? null : new Size2d(h.intValue(), w.intValue());
         }
         if (n instanceof ScalarNode s && (s.kind() == ScalarNode.Kind.INTEGER
                 || s.kind() == ScalarNode.Kind.FLOAT)) {
-            Long v = reader.integer(n, path, 1, Integer.MAX_VALUE);
+            Long v = reader.integer(n, path, 1, CnnLimits.MAX_WINDOW);
             return v == null ? null : Size2d.square(v.intValue());
         }
         reader.typeError(n, path, "an integer or a list [height, width]");
@@ -302,7 +319,7 @@ final class CnnSchema {
         String path = s.path(key);
         if (n instanceof ScalarNode sc && (sc.kind() == ScalarNode.Kind.INTEGER
                 || sc.kind() == ScalarNode.Kind.FLOAT)) {
-            Long v = s.reader().integer(n, path, 0, Integer.MAX_VALUE);
+            Long v = s.reader().integer(n, path, 0, CnnLimits.MAX_WINDOW);
             return v == null ? null : Padding.explicit(v.intValue());
         }
         if (n instanceof ScalarNode sc && sc.kind() == ScalarNode.Kind.STRING) {

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 /**
  * {@code type: conv2d}: 2-D convolution, then optionally batch normalization, then an activation.
  * With quantization, its weights are fake-quantized per {@code quantization.weights} and batch
- * norm is folded into them after {@code quantization.schedule.freezeBatchNormStep} (Jacob et al.,
+ * norm is folded into them after {@code quantization.schedule.freezeBatchNorm} (Jacob et al.,
  * CVPR 2018, section 3.2).
  *
  * @param filters output channels, {@code >= 1}
