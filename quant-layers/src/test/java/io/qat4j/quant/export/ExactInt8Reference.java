@@ -68,7 +68,10 @@ import java.util.Map;
  *   by at most {@code gamma_{n+8}}, the bias by fewer roundings, so
  *   {@code |v - r*| <= gamma_{n+8} M (sum |(q_i - Z) c_i| + |beta|)}. Without batch norm the
  *   weight has 1 rounding, the bias is added inside the linear part (1) and the tail has none:
- *   {@code n + 6}; {@code n + 8} bounds both. ReLU/ReLU6 are exact float clamps.</li>
+ *   {@code n + 6}; {@code n + 8} bounds both. ReLU/ReLU6 are exact float clamps. The dot-product
+ *   bound holds for sums of products in any order (direct convolution, im2col and GEMM, as
+ *   libnd4j's {@code conv2d} and {@code mmul} compute them); a transform-based convolution
+ *   (Winograd, FFT) has other error bounds and would show here as a failure.</li>
  * </ul>
  * Hence, with {@code M <= Mq / (1 - rho)} and {@code |beta| <= |bq| + 1},
  * {@code delta = Mq/(1-rho) (rho |acc + bq| + 1/2 + (|bq| + 1) 2^-51 + gamma_{n+8} (sum |(q_i - Z) c_i| + |bq| + 1))}.
