@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
+import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ConfigWriter;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.config.QuantizationConfig;
+import io.qat4j.training.config.ScheduleConfig;
 import io.qat4j.training.config.TrainingConfig;
 import io.qat4j.training.data.TaskData;
 import io.qat4j.training.data.TrainingBatches;
@@ -79,12 +82,15 @@ public final class RunLifecycle {
     public TrainResult run(ExperimentConfig config, RunOptions options) throws IOException {
         RunDirectory run = new RunDirectory(config.runDirectory());
         Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
-        checkRunDirectory(config, run, options.resume());
+        checkRunDirectory(run, options.resume());
         // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
         TrainingConfig tc = config.training();
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
         long totalSteps = (long) batchesPerEpoch * tc.epochs();
+        if (options.resume()) {
+            checkSameRun(config, run, batchesPerEpoch);
+        }
         // so is the quantization schedule, which needs the number of batches per epoch
         NetworkBuilder builder = new NetworkBuilder(config, batchesPerEpoch);
         Files.createDirectories(run.root());
@@ -241,23 +247,46 @@ public final class RunLifecycle {
 
     /**
      * Checks that the run folder allows the request: a new run needs a folder without checkpoints;
-     * with resume, the stored config must match (all but {@code training.epochs} may not change).
+     * a resumed run needs a checkpoint.
      */
-    private static void checkRunDirectory(ExperimentConfig config, RunDirectory run, boolean resume) throws IOException {
+    private static void checkRunDirectory(RunDirectory run, boolean resume) {
         boolean hasCheckpoints = Files.exists(run.checkpoints().resolve("LATEST"));
-        if (resume) {
-            if (!hasCheckpoints) {
-                throw new IllegalStateException("--resume: " + run.checkpoints() + " holds no checkpoint to resume from");
-            }
-            ExperimentConfig stored = ExperimentConfigLoader.load(run.config());
-            if (!withoutEpochs(stored).equals(withoutEpochs(config))) {
-                throw new IllegalStateException("--resume: the config differs from the one the run was started with ("
-                        + run.config() + "); only training.epochs may change when resuming");
-            }
-        } else if (hasCheckpoints) {
+        if (resume && !hasCheckpoints) {
+            throw new IllegalStateException("--resume: " + run.checkpoints() + " holds no checkpoint to resume from");
+        }
+        if (!resume && hasCheckpoints) {
             throw new IllegalStateException(run.root() + " already holds a run with checkpoints: add --resume to continue it, "
                     + "or choose another name (--set name=...) or output.dir");
         }
+    }
+
+    /**
+     * Checks that a resumed run is the run the folder holds: the config, with its overrides, must
+     * equal the stored one in every key but {@code training.epochs}. Schedules are compared as the
+     * steps they resolve to over the stored run's length, so a schedule written in epochs or
+     * fractions matches the same schedule written in steps (as configs before the epoch/fraction
+     * syntax stored it); the resumed network keeps the schedule it was built with either way.
+     */
+    private static void checkSameRun(ExperimentConfig config, RunDirectory run, int batchesPerEpoch) throws IOException {
+        ExperimentConfig stored = ExperimentConfigLoader.load(run.config());
+        long storedSteps = (long) batchesPerEpoch * stored.training().epochs();
+        if (!comparable(stored, batchesPerEpoch, storedSteps).equals(comparable(config, batchesPerEpoch, storedSteps))) {
+            throw new IllegalStateException("--resume: the config differs from the one the run was started with ("
+                    + run.config() + "); only training.epochs may change when resuming");
+        }
+    }
+
+    /** The config without its epoch count, with the schedule resolved to steps over {@code totalSteps}. */
+    private static ExperimentConfig comparable(ExperimentConfig c, int batchesPerEpoch, long totalSteps) {
+        ExperimentConfig e = withoutEpochs(c);
+        QuantizationConfig q = c.quantization();
+        if (!q.enabled()) {
+            return e;
+        }
+        QuantSchedule s = q.schedule().resolve(batchesPerEpoch, totalSteps, c.name());
+        QuantizationConfig resolved = new QuantizationConfig(q.enabled(), q.weights(), q.activations(), q.ste(),
+                ScheduleConfig.steps(s.fp32WarmupSteps(), s.freezeObserversStep(), s.freezeBatchNormStep()));
+        return new ExperimentConfig(e.name(), e.seed(), e.dataset(), e.model(), resolved, e.training(), e.output());
     }
 
     private static ExperimentConfig withoutEpochs(ExperimentConfig c) {

@@ -138,6 +138,25 @@ public class LocalTrainerTest {
         return m;
     }
 
+    /**
+     * A run started with the schedule in steps (as every config before the epoch/fraction syntax,
+     * and its stored config.yaml) resumes with the same schedule written in steps and epochs, and
+     * ends exactly like the uninterrupted run; a schedule that resolves differently is refused.
+     */
+    @Test
+    void resumeComparesSchedulesByTheStepsTheyResolveTo(@TempDir Path dir) throws Exception {
+        TrainResult full = trainer().train(config(dir, "full"), quiet());
+        trainer().train(config(dir, "cut"), quiet().withMaxSteps(8));
+        String inEpochs = "quantization.schedule={fp32Warmup: {steps: 4}, freezeObservers: {steps: 14}, "
+                + "freezeBatchNorm: {epochs: 2}}";
+        TrainResult resumed = trainer().train(config(dir, "cut", inEpochs), quiet().withResume(true));
+        assertEquals(full.network().params(), resumed.network().params());
+        IllegalStateException other = assertThrows(IllegalStateException.class, () -> trainer().train(config(dir, "cut",
+                "quantization.schedule={fp32Warmup: {steps: 4}, freezeObservers: {steps: 14}, freezeBatchNorm: {epochs: 1}}"),
+                quiet().withResume(true)));
+        assertTrue(other.getMessage().contains("differs"), other.getMessage());
+    }
+
     @Test
     void startingOverARunWithCheckpointsNeedsResumeAndResumeNeedsTheSameConfig(@TempDir Path dir) throws Exception {
         trainer().train(config(dir, "r"), quiet().withMaxSteps(5));
