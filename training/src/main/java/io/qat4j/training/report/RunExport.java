@@ -3,6 +3,7 @@ package io.qat4j.training.report;
 import io.qat4j.executor.artifact.ArtifactWriter;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.quant.export.Int8Exporter;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
@@ -54,7 +55,8 @@ public final class RunExport {
     }
 
     /**
-     * Exports the run's network and writes it atomically to {@code <run>/model.qat4j}.
+     * Exports the run's network and writes it atomically to {@code <run>/model.qat4j}, after
+     * removing the temporary files of exports that a killed process interrupted.
      *
      * @param r a loaded run
      * @return the artifact written
@@ -63,6 +65,7 @@ public final class RunExport {
     public static Path export(Run r) throws IOException {
         LoadedArtifact a = Int8Exporter.export(r.network(), r.config().model().exampleShape(), provenance(r));
         Path target = r.run().root().resolve(ARTIFACT);
+        AtomicFiles.removeTemporariesOf(target);
         ArtifactWriter.write(a, target);
         return target;
     }

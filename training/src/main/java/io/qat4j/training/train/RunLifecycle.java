@@ -39,7 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * random numbers of dropout. Checkpoints are written every {@code checkpointEverySteps} steps and
  * at the end of every epoch; a resumed run continues from the newest one and ends with the same
  * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
- * count, which checkpoints carry.
+ * count, which checkpoints carry. Temporary files that a killed process left in the run folder
+ * ({@link AtomicFiles}) are removed when a run starts or resumes.
  */
 public final class RunLifecycle {
 
@@ -82,6 +83,7 @@ public final class RunLifecycle {
         // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
         Files.createDirectories(run.root());
+        removeStaleTemporaries(run, checkpoints, options);
         ConfigWriter.write(config, run.config());
         log(options, config.name() + ": " + data.describe());
         TrainingConfig tc = config.training();
@@ -166,6 +168,19 @@ public final class RunLifecycle {
             report = Optional.of(exportAndReport(run, data, options));
         }
         return new TrainResult(run, net, test, List.copyOf(history), step, report);
+    }
+
+    /**
+     * Removes the temporary files that writes interrupted by a killed process left in the run
+     * folder (checkpoints, model, metrics, config, export, report): only this run writes there.
+     */
+    private static void removeStaleTemporaries(RunDirectory run, Checkpoints checkpoints, RunOptions options)
+            throws IOException {
+        List<Path> removed = new ArrayList<>(AtomicFiles.removeTemporaries(run.root()));
+        removed.addAll(checkpoints.removeStaleTemporaries());
+        if (!removed.isEmpty()) {
+            log(options, "removed " + removed.size() + " temporary file(s) of interrupted writes: " + removed);
+        }
     }
 
     private static List<RunListener> listeners(ExperimentConfig config, RunDirectory run, RunOptions options) throws IOException {

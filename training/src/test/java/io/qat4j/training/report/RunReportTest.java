@@ -31,7 +31,9 @@ class RunReportTest {
     void exportedRunMatchesItsFakeQuantModelAndReportsEveryFigure(@TempDir Path dir) throws Exception {
         TrainResult t = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "rep"), LocalTrainerTest.quiet());
         RunExport.Run run = RunExport.load(t.run().root());
+        Path killedExport = Files.write(t.run().root().resolve(".model.qat4j.77.tmp"), new byte[] {1});
         Path artifact = RunExport.export(run);
+        assertFalse(Files.exists(killedExport), "an export removes what a killed export left behind");
         var loaded = ArtifactReader.read(artifact);
         var prov = loaded.model().provenance().entries();
         assertTrue(prov.get(Provenance.CONFIG_YAML).contains("name: rep"), prov.toString());
