@@ -235,6 +235,40 @@ class IdxReaderTest {
     }
 
     @Test
+    void rejectsGarbageAfterTheGzipStreamAsThePlainFileIsRejected() throws IOException {
+        byte[] gz = gzip(ubyte(pattern(6, 0), 6));
+        Path g = write(dir.resolve("garbage.gz"), concat(gz, new byte[] {1, 2, 3}));
+        IdxFormatException e = assertIdxError(g, gz.length, false, "3 trailing byte(s) after the gzip data",
+                () -> IdxReader.read(g, 1));
+        assertTrue(e.getMessage().contains("not a gzip member"), e.getMessage());
+        // zero padding, as some tools leave it, is garbage too
+        Path z = write(dir.resolve("zeros.gz"), concat(gz, new byte[512]));
+        assertIdxError(z, gz.length, false, "512 trailing byte(s) after the gzip data", () -> IdxReader.read(z, 1));
+        // the gzip magic followed by nothing valid is a corrupt second member, at its offset
+        Path m = write(dir.resolve("half-member.gz"), concat(gz, new byte[] {0x1f, (byte) 0x8b, 8}));
+        assertIdxError(m, gz.length + 3, false, "ends inside the header of the gzip member at offset " + gz.length,
+                () -> IdxReader.read(m, 1));
+    }
+
+    @Test
+    void concatenatedGzipMembersAreOneStreamAsGunzipReadsThem() throws IOException {
+        byte[] content = ubyte(pattern(300, 4), 300);
+        // RFC 1952 section 2.2: a gzip file is a series of members; gunzip outputs their concatenation
+        Path split = write(dir.resolve("two-members.gz"),
+                concat(gzip(Arrays.copyOf(content, 8)), gzip(Arrays.copyOfRange(content, 8, content.length))));
+        assertArrayEquals(pattern(300, 4), IdxReader.read(split, 1).bytes());
+        Path withEmpty = write(dir.resolve("empty-member.gz"), concat(gzip(content), gzip(new byte[0])));
+        assertArrayEquals(pattern(300, 4), IdxReader.read(withEmpty, 1).bytes());
+        // a second member holding more bytes than the header declares: trailing decompressed data
+        Path extra = write(dir.resolve("extra-member.gz"), concat(gzip(content), gzip(new byte[] {7})));
+        assertIdxError(extra, 308, true, "unexpected trailing byte(s)", () -> IdxReader.read(extra, 1));
+        // garbage after the second member, at the offset where the second member ends
+        byte[] two = concat(gzip(Arrays.copyOf(content, 8)), gzip(Arrays.copyOfRange(content, 8, content.length)));
+        Path late = write(dir.resolve("late-garbage.gz"), concat(two, new byte[] {9}));
+        assertIdxError(late, two.length, false, "1 trailing byte(s)", () -> IdxReader.read(late, 1));
+    }
+
+    @Test
     void rejectsCorruptGzipChecksum() throws IOException {
         byte[] gz = gzip(ubyte(pattern(64, 0), 64));
         gz[gz.length - 8] ^= 0x5A; // CRC32 in the gzip trailer (RFC 1952)
