@@ -8,6 +8,7 @@ import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.eval.EvaluationSet;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.Predictions;
@@ -175,11 +176,13 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
      * Writes {@code report.json} atomically.
      *
      * @param file target
+     * @param data where the scored data came from, written as the key {@code data}
      * @throws IOException when writing fails
      */
-    public void write(Path file) throws IOException {
+    public void write(Path file, DataOrigin data) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode n = json.valueToTree(this);
+        n.set("data", data.toJson());
         n.put("artifactToFp32SizeRatio", (double) artifactBytes / fp32Bytes);
         n.put("executorSpeedupBatch1", nd4jMillisBatch1 / executorMillisBatch1);
         n.put("executorSpeedupBatch64", nd4jMillisBatch64 / executorMillisBatch64);

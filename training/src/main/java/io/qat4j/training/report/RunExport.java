@@ -1,5 +1,7 @@
 package io.qat4j.training.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qat4j.executor.artifact.ArtifactWriter;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
@@ -8,6 +10,7 @@ import io.qat4j.quant.export.Int8Exporter;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.train.RunDirectory;
+import io.qat4j.training.train.RunLifecycle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +22,8 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Exports a finished run ({@code config.yaml} and {@code model.zip}) to {@code model.qat4j} with
- * provenance: the effective config, dataset, seed, metrics, source commit and qat4j version.
+ * provenance: the effective config, dataset, where the data came from (folder, files and their
+ * SHA-256, from {@code metrics.json}), seed, metrics, source commit and qat4j version.
  */
 public final class RunExport {
 
@@ -79,7 +83,12 @@ public final class RunExport {
                 .put(Provenance.QAT4J_VERSION, version())
                 .put(Provenance.CREATED, Instant.now().toString());
         if (Files.exists(r.run().metrics())) {
-            b.put(Provenance.METRICS_JSON, Files.readString(r.run().metrics(), StandardCharsets.UTF_8));
+            String metrics = Files.readString(r.run().metrics(), StandardCharsets.UTF_8);
+            JsonNode data = new ObjectMapper().readTree(metrics).get(RunLifecycle.METRICS_DATA);
+            if (data != null) {
+                b.put(Provenance.DATA_ORIGIN, data.toString());
+            }
+            b.put(Provenance.METRICS_JSON, metrics);
         }
         return b.build();
     }

@@ -46,6 +46,9 @@ public final class RunLifecycle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Key of {@code metrics.json} that holds the {@link io.qat4j.training.data.DataOrigin} of the run's data. */
+    public static final String METRICS_DATA = "data";
+
     /** Loads the data of a config. */
     public interface DataSource {
         /**
@@ -86,6 +89,7 @@ public final class RunLifecycle {
         removeStaleTemporaries(run, checkpoints, options);
         ConfigWriter.write(config, run.config());
         log(options, config.name() + ": " + data.describe());
+        log(options, data.origin().describe());
         TrainingConfig tc = config.training();
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
         long totalSteps = (long) batchesPerEpoch * tc.epochs();
@@ -162,7 +166,7 @@ public final class RunLifecycle {
             }
         }
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
-        writeMetrics(config, run, history, step, test);
+        writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();
         if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
@@ -201,7 +205,7 @@ public final class RunLifecycle {
         Path artifact = RunExport.export(run);
         log(options, "exported " + artifact);
         QuantReport q = QuantReport.measure(run, artifact, data.test());
-        q.write(dir.root().resolve(QuantReport.FILE));
+        q.write(dir.root().resolve(QuantReport.FILE), data.origin());
         if (options.console() != null) {
             q.print(options.console());
         }
@@ -217,12 +221,13 @@ public final class RunLifecycle {
         return seed * 0x9E3779B97F4A7C15L + step;
     }
 
-    private static void writeMetrics(ExperimentConfig config, RunDirectory run, List<RunListener.EpochSummary> history,
-                                     long step, TaskMetrics test) throws IOException {
+    private static void writeMetrics(ExperimentConfig config, RunDirectory run, TaskData data,
+                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("quantized", config.quantization().enabled());
         root.put("steps", step);
+        root.set(METRICS_DATA, data.origin().toJson());
         putMetrics(root, "test", test);
         ArrayNode epochs = root.putArray("epochs");
         for (RunListener.EpochSummary e : history) {

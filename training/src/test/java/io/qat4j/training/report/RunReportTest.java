@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.quant.export.LayerAgreement;
+import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.train.LocalTrainerTest;
 import io.qat4j.training.train.TrainResult;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,9 +58,11 @@ class RunReportTest {
             assertTrue(l.differingShare() <= 0.05 && l.maxDifference() <= 3, l.toString());
         }
 
-        r.write(dir.resolve("report.json"));
+        r.write(dir.resolve("report.json"), DataOrigin.inMemory("fashion-mnist slice", DataOrigin.splits(192, 0, 100),
+                OptionalInt.of(10)));
         String json = Files.readString(dir.resolve("report.json"));
         assertTrue(json.contains("\"agreement\"") && json.contains("artifactToFp32SizeRatio"), json);
+        assertTrue(json.contains("\"data\"") && json.contains("given in memory by the caller"), json);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String table = buf.toString(StandardCharsets.UTF_8);
