@@ -144,7 +144,7 @@ public record DataOrigin(String dataset, Optional<Path> folder, String foundBy, 
      * <pre>
      * data: fashion-mnist from /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)
      *   60000 training, 10000 test examples, 10 classes
-     *   train-images-idx3-ubyte.gz  26421880 bytes  sha256 3aede38d...
+     *   train-images-idx3-ubyte.gz  26421856 bytes  sha256 b0564c3e...
      * </pre>
      *
      * @return the lines, joined with newlines
