@@ -52,11 +52,11 @@ public interface DatasetFormat {
      * Reads a dataset in this format, with its {@link DataOrigin} (the folder and why it was
      * chosen, every data file read with its SHA-256, examples per split, classes).
      *
-     * @param folder the folder holding it, and why it was chosen
+     * @param location the folder holding it, and why it was chosen
      * @param config the {@code dataset} section, with this format's settings
      * @return its splits
      * @throws DatasetNotFoundException when a file is missing
      * @throws IOException when a file is malformed or cannot be read
      */
-    LoadedDataset load(DatasetLocator.Candidate folder, DatasetConfig config) throws IOException;
+    LoadedDataset load(DatasetLocator.Candidate location, DatasetConfig config) throws IOException;
 }

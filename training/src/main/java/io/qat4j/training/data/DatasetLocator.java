@@ -67,7 +67,7 @@ public final class DatasetLocator {
             "https://github.com/zalandoresearch/fashion-mnist";
 
     /**
-     * A place that is tried, and why.
+     * A place that is tried (or the folder chosen), and why.
      *
      * @param path absolute, normalized folder path
      * @param origin where the path came from, e.g. {@code QAT4J_DATA=/data}

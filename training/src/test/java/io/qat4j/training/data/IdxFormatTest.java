@@ -9,8 +9,6 @@ import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.IdxFormat.IdxFileNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,10 +107,6 @@ class IdxFormatTest {
         assertEquals(Optional.of(new ImageSignature(1, 28, 28, 10)), named.dataset().signature());
         assertEquals(java.util.List.of("idx"), DatasetFormats.names());
     }
-    static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
     @Test
     void theLoadedDataSaysWhereItCameFrom(@TempDir Path dir) throws Exception {
         Path folder = SyntheticIdx.folder(dir.resolve("bars"), 1, 8).toAbsolutePath();
@@ -124,7 +118,7 @@ class IdxFormatTest {
                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
         assertEquals(names, o.files().stream().map(DataOrigin.DataFile::name).toList());
         for (DataOrigin.DataFile f : o.files()) {
-            assertEquals(sha256(folder.resolve(f.name())), f.sha256(), f.name());
+            assertEquals(IdxFiles.sha256(folder.resolve(f.name())), f.sha256(), f.name());
             assertEquals(Files.size(folder.resolve(f.name())), f.bytes(), f.name());
         }
         Map<String, Integer> examples = new LinkedHashMap<>();
@@ -147,7 +141,7 @@ class IdxFormatTest {
         String printed = t.origin().describe();
         assertTrue(printed.contains(folder.toString()) && printed.contains("dataset.path in the configuration"), printed);
         for (String name : names) {
-            assertTrue(printed.contains(name) && printed.contains(sha256(folder.resolve(name))), printed);
+            assertTrue(printed.contains(name) && printed.contains(IdxFiles.sha256(folder.resolve(name))), printed);
         }
         assertTrue(printed.contains("3 classes") && printed.contains("90 test"), printed);
     }

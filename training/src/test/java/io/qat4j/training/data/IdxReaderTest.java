@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,6 +267,73 @@ class IdxReaderTest {
         byte[] two = concat(gzip(Arrays.copyOf(content, 8)), gzip(Arrays.copyOfRange(content, 8, content.length)));
         Path late = write(dir.resolve("late-garbage.gz"), concat(two, new byte[] {9}));
         assertIdxError(late, two.length, false, "1 trailing byte(s)", () -> IdxReader.read(late, 1));
+    }
+
+    /** {@code content} as one gzip member with every optional header field (RFC 1952 section 2.3.1). */
+    private static byte[] gzipWithEveryHeaderField(byte[] content, boolean wrongHeaderCrc) {
+        byte[] plain = gzip(content); // a 10-byte header without optional fields, the deflate data, the trailer
+        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+        h.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 1, 2, 3, 4, 0, 3});
+        h.writeBytes(new byte[] {4, 0, 'Q', 'T', 0, 0});                      // FEXTRA: XLEN 4, one subfield
+        h.writeBytes("images\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));          // FNAME
+        h.writeBytes("made by a test\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));  // FCOMMENT
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(h.toByteArray());
+        int crc16 = (int) crc.getValue() & 0xFFFF ^ (wrongHeaderCrc ? 1 : 0);
+        h.write(crc16);
+        h.write(crc16 >>> 8);
+        h.write(plain, 10, plain.length - 10);
+        return h.toByteArray();
+    }
+
+    @Test
+    void readsEveryGzipHeaderFieldAndChecksTheHeaderCrc() throws IOException {
+        byte[] content = ubyte(pattern(40, 3), 40);
+        Path ok = write(dir.resolve("fields.gz"), gzipWithEveryHeaderField(content, false));
+        assertArrayEquals(pattern(40, 3), IdxReader.read(ok, 1).bytes());
+        // header: 10 fixed bytes, FEXTRA 2 + 4, FNAME 7, FCOMMENT 15: the CRC16 is at offset 38
+        Path bad = write(dir.resolve("header-crc.gz"), gzipWithEveryHeaderField(content, true));
+        assertIdxError(bad, 38, false, "header CRC16 mismatch", () -> IdxReader.read(bad, 1));
+        byte[] reserved = gzip(content);
+        reserved[3] = (byte) 0x20;
+        Path r = write(dir.resolve("reserved.gz"), reserved);
+        assertIdxError(r, 3, false, "reserved flag bits 0x20", () -> IdxReader.read(r, 1));
+    }
+
+    @Test
+    void everyMutatedGzipFileReadsUnchangedOrIsAnIdxFormatException() throws IOException {
+        byte[] content = ubyte(pattern(120, 5), 120);
+        byte[] half = ubyte(pattern(120, 5), 120);
+        List<byte[]> originals = List.of(gzip(content), gzipWithEveryHeaderField(content, false),
+                concat(gzip(Arrays.copyOf(half, 50)), gzip(Arrays.copyOfRange(half, 50, half.length))));
+        java.util.Random random = new java.util.Random(20261130);
+        int rejected = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] m = originals.get(i % originals.size()).clone();
+            switch (random.nextInt(4)) {
+                case 0 -> m[random.nextInt(m.length)] ^= (byte) (1 + random.nextInt(255));
+                case 1 -> m = Arrays.copyOf(m, random.nextInt(m.length));
+                case 2 -> {
+                    byte[] tail = new byte[1 + random.nextInt(40)];
+                    random.nextBytes(tail);
+                    m = concat(m, tail);
+                }
+                default -> {
+                    for (int k = 0; k < 4; k++) {
+                        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+                    }
+                }
+            }
+            Path f = write(dir.resolve("mutant.gz"), m);
+            try {
+                assertArrayEquals(pattern(120, 5), IdxReader.read(f, 1).bytes(), "mutant " + i + " read other data");
+            } catch (IdxFormatException e) {
+                rejected++;
+                assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("offset " + e.offset()),
+                        e.getMessage());
+            }
+        }
+        assertTrue(rejected > 1500, rejected + " of 3000 mutants rejected");
     }
 
     @Test

@@ -4,19 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qat4j.executor.artifact.ArtifactReader;
+import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigProblem;
 import io.qat4j.training.data.FashionMnist;
+import io.qat4j.training.data.IdxFiles;
 import io.qat4j.training.data.ImageTaskData;
-import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.data.RequiresData;
 import io.qat4j.training.data.SyntheticIdx;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qat4j.executor.artifact.ArtifactReader;
-import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +25,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,8 +87,8 @@ class IdxDatasetTrainingTest {
         assertTrue(printed.contains(data.toString()), printed);
         assertTrue(printed.contains("240 training, 90 test") && printed.contains("3 classes"), printed);
         for (String f : files) {
-            assertTrue(printed.contains(f + "  " + Files.size(data.resolve(f)) + " bytes  sha256 " + sha256(data.resolve(f))),
-                    "prints " + f + ": " + printed);
+            String line = f + "  " + Files.size(data.resolve(f)) + " bytes  sha256 " + IdxFiles.sha256(data.resolve(f));
+            assertTrue(printed.contains(line), "prints " + line + ": " + printed);
         }
 
         ObjectMapper json = new ObjectMapper();
@@ -107,13 +106,9 @@ class IdxDatasetTrainingTest {
             for (int i = 0; i < files.size(); i++) {
                 JsonNode f = origin.get("files").get(i);
                 assertEquals(files.get(i), f.get("name").asText());
-                assertEquals(sha256(data.resolve(files.get(i))), f.get("sha256").asText());
+                assertEquals(IdxFiles.sha256(data.resolve(files.get(i))), f.get("sha256").asText());
             }
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Test
