@@ -1,5 +1,6 @@
 package io.qat4j.training.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qat4j.executor.artifact.ArtifactWriter;
@@ -84,7 +85,12 @@ public final class RunExport {
                 .put(Provenance.CREATED, Instant.now().toString());
         if (Files.exists(r.run().metrics())) {
             String metrics = Files.readString(r.run().metrics(), StandardCharsets.UTF_8);
-            JsonNode data = new ObjectMapper().readTree(metrics).get(RunLifecycle.METRICS_DATA);
+            JsonNode data;
+            try {
+                data = new ObjectMapper().readTree(metrics).get(RunLifecycle.METRICS_DATA);
+            } catch (JsonProcessingException e) {
+                throw new IOException(r.run().metrics() + ": not valid JSON: " + e.getOriginalMessage(), e);
+            }
             if (data != null) {
                 b.put(Provenance.DATA_ORIGIN, data.toString());
             }
