@@ -4,6 +4,7 @@ import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.DatasetNotFoundException;
+import io.qat4j.training.data.TaskData;
 import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.eval.EvaluationSet;
 import io.qat4j.training.eval.TaskMetrics;
@@ -47,18 +48,20 @@ final class EvalCommand implements Callable<Integer> {
             overrides.add("dataset.path=" + data);
         }
         ExperimentConfig cfg = ExperimentConfigLoader.parse(yaml, artifact + "#config.yaml", overrides);
-        EvaluationSet test;
+        TaskData data;
         try {
-            test = TaskDataLoader.load(cfg).test();
+            data = TaskDataLoader.load(cfg);
         } catch (DatasetNotFoundException e) {
             // the locator's advice is for train; eval takes the dataset folder as --data
             throw new DatasetNotFoundException(e.datasetName(), e.searched(), e.getMessage().replace("--set dataset.path=", "--data "));
         }
+        System.out.println(data.origin().describe());
+        EvaluationSet test = data.test();
         Path dir = artifact.toAbsolutePath().getParent();
         if (Files.exists(dir.resolve("model.zip")) && Files.exists(dir.resolve("config.yaml"))) {
             QuantReport r = QuantReport.measure(RunExport.load(dir), artifact, test, System.out::println);
             r.print(System.out);
-            r.write(dir.resolve(QuantReport.FILE));
+            r.write(dir.resolve(QuantReport.FILE), data.origin());
             System.out.println("wrote " + dir.resolve(QuantReport.FILE));
         } else {
             TaskMetrics m = TaskMetrics.of(QuantReport.predictInt8(ex, test), test.truth());

@@ -24,6 +24,11 @@ public record Provenance(Map<String, String> entries) {
     public static final String CONFIG_YAML = "config.yaml";
     /** The dataset name (and split). */
     public static final String DATASET = "dataset";
+    /**
+     * Where the training data came from, as JSON text: folder and why it was chosen, each data
+     * file with its size and SHA-256, examples per split, classes.
+     */
+    public static final String DATA_ORIGIN = "data.origin";
     /** The random seed, in decimal. */
     public static final String SEED = "seed";
     /** Evaluation metrics, as JSON text. */

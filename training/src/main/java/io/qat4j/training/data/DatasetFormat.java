@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.training.config.DatasetConfig;
 import io.qat4j.training.config.binding.Section;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -50,13 +49,14 @@ public interface DatasetFormat {
     void write(DatasetFormatSettings settings, ObjectNode out);
 
     /**
-     * Reads a dataset in this format.
+     * Reads a dataset in this format, with its {@link DataOrigin} (the folder and why it was
+     * chosen, every data file read with its SHA-256, examples per split, classes).
      *
-     * @param folder the folder holding it
+     * @param location the folder holding it, and why it was chosen
      * @param config the {@code dataset} section, with this format's settings
      * @return its splits
      * @throws DatasetNotFoundException when a file is missing
      * @throws IOException when a file is malformed or cannot be read
      */
-    LoadedDataset load(Path folder, DatasetConfig config) throws IOException;
+    LoadedDataset load(DatasetLocator.Candidate location, DatasetConfig config) throws IOException;
 }

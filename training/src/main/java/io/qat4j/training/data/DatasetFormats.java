@@ -105,16 +105,16 @@ public final class DatasetFormats {
      * @throws IOException when a file is malformed or cannot be read
      */
     public static LoadedDataset load(DatasetConfig config, DatasetLocator locator) throws IOException {
-        Path folder;
+        DatasetLocator.Candidate folder;
         if (config.name().isPresent()) {
-            folder = locator.locate(config.name().get(), config.path().orElse(null));
+            folder = locator.resolve(config.name().get(), config.path().orElse(null));
         } else {
             Path path = config.path().orElseThrow(() -> new IllegalArgumentException(
                     "a dataset without a name needs a path"));
-            folder = path.toAbsolutePath().normalize();
-            if (!Files.isDirectory(folder)) {
-                throw new DatasetNotFoundException(config.describe(), List.of(folder), "Dataset folder "
-                        + folder + " (dataset.path) is not an existing folder.");
+            folder = new DatasetLocator.Candidate(path.toAbsolutePath().normalize(), "dataset.path in the configuration");
+            if (!Files.isDirectory(folder.path())) {
+                throw new DatasetNotFoundException(config.describe(), List.of(folder.path()), "Dataset folder "
+                        + folder.path() + " (dataset.path) is not an existing folder.");
             }
         }
         return get(config.format()).load(folder, config);

@@ -23,7 +23,10 @@ import java.util.Optional;
  *       search stops there with a {@link DatasetNotFoundException}, rather than silently training
  *       on data from somewhere else;</li>
  *   <li>{@code $QAT4J_DATA/<name>} when the environment variable {@value #DATA_ROOT_ENV} is
- *       set;</li>
+ *       set. It is authoritative too: a user who points {@code QAT4J_DATA} at a folder expects the
+ *       data to come from there, so when it lacks the dataset the search stops with a
+ *       {@link DatasetNotFoundException} that names the folder searched and the default places
+ *       that unsetting {@code QAT4J_DATA} would search;</li>
  *   <li>the shared datasets folder {@code ../shared/datasets/<name>} that sits beside the project
  *       in development and CI: {@code $QAT4J_SHARED_DATASETS/<name>} when
  *       {@value #SHARED_DATASETS_ENV} is set (the Maven Surefire configuration sets it to the
@@ -64,7 +67,7 @@ public final class DatasetLocator {
             "https://github.com/zalandoresearch/fashion-mnist";
 
     /**
-     * A place that is tried, and why.
+     * A place that is tried (or the folder chosen), and why.
      *
      * @param path absolute, normalized folder path
      * @param origin where the path came from, e.g. {@code QAT4J_DATA=/data}
@@ -122,7 +125,8 @@ public final class DatasetLocator {
      *
      * @param name dataset folder name, e.g. {@code fashion-mnist} or {@code cora}
      * @param explicitPath the configured path, or null when none is configured
-     * @return the candidates; only the explicit path when one is given
+     * @return the candidates; only the explicit path when one is given, else only
+     *     {@code $QAT4J_DATA/<name>} when {@value #DATA_ROOT_ENV} is set
      * @throws IllegalArgumentException when {@code name} is not a plain folder name
      */
     public List<Candidate> candidates(String name, Path explicitPath) {
@@ -136,7 +140,14 @@ public final class DatasetLocator {
         if (dataRoot != null) {
             Path root = rootFromEnv(DATA_ROOT_ENV, dataRoot);
             out.add(new Candidate(absolute(root.resolve(name)), DATA_ROOT_ENV + "=" + dataRoot));
+            return out;
         }
+        return searched(name);
+    }
+
+    /** The places searched when neither an explicit path nor {@value #DATA_ROOT_ENV} is given. */
+    private List<Candidate> searched(String name) {
+        List<Candidate> out = new ArrayList<>();
         String shared = envValue(SHARED_DATASETS_ENV);
         if (shared != null) {
             Path root = rootFromEnv(SHARED_DATASETS_ENV, shared);
@@ -192,10 +203,23 @@ public final class DatasetLocator {
      * @throws DatasetNotFoundException listing every place tried and how to obtain the data
      */
     public Path locate(String name, Path explicitPath) {
+        return resolve(name, explicitPath).path();
+    }
+
+    /**
+     * Resolves the folder of dataset {@code name} in the order documented on this class, and says
+     * why it was chosen.
+     *
+     * @param name dataset folder name, e.g. {@code fashion-mnist}
+     * @param explicitPath the configured path, or null when none is configured
+     * @return the folder, with where it came from (e.g. {@code QAT4J_DATA=/data})
+     * @throws DatasetNotFoundException listing every place tried and how to obtain the data
+     */
+    public Candidate resolve(String name, Path explicitPath) {
         List<Candidate> tried = candidates(name, explicitPath);
         for (Candidate c : tried) {
             if (Files.isDirectory(c.path())) {
-                return c.path();
+                return c;
             }
         }
         throw notFound(name, explicitPath != null, tried);
@@ -204,16 +228,25 @@ public final class DatasetLocator {
     private DatasetNotFoundException notFound(String name, boolean explicit, List<Candidate> tried) {
         StringBuilder msg = new StringBuilder();
         msg.append("Dataset '").append(name).append("' not found. ");
+        boolean dataRoot = !explicit && envValue(DATA_ROOT_ENV) != null;
         if (explicit) {
             msg.append("The configured dataset path is not an existing folder");
             msg.append(" (an explicit path disables the search of QAT4J_DATA and the shared folders):\n");
+        } else if (dataRoot) {
+            msg.append(DATA_ROOT_ENV).append(" is set, so the dataset is looked for there only"
+                    + " (it never comes silently from another folder):\n");
         } else {
             msg.append("Looked in, in this order:\n");
         }
         for (Candidate c : tried) {
             msg.append("  - ").append(c).append('\n');
         }
-        if (!explicit && envValue(DATA_ROOT_ENV) == null) {
+        if (dataRoot) {
+            msg.append("To search the default places instead, unset ").append(DATA_ROOT_ENV).append("; they are:\n");
+            for (Candidate c : searched(name)) {
+                msg.append("  - ").append(c).append('\n');
+            }
+        } else if (!explicit) {
             msg.append(DATA_ROOT_ENV).append(" is not set.\n");
         }
         msg.append(howToGet(name));

@@ -7,9 +7,11 @@ import io.qat4j.training.config.binding.YamlNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 
 /**
@@ -115,16 +117,25 @@ public final class IdxFormat implements DatasetFormat {
     }
 
     @Override
-    public ImageSplits load(Path folder, DatasetConfig config) throws IOException {
+    public ImageSplits load(DatasetLocator.Candidate location, DatasetConfig config) throws IOException {
         IdxFileNames files = (IdxFileNames) config.settings();
-        Path trainImages = find(folder, files.trainImages(), config);
-        ImageDataset train = loadSplit(trainImages, find(folder, files.trainLabels(), config));
-        ImageDataset test = loadSplit(find(folder, files.testImages(), config),
-                find(folder, files.testLabels(), config));
+        Path folder = location.path();
+        List<Path> paths = new ArrayList<>();
+        for (String name : files.all()) {
+            paths.add(find(folder, name, config));
+        }
+        ImageDataset train = loadSplit(paths.get(0), paths.get(1));
+        ImageDataset test = loadSplit(paths.get(2), paths.get(3));
         int classes = Math.max(train.numClasses(), test.numClasses());
         List<String> classNames = config.name().equals(Optional.of(FashionMnist.NAME))
                 && classes == FashionMnist.NUM_CLASSES ? FashionMnist.CLASS_NAMES : namesOf(classes);
-        return new ImageSplits(withClasses(train, classNames), withClasses(test, classNames), trainImages);
+        List<DataOrigin.DataFile> read = new ArrayList<>();
+        for (Path p : paths) {
+            read.add(DataOrigin.DataFile.of(folder, p));
+        }
+        DataOrigin origin = new DataOrigin(config.describe(), Optional.of(folder), location.origin(), read,
+                DataOrigin.splits(train.count(), 0, test.count()), OptionalInt.of(classes));
+        return new ImageSplits(withClasses(train, classNames), withClasses(test, classNames), paths.get(0), origin);
     }
 
     /**

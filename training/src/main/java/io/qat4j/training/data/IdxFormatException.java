@@ -11,7 +11,9 @@ import java.nio.file.Path;
  *
  * <p>The message always names the file and the byte offset where reading went wrong. For a
  * gzip-compressed file the offset counts bytes of the decompressed IDX stream, which is the
- * offset the same problem would have in the uncompressed file; the message says so.
+ * offset the same problem would have in the uncompressed file; the message says so. Problems of
+ * the gzip framing itself (a malformed header, trailing bytes after the last member) have no
+ * offset in the decompressed stream and are reported at their offset in the file.
  *
  * <p>This is an {@link IOException}, like {@link java.util.zip.ZipException} for ZIP files: every
  * method of this package that reads IDX data declares {@code throws IOException} and reports

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -45,7 +44,12 @@ import java.util.zip.ZipException;
  *       bytes arrive (from 16 MiB, doubling), so that a header that lies costs at most
  *       {@code max(16 MiB, 2 x real content)} of memory;</li>
  *   <li>truncated data and trailing bytes after the data;</li>
- *   <li>corrupt gzip streams (bad CRC, bad deflate data).</li>
+ *   <li>corrupt gzip streams (bad CRC, bad deflate data);</li>
+ *   <li>bytes after the gzip data: a gzip file of several members (RFC 1952 section 2.2) is read
+ *       as one stream, the concatenation of the members' data, as {@code gunzip} reads it; anything
+ *       after the last member that is not a complete member (garbage, zero padding) is an error at
+ *       its offset in the compressed file, just as trailing bytes of a plain file are
+ *       ({@link StrictGzipInputStream}; {@link java.util.zip.GZIPInputStream} would ignore them).</li>
  * </ul>
  * Stateless; all methods are static and thread-safe.
  */
@@ -113,18 +117,18 @@ public final class IdxReader {
         }
         long fileSize = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-            boolean gzip = startsWithGzipMagic(raw);
-            InputStream in;
-            if (gzip) {
-                try {
-                    in = new GZIPInputStream(raw, BUFFER);
-                } catch (ZipException | EOFException e) {
-                    throw new IdxFormatException(file, 0, false, "corrupt gzip header: " + e.getMessage(), e);
-                }
-            } else {
-                in = raw;
+            if (!startsWithGzipMagic(raw)) {
+                return new Parser(file, raw, false, fileSize).parse(expectedRank, maxElements);
             }
-            return new Parser(file, in, gzip, fileSize).parse(expectedRank, maxElements);
+            StrictGzipInputStream in;
+            try {
+                in = new StrictGzipInputStream(raw, fileSize, BUFFER);
+            } catch (StrictGzipInputStream.GzipFormatException e) {
+                throw new IdxFormatException(file, e.fileOffset, false, "corrupt gzip header: " + e.getMessage(), e);
+            }
+            try (in) {
+                return new Parser(file, in, true, fileSize).parse(expectedRank, maxElements);
+            }
         }
     }
 
@@ -292,6 +296,8 @@ public final class IdxReader {
                 int n;
                 try {
                     n = in.read(buf, off + done, len - done);
+                } catch (StrictGzipInputStream.GzipFormatException e) {
+                    throw gzipError(e, "while reading " + what);
                 } catch (ZipException | EOFException e) {
                     throw error(pos, "corrupt gzip data while reading " + what + ": " + e.getMessage(), e);
                 }
@@ -311,9 +317,24 @@ public final class IdxReader {
                     pos++;
                 }
                 return b;
+            } catch (StrictGzipInputStream.GzipFormatException e) {
+                throw gzipError(e, "after the IDX data");
             } catch (ZipException | EOFException e) {
                 throw error(pos, "corrupt gzip data after the IDX data: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Bytes outside every gzip member (trailing bytes, a further member's header) are reported
+         * at their offset in the file; a problem inside a member's compressed data at the offset
+         * reached in the decompressed data, with the file offset in the message.
+         */
+        private IdxFormatException gzipError(StrictGzipInputStream.GzipFormatException e, String when) {
+            if (e.framing) {
+                return new IdxFormatException(file, e.fileOffset, false, e.getMessage(), e);
+            }
+            return error(pos, "corrupt gzip data " + when + ": " + e.getMessage() + " (file offset " + e.fileOffset
+                    + ")", e);
         }
 
         private IdxFormatException error(long offset, String detail) {

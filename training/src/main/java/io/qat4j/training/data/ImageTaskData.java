@@ -5,6 +5,7 @@ import io.qat4j.training.eval.Predictions;
 import io.qat4j.training.eval.TaskKind;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -14,13 +15,29 @@ import org.nd4j.linalg.dataset.DataSet;
  * @param train training images
  * @param validationImages held-out training images, or null
  * @param testImages test images
+ * @param origin where the images came from
  */
-public record ImageTaskData(ImageDataset train, ImageDataset validationImages, ImageDataset testImages) implements TaskData {
+public record ImageTaskData(ImageDataset train, ImageDataset validationImages, ImageDataset testImages, DataOrigin origin)
+        implements TaskData {
 
-    /** Checks that the training and test images are present. */
+    /** Checks that the training and test images and the origin are present. */
     public ImageTaskData {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(testImages, "testImages");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /**
+     * Images a caller built in memory (e.g. a subset of a dataset), with an origin that says so.
+     *
+     * @param train training images
+     * @param validationImages held-out training images, or null
+     * @param testImages test images
+     */
+    public ImageTaskData(ImageDataset train, ImageDataset validationImages, ImageDataset testImages) {
+        this(train, validationImages, testImages, DataOrigin.inMemory("images", DataOrigin.splits(train.count(),
+                validationImages == null ? 0 : validationImages.count(), testImages.count()),
+                OptionalInt.of(train.numClasses())));
     }
 
     @Override

@@ -14,6 +14,9 @@ public interface LoadedDataset {
     /** @return the file that defines the examples' shape, for messages (e.g. the training images) */
     Path source();
 
+    /** @return where the data came from: folder, why, files with SHA-256, examples per split, classes */
+    DataOrigin origin();
+
     /**
      * The data as every trainer reads it.
      *

@@ -40,4 +40,10 @@ public interface TaskData {
 
     /** @return one line for the run log, e.g. {@code "60000 training, 10000 test examples, 10 classes"} */
     String describe();
+
+    /**
+     * @return where the data came from (folder, why, files with SHA-256, examples of the splits
+     *     above, classes), which a run prints at start and records with its results
+     */
+    DataOrigin origin();
 }

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link io.qat4j.training.data.DatasetLocator} resolves a dataset name to a folder
  *       (explicit path, {@code $QAT4J_DATA/<name>}, the shared {@code ../shared/datasets} folder,
- *       system packages such as Debian's {@code dataset-fashion-mnist}) and fails with a
+ *       system packages such as Debian's {@code dataset-fashion-mnist}; an explicit path or
+ *       {@code QAT4J_DATA} is the only place searched) and fails with a
  *       {@link io.qat4j.training.data.DatasetNotFoundException} that says where it looked.</li>
  *   <li>{@link io.qat4j.training.data.DatasetFormat}s, found by
  *       {@link io.qat4j.training.data.DatasetFormats} with {@link java.util.ServiceLoader}, bind

@@ -7,6 +7,7 @@ import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.eval.EvaluationSet;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.Predictions;
@@ -188,10 +189,12 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
      * ({@link FiniteJson}), and the speedups are ratios of median latencies.
      *
      * @param file target
+     * @param data where the scored data came from, written as the key {@code data}
      * @throws IOException when writing fails
      */
-    public void write(Path file) throws IOException {
+    public void write(Path file, DataOrigin data) throws IOException {
         ObjectNode n = new ObjectMapper().valueToTree(this);
+        n.set("data", data.toJson());
         n.put("artifactToFp32SizeRatio", (double) artifactBytes / fp32Bytes);
         n.put("executorSpeedupBatch1", nd4jBatch1.median() / executorBatch1.median());
         n.put("executorSpeedupBatch64", nd4jBatch64.median() / executorBatch64.median());

@@ -1,12 +1,17 @@
 package io.qat4j.training.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qat4j.executor.artifact.ArtifactWriter;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.quant.export.Int8Exporter;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.train.RunDirectory;
+import io.qat4j.training.train.RunLifecycle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +23,8 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Exports a finished run ({@code config.yaml} and {@code model.zip}) to {@code model.qat4j} with
- * provenance: the effective config, dataset, seed, metrics, source commit and qat4j version.
+ * provenance: the effective config, dataset, where the data came from (folder, files and their
+ * SHA-256, from {@code metrics.json}), seed, metrics, source commit and qat4j version.
  */
 public final class RunExport {
 
@@ -54,7 +60,8 @@ public final class RunExport {
     }
 
     /**
-     * Exports the run's network and writes it atomically to {@code <run>/model.qat4j}.
+     * Exports the run's network and writes it atomically to {@code <run>/model.qat4j}, after
+     * removing the temporary files of exports that a killed process interrupted.
      *
      * @param r a loaded run
      * @return the artifact written
@@ -63,6 +70,7 @@ public final class RunExport {
     public static Path export(Run r) throws IOException {
         LoadedArtifact a = Int8Exporter.export(r.network(), r.config().model().exampleShape(), provenance(r));
         Path target = r.run().root().resolve(ARTIFACT);
+        AtomicFiles.removeTemporariesOf(target);
         ArtifactWriter.write(a, target);
         return target;
     }
@@ -76,7 +84,17 @@ public final class RunExport {
                 .put(Provenance.QAT4J_VERSION, version())
                 .put(Provenance.CREATED, Instant.now().toString());
         if (Files.exists(r.run().metrics())) {
-            b.put(Provenance.METRICS_JSON, Files.readString(r.run().metrics(), StandardCharsets.UTF_8));
+            String metrics = Files.readString(r.run().metrics(), StandardCharsets.UTF_8);
+            JsonNode data;
+            try {
+                data = new ObjectMapper().readTree(metrics).get(RunLifecycle.METRICS_DATA);
+            } catch (JsonProcessingException e) {
+                throw new IOException(r.run().metrics() + ": not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (data != null) {
+                b.put(Provenance.DATA_ORIGIN, data.toString());
+            }
+            b.put(Provenance.METRICS_JSON, metrics);
         }
         return b.build();
     }

@@ -17,7 +17,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * Atomic checkpoints: {@code ckpt-<step>.zip} (network with updater state, DL4J ModelSerializer),
  * {@code ckpt-<step>.json} ({@link TrainingState}) and the pointer file {@code LATEST}, each
  * written atomically and in that order, so that {@code LATEST} only ever names a complete
- * checkpoint. Keeps the newest {@code keep} checkpoints.
+ * checkpoint. Keeps the newest {@code keep} checkpoints. The temporary files of writes that a
+ * killed process interrupted are removed by {@link #removeStaleTemporaries()} when a run starts or
+ * resumes.
  */
 public final class Checkpoints {
 
@@ -90,6 +92,18 @@ public final class Checkpoints {
                     + " does not match the training state's step " + state.step());
         }
         return Optional.of(new Loaded(net, state));
+    }
+
+    /**
+     * Removes what interrupted checkpoint writes left behind (a process killed while writing):
+     * temporary files of {@link AtomicFiles} in the checkpoint folder, e.g.
+     * {@code .ckpt-000000500.zip.8127394.tmp}. Complete checkpoints are never touched.
+     *
+     * @return the files removed
+     * @throws IOException when the folder cannot be listed or a file cannot be removed
+     */
+    public List<Path> removeStaleTemporaries() throws IOException {
+        return AtomicFiles.removeTemporaries(dir);
     }
 
     private void prune(String newest) throws IOException {

@@ -43,11 +43,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * random numbers of dropout. Checkpoints are written every {@code checkpointEverySteps} steps and
  * at the end of every epoch; a resumed run continues from the newest one and ends with the same
  * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
- * count, which checkpoints carry.
+ * count, which checkpoints carry. Temporary files that a killed process left in the run folder
+ * ({@link AtomicFiles}) are removed when a run starts or resumes.
  */
 public final class RunLifecycle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Key of {@code metrics.json} that holds the {@link io.qat4j.training.data.DataOrigin} of the run's data. */
+    public static final String METRICS_DATA = "data";
 
     /** Loads the data of a config. */
     public interface DataSource {
@@ -94,6 +98,7 @@ public final class RunLifecycle {
         // so is the quantization schedule, which needs the number of batches per epoch
         NetworkBuilder builder = new NetworkBuilder(config, batchesPerEpoch);
         Files.createDirectories(run.root());
+        removeStaleTemporaries(run, checkpoints, options);
         ConfigWriter.write(config, run.config());
 
         ComputationGraph net;
@@ -110,6 +115,7 @@ public final class RunLifecycle {
             state = TrainingState.start();
         }
         log(options, RunSummary.describe(net, data, batchesPerEpoch, tc.epochs(), tc.batchSize()).stripTrailing());
+        log(options, data.origin().describe());
 
         List<RunListener> listeners = listeners(config, run, options);
         List<RunListener.EpochSummary> history = new ArrayList<>();
@@ -171,12 +177,25 @@ public final class RunLifecycle {
             }
         }
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
-        writeMetrics(config, run, history, step, test);
+        writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();
         if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
         return new TrainResult(run, net, test, List.copyOf(history), step, stoppedEarly, report);
+    }
+
+    /**
+     * Removes the temporary files that writes interrupted by a killed process left in the run
+     * folder (checkpoints, model, metrics, config, export, report): only this run writes there.
+     */
+    private static void removeStaleTemporaries(RunDirectory run, Checkpoints checkpoints, RunOptions options)
+            throws IOException {
+        List<Path> removed = new ArrayList<>(AtomicFiles.removeTemporaries(run.root()));
+        removed.addAll(checkpoints.removeStaleTemporaries());
+        if (!removed.isEmpty()) {
+            log(options, "removed " + removed.size() + " temporary file(s) of interrupted writes: " + removed);
+        }
     }
 
     private static List<RunListener> listeners(ExperimentConfig config, RunDirectory run, RunOptions options) throws IOException {
@@ -198,7 +217,7 @@ public final class RunLifecycle {
         Path artifact = RunExport.export(run);
         log(options, "exported " + artifact);
         QuantReport q = QuantReport.measure(run, artifact, data.test(), line -> log(options, line));
-        q.write(dir.root().resolve(QuantReport.FILE));
+        q.write(dir.root().resolve(QuantReport.FILE), data.origin());
         if (options.console() != null) {
             q.print(options.console());
         }
@@ -214,12 +233,13 @@ public final class RunLifecycle {
         return seed * 0x9E3779B97F4A7C15L + step;
     }
 
-    private static void writeMetrics(ExperimentConfig config, RunDirectory run, List<RunListener.EpochSummary> history,
-                                     long step, TaskMetrics test) throws IOException {
+    private static void writeMetrics(ExperimentConfig config, RunDirectory run, TaskData data,
+                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("quantized", config.quantization().enabled());
         root.put("steps", step);
+        root.set(METRICS_DATA, data.origin().toJson());
         putMetrics(root, "test", test);
         ArrayNode epochs = root.putArray("epochs");
         for (RunListener.EpochSummary e : history) {

@@ -84,12 +84,35 @@ class DatasetLocatorTest {
     }
 
     @Test
-    void dataRootWithoutTheDatasetFallsThroughToSharedFolder() throws IOException {
-        mkdirs(dataRoot);
-        Path shared = mkdirs(sharedRoot.resolve("cora"));
+    void dataRootWithoutTheDatasetIsAnErrorAndNothingComesFromElsewhere() throws IOException {
+        mkdirs(dataRoot.resolve("cora"));
+        mkdirs(sharedRoot.resolve("fashion-mnist"));
+        mkdirs(system);
         DatasetLocator loc = locator(Map.of("QAT4J_DATA", dataRoot.toString(),
                 "QAT4J_SHARED_DATASETS", sharedRoot.toString()), project);
-        assertEquals(shared, loc.locate("cora"));
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> loc.locate("fashion-mnist"));
+        String m = e.getMessage();
+        assertEquals(List.of(dataRoot.resolve("fashion-mnist")), e.searched());
+        assertTrue(m.contains("QAT4J_DATA=" + dataRoot), m);
+        assertTrue(m.contains(dataRoot.resolve("fashion-mnist").toString()), m);
+        // says what was not searched, and how to search it
+        assertTrue(m.contains("unset QAT4J_DATA"), m);
+        assertTrue(m.contains(sharedRoot.resolve("fashion-mnist").toString()) && m.contains(system.toString()), m);
+        assertEquals(Optional.empty(), loc.find("fashion-mnist", null));
+        assertEquals(List.of(dataRoot.resolve("fashion-mnist")),
+                loc.candidates("fashion-mnist", null).stream().map(DatasetLocator.Candidate::path).toList());
+    }
+
+    @Test
+    void theFolderFoundSaysWhyItWasChosen() throws IOException {
+        Path fromEnv = mkdirs(dataRoot.resolve("cora"));
+        DatasetLocator withRoot = locator(Map.of("QAT4J_DATA", dataRoot.toString()), project);
+        assertEquals(new DatasetLocator.Candidate(fromEnv, "QAT4J_DATA=" + dataRoot), withRoot.resolve("cora", null));
+        mkdirs(system);
+        DatasetLocator.Candidate debian = locator(Map.of(), project).resolve("fashion-mnist", null);
+        assertEquals(system, debian.path());
+        Path explicit = mkdirs(tmp.resolve("mine"));
+        assertTrue(withRoot.resolve("fashion-mnist", explicit).origin().contains("explicit dataset path"));
     }
 
     @Test
@@ -125,10 +148,9 @@ class DatasetLocatorTest {
 
     @Test
     void candidatesInDocumentedOrder() {
-        DatasetLocator loc = locator(Map.of("QAT4J_DATA", dataRoot.toString()), project);
+        DatasetLocator loc = locator(Map.of(), project);
         List<Path> paths = loc.candidates("fashion-mnist", null).stream().map(DatasetLocator.Candidate::path).toList();
         assertEquals(List.of(
-                dataRoot.resolve("fashion-mnist"),
                 tmp.resolve("shared/datasets/fashion-mnist"),
                 tmp.getParent().resolve("shared/datasets/fashion-mnist"),
                 system), paths);
@@ -152,7 +174,7 @@ class DatasetLocatorTest {
         DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> loc.locate("fashion-mnist"));
         String m = e.getMessage();
         assertEquals("fashion-mnist", e.datasetName());
-        assertEquals(4, e.searched().size());
+        assertEquals(1, e.searched().size());
         for (Path p : e.searched()) {
             assertTrue(m.contains(p.toString()), "lists " + p + ": " + m);
         }

@@ -65,4 +65,14 @@ public final class IdxFiles {
         }
         return b;
     }
+
+    /**
+     * @param file a file
+     * @return the SHA-256 of its bytes in lower-case hex, as {@code sha256sum} prints it
+     * @throws Exception when it cannot be read
+     */
+    public static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
+    }
 }

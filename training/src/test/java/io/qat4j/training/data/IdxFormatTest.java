@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.training.config.DatasetConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.IdxFormat.IdxFileNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -103,5 +106,56 @@ class IdxFormatTest {
         assertEquals(IdxFormat.NAME, named.format().name());
         assertEquals(Optional.of(new ImageSignature(1, 28, 28, 10)), named.dataset().signature());
         assertEquals(java.util.List.of("idx"), DatasetFormats.names());
+    }
+    @Test
+    void theLoadedDataSaysWhereItCameFrom(@TempDir Path dir) throws Exception {
+        Path folder = SyntheticIdx.folder(dir.resolve("bars"), 1, 8).toAbsolutePath();
+        ImageSplits d = (ImageSplits) DatasetFormats.load(byPath(folder, IdxFileNames.MNIST_NAMES), NO_ENVIRONMENT);
+        DataOrigin o = d.origin();
+        assertEquals(Optional.of(folder), o.folder());
+        assertEquals("dataset.path in the configuration", o.foundBy());
+        List<String> names = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+        assertEquals(names, o.files().stream().map(DataOrigin.DataFile::name).toList());
+        for (DataOrigin.DataFile f : o.files()) {
+            assertEquals(IdxFiles.sha256(folder.resolve(f.name())), f.sha256(), f.name());
+            assertEquals(Files.size(folder.resolve(f.name())), f.bytes(), f.name());
+        }
+        Map<String, Integer> examples = new LinkedHashMap<>();
+        examples.put("training", 240);
+        examples.put("test", 90);
+        assertEquals(examples, o.examples());
+        assertEquals(java.util.OptionalInt.of(3), o.classes());
+
+        // the split the run trains on: the validation examples are held out of the training ones
+        TaskData t = TaskDataLoader.load(ExperimentConfigLoader.parse("""
+                name: bars
+                dataset: {format: idx, path: '%s', validationFraction: 0.25}
+                model:
+                  input: {channels: 1, height: 8, width: 8}
+                  layers: [{type: output, classes: 3}]
+                """.formatted(folder), "bars.yaml"), NO_ENVIRONMENT);
+        assertEquals(List.of("training", "validation", "test"), List.copyOf(t.origin().examples().keySet()));
+        assertEquals(180 + 60, t.origin().examples().get("training") + t.origin().examples().get("validation"));
+        assertEquals(o.files(), t.origin().files());
+        String printed = t.origin().describe();
+        assertTrue(printed.contains(folder.toString()) && printed.contains("dataset.path in the configuration"), printed);
+        for (String name : names) {
+            assertTrue(printed.contains(name) && printed.contains(IdxFiles.sha256(folder.resolve(name))), printed);
+        }
+        assertTrue(printed.contains("3 classes") && printed.contains("90 test"), printed);
+    }
+
+    @Test
+    void aNamedDatasetSaysWhichPlaceOfTheSearchItCameFrom(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        SyntheticIdx.folder(root.resolve("fashion-mnist"), 1, 8);
+        DatasetLocator withRoot = new DatasetLocator(Map.of("QAT4J_DATA", root.toString()), dir, Map.of());
+        DatasetConfig named = new DatasetConfig(Optional.of("fashion-mnist"), IdxFormat.NAME, Optional.empty(), 0.0,
+                IdxFileNames.MNIST_NAMES);
+        DataOrigin o = DatasetFormats.load(named, withRoot).origin();
+        assertEquals(Optional.of(root.resolve("fashion-mnist").toAbsolutePath()), o.folder());
+        assertEquals("QAT4J_DATA=" + root, o.foundBy());
+        assertEquals("fashion-mnist", o.dataset());
     }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,6 +233,107 @@ class IdxReaderTest {
         assertIdxError(f, 14, false, "3 unexpected trailing byte(s)", () -> IdxReader.read(f, 1));
         Path g = write(dir.resolve("trailing.gz"), gzip(concat(ubyte(pattern(6, 0), 6), new byte[] {1})));
         assertIdxError(g, 14, true, "unexpected trailing byte(s)", () -> IdxReader.read(g, 1));
+    }
+
+    @Test
+    void rejectsGarbageAfterTheGzipStreamAsThePlainFileIsRejected() throws IOException {
+        byte[] gz = gzip(ubyte(pattern(6, 0), 6));
+        Path g = write(dir.resolve("garbage.gz"), concat(gz, new byte[] {1, 2, 3}));
+        IdxFormatException e = assertIdxError(g, gz.length, false, "3 trailing byte(s) after the gzip data",
+                () -> IdxReader.read(g, 1));
+        assertTrue(e.getMessage().contains("not a gzip member"), e.getMessage());
+        // zero padding, as some tools leave it, is garbage too
+        Path z = write(dir.resolve("zeros.gz"), concat(gz, new byte[512]));
+        assertIdxError(z, gz.length, false, "512 trailing byte(s) after the gzip data", () -> IdxReader.read(z, 1));
+        // the gzip magic followed by nothing valid is a corrupt second member, at its offset
+        Path m = write(dir.resolve("half-member.gz"), concat(gz, new byte[] {0x1f, (byte) 0x8b, 8}));
+        assertIdxError(m, gz.length + 3, false, "ends inside the header of the gzip member at offset " + gz.length,
+                () -> IdxReader.read(m, 1));
+    }
+
+    @Test
+    void concatenatedGzipMembersAreOneStreamAsGunzipReadsThem() throws IOException {
+        byte[] content = ubyte(pattern(300, 4), 300);
+        // RFC 1952 section 2.2: a gzip file is a series of members; gunzip outputs their concatenation
+        Path split = write(dir.resolve("two-members.gz"),
+                concat(gzip(Arrays.copyOf(content, 8)), gzip(Arrays.copyOfRange(content, 8, content.length))));
+        assertArrayEquals(pattern(300, 4), IdxReader.read(split, 1).bytes());
+        Path withEmpty = write(dir.resolve("empty-member.gz"), concat(gzip(content), gzip(new byte[0])));
+        assertArrayEquals(pattern(300, 4), IdxReader.read(withEmpty, 1).bytes());
+        // a second member holding more bytes than the header declares: trailing decompressed data
+        Path extra = write(dir.resolve("extra-member.gz"), concat(gzip(content), gzip(new byte[] {7})));
+        assertIdxError(extra, 308, true, "unexpected trailing byte(s)", () -> IdxReader.read(extra, 1));
+        // garbage after the second member, at the offset where the second member ends
+        byte[] two = concat(gzip(Arrays.copyOf(content, 8)), gzip(Arrays.copyOfRange(content, 8, content.length)));
+        Path late = write(dir.resolve("late-garbage.gz"), concat(two, new byte[] {9}));
+        assertIdxError(late, two.length, false, "1 trailing byte(s)", () -> IdxReader.read(late, 1));
+    }
+
+    /** {@code content} as one gzip member with every optional header field (RFC 1952 section 2.3.1). */
+    private static byte[] gzipWithEveryHeaderField(byte[] content, boolean wrongHeaderCrc) {
+        byte[] plain = gzip(content); // a 10-byte header without optional fields, the deflate data, the trailer
+        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+        h.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 1, 2, 3, 4, 0, 3});
+        h.writeBytes(new byte[] {4, 0, 'Q', 'T', 0, 0});                      // FEXTRA: XLEN 4, one subfield
+        h.writeBytes("images\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));          // FNAME
+        h.writeBytes("made by a test\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));  // FCOMMENT
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(h.toByteArray());
+        int crc16 = (int) crc.getValue() & 0xFFFF ^ (wrongHeaderCrc ? 1 : 0);
+        h.write(crc16);
+        h.write(crc16 >>> 8);
+        h.write(plain, 10, plain.length - 10);
+        return h.toByteArray();
+    }
+
+    @Test
+    void readsEveryGzipHeaderFieldAndChecksTheHeaderCrc() throws IOException {
+        byte[] content = ubyte(pattern(40, 3), 40);
+        Path ok = write(dir.resolve("fields.gz"), gzipWithEveryHeaderField(content, false));
+        assertArrayEquals(pattern(40, 3), IdxReader.read(ok, 1).bytes());
+        // header: 10 fixed bytes, FEXTRA 2 + 4, FNAME 7, FCOMMENT 15: the CRC16 is at offset 38
+        Path bad = write(dir.resolve("header-crc.gz"), gzipWithEveryHeaderField(content, true));
+        assertIdxError(bad, 38, false, "header CRC16 mismatch", () -> IdxReader.read(bad, 1));
+        byte[] reserved = gzip(content);
+        reserved[3] = (byte) 0x20;
+        Path r = write(dir.resolve("reserved.gz"), reserved);
+        assertIdxError(r, 3, false, "reserved flag bits 0x20", () -> IdxReader.read(r, 1));
+    }
+
+    @Test
+    void everyMutatedGzipFileReadsUnchangedOrIsAnIdxFormatException() throws IOException {
+        byte[] content = ubyte(pattern(120, 5), 120);
+        byte[] half = ubyte(pattern(120, 5), 120);
+        List<byte[]> originals = List.of(gzip(content), gzipWithEveryHeaderField(content, false),
+                concat(gzip(Arrays.copyOf(half, 50)), gzip(Arrays.copyOfRange(half, 50, half.length))));
+        java.util.Random random = new java.util.Random(20261130);
+        int rejected = 0;
+        for (int i = 0; i < 3000; i++) {
+            byte[] m = originals.get(i % originals.size()).clone();
+            switch (random.nextInt(4)) {
+                case 0 -> m[random.nextInt(m.length)] ^= (byte) (1 + random.nextInt(255));
+                case 1 -> m = Arrays.copyOf(m, random.nextInt(m.length));
+                case 2 -> {
+                    byte[] tail = new byte[1 + random.nextInt(40)];
+                    random.nextBytes(tail);
+                    m = concat(m, tail);
+                }
+                default -> {
+                    for (int k = 0; k < 4; k++) {
+                        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+                    }
+                }
+            }
+            Path f = write(dir.resolve("mutant.gz"), m);
+            try {
+                assertArrayEquals(pattern(120, 5), IdxReader.read(f, 1).bytes(), "mutant " + i + " read other data");
+            } catch (IdxFormatException e) {
+                rejected++;
+                assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("offset " + e.offset()),
+                        e.getMessage());
+            }
+        }
+        assertTrue(rejected > 1500, rejected + " of 3000 mutants rejected");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.qat4j.training.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.eval.TaskKind;
 import io.qat4j.training.eval.TaskMetrics;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +36,10 @@ class QuantReportTest {
         assertTrue(table.contains("int8 MAE / fake-quant MAE") && table.contains("1.019"), table);
         assertFalse(table.contains("accuracy") || table.contains("agreement"), table);
 
-        r.write(dir.resolve("report.json"));
+        r.write(dir.resolve("report.json"), DataOrigin.inMemory("esol", DataOrigin.splits(1015, 0, 113), OptionalInt.empty()));
         JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(113, json.get("data").get("examples").get("test").asInt(), json.toString());
+        assertFalse(json.get("data").has("classes"), "a regression has no classes: " + json);
         assertTrue(Math.abs(json.get("int8").get("mae").asDouble() - 0.53) < 1e-12, json.toString());
         assertTrue(json.get("kind").asText().equals("REGRESSION"), json.toString());
         // no agreement for regression: null, not the string "NaN"

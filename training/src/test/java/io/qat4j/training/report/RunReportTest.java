@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.quant.export.LayerAgreement;
+import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.train.LocalTrainerTest;
 import io.qat4j.training.train.TrainResult;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,9 @@ class RunReportTest {
     void exportedRunMatchesItsFakeQuantModelAndReportsEveryFigure(@TempDir Path dir) throws Exception {
         TrainResult t = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "rep"), LocalTrainerTest.quiet());
         RunExport.Run run = RunExport.load(t.run().root());
+        Path killedExport = Files.write(t.run().root().resolve(".model.qat4j.77.tmp"), new byte[] {1});
         Path artifact = RunExport.export(run);
+        assertFalse(Files.exists(killedExport), "an export removes what a killed export left behind");
         var loaded = ArtifactReader.read(artifact);
         var prov = loaded.model().provenance().entries();
         assertTrue(prov.get(Provenance.CONFIG_YAML).contains("name: rep"), prov.toString());
@@ -56,7 +60,8 @@ class RunReportTest {
             assertTrue(l.differingShare() <= 0.05 && l.maxDifference() <= 3, l.toString());
         }
 
-        r.write(dir.resolve("report.json"));
+        r.write(dir.resolve("report.json"), DataOrigin.inMemory("fashion-mnist slice", DataOrigin.splits(192, 0, 100),
+                OptionalInt.of(10)));
         String json = Files.readString(dir.resolve("report.json"));
         assertTrue(json.contains("\"agreement\"") && json.contains("artifactToFp32SizeRatio"), json);
         assertFalse(json.contains("NaN") || json.contains("Infinity"), "scores that do not apply are null: " + json);
@@ -66,6 +71,7 @@ class RunReportTest {
             var l = tree.get(latency);
             assertTrue(l.get("p10").isNumber() && l.get("median").isNumber() && l.get("p90").isNumber(), json);
         }
+        assertTrue(json.contains("\"data\"") && json.contains("given in memory by the caller"), json);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         r.print(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String table = buf.toString(StandardCharsets.UTF_8);

@@ -98,4 +98,34 @@ class RunLifecycleTest {
         assertEquals(done.testAccuracy(), r.fakeQuant().accuracy(), 1e-12, "the report scores the trained network");
         assertEquals(100, r.examples());
     }
+    @Test
+    void staleTemporaryFilesOfKilledWritesAreRemovedWhenARunStartsAndWhenItResumes(@TempDir Path dir) throws Exception {
+        RunDirectory run = new RunDirectory(dir.resolve("stale"));
+        Files.createDirectories(run.checkpoints());
+        List<Path> stale = leaveStaleTemporaries(run);
+        Path mine = Files.writeString(run.root().resolve("notes.1.tmp"), "a user's file, not ours");
+        Path hidden = Files.writeString(run.checkpoints().resolve(".keep"), "");
+
+        LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "stale"), LocalTrainerTest.quiet().withMaxSteps(3));
+        for (Path p : stale) {
+            assertFalse(Files.exists(p), "removed at start: " + p);
+        }
+        stale = leaveStaleTemporaries(run);
+        LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "stale"),
+                LocalTrainerTest.quiet().withResume(true).withMaxSteps(6));
+        for (Path p : stale) {
+            assertFalse(Files.exists(p), "removed on resume: " + p);
+        }
+        assertTrue(Files.exists(mine) && Files.exists(hidden), "only our own temporary names are removed");
+    }
+
+    /** What kill -9 during a checkpoint, the final model, the metrics or the export leaves behind. */
+    private static List<Path> leaveStaleTemporaries(RunDirectory run) throws Exception {
+        return List.of(
+                Files.write(run.checkpoints().resolve(".ckpt-000000500.zip.4242.tmp"), new byte[] {1}),
+                Files.write(run.checkpoints().resolve(".LATEST.17.tmp"), new byte[] {1}),
+                Files.write(run.root().resolve(".model.qat4j.77.tmp"), new byte[] {2}),
+                Files.write(run.root().resolve(".model.zip.78.tmp"), new byte[] {2}),
+                Files.write(run.root().resolve(".metrics.json.9.tmp"), new byte[] {3}));
+    }
 }
