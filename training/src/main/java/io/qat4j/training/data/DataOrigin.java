@@ -150,14 +150,25 @@ public record DataOrigin(String dataset, Optional<Path> folder, String foundBy, 
      * @return the lines, joined with newlines
      */
     public String describe() {
-        StringBuilder b = new StringBuilder("data: ").append(dataset).append(" from ")
-                .append(folder.map(Path::toString).orElse("memory")).append(" (").append(foundBy).append(")\n  ");
         StringBuilder counts = new StringBuilder();
         for (Map.Entry<String, Integer> e : examples.entrySet()) {
             counts.append(counts.length() == 0 ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
         }
-        b.append(counts).append(" examples");
-        classes.ifPresent(c -> b.append(", ").append(c).append(" classes"));
+        counts.append(" examples");
+        classes.ifPresent(c -> counts.append(", ").append(c).append(" classes"));
+        String source = source();
+        int firstLine = source.indexOf('\n');
+        return firstLine < 0 ? "data: " + source + "\n  " + counts
+                : "data: " + source.substring(0, firstLine) + "\n  " + counts + source.substring(firstLine);
+    }
+
+    /**
+     * @return where the data came from, without the counts: the dataset, its folder and why that
+     *     folder, then one indented line per file with its size and SHA-256
+     */
+    public String source() {
+        StringBuilder b = new StringBuilder().append(dataset).append(" from ")
+                .append(folder.map(Path::toString).orElse("memory")).append(" (").append(foundBy).append(")");
         for (DataFile f : files) {
             b.append(String.format(Locale.ROOT, "%n  %s  %d bytes  sha256 %s", f.name(), f.bytes(), f.sha256()));
         }

@@ -115,7 +115,6 @@ public final class RunLifecycle {
             state = TrainingState.start();
         }
         log(options, RunSummary.describe(net, data, batchesPerEpoch, tc.epochs(), tc.batchSize()).stripTrailing());
-        log(options, data.origin().describe());
 
         List<RunListener> listeners = listeners(config, run, options);
         List<RunListener.EpochSummary> history = new ArrayList<>();
