@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qat4j.training.config.WeightQuantConfig;
 import io.qat4j.training.config.binding.ConfigChoices;
 import io.qat4j.training.config.binding.ConfigLocation;
 import io.qat4j.training.config.binding.KeyPaths;
 import io.qat4j.training.config.binding.Range;
 import io.qat4j.training.config.binding.Section;
-import io.qat4j.training.config.binding.Suggestions;
 import io.qat4j.training.config.binding.ValueReader;
 import io.qat4j.training.config.binding.YamlNode;
 import io.qat4j.training.config.binding.YamlNode.ListNode;
 import io.qat4j.training.config.binding.YamlNode.MapNode;
-import io.qat4j.training.config.binding.YamlNode.ScalarNode;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -217,19 +214,19 @@ final class CnnSchema {
         LayerConfig config = switch (type) {
             case CONV2D -> {
                 Integer filters = s.intRequired("filters", 1, CnnLimits.MAX_WIDTH);
-                Size2d kernel = sizeRequired(s, "kernel");
-                Size2d stride = sizeOr(s, "stride", Size2d.square(1));
-                Padding padding = paddingOr(s, "padding", Padding.VALID);
-                Size2d dilation = sizeOr(s, "dilation", Size2d.square(1));
+                Size2d kernel = CnnLayerValues.sizeRequired(s, "kernel");
+                Size2d stride = CnnLayerValues.sizeOr(s, "stride", Size2d.square(1));
+                Padding padding = CnnLayerValues.paddingOr(s, "padding", Padding.VALID);
+                Size2d dilation = CnnLayerValues.sizeOr(s, "dilation", Size2d.square(1));
                 Boolean batchNorm = s.boolOr("batchNorm", false);
                 Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
-                OptionalInt bits = weightBits(s);
+                OptionalInt bits = CnnLayerValues.weightBits(s);
                 yield reader.problems().size() > before ? null : new Conv2dLayerConfig(filters,
                         kernel, stride, padding, dilation, batchNorm, activation, bits);
             }
             case MAXPOOL, AVGPOOL -> {
-                Size2d kernel = sizeRequired(s, "kernel");
-                Size2d stride = sizeOr(s, "stride", kernel);
+                Size2d kernel = CnnLayerValues.sizeRequired(s, "kernel");
+                Size2d stride = CnnLayerValues.sizeOr(s, "stride", kernel);
                 if (reader.problems().size() > before) {
                     yield null;
                 }
@@ -241,7 +238,7 @@ final class CnnSchema {
             case RESIDUAL -> {
                 Integer filters = s.intRequired("filters", 1, CnnLimits.MAX_WIDTH);
                 Integer stride = s.intOr("stride", 1, 1, CnnLimits.MAX_WINDOW);
-                OptionalInt bits = weightBits(s);
+                OptionalInt bits = CnnLayerValues.weightBits(s);
                 yield reader.problems().size() > before ? null
                         : new ResidualLayerConfig(filters, stride, bits);
             }
@@ -250,7 +247,7 @@ final class CnnSchema {
                 Integer units = s.intRequired("units", 1, CnnLimits.MAX_WIDTH);
                 Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
                 Boolean batchNorm = s.boolOr("batchNorm", false);
-                OptionalInt bits = weightBits(s);
+                OptionalInt bits = CnnLayerValues.weightBits(s);
                 yield reader.problems().size() > before ? null
                         : new DenseLayerConfig(units, activation, batchNorm, bits);
             }
@@ -260,83 +257,12 @@ final class CnnSchema {
             }
             case OUTPUT -> {
                 Integer classes = s.intRequired("classes", 2, CnnLimits.MAX_WIDTH);
-                OptionalInt bits = weightBits(s);
+                OptionalInt bits = CnnLayerValues.weightBits(s);
                 yield reader.problems().size() > before ? null
                         : new OutputLayerConfig(classes, bits);
             }
         };
         return new BoundLayer(type, config, s, map.location(), path);
-    }
-
-    /** @return {@code weightBits} in 2..8, empty when absent, or null after a problem */
-    private static OptionalInt weightBits(Section s) {
-        YamlNode n = s.value("weightBits");
-        if (n == null) {
-            return OptionalInt.empty();
-        }
-        Long v = s.reader().integer(n, s.path("weightBits"), WeightQuantConfig.MIN_BITS,
-                WeightQuantConfig.MAX_BITS);
-        return v == null ? null : OptionalInt.of(v.intValue());
-    }
-
-    private static Size2d sizeRequired(Section s, String key) {
-        YamlNode n = s.required(key);
-        return n == null ? null : size(s.reader(), n, s.path(key));
-    }
-
-    private static Size2d sizeOr(Section s, String key, Size2d defaultValue) {
-        YamlNode n = s.value(key);
-        return n == null ? defaultValue : size(s.reader(), n, s.path(key));
-    }
-
-    private static Size2d size(ValueReader reader, YamlNode n, String path) {
-        if (n instanceof ListNode list) {
-            if (list.items().size() != 2) {
-                reader.problems().add(n.location(), path, "expected an integer or a list"
-                        + " [height, width], got a list of " + list.items().size() + " items");
-                return null;
-            }
-            Long h = reader.integer(list.items().get(0), KeyPaths.index(path, 0), 1,
-                    CnnLimits.MAX_WINDOW);
-            Long w = reader.integer(list.items().get(1), KeyPaths.index(path, 1), 1,
-                    CnnLimits.MAX_WINDOW);
-            return h == null || w == null ? null : new Size2d(h.intValue(), w.intValue());
-        }
-        if (n instanceof ScalarNode s && (s.kind() == ScalarNode.Kind.INTEGER
-                || s.kind() == ScalarNode.Kind.FLOAT)) {
-            Long v = reader.integer(n, path, 1, CnnLimits.MAX_WINDOW);
-            return v == null ? null : Size2d.square(v.intValue());
-        }
-        reader.typeError(n, path, "an integer or a list [height, width]");
-        return null;
-    }
-
-    private static Padding paddingOr(Section s, String key, Padding defaultValue) {
-        YamlNode n = s.value(key);
-        if (n == null) {
-            return defaultValue;
-        }
-        String path = s.path(key);
-        if (n instanceof ScalarNode sc && (sc.kind() == ScalarNode.Kind.INTEGER
-                || sc.kind() == ScalarNode.Kind.FLOAT)) {
-            Long v = s.reader().integer(n, path, 0, CnnLimits.MAX_WINDOW);
-            return v == null ? null : Padding.explicit(v.intValue());
-        }
-        if (n instanceof ScalarNode sc && sc.kind() == ScalarNode.Kind.STRING) {
-            String text = sc.text().strip();
-            if (text.equalsIgnoreCase(PaddingMode.SAME.yamlName())) {
-                return Padding.SAME;
-            }
-            if (text.equalsIgnoreCase(PaddingMode.VALID.yamlName())) {
-                return Padding.VALID;
-            }
-            s.problem(n.location(), key, "unknown padding `" + text + "`"
-                    + Suggestions.didYouMean(text, List.of("same", "valid"))
-                    + "; expected same, valid or an integer >= 0");
-            return null;
-        }
-        s.reader().typeError(n, path, "`same`, `valid` or an integer >= 0");
-        return null;
     }
 
     // ---------------------------------------------------------------- writing back
