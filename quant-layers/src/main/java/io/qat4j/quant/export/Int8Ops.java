@@ -86,12 +86,11 @@ public final class Int8Ops {
      * @param in input {@code [C, H, W]}
      * @param fw folded weights {@code [outC][C * kH * kW]}
      * @param w the window
-     * @param dilation dilation height and width
      * @param clamp the activation as a clamp
      * @param out output quantization
      * @return the output value
      */
-    public static Int8Value conv2d(ExportContext ctx, Int8Value in, FoldedWeights fw, Window2d w, int[] dilation,
+    public static Int8Value conv2d(ExportContext ctx, Int8Value in, FoldedWeights fw, Window2d w,
                                    ActivationClamp clamp, AffineQuantParams out) {
         int[] s = in.shape();
         int outC = fw.codes().length;

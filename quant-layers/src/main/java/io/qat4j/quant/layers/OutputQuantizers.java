@@ -1,6 +1,7 @@
 package io.qat4j.quant.layers;
 
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.QuantizerStats;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSpec;
@@ -48,9 +49,8 @@ public final class OutputQuantizers {
         if (spec.isEmpty() || state.isEmpty() || !RangeObserver.initialized(state.get())) {
             return Optional.empty();
         }
-        INDArray s = state.get();
-        return Optional.of(AffineQuantParams.asymmetric(s.getDouble(RangeObserver.MIN), s.getDouble(RangeObserver.MAX),
-                spec.get().range()));
+        // the same computation the layers' forward pass uses, so export reads the scales training used
+        return Optional.of(ActivationQuantization.params(spec.get(), state.get()));
     }
 
     /**

@@ -72,7 +72,7 @@ public class QuantConv2dLayer extends ConvolutionLayer implements QuantComputeLa
         int[] s = in.shape();
         Window2d w = Int8Ops.window(getConvolutionMode(), s[1], s[2], getKernelSize(), getStride(), getDilation(), getPadding());
         AffineQuantParams out = ctx.outputParams();
-        ctx.setOutput(Int8Ops.conv2d(ctx, in, exportableWeights(ctx.vertex()).orElseThrow(), w, getDilation(),
+        ctx.setOutput(Int8Ops.conv2d(ctx, in, exportableWeights(ctx.vertex()).orElseThrow(), w,
                 Int8Ops.clamp(getActivationFn(), out, ctx.name()), out));
     }
 

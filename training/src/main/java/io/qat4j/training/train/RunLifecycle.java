@@ -84,6 +84,13 @@ public final class RunLifecycle {
      * @throws IOException on unreadable data or unwritable run files
      */
     public TrainResult run(ExperimentConfig config, RunOptions options) throws IOException {
+        // the runner may hold a Spark context or threads: closed on every path, early failures included
+        try (runner) {
+            return train(config, options);
+        }
+    }
+
+    private TrainResult train(ExperimentConfig config, RunOptions options) throws IOException {
         RunDirectory run = new RunDirectory(config.runDirectory());
         Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
         checkRunDirectory(run, options.resume());
@@ -93,7 +100,8 @@ public final class RunLifecycle {
         int batchesPerEpoch = data.batchesPerEpoch(tc.batchSize());
         long totalSteps = (long) batchesPerEpoch * tc.epochs();
         if (options.resume()) {
-            checkSameRun(config, run, batchesPerEpoch);
+            // the run goes on with the schedule it was built with: the snapshot says it in steps
+            config = checkSameRun(config, run, batchesPerEpoch);
         }
         // so is the quantization schedule, which needs the number of batches per epoch
         NetworkBuilder builder = new NetworkBuilder(config, batchesPerEpoch);
@@ -107,6 +115,12 @@ public final class RunLifecycle {
         if (loaded.isPresent()) {
             net = loaded.get().network();
             state = loaded.get().state();
+            if (state.epoch() >= tc.epochs()) {
+                // nothing to train: keep the run's metrics, model, artifact and report as they are
+                log(options, run.root() + " has finished all " + tc.epochs() + " epochs (step " + state.step()
+                        + "); nothing to resume. Raise training.epochs to train further.");
+                return new TrainResult(run, net, null, List.of(), state.step(), false, Optional.empty());
+            }
             log(options, "resuming " + run.root() + " at step " + state.step() + " (epoch " + (state.epoch() + 1)
                     + ", batch " + state.batchInEpoch() + ")");
         } else {
@@ -121,7 +135,7 @@ public final class RunLifecycle {
         long step = state.step();
         TaskMetrics test = null;
         boolean stoppedEarly = false;
-        try (runner) {
+        try {
             TrainingBatches it = data.training(tc.batchSize(), config.seed(), state.epoch(), state.batchInEpoch());
             epochs:
             for (int epoch = state.epoch(); epoch < tc.epochs(); epoch++) {
@@ -286,26 +300,37 @@ public final class RunLifecycle {
      * fractions matches the same schedule written in steps (as configs before the epoch/fraction
      * syntax stored it); the resumed network keeps the schedule it was built with either way.
      */
-    private static void checkSameRun(ExperimentConfig config, RunDirectory run, int batchesPerEpoch) throws IOException {
+    private static ExperimentConfig checkSameRun(ExperimentConfig config, RunDirectory run, int batchesPerEpoch)
+            throws IOException {
         ExperimentConfig stored = ExperimentConfigLoader.load(run.config());
         long storedSteps = (long) batchesPerEpoch * stored.training().epochs();
         if (!comparable(stored, batchesPerEpoch, storedSteps).equals(comparable(config, batchesPerEpoch, storedSteps))) {
             throw new IllegalStateException("--resume: the config differs from the one the run was started with ("
                     + run.config() + "); only training.epochs may change when resuming");
         }
+        return withResolvedSchedule(config, batchesPerEpoch, storedSteps);
     }
 
     /** The config without its epoch count, with the schedule resolved to steps over {@code totalSteps}. */
     private static ExperimentConfig comparable(ExperimentConfig c, int batchesPerEpoch, long totalSteps) {
-        ExperimentConfig e = withoutEpochs(c);
+        return withoutEpochs(withResolvedSchedule(c, batchesPerEpoch, totalSteps));
+    }
+
+    /**
+     * @return the config with its schedule written in the steps it resolves to over {@code totalSteps}
+     *     (its {@code allowFloatOnly} kept), unchanged when quantization is off
+     */
+    private static ExperimentConfig withResolvedSchedule(ExperimentConfig c, int batchesPerEpoch, long totalSteps) {
         QuantizationConfig q = c.quantization();
         if (!q.enabled()) {
-            return e;
+            return c;
         }
         QuantSchedule s = q.schedule().resolve(batchesPerEpoch, totalSteps, c.name());
+        ScheduleConfig steps = ScheduleConfig.steps(s.fp32WarmupSteps(), s.freezeObserversStep(), s.freezeBatchNormStep());
         QuantizationConfig resolved = new QuantizationConfig(q.enabled(), q.weights(), q.activations(), q.ste(),
-                ScheduleConfig.steps(s.fp32WarmupSteps(), s.freezeObserversStep(), s.freezeBatchNormStep()));
-        return new ExperimentConfig(e.name(), e.seed(), e.dataset(), e.model(), resolved, e.training(), e.output());
+                new ScheduleConfig(steps.fp32Warmup(), steps.freezeObservers(), steps.freezeBatchNorm(),
+                        q.schedule().allowFloatOnly()));
+        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), resolved, c.training(), c.output());
     }
 
     private static ExperimentConfig withoutEpochs(ExperimentConfig c) {

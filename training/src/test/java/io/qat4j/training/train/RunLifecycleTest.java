@@ -1,9 +1,13 @@
 package io.qat4j.training.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -51,6 +56,52 @@ class RunLifecycleTest {
     @BeforeAll
     static void data() throws Exception {
         LocalTrainerTest.loadSlice();
+    }
+
+    @Test
+    void theRunnerIsClosedWhenTheRunFailsBeforeItsFirstStep(@TempDir Path dir) {
+        CountingRunner runner = new CountingRunner();
+        RunLifecycle lifecycle = new RunLifecycle(runner, c -> LocalTrainerTest.slice);
+        assertThrows(IllegalStateException.class,
+                () -> lifecycle.run(LocalTrainerTest.config(dir, "empty"), LocalTrainerTest.quiet().withResume(true)));
+        assertEquals(1, runner.closed.get(), "a runner may hold a Spark context: it is closed on every path");
+        assertEquals(0, runner.steps.get());
+    }
+
+    /**
+     * A run whose schedule is written in fractions, resumed with more epochs, keeps the schedule it
+     * was built with, and the config snapshot (which the artifact records) says so in steps.
+     */
+    @Test
+    void aResumedRunWithMoreEpochsRecordsTheScheduleItRunsWith(@TempDir Path dir) throws Exception {
+        String fractions = "quantization.schedule={fp32Warmup: 0.25, freezeObservers: 0.75, freezeBatchNorm: 0.75}";
+        LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "f", fractions), LocalTrainerTest.quiet().withMaxSteps(4));
+        TrainResult resumed = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "f", fractions, "training.epochs=6"),
+                LocalTrainerTest.quiet().withResume(true));
+        QuantSchedule used = QuantPhase.of(resumed.network()).orElseThrow();
+        // 3 epochs of 6 steps: 18 steps, warm-up floor(0.25 * 18) = 4, freezes floor(0.75 * 18) = 13
+        assertEquals(new QuantSchedule(4, 13, 13), used);
+        ExperimentConfig snapshot = ExperimentConfigLoader.load(resumed.run().config());
+        assertEquals(6, snapshot.training().epochs());
+        assertEquals(used, snapshot.quantization().schedule().resolve(6, 36, "f"),
+                "config.yaml gives the schedule the network ran with, not 0.25 of the longer run");
+    }
+
+    @Test
+    void resumingAFinishedRunDoesNothing(@TempDir Path dir) throws Exception {
+        TrainResult done = LocalTrainerTest.trainer().train(LocalTrainerTest.config(dir, "done"),
+                LocalTrainerTest.quiet().withReport(true));
+        Path report = done.run().root().resolve(QuantReport.FILE);
+        String metrics = Files.readString(done.run().metrics());
+        FileTime reportTime = Files.getLastModifiedTime(report);
+        CountingRunner runner = new CountingRunner();
+        TrainResult again = new RunLifecycle(runner, c -> LocalTrainerTest.slice).run(LocalTrainerTest.config(dir, "done"),
+                LocalTrainerTest.quiet().withResume(true).withReport(true));
+        assertEquals(0, runner.steps.get());
+        assertEquals(done.steps(), again.steps());
+        assertTrue(again.report().isEmpty(), "no second export and report");
+        assertEquals(metrics, Files.readString(done.run().metrics()), "metrics.json kept");
+        assertEquals(reportTime, Files.getLastModifiedTime(report));
     }
 
     @Test
