@@ -1,0 +1,9 @@
+/**
+ * Distributed quantization-aware training: how the copies of one network that data-parallel
+ * workers train are merged after a synchronous averaging round (parameter averaging as in
+ * McDonald et al., NAACL 2010, and DL4J's {@code ParameterAveragingTrainingMaster}), with explicit
+ * rules for the quantizer state so that every worker holds identical state after every round
+ * (the failure PyTorch DDP users meet with unsynchronised observers: pytorch issues 85627, 33648,
+ * 63916; nncf issue 431).
+ */
+package io.qat4j.training.distributed;
