@@ -4,6 +4,7 @@
  * McDonald et al., NAACL 2010, and DL4J's {@code ParameterAveragingTrainingMaster}), with explicit
  * rules for the quantizer state so that every worker holds identical state after every round
  * (the failure PyTorch DDP users meet with unsynchronised observers: pytorch issues 85627, 33648,
- * 63916; nncf issue 431).
+ * 63916; nncf issue 431). {@link io.qat4j.training.distributed.SparkStepRunner} runs such rounds
+ * as Spark jobs ({@code mapPartitions} over the shards of each global minibatch).
  */
 package io.qat4j.training.distributed;

@@ -1,0 +1,212 @@
+package io.qat4j.training.distributed;
+
+import io.qat4j.training.train.StepRunner;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One optimizer step as a round of synchronous parameter averaging on Apache Spark (McDonald et
+ * al., NAACL 2010; the scheme of DL4J's {@code ParameterAveragingTrainingMaster}, rebuilt on
+ * Spark's core API): the step's global minibatch is split into N contiguous shards, one per
+ * worker; the driver broadcasts its network ({@link NetworkBytes}); each Spark task restores it,
+ * runs DL4J's {@code fit} on its shard and returns its copy; the driver merges the copies with
+ * {@link WorkerStateMerge} (parameters and updater state averaged, quantizer state by the
+ * observers' rules) and applies the merged state to its own network, which the next round
+ * broadcasts, so every worker starts every round from the same state bit for bit. The averaging
+ * period is one step: the {@link StepRunner} contract asks the network to hold the updated state
+ * after every step.
+ *
+ * <p>The round is a plain {@code mapPartitions} job, not a barrier stage: the tasks never talk to
+ * each other (the driver merges), so gang scheduling buys nothing, while a plain stage keeps
+ * Spark's per-task retry when an executor is lost (a barrier stage reruns all its tasks on any
+ * failure). A retried task recomputes the same result, since it starts from the broadcast state
+ * and seeds ND4J from the round's seed and its shard index.
+ *
+ * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads), so N
+ * tasks on one machine do not oversubscribe its cores. In local mode the tasks share the
+ * driver's JVM: the driver sets the limit for the duration of the round and restores it after.
+ */
+public final class SparkStepRunner implements StepRunner {
+
+    /** One worker's result of a round. */
+    record WorkerResult(int shard, long examples, double loss, String startDigest, byte[] state) implements Serializable {
+    }
+
+    /**
+     * What one round did, for tests and diagnostics.
+     *
+     * @param index the round, from 0
+     * @param broadcastDigest the {@link NetworkBytes#stateDigest} of the driver's network as broadcast
+     * @param startDigests each worker's {@link NetworkBytes#stateDigest} of the state it restored
+     *     from the broadcast, before its local step, in shard order
+     * @param workers each worker's copy after its local step, in shard order
+     * @param merged the merged state the driver applied to its network
+     * @param mergedDigest the digest of the driver's network after it applied the merged state
+     */
+    public record Round(int index, String broadcastDigest, List<String> startDigests, List<ComputationGraph> workers,
+            WorkerStateMerge.MergedState merged, String mergedDigest) {
+    }
+
+    /** The executor id of tasks that run in the driver's JVM (Spark's {@code SparkContext.DRIVER_IDENTIFIER}, not public API). */
+    private static final String DRIVER_EXECUTOR_ID = "driver";
+
+    private final JavaSparkContext sc;
+    private final boolean ownsContext;
+    private final int workers;
+    private final int nd4jThreadsPerTask;
+    private Consumer<Round> roundObserver = r -> { };
+    private int rounds;
+
+    /**
+     * @param sc the Spark context to run rounds on; the caller stops it
+     * @param workers N, the number of shards (Spark tasks) per step
+     * @param nd4jThreadsPerTask ND4J threads in each task
+     */
+    public SparkStepRunner(JavaSparkContext sc, int workers, int nd4jThreadsPerTask) {
+        this(sc, false, workers, nd4jThreadsPerTask);
+    }
+
+    private SparkStepRunner(JavaSparkContext sc, boolean ownsContext, int workers, int nd4jThreadsPerTask) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        if (nd4jThreadsPerTask < 1) {
+            throw new IllegalArgumentException("ND4J threads per task must be at least 1, got " + nd4jThreadsPerTask);
+        }
+        this.sc = sc;
+        this.ownsContext = ownsContext;
+        this.workers = workers;
+        this.nd4jThreadsPerTask = nd4jThreadsPerTask;
+    }
+
+    /**
+     * A runner that starts its own Spark context and stops it in {@link #close()}.
+     *
+     * @param master the Spark master URL ({@code local[2]}, {@code spark://host:7077})
+     * @param workers N, the number of shards (Spark tasks) per step
+     * @param nd4jThreadsPerTask ND4J threads in each task
+     * @return the runner
+     */
+    public static SparkStepRunner start(String master, int workers, int nd4jThreadsPerTask) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("qat4j").set("spark.ui.enabled", "false");
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        try {
+            return new SparkStepRunner(sc, true, workers, nd4jThreadsPerTask);
+        } catch (RuntimeException e) {
+            sc.stop();
+            throw e;
+        }
+    }
+
+    /** @param observer called after every round, once the driver's network holds the merged state */
+    public void onRound(Consumer<Round> observer) {
+        this.roundObserver = observer;
+    }
+
+    @Override
+    public double fit(ComputationGraph net, DataSet batch) {
+        int examples = batch.numExamples();
+        int n = Math.min(workers, examples);
+        // the lifecycle seeded ND4J for this step: the tasks' seeds follow from it
+        long roundSeed = Nd4j.getRandom().nextLong();
+        List<DataSet> shards = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            shards.add(rows(batch, (int) ((long) examples * s / n), (int) ((long) examples * (s + 1) / n)));
+        }
+        String broadcastDigest = NetworkBytes.stateDigest(net);
+        Broadcast<byte[]> state = sc.broadcast(NetworkBytes.of(net));
+        List<WorkerResult> results;
+        // in local mode the tasks run in this JVM: limit ND4J here for the round, then restore it
+        Environment env = Nd4j.getEnvironment();
+        int maxThreads = env.maxThreads();
+        int maxMasterThreads = env.maxMasterThreads();
+        try {
+            if (sc.isLocal()) {
+                limitNd4jThreads(nd4jThreadsPerTask);
+            }
+            int threads = nd4jThreadsPerTask;
+            results = sc.parallelize(shards, n)
+                    .mapPartitionsWithIndex((shard, it) -> runTask(state.value(), shard, it, roundSeed, threads), true)
+                    .collect();
+        } finally {
+            state.destroy();
+            if (sc.isLocal()) {
+                env.setMaxThreads(maxThreads);
+                env.setMaxMasterThreads(maxMasterThreads);
+            }
+        }
+        if (results.size() != n) {
+            throw new IllegalStateException("round " + rounds + " returned " + results.size() + " worker states for " + n
+                    + " shards");
+        }
+        List<ComputationGraph> copies = new ArrayList<>(n);
+        List<String> digests = new ArrayList<>(n);
+        double lossSum = 0;
+        for (WorkerResult r : results) {
+            copies.add(NetworkBytes.restore(r.state()));
+            digests.add(r.startDigest());
+            lossSum += r.loss() * r.examples();
+        }
+        WorkerStateMerge.MergedState merged = WorkerStateMerge.merge(copies);
+        merged.applyTo(net);
+        roundObserver.accept(new Round(rounds++, broadcastDigest, digests, copies, merged, NetworkBytes.stateDigest(net)));
+        return lossSum / examples;
+    }
+
+    /** The body of one Spark task: restore the broadcast network, fit the shard, return the copy. */
+    private static Iterator<WorkerResult> runTask(byte[] state, int shard, Iterator<DataSet> data, long roundSeed,
+            int threads) {
+        if (!DRIVER_EXECUTOR_ID.equals(SparkEnv.get().executorId())) {
+            limitNd4jThreads(threads);
+        }
+        ComputationGraph net = NetworkBytes.restore(state);
+        String startDigest = NetworkBytes.stateDigest(net);
+        if (!data.hasNext()) {
+            throw new IllegalStateException("task " + shard + " received no shard");
+        }
+        DataSet batch = data.next();
+        if (data.hasNext()) {
+            throw new IllegalStateException("task " + shard + " received more than one shard");
+        }
+        Nd4j.getRandom().setSeed(roundSeed + shard);
+        net.fit(batch);
+        return List.of(new WorkerResult(shard, batch.numExamples(), net.score(), startDigest, NetworkBytes.of(net)))
+                .iterator();
+    }
+
+    private static void limitNd4jThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+
+    /** @return rows {@code [from, to)} of the batch (features, labels and their masks), copied */
+    private static DataSet rows(DataSet batch, int from, int to) {
+        return new DataSet(rows(batch.getFeatures(), from, to), rows(batch.getLabels(), from, to),
+                rows(batch.getFeaturesMaskArray(), from, to), rows(batch.getLabelsMaskArray(), from, to));
+    }
+
+    private static INDArray rows(INDArray a, int from, int to) {
+        return a == null ? null : a.get(NDArrayIndex.interval(from, to)).dup();
+    }
+
+    /** Stops the Spark context if this runner started it. */
+    @Override
+    public void close() {
+        if (ownsContext) {
+            sc.stop();
+        }
+    }
+}
