@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -64,22 +63,18 @@ public final class SparkStepRunner implements StepRunner {
     private static final String DRIVER_EXECUTOR_ID = "driver";
 
     private final JavaSparkContext sc;
-    private final boolean ownsContext;
     private final int workers;
     private final int nd4jThreadsPerTask;
     private Consumer<Round> roundObserver = r -> { };
     private int rounds;
 
     /**
-     * @param sc the Spark context to run rounds on; the caller stops it
+     * @param sc the Spark context to run rounds on; its owner stops it (in a {@code finally}), the
+     *     runner holds nothing else
      * @param workers N, the number of shards (Spark tasks) per step
      * @param nd4jThreadsPerTask ND4J threads in each task
      */
     public SparkStepRunner(JavaSparkContext sc, int workers, int nd4jThreadsPerTask) {
-        this(sc, false, workers, nd4jThreadsPerTask);
-    }
-
-    private SparkStepRunner(JavaSparkContext sc, boolean ownsContext, int workers, int nd4jThreadsPerTask) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
@@ -87,28 +82,8 @@ public final class SparkStepRunner implements StepRunner {
             throw new IllegalArgumentException("ND4J threads per task must be at least 1, got " + nd4jThreadsPerTask);
         }
         this.sc = sc;
-        this.ownsContext = ownsContext;
         this.workers = workers;
         this.nd4jThreadsPerTask = nd4jThreadsPerTask;
-    }
-
-    /**
-     * A runner that starts its own Spark context and stops it in {@link #close()}.
-     *
-     * @param master the Spark master URL ({@code local[2]}, {@code spark://host:7077})
-     * @param workers N, the number of shards (Spark tasks) per step
-     * @param nd4jThreadsPerTask ND4J threads in each task
-     * @return the runner
-     */
-    public static SparkStepRunner start(String master, int workers, int nd4jThreadsPerTask) {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("qat4j").set("spark.ui.enabled", "false");
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        try {
-            return new SparkStepRunner(sc, true, workers, nd4jThreadsPerTask);
-        } catch (RuntimeException e) {
-            sc.stop();
-            throw e;
-        }
     }
 
     /** @param observer called after every round, once the driver's network holds the merged state */
@@ -156,6 +131,10 @@ public final class SparkStepRunner implements StepRunner {
         List<String> digests = new ArrayList<>(n);
         double lossSum = 0;
         for (WorkerResult r : results) {
+            if (r.shard() != copies.size()) {
+                throw new IllegalStateException("round " + rounds + ": worker result " + copies.size() + " is shard "
+                        + r.shard() + "; the merge needs shard order");
+            }
             copies.add(NetworkBytes.restore(r.state()));
             digests.add(r.startDigest());
             lossSum += r.loss() * r.examples();
@@ -200,13 +179,5 @@ public final class SparkStepRunner implements StepRunner {
 
     private static INDArray rows(INDArray a, int from, int to) {
         return a == null ? null : a.get(NDArrayIndex.interval(from, to)).dup();
-    }
-
-    /** Stops the Spark context if this runner started it. */
-    @Override
-    public void close() {
-        if (ownsContext) {
-            sc.stop();
-        }
     }
 }

@@ -53,10 +53,9 @@ class SparkStepRunnerTest {
 
     private static TrainResult train(ExperimentConfig config, io.qat4j.training.train.RunOptions options,
             List<SparkStepRunner.Round> rounds) throws Exception {
-        try (SparkStepRunner runner = new SparkStepRunner(sc, 2, 1)) {
-            runner.onRound(rounds::add);
-            return new RunLifecycle(runner, c -> slice).run(config, options);
-        }
+        SparkStepRunner runner = new SparkStepRunner(sc, 2, 1);
+        runner.onRound(rounds::add);
+        return new RunLifecycle(runner, c -> slice).run(config, options);
     }
 
     /**
