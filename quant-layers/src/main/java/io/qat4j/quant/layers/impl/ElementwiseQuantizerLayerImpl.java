@@ -1,6 +1,6 @@
 package io.qat4j.quant.layers.impl;
 
-import io.qat4j.quant.layers.ActivationQuantizerLayer;
+import io.qat4j.quant.layers.ElementwiseQuantizerLayer;
 import io.qat4j.quant.layers.QuantParams;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -15,10 +15,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Implementation of {@link ActivationQuantizerLayer}: {@code y = Q_a(x)}, gradient
- * {@code dx = dy * mask} (clipped STE) or {@code dy} (plain STE).
+ * Implementation of an {@link ElementwiseQuantizerLayer}: {@code y = Q_a(f(x))}, gradient
+ * {@code dx = f'(dy * mask)} (clipped STE) or {@code f'(dy)} (plain STE), for an element-wise linear
+ * {@code f}: the identity by default ({@link io.qat4j.quant.layers.ActivationQuantizerLayer}); a
+ * subclass overrides {@link #beforeQuantization} and {@link #inputGradient} together.
+ *
+ * @param <C> the layer configuration
  */
-public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerLayer> implements QuantizerStats {
+public class ElementwiseQuantizerLayerImpl<C extends ElementwiseQuantizerLayer> extends BaseLayer<C>
+        implements QuantizerStats {
 
     private transient INDArray mask;
     private transient double clippedFraction = Double.NaN;
@@ -27,8 +32,25 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
      * @param conf layer configuration
      * @param dataType network data type
      */
-    public ActivationQuantizerLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public ElementwiseQuantizerLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /**
+     * @param x the layer input
+     * @return {@code f(x)}, the values the output quantizer sees; the identity by default (may
+     *     return {@code x} itself, which is not modified)
+     */
+    protected INDArray beforeQuantization(INDArray x) {
+        return x;
+    }
+
+    /**
+     * @param dF the gradient with respect to {@code f(x)}, already masked by the STE
+     * @return the gradient with respect to {@code x}: {@code dF} for the identity
+     */
+    protected INDArray inputGradient(INDArray dF) {
+        return dF;
     }
 
     @Override
@@ -51,7 +73,8 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
         assertInputSet(false);
         INDArray out;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            ActivationQuantization.Result m = ActivationQuantization.apply(input, layerConf().getSpec(), layerConf().getSchedule(),
+            ActivationQuantization.Result m = ActivationQuantization.apply(beforeQuantization(input), layerConf().getSpec(),
+                    layerConf().getSchedule(),
                     getParam(QuantParams.OUTPUT_RANGE), getIterationCount(), training, true);
             mask = training ? m.gradMask() : null;
             clippedFraction = m.clippedFraction();
@@ -63,7 +86,7 @@ public class ActivationQuantizerLayerImpl extends BaseLayer<ActivationQuantizerL
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray eps = mask == null ? epsilon : epsilon.mul(mask);
+        INDArray eps = inputGradient(mask == null ? epsilon : epsilon.mul(mask));
         mask = null;
         INDArray gv = gradientViews.get(QuantParams.OUTPUT_RANGE);
         gv.assign(0);
