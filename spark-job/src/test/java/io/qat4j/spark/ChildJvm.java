@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * A JVM that a test started as a child process, its standard output and error going to one log
@@ -40,9 +41,11 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm start(String name, List<String> command, Map<String, String> env, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // the command heads the log, so that a failure can be reproduced by hand
+        Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        Files.writeString(log, "", StandardCharsets.UTF_8);
         return new ChildJvm(name, pb.start(), log);
     }
 
@@ -147,6 +150,6 @@ final class ChildJvm implements AutoCloseable {
     }
 
     private static List<ProcessHandle> concat(List<ProcessHandle> list, ProcessHandle last) {
-        return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(last)).toList();
+        return Stream.concat(list.stream(), Stream.of(last)).toList();
     }
 }
