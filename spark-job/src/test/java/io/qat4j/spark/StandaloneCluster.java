@@ -28,6 +28,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final int port;
     private final List<ChildJvm> jvms = new ArrayList<>();
     private final List<ChildJvm> workers = new ArrayList<>();
+    private final List<Integer> workerPorts = new ArrayList<>();
 
     private StandaloneCluster(SparkInstallation spark, Path dir, int port) {
         this.spark = spark;
@@ -56,8 +57,10 @@ final class StandaloneCluster implements AutoCloseable {
             master.awaitLine("leadership", l -> l.contains("I have been elected leader"), START_TIMEOUT);
             for (int i = 1; i <= workers; i++) {
                 Path work = Files.createDirectories(dir.resolve("worker-" + i));
+                int workerPort = freePort();
+                cluster.workerPorts.add(workerPort);
                 ChildJvm worker = cluster.launch("worker-" + i, spark.command("org.apache.spark.deploy.worker.Worker",
-                        "--host", "127.0.0.1", "--port", Integer.toString(freePort()),
+                        "--host", "127.0.0.1", "--port", Integer.toString(workerPort),
                         "--webui-port", Integer.toString(freePort()), "--cores", Integer.toString(coresPerWorker),
                         "--memory", memoryPerWorker, "--work-dir", work.toString(), cluster.masterUrl()));
                 cluster.workers.add(worker);
@@ -81,6 +84,11 @@ final class StandaloneCluster implements AutoCloseable {
     /** @return the worker JVMs, in start order */
     List<ChildJvm> workers() {
         return List.copyOf(workers);
+    }
+
+    /** @return each worker's {@code host:port} (what the driver log names an executor's worker by), in start order */
+    List<String> workerHostPorts() {
+        return workerPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     }
 
     /**

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -29,34 +28,24 @@ class StandaloneClusterIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
 
-    private static Path itDir;
-    private static Path jobJar;
-    private static SparkInstallation spark;
-    private static StandaloneCluster cluster;
+    private static ClusterHarness harness;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        itDir = Path.of(System.getProperty("qat4j.it.dir", "target/it")).toAbsolutePath();
-        jobJar = Path.of(System.getProperty("qat4j.spark.jar", "target/qat4j-spark.jar")).toAbsolutePath();
-        assertTrue(Files.isRegularFile(jobJar), "job jar missing (built in package): " + jobJar);
-        Path classpath = Path.of(System.getProperty("qat4j.spark.classpath",
-                "../spark-runtime/target/spark-classpath.txt")).toAbsolutePath();
-        spark = SparkInstallation.create(itDir.resolve("spark-home"), classpath);
-        cluster = StandaloneCluster.start(spark, itDir.resolve("cluster"), 2, 1, "2g");
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        harness = ClusterHarness.start("cluster-inspect");
     }
 
     @AfterAll
     static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
+        if (harness != null) {
+            harness.close();
         }
     }
 
     @Test
     void jobJarRunsUnderSparkSubmitInClientMode() throws Exception {
         Path artifact = fixtureArtifact();
-        ChildJvm submit = submit("submit-inspect-client", List.of("--deploy-mode", "client"), "inspect",
+        ChildJvm submit = harness.submit("submit-inspect-client", List.of("--deploy-mode", "client"), "inspect",
                 artifact.toString());
         int code = submit.awaitExit(JOB_TIMEOUT);
         String out = submit.output();
@@ -67,13 +56,13 @@ class StandaloneClusterIT {
     @Test
     void workerStartsTheDriverFromTheMinimalSparkHome() throws Exception {
         Path artifact = fixtureArtifact();
-        ChildJvm submit = submit("submit-inspect-cluster", List.of("--deploy-mode", "cluster"), "inspect",
+        ChildJvm submit = harness.submit("submit-inspect-cluster", List.of("--deploy-mode", "cluster"), "inspect",
                 artifact.toString());
         assertEquals(0, submit.awaitExit(JOB_TIMEOUT), () -> "spark-submit failed\n" + submit.tail());
         String driverId = submit.awaitLine("driver id", l -> l.contains("Driver successfully submitted as"),
                 Duration.ZERO).replaceAll(".*submitted as (\\S+).*", "$1");
         Path stdout = awaitDriverFinished(driverId);
-        assertInspected(Files.readString(stdout), cluster.tails());
+        assertInspected(Files.readString(stdout), harness.cluster().tails());
     }
 
     private static Path fixtureArtifact() {
@@ -94,32 +83,20 @@ class StandaloneClusterIT {
     private static Path awaitDriverFinished(String driverId) throws IOException, InterruptedException {
         long end = System.nanoTime() + JOB_TIMEOUT.toNanos();
         while (System.nanoTime() < end) {
-            for (ChildJvm worker : cluster.workers()) {
+            for (ChildJvm worker : harness.cluster().workers()) {
                 String log = worker.output();
                 if (log.contains("Driver " + driverId + " exited successfully")) {
-                    try (Stream<Path> found = Files.find(itDir.resolve("cluster"), 3,
+                    try (Stream<Path> found = Files.find(harness.dir(), 3,
                             (p, a) -> p.getFileName().toString().equals("stdout") && p.getParent().getFileName().toString().equals(driverId))) {
                         return found.findFirst().orElseThrow(() -> new IOException("no stdout of " + driverId));
                     }
                 }
                 if (log.contains("Driver " + driverId + " failed") || log.contains("Driver " + driverId + " exited with failure")) {
-                    throw new IOException("driver " + driverId + " failed\n" + cluster.tails());
+                    throw new IOException("driver " + driverId + " failed\n" + harness.cluster().tails());
                 }
             }
             Thread.sleep(300);
         }
-        throw new IOException("driver " + driverId + " did not finish in " + JOB_TIMEOUT + "\n" + cluster.tails());
-    }
-
-    /**
-     * Runs {@code spark-submit --master MASTER [options] --class io.qat4j.jobs.Qat4j qat4j-spark.jar ARGS}
-     * through Spark's launcher, as the script does.
-     */
-    private static ChildJvm submit(String name, List<String> options, String... qat4jArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl()));
-        args.addAll(options);
-        args.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--class", "io.qat4j.jobs.Qat4j", jobJar.toString()));
-        args.addAll(List.of(qat4jArgs));
-        return cluster.launch(name, spark.command("org.apache.spark.deploy.SparkSubmit", args.toArray(String[]::new)));
+        throw new IOException("driver " + driverId + " did not finish in " + JOB_TIMEOUT + "\n" + harness.cluster().tails());
     }
 }
