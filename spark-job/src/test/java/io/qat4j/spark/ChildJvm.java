@@ -121,6 +121,29 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Suspends the JVM and its descendants (SIGSTOP): they hold their state and answer nothing
+     * until {@link #resume()} or {@link #kill()}.
+     */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #suspend() suspended} JVM and its descendants run on (SIGCONT). */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.descendants().forEach(p -> command.add(Long.toString(p.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " of " + name + " failed: " + out);
+        }
+    }
+
     /** Kills the JVM and its descendants at once (SIGKILL), as a crashed machine would. */
     void kill() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

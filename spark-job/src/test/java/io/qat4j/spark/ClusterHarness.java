@@ -2,15 +2,18 @@ package io.qat4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What a cluster test class needs: the job jar, a {@link SparkInstallation} from Spark's classpath
  * file, a running two-worker {@link StandaloneCluster} (1 core and 2 GB each) under
- * {@code target/it/NAME}, and {@code spark-submit} of the job jar to it. The locations come from
+ * {@code target/it/NAME} (emptied first), and {@code spark-submit} of the job jar to it. The locations come from
  * failsafe's system properties (spark-job's pom). A shutdown hook stops the cluster should the test
  * JVM be asked to exit before {@link #close()}.
  */
@@ -36,6 +39,7 @@ final class ClusterHarness implements AutoCloseable {
                 "../spark-runtime/target/spark-classpath.txt")).toAbsolutePath();
         SparkInstallation spark = SparkInstallation.create(itDir.resolve("spark-home"), classpath);
         Path dir = itDir.resolve(name);
+        deleteTree(dir);
         StandaloneCluster cluster = StandaloneCluster.start(spark, dir, 2, 1, "2g");
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         return new ClusterHarness(dir, jobJar, spark, cluster);
@@ -73,6 +77,18 @@ final class ClusterHarness implements AutoCloseable {
     ChildJvm submitTrain(String name, Path config) throws Exception {
         return submit(name, List.of("--driver-memory", "1g", "--executor-memory", "1g"), "train", config.toString(),
                 "--set", "distributed.master=none", "--set", "distributed.workers=2");
+    }
+
+    /** Deletes a folder and everything in it (what an earlier run of the test left), if it exists. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Override
