@@ -45,6 +45,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
  * count, which checkpoints carry. Temporary files that a killed process left in the run folder
  * ({@link AtomicFiles}) are removed when a run starts or resumes.
+ *
+ * <p>A {@link RunFolderListener} (e.g. a mirror of the folder on HDFS) is prepared before the run
+ * folder is checked for {@code --resume}, and told after every checkpoint and after the last file
+ * of the run.
  */
 public final class RunLifecycle {
 
@@ -65,14 +69,25 @@ public final class RunLifecycle {
 
     private final StepRunner runner;
     private final DataSource dataSource;
+    private final RunFolderListener runFolder;
 
     /**
      * @param runner how steps run
      * @param dataSource where the data comes from
      */
     public RunLifecycle(StepRunner runner, DataSource dataSource) {
+        this(runner, dataSource, RunFolderListener.NONE);
+    }
+
+    /**
+     * @param runner how steps run
+     * @param dataSource where the data comes from
+     * @param runFolder told before the run folder is read and after its files are written
+     */
+    public RunLifecycle(StepRunner runner, DataSource dataSource, RunFolderListener runFolder) {
         this.runner = runner;
         this.dataSource = dataSource;
+        this.runFolder = runFolder;
     }
 
     /**
@@ -92,7 +107,9 @@ public final class RunLifecycle {
 
     private TrainResult train(ExperimentConfig config, RunOptions options) throws IOException {
         RunDirectory run = new RunDirectory(config.runDirectory());
-        Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
+        Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2,
+                () -> runFolder.filesWritten(run, false, line -> log(options, line)));
+        runFolder.prepare(run, options.resume(), line -> log(options, line));
         checkRunDirectory(run, options.resume());
         // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
@@ -119,6 +136,7 @@ public final class RunLifecycle {
                 // nothing to train: keep the run's metrics, model, artifact and report as they are
                 log(options, run.root() + " has finished all " + tc.epochs() + " epochs (step " + state.step()
                         + "); nothing to resume. Raise training.epochs to train further.");
+                runFolder.filesWritten(run, true, line -> log(options, line));
                 return new TrainResult(run, net, null, List.of(), state.step(), false, Optional.empty());
             }
             log(options, "resuming " + run.root() + " at step " + state.step() + " (epoch " + (state.epoch() + 1)
@@ -195,6 +213,7 @@ public final class RunLifecycle {
         if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
+        runFolder.filesWritten(run, true, line -> log(options, line));
         return new TrainResult(run, net, test, List.copyOf(history), step, stoppedEarly, report);
     }
 
