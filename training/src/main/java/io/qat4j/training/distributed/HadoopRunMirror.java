@@ -51,7 +51,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  * remote copy has its size and modification time (set with {@code setTimes} after the copy;
  * file systems that ignore {@code setTimes} are compared against what this mirror pushed before
  * in the same process), so growing TensorBoard event files are copied again and finished
- * checkpoints are not. Remote files that the local folder no longer has (rotated checkpoints) are
+ * checkpoints are not (an event file is copied as far as it is written at a checkpoint; the last
+ * push, after the writer is closed, copies it whole). Remote files that the local folder no longer has (rotated checkpoints) are
  * removed last, after the new ones are in place. Any failure is an {@link IOException} naming the
  * local file and the remote path; nothing is lost silently and the local folder stays complete.
  *

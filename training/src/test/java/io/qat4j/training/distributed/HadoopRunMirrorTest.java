@@ -227,6 +227,18 @@ class HadoopRunMirrorTest {
         assertSameFiles(run.root(), dir.resolve("remote/r"));
     }
 
+    @Test
+    void theOutputUriChoosesTheMirrorAndWithoutHadoopTheErrorSaysSo() {
+        URI uri = URI.create("hdfs://nn:8020/runs");
+        assertTrue(RunFolderMirrors.forOutputUri(null, "r") == RunFolderListener.NONE);
+        assertTrue(RunFolderMirrors.forOutputUri(uri, "r") instanceof HadoopRunMirror);
+        // a class loader that sees only the JDK, as a classpath without Spark
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> RunFolderMirrors.forOutputUri(uri, "r", ClassLoader.getPlatformClassLoader()));
+        assertTrue(e.getMessage().contains("distributed.outputUri hdfs://nn:8020/runs")
+                && e.getMessage().contains("spark-submit"), e.getMessage());
+    }
+
     /** @return a configuration whose {@code file://} URIs go to a fresh instance of {@code impl} */
     private static Configuration fileSystem(Class<? extends RawLocalFileSystem> impl) {
         Configuration conf = new Configuration();
