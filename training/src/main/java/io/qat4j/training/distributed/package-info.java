@@ -6,5 +6,7 @@
  * (the failure PyTorch DDP users meet with unsynchronised observers: pytorch issues 85627, 33648,
  * 63916; nncf issue 431). {@link io.qat4j.training.distributed.SparkStepRunner} runs such rounds
  * as Spark jobs ({@code mapPartitions} over the shards of each global minibatch).
+ * {@link io.qat4j.training.distributed.HadoopRunMirror} mirrors a run folder to any Hadoop
+ * FileSystem ({@code distributed.outputUri}) and brings it back for {@code --resume}.
  */
 package io.qat4j.training.distributed;
