@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -46,12 +45,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * random numbers of dropout. Checkpoints are written every {@code checkpointEverySteps} steps and
  * at the end of every epoch; a resumed run continues from the newest one and ends with the same
  * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
- * count, which checkpoints carry. Steps run in rounds of the runner's {@link StepRunner#stepsPerRound()}
- * (k local steps between two averaging rounds), cut at epoch ends, checkpoint steps and the step
- * limit, so every checkpoint falls on a round boundary; listeners get one {@code onStep} per step
- * after its round, each with the round's network, learning rate and a share of its wall time. The
- * run summary ends with the throughput of the training steps ({@link #throughput}). Temporary files that a killed process left in the run folder
- * ({@link AtomicFiles}) are removed when a run starts or resumes.
+ * count, which checkpoints carry. Steps run in rounds of the runner's
+ * {@link StepRunner#stepsPerRound()} (k local steps between two averaging rounds), cut at epoch
+ * ends, checkpoint steps and the step limit, so every checkpoint falls on a round boundary (a
+ * {@code --max-steps} limit inside a round of an uninterrupted run splits that round, so a k > 1
+ * run resumed from there differs from it); listeners get one {@code onStep} per step after its
+ * round, each with the round's network, learning rate and a share of its wall time. The run
+ * summary ends with the throughput of the training steps ({@link RunSummary#throughput}). Temporary files
+ * that a killed process left in the run folder ({@link AtomicFiles}) are removed when a run starts
+ * or resumes.
  */
 public final class RunLifecycle {
 
@@ -211,7 +213,7 @@ public final class RunLifecycle {
                 l.close();
             }
         }
-        log(options, throughput(stepExamples, stepSeconds));
+        log(options, RunSummary.throughput(stepExamples, stepSeconds));
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();
@@ -222,11 +224,8 @@ public final class RunLifecycle {
     }
 
     /**
-     * @param step steps done
-     * @param checkpointEvery steps between checkpoints
-     * @param maxSteps the step limit, negative for none
-     * @return the steps of the next round: the runner's round, cut at the next checkpoint step and
-     *     the limit (the caller cuts it at the epoch end)
+     * @return the steps of the next round after {@code step}: the runner's round, cut at the next
+     *     checkpoint step and the limit {@code maxSteps} (if {@code >= 0}); the caller cuts it at the epoch end
      */
     private int roundSteps(long step, int checkpointEvery, long maxSteps) {
         long n = Math.min(runner.stepsPerRound(), checkpointEvery - step % checkpointEvery);
@@ -234,18 +233,6 @@ public final class RunLifecycle {
             n = Math.min(n, maxSteps - step);
         }
         return (int) n;
-    }
-
-    /**
-     * @param examples examples of the steps this process ran
-     * @param seconds wall time of those steps (the runner's {@code fit} calls: no data loading,
-     *     listeners, checkpoints, evaluation or export)
-     * @return the run summary's throughput line, {@code throughput: 1234.5 examples/s (N examples in
-     *     S s of training steps)}; the benchmark parses it
-     */
-    static String throughput(long examples, double seconds) {
-        return String.format(Locale.ROOT, "throughput: %.1f examples/s (%d examples in %.3f s of training steps)",
-                seconds > 0 ? examples / seconds : 0.0, examples, seconds);
     }
 
     /**
@@ -348,8 +335,8 @@ public final class RunLifecycle {
      * equal the stored one in every key but {@code training.epochs}, {@code distributed.master},
      * {@code distributed.nd4jThreadsPerTask} and {@code distributed.outputUri}, which do not change
      * the math (so a run started locally resumes on Spark when the global minibatch, the workers and
-     * the averaging period match). Schedules are compared as the
-     * steps they resolve to over the stored run's length, so a schedule written in epochs or
+     * the averaging period match). Schedules are compared as the steps they resolve to over the
+     * stored run's length, so a schedule written in epochs or
      * fractions matches the same schedule written in steps (as configs before the epoch/fraction
      * syntax stored it); the resumed network keeps the schedule it was built with either way.
      */
