@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.train.Checkpoints;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,27 +30,15 @@ class SparkTrainCommandTest {
     @Test
     void trainRunsOnLocalSparkFromTheSameYamlWithOneOverride(@TempDir Path dir) throws Exception {
         TrainOutputTest.requireFashionMnist();
-        Path cfg = dir.resolve("tiny.yaml");
-        Files.writeString(cfg, """
-                name: tiny
-                dataset: {name: fashion-mnist}
-                model:
-                  input: {channels: 1, height: 28, width: 28}
-                  layers:
-                    - {type: conv2d, filters: 2, kernel: 3, stride: 2}
-                    - {type: output, classes: 10}
-                quantization:
-                  schedule: {fp32WarmupSteps: 1}
-                training: {epochs: 1, batchSize: 16, checkpointEverySteps: 2}
-                output: {dir: '%s', tensorboard: false}
-                """.formatted(dir.toString().replace("'", "''")));
+        Path cfg = TrainOutputTest.tinyConfig(dir);
         // what spark-submit's --conf would set: this sandbox's driver binds to the loopback, without the web UI
         System.setProperty("spark.driver.host", "127.0.0.1");
         System.setProperty("spark.ui.enabled", "false");
         String printed;
         String local;
         try {
-            printed = train(cfg.toString(), "--set", "distributed.master=local[2]", "--max-steps", "3");
+            printed = train(cfg.toString(), "--set", "distributed.master=local[2]", "--set",
+                    "training.checkpointEverySteps=2", "--max-steps", "3");
             local = train(cfg.toString(), "--set", "name=tiny-local", "--max-steps", "2");
         } finally {
             System.clearProperty("spark.driver.host");
@@ -65,7 +54,7 @@ class SparkTrainCommandTest {
         assertEquals(3, latest.network().getIterationCount());
         JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
         assertEquals(3, metrics.get("steps").asInt());
-        assertTrue(Files.readString(run.resolve("config.yaml")).contains("master: local[2]"));
+        assertEquals("local[2]", ExperimentConfigLoader.load(run.resolve("config.yaml")).distributed().master());
 
         assertTrue(local.contains("training locally (no Spark)"), local);
         assertTrue(local.matches("(?s).*\nthroughput: [0-9]+\\.[0-9] examples/s \\(32 examples in [0-9.]+ s of"

@@ -60,9 +60,11 @@ class TrainOutputTest {
         }
     }
 
-    @Test
-    void aQuietStoppedRunPrintsItsResultOnItsOwnLineWithoutTheNd4jBannerOrNaN(@TempDir Path dir) throws Exception {
-        requireFashionMnist();
+    /**
+     * @param dir where the config goes, and the run folder's parent
+     * @return a tiny quantized CNN config on Fashion-MNIST, run {@code tiny}, batch 16, written to {@code dir/tiny.yaml}
+     */
+    static Path tinyConfig(Path dir) throws Exception {
         Path cfg = dir.resolve("tiny.yaml");
         Files.writeString(cfg, """
                 name: tiny
@@ -77,6 +79,13 @@ class TrainOutputTest {
                 training: {epochs: 1, batchSize: 16}
                 output: {dir: '%s', tensorboard: false}
                 """.formatted(dir.toString().replace("'", "''")));
+        return cfg;
+    }
+
+    @Test
+    void aQuietStoppedRunPrintsItsResultOnItsOwnLineWithoutTheNd4jBannerOrNaN(@TempDir Path dir) throws Exception {
+        requireFashionMnist();
+        Path cfg = tinyConfig(dir);
         Output quiet = qat4j(dir, "train", cfg.toString(), "--quiet", "--max-steps", "2");
         assertEquals(0, quiet.code(), quiet.err());
         assertEquals("tiny: stopped after 2 steps (--max-steps), not evaluated; run folder " + dir.resolve("tiny") + "\n",
