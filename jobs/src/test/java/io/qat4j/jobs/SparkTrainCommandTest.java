@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,28 @@ class SparkTrainCommandTest {
         assertTrue(local.contains("training locally (no Spark)"), local);
         assertTrue(local.matches("(?s).*\nthroughput: [0-9]+\\.[0-9] examples/s \\(32 examples in [0-9.]+ s of"
                 + " training steps\\)\n.*"), local);
+    }
+
+    /**
+     * Without Spark on the classpath (the plain library classpath, or a jar without Spark run by
+     * {@code java}), a config that names a master fails before any work, saying how to get Spark;
+     * the same config without a master trains locally.
+     */
+    @Test
+    void aSparkMasterWithoutSparkOnTheClasspathSaysHowToGetIt(@TempDir Path dir) throws Exception {
+        TrainOutputTest.requireFashionMnist();
+        Path cfg = TrainOutputTest.tinyConfig(dir);
+        Predicate<String> noSpark = e -> !Path.of(e).getFileName().toString().startsWith("spark-");
+        TrainOutputTest.Output r = TrainOutputTest.qat4j(dir, noSpark, "train", cfg.toString(), "--set",
+                "distributed.master=local[2]", "--max-steps", "1");
+        assertEquals(ExitCodes.RUN_STATE, r.code(), r.err());
+        assertTrue(r.err().contains("distributed.master is local[2] but Spark is not on the classpath"), r.err());
+        assertTrue(r.err().contains("./qat4j launcher") && r.err().contains("spark-submit --class io.qat4j.jobs.Qat4j"),
+                r.err());
+        assertTrue(Files.notExists(dir.resolve("tiny")), "nothing written");
+        TrainOutputTest.Output local = TrainOutputTest.qat4j(dir, noSpark, "train", cfg.toString(), "--max-steps", "1");
+        assertEquals(ExitCodes.OK, local.code(), local.err());
+        assertTrue(local.out().contains("training locally (no Spark)"), local.out());
     }
 
     /** Runs {@code qat4j train ARGS} in this JVM; asserts that it succeeds; returns what it printed. */

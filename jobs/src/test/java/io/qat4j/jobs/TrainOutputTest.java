@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +33,16 @@ class TrainOutputTest {
 
     /** Runs {@code qat4j ARGS} in a fresh JVM whose classpath is this one's without test classes. */
     static Output qat4j(Path dir, String... args) throws Exception {
+        return qat4j(dir, e -> true, args);
+    }
+
+    /**
+     * Runs {@code qat4j ARGS} in a fresh JVM whose classpath is the entries of this one's that
+     * {@code keep} accepts, without test classes.
+     */
+    static Output qat4j(Path dir, Predicate<String> keep, String... args) throws Exception {
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.endsWith("test-classes"))
+                .filter(e -> !e.endsWith("test-classes") && keep.test(e))
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", classpath, Qat4j.class.getName()));
