@@ -17,6 +17,11 @@ public final class SparkMasters {
     private SparkMasters() {
     }
 
+    /** @return the master {@code spark-submit} runs this JVM with, empty outside spark-submit */
+    public static Optional<String> submitted() {
+        return Optional.ofNullable(System.getProperty(SUBMIT_PROPERTY)).filter(s -> !s.isBlank());
+    }
+
     /**
      * @param explicit the master given by the user, if any
      * @param explicitSource how messages name where it was given, e.g. {@code --master}
@@ -24,7 +29,7 @@ public final class SparkMasters {
      * @throws IllegalArgumentException when both are set and differ
      */
     public static Optional<String> resolve(Optional<String> explicit, String explicitSource) {
-        Optional<String> submitted = Optional.ofNullable(System.getProperty(SUBMIT_PROPERTY)).filter(s -> !s.isBlank());
+        Optional<String> submitted = submitted();
         if (explicit.isPresent() && submitted.isPresent() && !explicit.get().equals(submitted.get())) {
             throw new IllegalArgumentException(explicitSource + " " + explicit.get() + " differs from spark-submit's master "
                     + submitted.get() + " (" + SUBMIT_PROPERTY + "); give one of them, or the same value");

@@ -37,10 +37,9 @@ class RunLifecycleTest {
         final AtomicInteger closed = new AtomicInteger();
 
         @Override
-        public double fit(ComputationGraph net, DataSet batch) {
-            steps.incrementAndGet();
-            net.fit(batch);
-            return net.score();
+        public double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds) {
+            steps.addAndGet(batches.size());
+            return new LocalStepRunner().fit(net, batches, stepSeeds);
         }
 
         @Override
