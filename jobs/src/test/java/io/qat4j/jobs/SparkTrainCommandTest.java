@@ -1,5 +1,6 @@
 package io.qat4j.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,8 +40,10 @@ class SparkTrainCommandTest {
         String local;
         try {
             printed = train(cfg.toString(), "--set", "distributed.master=local[2]", "--set",
-                    "training.checkpointEverySteps=2", "--max-steps", "3");
-            local = train(cfg.toString(), "--set", "name=tiny-local", "--max-steps", "2");
+                    "training.checkpointEverySteps=2", "--max-steps", "3", "--set",
+                    "distributed.outputUri=" + dir.resolve("remote").toUri());
+            local = train(cfg.toString(), "--set", "name=tiny-local", "--max-steps", "2", "--set",
+                    "distributed.outputUri=" + dir.resolve("remote").toUri());
         } finally {
             System.clearProperty("spark.driver.host");
             System.clearProperty("spark.ui.enabled");
@@ -58,6 +61,14 @@ class SparkTrainCommandTest {
         assertEquals("local[2]", ExperimentConfigLoader.load(run.resolve("config.yaml")).distributed().master());
 
         assertTrue(local.contains("training locally (no Spark)"), local);
+        // both trainers mirror the run folder to distributed.outputUri
+        for (String name : List.of("tiny", "tiny-local")) {
+            Path mirrored = dir.resolve("remote").resolve(name);
+            for (String file : List.of("metrics.json", "config.yaml", "checkpoints/LATEST")) {
+                assertArrayEquals(Files.readAllBytes(dir.resolve(name).resolve(file)), Files.readAllBytes(mirrored.resolve(file)),
+                        name + "/" + file + " mirrored");
+            }
+        }
         assertTrue(local.matches("(?s).*\nthroughput: [0-9]+\\.[0-9] examples/s \\(32 examples in [0-9.]+ s of"
                 + " training steps\\)\n.*"), local);
     }
