@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +33,16 @@ class TrainOutputTest {
 
     /** Runs {@code qat4j ARGS} in a fresh JVM whose classpath is this one's without test classes. */
     static Output qat4j(Path dir, String... args) throws Exception {
+        return qat4j(dir, e -> true, args);
+    }
+
+    /**
+     * Runs {@code qat4j ARGS} in a fresh JVM whose classpath is the entries of this one's that
+     * {@code keep} accepts, without test classes.
+     */
+    static Output qat4j(Path dir, Predicate<String> keep, String... args) throws Exception {
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.endsWith("test-classes"))
+                .filter(e -> !e.endsWith("test-classes") && keep.test(e))
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", classpath, Qat4j.class.getName()));
@@ -60,9 +69,11 @@ class TrainOutputTest {
         }
     }
 
-    @Test
-    void aQuietStoppedRunPrintsItsResultOnItsOwnLineWithoutTheNd4jBannerOrNaN(@TempDir Path dir) throws Exception {
-        requireFashionMnist();
+    /**
+     * @param dir where the config goes, and the run folder's parent
+     * @return a tiny quantized CNN config on Fashion-MNIST, run {@code tiny}, batch 16, written to {@code dir/tiny.yaml}
+     */
+    static Path tinyConfig(Path dir) throws Exception {
         Path cfg = dir.resolve("tiny.yaml");
         Files.writeString(cfg, """
                 name: tiny
@@ -77,6 +88,13 @@ class TrainOutputTest {
                 training: {epochs: 1, batchSize: 16}
                 output: {dir: '%s', tensorboard: false}
                 """.formatted(dir.toString().replace("'", "''")));
+        return cfg;
+    }
+
+    @Test
+    void aQuietStoppedRunPrintsItsResultOnItsOwnLineWithoutTheNd4jBannerOrNaN(@TempDir Path dir) throws Exception {
+        requireFashionMnist();
+        Path cfg = tinyConfig(dir);
         Output quiet = qat4j(dir, "train", cfg.toString(), "--quiet", "--max-steps", "2");
         assertEquals(0, quiet.code(), quiet.err());
         assertEquals("tiny: stopped after 2 steps (--max-steps), not evaluated; run folder " + dir.resolve("tiny") + "\n",

@@ -34,9 +34,12 @@ import java.util.regex.Pattern;
  *     when the section is absent)
  * @param training optimization settings
  * @param output where results go
+ * @param distributed whether and how the run trains on Spark ({@link DistributedConfig#defaults}
+ *     when the section is absent)
  */
 public record ExperimentConfig(String name, long seed, DatasetConfig dataset, ModelConfig model,
-        QuantizationConfig quantization, TrainingConfig training, OutputConfig output) {
+        QuantizationConfig quantization, TrainingConfig training, OutputConfig output,
+        DistributedConfig distributed) {
 
     /** Allowed run names. */
     public static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]+");
@@ -52,6 +55,23 @@ public record ExperimentConfig(String name, long seed, DatasetConfig dataset, Mo
         Objects.requireNonNull(quantization, "quantization");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(distributed, "distributed");
+    }
+
+    /**
+     * A config without a {@code distributed} section: trained without Spark.
+     *
+     * @param name run name
+     * @param seed random seed
+     * @param dataset the data
+     * @param model the network
+     * @param quantization quantization settings
+     * @param training optimization settings
+     * @param output where results go
+     */
+    public ExperimentConfig(String name, long seed, DatasetConfig dataset, ModelConfig model,
+            QuantizationConfig quantization, TrainingConfig training, OutputConfig output) {
+        this(name, seed, dataset, model, quantization, training, output, DistributedConfig.defaults(training));
     }
 
     /** @return the folder of this run, {@code output.dir/name} */

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The schema of the whole experiment: the top-level keys, {@code name} and {@code seed}, and the
  * sections, each bound and written by its own schema ({@link DatasetSchema}, the model family
  * through {@link ModelFamilies}, {@link QuantizationSchema}, {@link TrainingSchema},
- * {@link OutputSchema}). A section with a problem yields null, so that rules depending on it are
+ * {@link OutputSchema}, {@link DistributedSchema}). A section with a problem yields null, so that rules depending on it are
  * skipped instead of producing follow-up errors.
  *
  * <p>The one cross-section rule: a dataset known by name whose examples are known (Fashion-MNIST:
@@ -28,7 +28,7 @@ import java.util.Optional;
 final class ExperimentSchema {
 
     static final List<String> ROOT_KEYS =
-            List.of("name", "seed", "dataset", "model", "quantization", "training", "output");
+            List.of("name", "seed", "dataset", "model", "quantization", "training", "output", "distributed");
 
     private ExperimentSchema() {
     }
@@ -51,10 +51,11 @@ final class ExperimentSchema {
         QuantizationConfig quantization = QuantizationSchema.bind(s);
         TrainingConfig training = TrainingSchema.bind(s);
         OutputConfig output = OutputSchema.bind(s);
+        DistributedConfig distributed = DistributedSchema.bind(s, training);
         if (reader.problems().size() > before) {
             return null;
         }
-        return new ExperimentConfig(name, seed, dataset, model, quantization, training, output);
+        return new ExperimentConfig(name, seed, dataset, model, quantization, training, output, distributed);
     }
 
     private static String runName(Section s) {
@@ -97,5 +98,6 @@ final class ExperimentSchema {
         QuantizationSchema.write(c.quantization(), root.putObject("quantization"));
         TrainingSchema.write(c.training(), root.putObject("training"));
         OutputSchema.write(c.output(), root.putObject("output"));
+        DistributedSchema.write(c.distributed(), root.putObject("distributed"));
     }
 }

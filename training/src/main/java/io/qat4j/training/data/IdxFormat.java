@@ -149,19 +149,11 @@ public final class IdxFormat implements DatasetFormat {
      */
     public static ImageDataset loadSplit(Path imagesFile, Path labelsFile) throws IOException {
         IdxArray images = IdxReader.read(imagesFile);
-        if (images.rank() != 3 && images.rank() != 4) {
-            throw new IdxFormatException(imagesFile, 3, IdxReader.isGzip(imagesFile), "images must have"
-                    + " rank 3 [count, height, width] or 4 [count, channels, height, width], got rank "
-                    + images.rank());
-        }
+        int[] shape = imageShape(images.dims(), imagesFile.toString(), imagesFile, IdxReader.isGzip(imagesFile));
         int n = images.dim(0);
-        int channels = images.rank() == 4 ? images.dim(1) : 1;
-        int height = images.dim(images.rank() - 2);
-        int width = images.dim(images.rank() - 1);
-        if (channels < 1 || height < 1 || width < 1) {
-            throw new IdxFormatException(imagesFile, 8, IdxReader.isGzip(imagesFile), "images of "
-                    + channels + "x" + height + "x" + width + " pixels have no pixels");
-        }
+        int channels = shape[0];
+        int height = shape[1];
+        int width = shape[2];
         int[] y = labels(labelsFile, imagesFile, n);
         int classes = 1;
         for (int label : y) {
@@ -183,8 +175,8 @@ public final class IdxFormat implements DatasetFormat {
     static int[] labels(Path labelsFile, Path imagesFile, int count) throws IOException {
         IdxArray labels = IdxReader.read(labelsFile, 1);
         if (labels.dim(0) != count) {
-            throw new IdxFormatException(labelsFile, 4, IdxReader.isGzip(labelsFile), "holds " + labels.dim(0)
-                    + " labels but " + imagesFile + " holds " + count + " images");
+            throw labelCountMismatch(labelsFile.toString(), labelsFile, IdxReader.isGzip(labelsFile), labels.dim(0),
+                    imagesFile.toString(), count);
         }
         byte[] raw = labels.bytes();
         int[] y = new int[count];
@@ -192,6 +184,47 @@ public final class IdxFormat implements DatasetFormat {
             y[i] = raw[i] & 0xFF;
         }
         return y;
+    }
+
+    /**
+     * The shape of one image of an IDX image file.
+     *
+     * @param dims the file's dimensions: rank 3 {@code [n, h, w]} or rank 4 {@code [n, c, h, w]}
+     * @param images how to name the file (path or URI)
+     * @param imagesFile the local file, or null
+     * @param gzip whether the file is gzip-compressed
+     * @return {@code [channels, height, width]}, channels 1 for rank 3
+     * @throws IdxFormatException when the rank is neither 3 nor 4 or an image has no pixels
+     */
+    public static int[] imageShape(int[] dims, String images, Path imagesFile, boolean gzip) throws IdxFormatException {
+        int rank = dims.length;
+        if (rank != 3 && rank != 4) {
+            throw new IdxFormatException(images, imagesFile, 3, gzip, "images must have"
+                    + " rank 3 [count, height, width] or 4 [count, channels, height, width], got rank " + rank, null);
+        }
+        int channels = rank == 4 ? dims[1] : 1;
+        int height = dims[rank - 2];
+        int width = dims[rank - 1];
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new IdxFormatException(images, imagesFile, 8, gzip, "images of "
+                    + channels + "x" + height + "x" + width + " pixels have no pixels", null);
+        }
+        return new int[] {channels, height, width};
+    }
+
+    /**
+     * @param labels how to name the label file (path or URI)
+     * @param labelsFile the local label file, or null
+     * @param gzip whether the label file is gzip-compressed
+     * @param labelCount labels it holds
+     * @param images how to name the image file
+     * @param imageCount images it holds
+     * @return the error of a label file that does not hold one label per image, at the offset of its count
+     */
+    public static IdxFormatException labelCountMismatch(String labels, Path labelsFile, boolean gzip, int labelCount,
+                                                        String images, int imageCount) {
+        return new IdxFormatException(labels, labelsFile, 4, gzip, "holds " + labelCount + " labels but " + images
+                + " holds " + imageCount + " images", null);
     }
 
     private static ImageDataset withClasses(ImageDataset d, List<String> classNames) {

@@ -48,14 +48,30 @@ public final class IdxFormatException extends IOException {
      */
     public IdxFormatException(Path file, long offset, boolean offsetInDecompressedData, String detail,
                               Throwable cause) {
-        super(file + ": " + detail + " (at byte offset " + offset
+        this(file.toString(), file, offset, offsetInDecompressedData, detail, cause);
+    }
+
+    /**
+     * A problem in a file that may not be on a local file system (e.g. a Hadoop FileSystem URI).
+     *
+     * @param source how the message names the file: its path or URI
+     * @param file the local file, or null when it is not on a local file system
+     * @param offset byte offset where the problem was found
+     * @param offsetInDecompressedData true when {@code offset} counts decompressed bytes of a
+     *     gzip file
+     * @param detail what is wrong
+     * @param cause the underlying exception, or null
+     */
+    public IdxFormatException(String source, Path file, long offset, boolean offsetInDecompressedData, String detail,
+                              Throwable cause) {
+        super(source + ": " + detail + " (at byte offset " + offset
                 + (offsetInDecompressedData ? " of the decompressed data)" : ")"), cause);
         this.file = file;
         this.offset = offset;
         this.offsetInDecompressedData = offsetInDecompressedData;
     }
 
-    /** @return the file that is malformed */
+    /** @return the file that is malformed, or null when it is not on a local file system */
     public Path file() {
         return file;
     }

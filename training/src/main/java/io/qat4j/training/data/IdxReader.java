@@ -1,13 +1,11 @@
 package io.qat4j.training.data;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.ZipException;
 
 /**
  * Reads IDX files of unsigned bytes, plain or gzip-compressed, validating every field before
@@ -51,7 +49,8 @@ import java.util.zip.ZipException;
  *       its offset in the compressed file, just as trailing bytes of a plain file are
  *       ({@link StrictGzipInputStream}; {@link java.util.zip.GZIPInputStream} would ignore them).</li>
  * </ul>
- * Stateless; all methods are static and thread-safe.
+ * Whole files are read through {@link IdxStream}, which also reads a file piece by piece from any
+ * stream. Stateless; all methods are static and thread-safe.
  */
 public final class IdxReader {
 
@@ -63,8 +62,6 @@ public final class IdxReader {
 
     /** Upper bound of the deflate expansion ratio (decompressed / compressed bytes). */
     public static final long MAX_DEFLATE_RATIO = 1032;
-
-    private static final int BUFFER = 1 << 16;
 
     /** First allocation for the data of a gzip file, doubled as decompressed data arrives. */
     private static final int GZIP_INITIAL_CHUNK = 1 << 24;
@@ -115,20 +112,30 @@ public final class IdxReader {
         if (maxElements < 0 || maxElements > MAX_ELEMENTS) {
             throw new IllegalArgumentException("maxElements must be in 0.." + MAX_ELEMENTS + ", got " + maxElements);
         }
-        long fileSize = Files.size(file);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-            if (!startsWithGzipMagic(raw)) {
-                return new Parser(file, raw, false, fileSize).parse(expectedRank, maxElements);
+        try (IdxStream in = IdxStream.open(file.toString(), file, Files.newInputStream(file), Files.size(file))) {
+            IdxStream.Header h = in.readHeader(expectedRank, maxElements);
+            long count = h.dataBytes();
+            byte[] data;
+            if (!h.gzip()) {
+                // the file size was checked with the header: the whole array is present
+                data = new byte[(int) count];
+                in.readData(data, 0, data.length);
+            } else {
+                // the decompressed size is only known once read: grow the array with the data that
+                // actually arrives, so a lying header costs at most max(16 MiB, twice the real content)
+                data = new byte[(int) Math.min(count, GZIP_INITIAL_CHUNK)];
+                int filled = 0;
+                while (true) {
+                    in.readData(data, filled, data.length - filled);
+                    filled = data.length;
+                    if (filled == count) {
+                        break;
+                    }
+                    data = Arrays.copyOf(data, (int) Math.min(count, 2L * filled));
+                }
             }
-            StrictGzipInputStream in;
-            try {
-                in = new StrictGzipInputStream(raw, fileSize, BUFFER);
-            } catch (StrictGzipInputStream.GzipFormatException e) {
-                throw new IdxFormatException(file, e.fileOffset, false, "corrupt gzip header: " + e.getMessage(), e);
-            }
-            try (in) {
-                return new Parser(file, in, true, fileSize).parse(expectedRank, maxElements);
-            }
+            in.expectEnd();
+            return new IdxArray(file, h.dims(), data);
         }
     }
 
@@ -165,184 +172,5 @@ public final class IdxReader {
         int b1 = in.read();
         in.reset();
         return b0 == 0x1f && b1 == 0x8b;
-    }
-
-    /** Reads one stream, keeping the offset of the next byte for error messages. */
-    private static final class Parser {
-        private final Path file;
-        private final InputStream in;
-        private final boolean gzip;
-        private final long fileSize;
-        private long pos;
-
-        Parser(Path file, InputStream in, boolean gzip, long fileSize) {
-            this.file = file;
-            this.in = in;
-            this.gzip = gzip;
-            this.fileSize = fileSize;
-        }
-
-        IdxArray parse(int expectedRank, long maxElements) throws IOException {
-            byte[] magic = new byte[4];
-            readFully(magic, 0, 4, "header (4-byte magic number)");
-            int magicValue = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16)
-                    | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
-            if (magic[0] != 0 || magic[1] != 0) {
-                throw error(0, String.format("bad magic number 0x%08X: an IDX file starts with two zero bytes,"
-                        + " a type byte and a rank byte (0x00000803 for images, 0x00000801 for labels)",
-                        magicValue));
-            }
-            int type = magic[2] & 0xFF;
-            if (type != TYPE_UNSIGNED_BYTE) {
-                throw error(2, String.format("unsupported data type 0x%02X (%s) in magic number 0x%08X;"
-                        + " only 0x%02X (unsigned byte) is supported", type, typeName(type), magicValue,
-                        TYPE_UNSIGNED_BYTE));
-            }
-            int rank = magic[3] & 0xFF;
-            if (rank == 0) {
-                throw error(3, String.format("rank 0 in magic number 0x%08X: an IDX array has at least one"
-                        + " dimension", magicValue));
-            }
-            if (expectedRank != -1 && rank != expectedRank) {
-                throw error(3, String.format("rank mismatch: magic number 0x%08X declares %d dimension(s),"
-                        + " expected %d (magic 0x%08X)", magicValue, rank, expectedRank,
-                        (TYPE_UNSIGNED_BYTE << 8) | expectedRank));
-            }
-
-            int[] dims = new int[rank];
-            byte[] dimBytes = new byte[4];
-            long count = 1;
-            for (int i = 0; i < rank; i++) {
-                long at = pos;
-                readFully(dimBytes, 0, 4, "header (size of dimension " + i + " of " + rank + ")");
-                int d = ((dimBytes[0] & 0xFF) << 24) | ((dimBytes[1] & 0xFF) << 16)
-                        | ((dimBytes[2] & 0xFF) << 8) | (dimBytes[3] & 0xFF);
-                if (d < 0) {
-                    throw error(at, "dimension " + i + " has negative size " + d
-                            + String.format(" (0x%08X)", d));
-                }
-                dims[i] = d;
-                // count <= maxElements < 2^31 and d < 2^31, so the product fits in a long
-                count *= d;
-                if (count > maxElements) {
-                    throw error(at, "dimensions " + Arrays.toString(Arrays.copyOf(dims, i + 1))
-                            + (i + 1 < rank ? "..." : "") + " declare at least " + count
-                            + " elements, more than the limit of " + maxElements);
-                }
-            }
-            long headerSize = pos;
-
-            // Bound the allocation by what the file can actually hold.
-            if (!gzip) {
-                long available = fileSize - headerSize;
-                if (count > available) {
-                    throw error(fileSize, "truncated data: dimensions " + Arrays.toString(dims) + " declare "
-                            + count + " data bytes from offset " + headerSize + " but the file holds only " + available
-                            + " bytes after the header (file size " + fileSize + ")");
-                }
-                if (count < available) {
-                    throw error(headerSize + count, (available - count) + " unexpected trailing byte(s) after"
-                            + " the " + count + " data bytes declared by dimensions " + Arrays.toString(dims));
-                }
-            } else {
-                long bound = fileSize * MAX_DEFLATE_RATIO;
-                if (headerSize + count > bound) {
-                    throw error(4, "dimensions " + Arrays.toString(dims) + " declare " + count
-                            + " data bytes, more than a gzip file of " + fileSize + " bytes can hold"
-                            + " (deflate expands at most " + MAX_DEFLATE_RATIO + ":1)");
-                }
-            }
-
-            String what = "data (" + count + " bytes declared by dimensions " + Arrays.toString(dims)
-                    + " from offset " + headerSize + ")";
-            byte[] data;
-            if (!gzip) {
-                // the file size was checked above: the whole array is present
-                data = new byte[(int) count];
-                readFully(data, 0, data.length, what);
-            } else {
-                // the decompressed size is only known once read: grow the array with the data that
-                // actually arrives, so a lying header costs at most max(16 MiB, twice the real content)
-                data = new byte[(int) Math.min(count, GZIP_INITIAL_CHUNK)];
-                int filled = 0;
-                while (true) {
-                    readFully(data, filled, data.length - filled, what, headerSize + count);
-                    filled = data.length;
-                    if (filled == count) {
-                        break;
-                    }
-                    data = Arrays.copyOf(data, (int) Math.min(count, 2L * filled));
-                }
-            }
-            if (gzip) {
-                long end = pos;
-                int extra = readByte();
-                if (extra >= 0) {
-                    throw error(end, "unexpected trailing byte(s) after the " + count
-                            + " data bytes declared by dimensions " + Arrays.toString(dims));
-                }
-            }
-            return new IdxArray(file, dims, data);
-        }
-
-        private void readFully(byte[] buf, int off, int len, String what) throws IOException {
-            readFully(buf, off, len, what, pos + len);
-        }
-
-        /** Reads {@code len} bytes of a field that ends at {@code fieldEnd}, or fails at the offset reached. */
-        private void readFully(byte[] buf, int off, int len, String what, long fieldEnd) throws IOException {
-            int done = 0;
-            while (done < len) {
-                int n;
-                try {
-                    n = in.read(buf, off + done, len - done);
-                } catch (StrictGzipInputStream.GzipFormatException e) {
-                    throw gzipError(e, "while reading " + what);
-                } catch (ZipException | EOFException e) {
-                    throw error(pos, "corrupt gzip data while reading " + what + ": " + e.getMessage(), e);
-                }
-                if (n < 0) {
-                    throw error(pos, "truncated " + what + ": the " + (gzip ? "decompressed " : "")
-                            + "stream ends " + (fieldEnd - pos) + " byte(s) before offset " + fieldEnd);
-                }
-                done += n;
-                pos += n;
-            }
-        }
-
-        private int readByte() throws IOException {
-            try {
-                int b = in.read();
-                if (b >= 0) {
-                    pos++;
-                }
-                return b;
-            } catch (StrictGzipInputStream.GzipFormatException e) {
-                throw gzipError(e, "after the IDX data");
-            } catch (ZipException | EOFException e) {
-                throw error(pos, "corrupt gzip data after the IDX data: " + e.getMessage(), e);
-            }
-        }
-
-        /**
-         * Bytes outside every gzip member (trailing bytes, a further member's header) are reported
-         * at their offset in the file; a problem inside a member's compressed data at the offset
-         * reached in the decompressed data, with the file offset in the message.
-         */
-        private IdxFormatException gzipError(StrictGzipInputStream.GzipFormatException e, String when) {
-            if (e.framing) {
-                return new IdxFormatException(file, e.fileOffset, false, e.getMessage(), e);
-            }
-            return error(pos, "corrupt gzip data " + when + ": " + e.getMessage() + " (file offset " + e.fileOffset
-                    + ")", e);
-        }
-
-        private IdxFormatException error(long offset, String detail) {
-            return new IdxFormatException(file, offset, gzip, detail);
-        }
-
-        private IdxFormatException error(long offset, String detail, Throwable cause) {
-            return new IdxFormatException(file, offset, gzip, detail, cause);
-        }
     }
 }

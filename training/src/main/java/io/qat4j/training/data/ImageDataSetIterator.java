@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Batches.</b> Each {@link #next()} returns up to {@link #batch()} examples; the last batch
  * of an epoch holds the remainder. Features are {@code FLOAT} in NCHW layout
  * {@code [b, channels, height, width]} (DL4J's default {@code CNN2DFormat.NCHW}) with each pixel
- * scaled to [0, 1] as {@code (float) p / 255f}; labels are one-hot {@code FLOAT}
+ * scaled to [0, 1] by {@link PixelScaling}; labels are one-hot {@code FLOAT}
  * {@code [b, numClasses]}. A {@link DataSetPreProcessor}, if set, is applied to every batch.
  *
  * <p><b>Shuffling.</b> Without shuffling, every epoch visits the images in dataset order. With
@@ -228,9 +228,7 @@ public final class ImageDataSetIterator implements DataSetIterator {
             int i = order == null ? cursor + k : order[cursor + k];
             int src = i * size;
             int dst = k * size;
-            for (int j = 0; j < size; j++) {
-                features[dst + j] = (float) (pixels[src + j] & 0xFF) / 255f; // x / 255 in [0, 1]
-            }
+            PixelScaling.toUnitInterval(pixels, src, features, dst, size);
             oneHot[k * classes + labels[i]] = 1f;
         }
         cursor += b;

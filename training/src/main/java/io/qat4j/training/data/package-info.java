@@ -18,7 +18,11 @@
  *   <li>{@link io.qat4j.training.data.IdxReader} parses the IDX file format defined on
  *       Y. LeCun, C. Cortes, C. J. C. Burges, "The MNIST database of handwritten digits",
  *       <a href="http://yann.lecun.com/exdb/mnist/">http://yann.lecun.com/exdb/mnist/</a>
- *       (section "FILE FORMATS FOR THE MNIST DATABASE"), plain or gzip-compressed.</li>
+ *       (section "FILE FORMATS FOR THE MNIST DATABASE"), plain or gzip-compressed, whole files
+ *       through {@link io.qat4j.training.data.IdxStream}, which also reads a file piece by piece
+ *       from any stream (a Hadoop FileSystem's, after a seek).</li>
+ *   <li>{@link io.qat4j.training.data.PixelScaling} is the one definition of how pixels become a
+ *       network's input.</li>
  *   <li>{@link io.qat4j.training.data.FashionMnist} loads Fashion-MNIST
  *       (H. Xiao, K. Rasul, R. Vollgraf, "Fashion-MNIST: a Novel Image Dataset for Benchmarking
  *       Machine Learning Algorithms", arXiv:1708.07747, 2017;

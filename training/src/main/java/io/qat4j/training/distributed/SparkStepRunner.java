@@ -17,22 +17,24 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * One optimizer step as a round of synchronous parameter averaging on Apache Spark (McDonald et
- * al., NAACL 2010; the scheme of DL4J's {@code ParameterAveragingTrainingMaster}, rebuilt on
- * Spark's core API): the step's global minibatch is split into N contiguous shards, one per
- * worker; the driver broadcasts its network ({@link NetworkBytes}); each Spark task restores it,
- * runs DL4J's {@code fit} on its shard and returns its copy; the driver merges the copies with
+ * Optimizer steps as rounds of synchronous parameter averaging on Apache Spark (McDonald et al.,
+ * NAACL 2010; the scheme of DL4J's {@code ParameterAveragingTrainingMaster}, rebuilt on Spark's
+ * core API): each of the round's k global minibatches (the averaging period) is split into N
+ * contiguous shards, one per worker; the driver broadcasts its network ({@link NetworkBytes});
+ * each Spark task restores it, runs DL4J's {@code fit} on its shards of the k minibatches in
+ * order and returns its copy; the driver merges the copies with
  * {@link WorkerStateMerge} (parameters and updater state averaged, quantizer state by the
  * observers' rules) and applies the merged state to its own network, which the next round
- * broadcasts, so every worker starts every round from the same state bit for bit. The averaging
- * period is one step: the {@link StepRunner} contract asks the network to hold the updated state
- * after every step.
+ * broadcasts, so every worker starts every round from the same state bit for bit. The
+ * {@link io.qat4j.training.train.RunLifecycle} cuts rounds at checkpoint steps, so checkpoints
+ * hold merged state. With k = 1 and equal shards, plain SGD and no batch norm or dropout, a round
+ * is one full-batch SGD step in exact arithmetic (the loss is the mean over examples).
  *
  * <p>The round is a plain {@code mapPartitions} job, not a barrier stage: the tasks never talk to
  * each other (the driver merges), so gang scheduling buys nothing, while a plain stage keeps
  * Spark's per-task retry when an executor is lost (a barrier stage reruns all its tasks on any
  * failure). A retried task recomputes the same result, since it starts from the broadcast state
- * and seeds ND4J from the round's seed and its shard index.
+ * and seeds ND4J from each step's seed and its shard index ({@link #shardSeed}).
  *
  * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads), so N
  * tasks on one machine do not oversubscribe its cores. In local mode the tasks share the
@@ -40,23 +42,33 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class SparkStepRunner implements StepRunner {
 
-    /** One worker's result of a round. */
-    record WorkerResult(int shard, long examples, double loss, String startDigest, byte[] state) implements Serializable {
+    /**
+     * One worker's result of a round.
+     *
+     * @param shard the shard index
+     * @param examples examples of its shard of each step
+     * @param losses its loss of each step
+     * @param startDigest {@link NetworkBytes#stateDigest} of the state it restored
+     * @param state its copy after the round, {@link NetworkBytes}
+     */
+    record WorkerResult(int shard, long[] examples, double[] losses, String startDigest, byte[] state)
+            implements Serializable {
     }
 
     /**
      * What one round did, for tests and diagnostics.
      *
      * @param index the round, from 0
+     * @param steps the local steps of the round, k (fewer at an epoch end, checkpoint or step limit)
      * @param broadcastDigest the {@link NetworkBytes#stateDigest} of the driver's network as broadcast
      * @param startDigests each worker's {@link NetworkBytes#stateDigest} of the state it restored
-     *     from the broadcast, before its local step, in shard order
-     * @param workers each worker's copy after its local step, in shard order
+     *     from the broadcast, before its local steps, in shard order
+     * @param workers each worker's copy after its local steps, in shard order
      * @param merged the merged state the driver applied to its network
      * @param mergedDigest the digest of the driver's network after it applied the merged state
      */
-    public record Round(int index, String broadcastDigest, List<String> startDigests, List<ComputationGraph> workers,
-            WorkerStateMerge.MergedState merged, String mergedDigest) {
+    public record Round(int index, int steps, String broadcastDigest, List<String> startDigests,
+            List<ComputationGraph> workers, WorkerStateMerge.MergedState merged, String mergedDigest) {
     }
 
     /** The executor id of tasks that run in the driver's JVM (Spark's {@code SparkContext.DRIVER_IDENTIFIER}, not public API). */
@@ -65,25 +77,31 @@ public final class SparkStepRunner implements StepRunner {
     private final JavaSparkContext sc;
     private final int workers;
     private final int nd4jThreadsPerTask;
+    private final int averagingSteps;
     private Consumer<Round> roundObserver = r -> { };
     private int rounds;
 
     /**
      * @param sc the Spark context to run rounds on; its owner stops it (in a {@code finally}), the
      *     runner holds nothing else
-     * @param workers N, the number of shards (Spark tasks) per step
+     * @param workers N, the number of shards (Spark tasks) per round
      * @param nd4jThreadsPerTask ND4J threads in each task
+     * @param averagingSteps k, the local steps of each worker between two averaging rounds
      */
-    public SparkStepRunner(JavaSparkContext sc, int workers, int nd4jThreadsPerTask) {
+    public SparkStepRunner(JavaSparkContext sc, int workers, int nd4jThreadsPerTask, int averagingSteps) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
         if (nd4jThreadsPerTask < 1) {
             throw new IllegalArgumentException("ND4J threads per task must be at least 1, got " + nd4jThreadsPerTask);
         }
+        if (averagingSteps < 1) {
+            throw new IllegalArgumentException("averaging steps must be at least 1, got " + averagingSteps);
+        }
         this.sc = sc;
         this.workers = workers;
         this.nd4jThreadsPerTask = nd4jThreadsPerTask;
+        this.averagingSteps = averagingSteps;
     }
 
     /** @param observer called after every round, once the driver's network holds the merged state */
@@ -92,14 +110,28 @@ public final class SparkStepRunner implements StepRunner {
     }
 
     @Override
-    public double fit(ComputationGraph net, DataSet batch) {
-        int examples = batch.numExamples();
-        int n = Math.min(workers, examples);
-        // the lifecycle seeded ND4J for this step: the tasks' seeds follow from it
-        long roundSeed = Nd4j.getRandom().nextLong();
-        List<DataSet> shards = new ArrayList<>(n);
+    public int stepsPerRound() {
+        return averagingSteps;
+    }
+
+    @Override
+    public double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds) {
+        int steps = batches.size();
+        if (steps < 1 || steps > averagingSteps || stepSeeds.length != steps) {
+            throw new IllegalArgumentException("a round takes 1 to " + averagingSteps + " minibatches with one seed each, got "
+                    + steps + " minibatches and " + stepSeeds.length + " seeds");
+        }
+        int n = workers;
+        for (DataSet b : batches) {
+            n = Math.min(n, b.numExamples());
+        }
+        // partition s holds shard s of every step, in step order: parallelize cuts the list into n equal slices
+        List<DataSet> shards = new ArrayList<>(n * steps);
         for (int s = 0; s < n; s++) {
-            shards.add(rows(batch, (int) ((long) examples * s / n), (int) ((long) examples * (s + 1) / n)));
+            for (DataSet b : batches) {
+                int examples = b.numExamples();
+                shards.add(rows(b, (int) ((long) examples * s / n), (int) ((long) examples * (s + 1) / n)));
+            }
         }
         String broadcastDigest = NetworkBytes.stateDigest(net);
         Broadcast<byte[]> state = sc.broadcast(NetworkBytes.of(net));
@@ -113,8 +145,9 @@ public final class SparkStepRunner implements StepRunner {
                 limitNd4jThreads(nd4jThreadsPerTask);
             }
             int threads = nd4jThreadsPerTask;
+            long[] seeds = stepSeeds.clone();
             results = sc.parallelize(shards, n)
-                    .mapPartitionsWithIndex((shard, it) -> runTask(state.value(), shard, it, roundSeed, threads), true)
+                    .mapPartitionsWithIndex((shard, it) -> runTask(state.value(), shard, it, seeds, threads), true)
                     .collect();
         } finally {
             state.destroy();
@@ -129,7 +162,7 @@ public final class SparkStepRunner implements StepRunner {
         }
         List<ComputationGraph> copies = new ArrayList<>(n);
         List<String> digests = new ArrayList<>(n);
-        double lossSum = 0;
+        double[] lossSums = new double[steps];
         for (WorkerResult r : results) {
             if (r.shard() != copies.size()) {
                 throw new IllegalStateException("round " + rounds + ": worker result " + copies.size() + " is shard "
@@ -137,33 +170,56 @@ public final class SparkStepRunner implements StepRunner {
             }
             copies.add(NetworkBytes.restore(r.state()));
             digests.add(r.startDigest());
-            lossSum += r.loss() * r.examples();
+            for (int i = 0; i < steps; i++) {
+                lossSums[i] += r.losses()[i] * r.examples()[i];
+            }
         }
         WorkerStateMerge.MergedState merged = WorkerStateMerge.merge(copies);
         merged.applyTo(net);
-        roundObserver.accept(new Round(rounds++, broadcastDigest, digests, copies, merged, NetworkBytes.stateDigest(net)));
-        return lossSum / examples;
+        roundObserver.accept(new Round(rounds++, steps, broadcastDigest, digests, copies, merged,
+                NetworkBytes.stateDigest(net)));
+        double[] losses = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            losses[i] = lossSums[i] / batches.get(i).numExamples();
+        }
+        return losses;
     }
 
-    /** The body of one Spark task: restore the broadcast network, fit the shard, return the copy. */
-    private static Iterator<WorkerResult> runTask(byte[] state, int shard, Iterator<DataSet> data, long roundSeed,
+    /**
+     * @param stepSeed the seed of a step
+     * @param shard a shard index
+     * @return the seed of that shard's step: distinct shards draw distinct dropout masks, and a
+     *     retried task draws the same ones again
+     */
+    static long shardSeed(long stepSeed, int shard) {
+        return stepSeed + 0x632BE59BD9B4E019L * (shard + 1L);
+    }
+
+    /** The body of one Spark task: restore the broadcast network, fit the shard's steps in order, return the copy. */
+    private static Iterator<WorkerResult> runTask(byte[] state, int shard, Iterator<DataSet> data, long[] stepSeeds,
             int threads) {
         if (!DRIVER_EXECUTOR_ID.equals(SparkEnv.get().executorId())) {
             limitNd4jThreads(threads);
         }
         ComputationGraph net = NetworkBytes.restore(state);
         String startDigest = NetworkBytes.stateDigest(net);
-        if (!data.hasNext()) {
-            throw new IllegalStateException("task " + shard + " received no shard");
+        int steps = stepSeeds.length;
+        long[] examples = new long[steps];
+        double[] losses = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            if (!data.hasNext()) {
+                throw new IllegalStateException("task " + shard + " received " + i + " shards for " + steps + " steps");
+            }
+            DataSet batch = data.next();
+            Nd4j.getRandom().setSeed(shardSeed(stepSeeds[i], shard));
+            net.fit(batch);
+            examples[i] = batch.numExamples();
+            losses[i] = net.score();
         }
-        DataSet batch = data.next();
         if (data.hasNext()) {
-            throw new IllegalStateException("task " + shard + " received more than one shard");
+            throw new IllegalStateException("task " + shard + " received more shards than the round's " + steps + " steps");
         }
-        Nd4j.getRandom().setSeed(roundSeed + shard);
-        net.fit(batch);
-        return List.of(new WorkerResult(shard, batch.numExamples(), net.score(), startDigest, NetworkBytes.of(net)))
-                .iterator();
+        return List.of(new WorkerResult(shard, examples, losses, startDigest, NetworkBytes.of(net))).iterator();
     }
 
     private static void limitNd4jThreads(int threads) {

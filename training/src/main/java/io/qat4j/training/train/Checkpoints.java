@@ -19,23 +19,43 @@ import org.deeplearning4j.util.ModelSerializer;
  * written atomically and in that order, so that {@code LATEST} only ever names a complete
  * checkpoint. Keeps the newest {@code keep} checkpoints. The temporary files of writes that a
  * killed process interrupted are removed by {@link #removeStaleTemporaries()} when a run starts or
- * resumes.
+ * resumes. An optional {@link SaveListener} runs after every complete save (the run folder's
+ * mirror pushes the new checkpoint).
  */
 public final class Checkpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LATEST = "LATEST";
+    /** Name of the pointer file that names the newest complete checkpoint; written last. */
+    public static final String LATEST = "LATEST";
 
     private final Path dir;
     private final int keep;
+    private final SaveListener afterSave;
+
+    /** Runs after every complete save: the checkpoint, its state, {@code LATEST} and the pruning. */
+    @FunctionalInterface
+    public interface SaveListener {
+        /** @throws IOException naming what failed */
+        void saved() throws IOException;
+    }
 
     /**
      * @param dir checkpoint folder
      * @param keep how many checkpoints to keep, at least 1
      */
     public Checkpoints(Path dir, int keep) {
+        this(dir, keep, () -> { });
+    }
+
+    /**
+     * @param dir checkpoint folder
+     * @param keep how many checkpoints to keep, at least 1
+     * @param afterSave runs after every complete save
+     */
+    public Checkpoints(Path dir, int keep, SaveListener afterSave) {
         this.dir = dir;
         this.keep = Math.max(1, keep);
+        this.afterSave = afterSave;
     }
 
     /** A loaded checkpoint. @param network the network @param state where training stands */
@@ -47,7 +67,7 @@ public final class Checkpoints {
      *
      * @param net the network
      * @param state where training stands after the last completed step
-     * @throws IOException naming the file on failure
+     * @throws IOException naming the file on failure, or what the {@link SaveListener} reports
      */
     public void save(ComputationGraph net, TrainingState state) throws IOException {
         Files.createDirectories(dir);
@@ -56,6 +76,7 @@ public final class Checkpoints {
         AtomicFiles.write(dir.resolve(base + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
         AtomicFiles.write(dir.resolve(LATEST), (base + "\n").getBytes(StandardCharsets.UTF_8));
         prune(base);
+        afterSave.saved();
     }
 
     /**
@@ -70,9 +91,7 @@ public final class Checkpoints {
             return Optional.empty();
         }
         String base = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-        if (!base.matches("ckpt-\\d{9}")) {
-            throw new IOException(pointer + ": malformed checkpoint pointer '" + base + "'");
-        }
+        pointerStep(base, pointer.toString());
         Path zip = dir.resolve(base + ".zip");
         Path json = dir.resolve(base + ".json");
         TrainingState state;
@@ -92,6 +111,19 @@ public final class Checkpoints {
                     + " does not match the training state's step " + state.step());
         }
         return Optional.of(new Loaded(net, state));
+    }
+
+    /**
+     * @param pointer the content of a {@link #LATEST} file, trimmed: {@code ckpt-<step, 9 digits>}
+     * @param where the file it was read from, for the error message
+     * @return the step of the checkpoint it names
+     * @throws IOException when it is not a checkpoint name
+     */
+    public static long pointerStep(String pointer, String where) throws IOException {
+        if (!pointer.matches("ckpt-\\d{9}")) {
+            throw new IOException(where + ": malformed checkpoint pointer '" + pointer + "'");
+        }
+        return Long.parseLong(pointer.substring("ckpt-".length()));
     }
 
     /**

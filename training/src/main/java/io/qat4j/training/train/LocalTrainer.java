@@ -2,13 +2,14 @@ package io.qat4j.training.train;
 
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.data.TaskDataLoader;
+import io.qat4j.training.distributed.RunFolderMirrors;
 import java.io.IOException;
 
 /**
  * Trains the network of an experiment config on one machine: the {@link RunLifecycle} with a
  * {@link LocalStepRunner} (DL4J's {@code fit} in this JVM).
  */
-public final class LocalTrainer {
+public final class LocalTrainer implements Trainer {
 
     private final RunLifecycle.DataSource dataSource;
 
@@ -22,15 +23,14 @@ public final class LocalTrainer {
         this.dataSource = dataSource;
     }
 
-    /**
-     * Runs training, and after a quantized run the export and report if the options ask for them.
-     *
-     * @param config a validated config
-     * @param options run options
-     * @return the result
-     * @throws IOException on unreadable data or unwritable run files
-     */
+    @Override
     public TrainResult train(ExperimentConfig config, RunOptions options) throws IOException {
-        return new RunLifecycle(new LocalStepRunner(), dataSource).run(config, options);
+        RunFolderListener mirror = RunFolderMirrors.forOutputUri(config.distributed().outputUri().orElse(null), config.name());
+        return new RunLifecycle(new LocalStepRunner(), dataSource, mirror).run(config, options);
+    }
+
+    @Override
+    public String description() {
+        return "training locally (no Spark): one step per minibatch in this JVM";
     }
 }

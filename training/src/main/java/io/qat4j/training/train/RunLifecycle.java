@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ConfigWriter;
+import io.qat4j.training.config.DistributedConfig;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.config.QuantizationConfig;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +45,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * random numbers of dropout. Checkpoints are written every {@code checkpointEverySteps} steps and
  * at the end of every epoch; a resumed run continues from the newest one and ends with the same
  * parameters as an uninterrupted run. The quantization schedule follows the network's iteration
- * count, which checkpoints carry. Temporary files that a killed process left in the run folder
- * ({@link AtomicFiles}) are removed when a run starts or resumes.
+ * count, which checkpoints carry. Steps run in rounds of the runner's
+ * {@link StepRunner#stepsPerRound()} (k local steps between two averaging rounds), cut at epoch
+ * ends, checkpoint steps and the step limit, so every checkpoint falls on a round boundary (a
+ * {@code --max-steps} limit inside a round of an uninterrupted run splits that round, so a k > 1
+ * run resumed from there differs from it); listeners get one {@code onStep} per step after its
+ * round, each with the round's network, learning rate and a share of its wall time. The run
+ * summary ends with the throughput of the training steps ({@link RunSummary#throughput}). Temporary files
+ * that a killed process left in the run folder ({@link AtomicFiles}) are removed when a run starts
+ * or resumes.
+ *
+ * <p>A {@link RunFolderListener} (e.g. a mirror of the folder on HDFS) is prepared before the run
+ * folder is checked for {@code --resume}, and told after every checkpoint and after the last file
+ * of the run.
  */
 public final class RunLifecycle {
 
@@ -65,14 +78,25 @@ public final class RunLifecycle {
 
     private final StepRunner runner;
     private final DataSource dataSource;
+    private final RunFolderListener runFolder;
 
     /**
      * @param runner how steps run
      * @param dataSource where the data comes from
      */
     public RunLifecycle(StepRunner runner, DataSource dataSource) {
+        this(runner, dataSource, RunFolderListener.NONE);
+    }
+
+    /**
+     * @param runner how steps run
+     * @param dataSource where the data comes from
+     * @param runFolder told before the run folder is read and after its files are written
+     */
+    public RunLifecycle(StepRunner runner, DataSource dataSource, RunFolderListener runFolder) {
         this.runner = runner;
         this.dataSource = dataSource;
+        this.runFolder = runFolder;
     }
 
     /**
@@ -92,7 +116,9 @@ public final class RunLifecycle {
 
     private TrainResult train(ExperimentConfig config, RunOptions options) throws IOException {
         RunDirectory run = new RunDirectory(config.runDirectory());
-        Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2);
+        Checkpoints checkpoints = new Checkpoints(run.checkpoints(), 2,
+                () -> runFolder.filesWritten(run, false, line -> log(options, line)));
+        runFolder.prepare(run, options.resume(), line -> log(options, line));
         checkRunDirectory(run, options.resume());
         // the data is read (and checked against the model) before anything is written
         TaskData data = dataSource.load(config);
@@ -119,6 +145,7 @@ public final class RunLifecycle {
                 // nothing to train: keep the run's metrics, model, artifact and report as they are
                 log(options, run.root() + " has finished all " + tc.epochs() + " epochs (step " + state.step()
                         + "); nothing to resume. Raise training.epochs to train further.");
+                runFolder.filesWritten(run, true, line -> log(options, line));
                 return new TrainResult(run, net, null, List.of(), state.step(), false, Optional.empty());
             }
             log(options, "resuming " + run.root() + " at step " + state.step() + " (epoch " + (state.epoch() + 1)
@@ -135,6 +162,8 @@ public final class RunLifecycle {
         long step = state.step();
         TaskMetrics test = null;
         boolean stoppedEarly = false;
+        long stepExamples = 0;
+        double stepSeconds = 0;
         try {
             TrainingBatches it = data.training(tc.batchSize(), config.seed(), state.epoch(), state.batchInEpoch());
             epochs:
@@ -150,19 +179,32 @@ public final class RunLifecycle {
                         stoppedEarly = true;
                         break epochs;
                     }
-                    DataSet batch = it.next();
-                    Nd4j.getRandom().setSeed(stepSeed(config.seed(), step));
+                    // one round: never across the epoch end, a checkpoint step or the step limit
+                    int roundSteps = roundSteps(step, tc.checkpointEverySteps(), options.maxSteps());
+                    List<DataSet> batches = new ArrayList<>(roundSteps);
+                    int[] batchInEpoch = new int[roundSteps];
+                    long[] seeds = new long[roundSteps];
+                    while (batches.size() < roundSteps && it.hasNext()) {
+                        seeds[batches.size()] = stepSeed(config.seed(), step + batches.size());
+                        batches.add(it.next());
+                        batchInEpoch[batches.size() - 1] = it.batchInEpoch();
+                    }
                     double lr = net.getLearningRate(NetworkBuilder.OUTPUT);
                     long t0 = System.nanoTime();
-                    double loss = runner.fit(net, batch);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    step++;
-                    lossSum += loss;
-                    lossCount++;
-                    RunListener.Step s = new RunListener.Step(step, totalSteps, epoch, tc.epochs(), it.batchInEpoch(),
-                            batchesPerEpoch, loss, lr, batch.numExamples(), seconds);
-                    for (RunListener l : listeners) {
-                        l.onStep(s, net, batch);
+                    double[] losses = runner.fit(net, batches, Arrays.copyOf(seeds, batches.size()));
+                    double roundSeconds = (System.nanoTime() - t0) / 1e9;
+                    stepSeconds += roundSeconds;
+                    for (int i = 0; i < batches.size(); i++) {
+                        DataSet batch = batches.get(i);
+                        step++;
+                        lossSum += losses[i];
+                        lossCount++;
+                        stepExamples += batch.numExamples();
+                        RunListener.Step s = new RunListener.Step(step, totalSteps, epoch, tc.epochs(), batchInEpoch[i],
+                                batchesPerEpoch, losses[i], lr, batch.numExamples(), roundSeconds / batches.size());
+                        for (RunListener l : listeners) {
+                            l.onStep(s, net, batch);
+                        }
                     }
                     if (step % tc.checkpointEverySteps() == 0 && it.hasNext()) {
                         checkpoints.save(net, TrainingState.at(step, epoch, it.batchInEpoch(), lossSum, lossCount));
@@ -189,13 +231,27 @@ public final class RunLifecycle {
                 l.close();
             }
         }
+        log(options, RunSummary.throughput(stepExamples, stepSeconds));
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();
         if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
+        runFolder.filesWritten(run, true, line -> log(options, line));
         return new TrainResult(run, net, test, List.copyOf(history), step, stoppedEarly, report);
+    }
+
+    /**
+     * @return the steps of the next round after {@code step}: the runner's round, cut at the next
+     *     checkpoint step and the limit {@code maxSteps} (if {@code >= 0}); the caller cuts it at the epoch end
+     */
+    private int roundSteps(long step, int checkpointEvery, long maxSteps) {
+        long n = Math.min(runner.stepsPerRound(), checkpointEvery - step % checkpointEvery);
+        if (maxSteps >= 0) {
+            n = Math.min(n, maxSteps - step);
+        }
+        return (int) n;
     }
 
     /**
@@ -295,18 +351,24 @@ public final class RunLifecycle {
 
     /**
      * Checks that a resumed run is the run the folder holds: the config, with its overrides, must
-     * equal the stored one in every key but {@code training.epochs}. Schedules are compared as the
-     * steps they resolve to over the stored run's length, so a schedule written in epochs or
+     * equal the stored one in every key but {@code training.epochs}, {@code distributed.master},
+     * {@code distributed.nd4jThreadsPerTask} and {@code distributed.outputUri}, which do not change
+     * the math (so a run started locally resumes on Spark when the global minibatch, the workers and
+     * the averaging period match). Schedules are compared as the steps they resolve to over the
+     * stored run's length, so a schedule written in epochs or
      * fractions matches the same schedule written in steps (as configs before the epoch/fraction
      * syntax stored it); the resumed network keeps the schedule it was built with either way.
      */
     private static ExperimentConfig checkSameRun(ExperimentConfig config, RunDirectory run, int batchesPerEpoch)
             throws IOException {
-        ExperimentConfig stored = ExperimentConfigLoader.load(run.config());
+        // the stored master may differ from spark-submit's (a run started on local[2], resumed on a cluster):
+        // it is no part of the comparison, so it is not checked against spark-submit's either
+        ExperimentConfig stored = ExperimentConfigLoader.load(run.config(), List.of("distributed.master=none"));
         long storedSteps = (long) batchesPerEpoch * stored.training().epochs();
         if (!comparable(stored, batchesPerEpoch, storedSteps).equals(comparable(config, batchesPerEpoch, storedSteps))) {
             throw new IllegalStateException("--resume: the config differs from the one the run was started with ("
-                    + run.config() + "); only training.epochs may change when resuming");
+                    + run.config() + "); only training.epochs, distributed.master, distributed.nd4jThreadsPerTask and"
+                    + " distributed.outputUri may change when resuming");
         }
         return withResolvedSchedule(config, batchesPerEpoch, storedSteps);
     }
@@ -330,14 +392,22 @@ public final class RunLifecycle {
         QuantizationConfig resolved = new QuantizationConfig(q.enabled(), q.weights(), q.activations(), q.ste(),
                 new ScheduleConfig(steps.fp32Warmup(), steps.freezeObservers(), steps.freezeBatchNorm(),
                         q.schedule().allowFloatOnly()));
-        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), resolved, c.training(), c.output());
+        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), resolved, c.training(), c.output(),
+                c.distributed());
     }
 
+    /**
+     * @return the config without the keys that do not change the math: the epoch count, where the
+     *     run trains (Spark master, ND4J threads per task) and where it is mirrored
+     */
     private static ExperimentConfig withoutEpochs(ExperimentConfig c) {
         TrainingConfig t = c.training();
         TrainingConfig t1 = new TrainingConfig(1, t.batchSize(), t.optimizer(), t.lrSchedule(), t.checkpointEverySteps(),
                 t.logEverySteps(), t.evaluateEveryEpochs());
-        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), c.quantization(), t1, c.output());
+        DistributedConfig d = c.distributed();
+        DistributedConfig d1 = new DistributedConfig(DistributedConfig.NO_SPARK, d.workers(), d.batchSizePerWorker(),
+                d.averagingSteps(), 1, Optional.empty());
+        return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), c.quantization(), t1, c.output(), d1);
     }
 
     private static void log(RunOptions o, String msg) {

@@ -1,25 +1,39 @@
 package io.qat4j.training.train;
 
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * How a trainer runs one optimizer step: the only thing in which trainers differ. The
- * {@link RunLifecycle} owns everything around it (run folder, seeding, checkpoints, listeners,
+ * How a trainer runs optimizer steps: the only thing in which trainers differ. The
+ * {@link RunLifecycle} owns everything around them (run folder, seeding, checkpoints, listeners,
  * evaluation, export and report).
  *
- * <p>Contract: after {@link #fit} the network holds the updated parameters, updater state and
- * quantizer state, and its iteration count (which the quantization schedule follows) has grown by
- * one. The lifecycle seeds ND4J's random generator before every call.
+ * <p>Steps come in rounds of at most {@link #stepsPerRound()} consecutive steps (a runner that
+ * averages workers' copies every k steps, as in synchronous parameter averaging, needs the k
+ * minibatches at once). The lifecycle never hands a round across an epoch end, a checkpoint step or
+ * the step limit, so checkpoints fall on round boundaries.
+ *
+ * <p>Contract of {@link #fit}: before step {@code i} the runner seeds ND4J's random generator with
+ * {@code stepSeeds[i]} (a worker's shard uses a seed derived from it and the shard index); after
+ * the call the network holds the updated parameters, updater state and quantizer state after all
+ * the steps, and its iteration count (which the quantization schedule follows) has grown by the
+ * number of steps.
  */
 public interface StepRunner extends AutoCloseable {
 
+    /** @return the most steps one {@link #fit} call takes; 1 unless the runner averages over several */
+    default int stepsPerRound() {
+        return 1;
+    }
+
     /**
      * @param net the network, updated in place
-     * @param batch the step's global minibatch
-     * @return the minibatch loss
+     * @param batches the global minibatches of consecutive steps, at most {@link #stepsPerRound()}
+     * @param stepSeeds the random seed of each step, as many as batches
+     * @return the minibatch loss of each step
      */
-    double fit(ComputationGraph net, DataSet batch);
+    double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds);
 
     /** Releases what the runner holds (a Spark context, worker threads); the default holds nothing. */
     @Override

@@ -37,10 +37,9 @@ class RunLifecycleTest {
         final AtomicInteger closed = new AtomicInteger();
 
         @Override
-        public double fit(ComputationGraph net, DataSet batch) {
-            steps.incrementAndGet();
-            net.fit(batch);
-            return net.score();
+        public double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds) {
+            steps.addAndGet(batches.size());
+            return new LocalStepRunner().fit(net, batches, stepSeeds);
         }
 
         @Override
@@ -102,6 +101,35 @@ class RunLifecycleTest {
         assertTrue(again.report().isEmpty(), "no second export and report");
         assertEquals(metrics, Files.readString(done.run().metrics()), "metrics.json kept");
         assertEquals(reportTime, Files.getLastModifiedTime(report));
+    }
+
+    /**
+     * The run-folder hook: prepared before the folder exists, told after every checkpoint (every 5
+     * steps and at every epoch end) with the checkpoint complete, and once at the end, after the
+     * report.
+     */
+    @Test
+    void theRunFolderListenerIsPreparedFirstAndToldAfterEveryCheckpointAndAfterTheLastFile(@TempDir Path dir)
+            throws Exception {
+        List<String> calls = new java.util.ArrayList<>();
+        RunFolderListener recorder = new RunFolderListener() {
+            @Override
+            public void prepare(RunDirectory run, boolean resume, java.util.function.Consumer<String> log) {
+                calls.add("prepare resume=" + resume + " folder=" + Files.exists(run.root()));
+            }
+
+            @Override
+            public void filesWritten(RunDirectory run, boolean finished, java.util.function.Consumer<String> log)
+                    throws java.io.IOException {
+                String latest = Files.readString(run.checkpoints().resolve(Checkpoints.LATEST)).trim();
+                calls.add(finished ? "finished " + latest + " report=" + Files.exists(run.root().resolve(QuantReport.FILE))
+                        : latest);
+            }
+        };
+        new RunLifecycle(new LocalStepRunner(), c -> LocalTrainerTest.slice, recorder)
+                .run(LocalTrainerTest.config(dir, "hook"), LocalTrainerTest.quiet().withReport(true));
+        assertEquals(List.of("prepare resume=false folder=false", "ckpt-000000005", "ckpt-000000006", "ckpt-000000010",
+                "ckpt-000000012", "ckpt-000000015", "ckpt-000000018", "finished ckpt-000000018 report=true"), calls);
     }
 
     @Test

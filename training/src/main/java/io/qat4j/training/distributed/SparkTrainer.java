@@ -1,0 +1,88 @@
+package io.qat4j.training.distributed;
+
+import io.qat4j.training.config.DistributedConfig;
+import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.data.TaskDataLoader;
+import io.qat4j.training.train.RunFolderListener;
+import io.qat4j.training.train.RunLifecycle;
+import io.qat4j.training.train.RunOptions;
+import io.qat4j.training.train.TrainResult;
+import io.qat4j.training.train.Trainer;
+import java.io.IOException;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Trains the network of an experiment config on Apache Spark: the {@link RunLifecycle} with a
+ * {@link SparkStepRunner} (synchronous parameter averaging, McDonald et al., NAACL 2010), so the
+ * run folder, checkpoints, {@code --resume}, listeners, export and report are the local trainer's.
+ * This JVM is the Spark driver: it creates the {@link JavaSparkContext} for the run (application
+ * name {@code qat4j <name>}, the master the caller resolved) and stops it when the run ends, on
+ * every path. Everything else in the Spark conf is left to its defaults and to {@code spark-submit}'s
+ * flags ({@code --conf}, {@code --executor-memory}, ...), which reach the driver as system
+ * properties that {@link SparkConf} reads; only the console progress bar is off, since the run
+ * prints its own.
+ */
+public final class SparkTrainer implements Trainer {
+
+    private final RunLifecycle.DataSource dataSource;
+    private final String master;
+    private final DistributedConfig distributed;
+    private final int batchSizePerWorker;
+
+    /**
+     * @param config the run's config
+     * @param master the Spark master URL to run on
+     * @param dataSource where the data comes from (tests substitute a subset)
+     * @throws IllegalArgumentException when {@code distributed.workers} does not divide
+     *     {@code training.batchSize} (possible only without a config master, under spark-submit)
+     */
+    public SparkTrainer(ExperimentConfig config, String master, RunLifecycle.DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.master = master;
+        this.distributed = config.distributed();
+        int global = config.training().batchSize();
+        this.batchSizePerWorker = distributed.batchSizePerWorker().orElseThrow(() -> new IllegalArgumentException(
+                "distributed.workers (" + distributed.workers() + ") does not divide training.batchSize (" + global
+                        + ") into equal shards for the Spark run on " + master + "; set distributed.workers to a divisor"
+                        + " of training.batchSize"));
+    }
+
+    /**
+     * @param config the run's config
+     * @param master the Spark master URL to run on
+     */
+    public SparkTrainer(ExperimentConfig config, String master) {
+        this(config, master, TaskDataLoader::load);
+    }
+
+    @Override
+    public TrainResult train(ExperimentConfig config, RunOptions options) throws IOException {
+        SparkConf conf = new SparkConf()
+                .setAppName("qat4j " + config.name())
+                .setMaster(master)
+                .set("spark.ui.showConsoleProgress", "false");
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        try {
+            SparkStepRunner runner = new SparkStepRunner(sc, distributed.workers(), distributed.nd4jThreadsPerTask(),
+                    distributed.averagingSteps());
+            // the mirror reads the Hadoop settings of the Spark conf (spark.hadoop.*, HADOOP_CONF_DIR)
+            RunFolderListener mirror = config.distributed().outputUri()
+                    .<RunFolderListener>map(uri -> new HadoopRunMirror(uri, config.name(), sc.hadoopConfiguration()))
+                    .orElse(RunFolderListener.NONE);
+            return new RunLifecycle(runner, dataSource, mirror).run(config, options);
+        } finally {
+            sc.stop();
+        }
+    }
+
+    @Override
+    public String description() {
+        int k = distributed.averagingSteps();
+        int threads = distributed.nd4jThreadsPerTask();
+        return String.format(Locale.ROOT, "training on Spark %s: %d workers x %d examples, averaging every %d step%s,"
+                + " %d ND4J thread%s per task", master, distributed.workers(), batchSizePerWorker, k, k == 1 ? "" : "s",
+                threads, threads == 1 ? "" : "s");
+    }
+}
