@@ -9,40 +9,52 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What a cluster test class needs: the job jar, a {@link SparkInstallation} from Spark's classpath
- * file, a running two-worker {@link StandaloneCluster} (1 core and 2 GB each) under
- * {@code target/it/NAME} (emptied first), and {@code spark-submit} of the job jar to it. The locations come from
- * failsafe's system properties (spark-job's pom). A shutdown hook stops the cluster should the test
- * JVM be asked to exit before {@link #close()}.
+ * What a cluster test class needs, as a JUnit extension ({@code @RegisterExtension static final
+ * ClusterHarness harness = new ClusterHarness("NAME")}): before the class, the job jar, a
+ * {@link SparkInstallation} from Spark's classpath file and a running two-worker
+ * {@link StandaloneCluster} (1 core and 2 GB each) under {@code target/it/NAME} (emptied first);
+ * {@code spark-submit} of the job jar to it; after the class, every JVM of the cluster stopped. The
+ * locations come from failsafe's system properties (spark-job's pom). A shutdown hook stops the
+ * cluster should the test JVM be asked to exit before that.
  */
-final class ClusterHarness implements AutoCloseable {
+final class ClusterHarness implements BeforeAllCallback, AfterAllCallback {
 
-    private final Path dir;
-    private final Path jobJar;
-    private final SparkInstallation spark;
-    private final StandaloneCluster cluster;
+    private final String name;
+    private Path dir;
+    private Path jobJar;
+    private SparkInstallation spark;
+    private StandaloneCluster cluster;
 
-    private ClusterHarness(Path dir, Path jobJar, SparkInstallation spark, StandaloneCluster cluster) {
-        this.dir = dir;
-        this.jobJar = jobJar;
-        this.spark = spark;
-        this.cluster = cluster;
+    /** @param name the cluster's folder under {@code target/it} */
+    ClusterHarness(String name) {
+        this.name = name;
     }
 
-    static ClusterHarness start(String name) throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         Path itDir = Path.of(System.getProperty("qat4j.it.dir", "target/it")).toAbsolutePath();
-        Path jobJar = Path.of(System.getProperty("qat4j.spark.jar", "target/qat4j-spark.jar")).toAbsolutePath();
+        jobJar = Path.of(System.getProperty("qat4j.spark.jar", "target/qat4j-spark.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jobJar), "job jar missing (built in package): " + jobJar);
         Path classpath = Path.of(System.getProperty("qat4j.spark.classpath",
                 "../spark-runtime/target/spark-classpath.txt")).toAbsolutePath();
-        SparkInstallation spark = SparkInstallation.create(itDir.resolve("spark-home"), classpath);
-        Path dir = itDir.resolve(name);
+        spark = SparkInstallation.create(itDir.resolve("spark-home"), classpath);
+        dir = itDir.resolve(name);
         deleteTree(dir);
-        StandaloneCluster cluster = StandaloneCluster.start(spark, dir, 2, 1, "2g");
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
-        return new ClusterHarness(dir, jobJar, spark, cluster);
+        cluster = StandaloneCluster.start(spark, dir, 2, 1, "2g");
+        StandaloneCluster started = cluster;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     Path dir() {
@@ -89,10 +101,5 @@ final class ClusterHarness implements AutoCloseable {
                 Files.delete(p);
             }
         }
-    }
-
-    @Override
-    public void close() {
-        cluster.close();
     }
 }

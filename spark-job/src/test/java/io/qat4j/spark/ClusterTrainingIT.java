@@ -26,12 +26,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Distributed quantization-aware training of the Fashion-MNIST CNN (Xiao et al. 2017) on a real
@@ -77,21 +76,10 @@ class ClusterTrainingIT {
     /** driver log: {@code Finished task 0.0 in stage 3.0 (TID 6) in 512 ms on 127.0.0.1 (executor 0)} */
     private static final Pattern FINISHED = Pattern.compile("Finished task \\S+ in stage (\\d+)\\.\\d+ .* \\(executor (\\d+)\\)");
 
-    private static ClusterHarness harness;
+    @RegisterExtension
+    static final ClusterHarness harness = new ClusterHarness("cluster-train");
     /** The run of the first scenario, which the second must reproduce bit for bit. */
     private static Path uninterruptedRun;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        harness = ClusterHarness.start("cluster-train");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
 
     @Test
     @Order(1)

@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * qat4j-spark.jar on a real Spark standalone cluster: a master and two workers, each its own JVM on
@@ -28,19 +27,8 @@ class StandaloneClusterIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
 
-    private static ClusterHarness harness;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        harness = ClusterHarness.start("cluster-inspect");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterHarness harness = new ClusterHarness("cluster-inspect");
 
     @Test
     void jobJarRunsUnderSparkSubmitInClientMode() throws Exception {
