@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Makes a minimal Spark 3.5 installation from the Spark jars Maven resolves (no Spark download):
+# DIR/jars links to the runtime classpath of spark-core (spark-runtime/target/spark-classpath.txt,
+# the same set the cluster test uses) and DIR/bin holds spark-class and spark-submit, which do
+# what the scripts of a Spark binary distribution do: ask Spark's launcher
+# (org.apache.spark.launcher.Main) for the command of a Spark class and run it. Prints DIR.
+#   export SPARK_HOME="$(scripts/spark-home.sh)"       # default DIR: spark-runtime/target/spark-home
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+home="${1:-$here/spark-runtime/target/spark-home}"
+cp_file="$here/spark-runtime/target/spark-classpath.txt"
+if [[ ! -f "$cp_file" ]]; then
+  echo "spark-home: resolving Spark's jars (./mvnw -q -B -pl spark-runtime generate-resources) ..." >&2
+  (cd "$here" && ./mvnw -q -B -pl spark-runtime generate-resources) >&2
+fi
+mkdir -p "$home/jars" "$home/bin" "$home/conf"
+IFS=: read -r -a jars < "$cp_file" || true   # the file has no final newline
+for jar in "${jars[@]}"; do
+  ln -sfn "$jar" "$home/jars/$(basename "$jar")"
+done
+cat > "$home/bin/spark-class" <<'SCRIPT'
+#!/usr/bin/env bash
+# spark-class of a minimal installation: runs the command Spark's launcher builds for a Spark class.
+set -euo pipefail
+export SPARK_HOME="${SPARK_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export SPARK_SCALA_VERSION=2.12
+cmd=()
+while IFS= read -r -d '' arg; do
+  arg="${arg#$'\n'}"
+  [[ -n "$arg" ]] && cmd+=("$arg")
+done < <(java -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@")
+if [[ ${#cmd[@]} -eq 0 ]]; then
+  echo "spark-class: Spark's launcher gave no command for $*" >&2
+  exit 1
+fi
+exec "${cmd[@]}"
+SCRIPT
+cat > "$home/bin/spark-submit" <<'SCRIPT'
+#!/usr/bin/env bash
+exec "$(dirname "${BASH_SOURCE[0]}")/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
+SCRIPT
+chmod +x "$home/bin/spark-class" "$home/bin/spark-submit"
+echo "$home"
