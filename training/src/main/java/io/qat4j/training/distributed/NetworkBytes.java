@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * counts (the quantization schedule's clock), as raw little-endian values: 4 bytes each for
  * float32 networks (and for 16-bit ones, widened exactly), 8 for float64. The configuration
  * travels separately (as JSON, once per round) and each JVM reuses networks built from it
- * ({@link NetworkPool}), so a round costs no zip, no JSON parse and no network construction.
+ * ({@code NetworkPool}), so a round costs no zip, no JSON parse and no network construction.
  *
  * <p>Loading a state into a network of the same configuration ({@link #applyTo}) leaves it in the
  * state DL4J's {@code ModelSerializer} restore of that network would give: a

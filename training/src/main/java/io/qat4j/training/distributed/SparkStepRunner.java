@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * contiguous shards, one per worker; the driver broadcasts its network's state
  * ({@link NetworkBytes}: parameters, updater state, iteration and epoch counts, raw) with its
  * configuration (JSON); each Spark task loads the state into a network of that configuration
- * from its JVM's {@link NetworkPool}, runs DL4J's {@code fit} on its shards of the k minibatches
+ * from its JVM's {@code NetworkPool}, runs DL4J's {@code fit} on its shards of the k minibatches
  * in order and returns its state; the driver loads each returned state into one of its worker
  * copies (built once per run), merges the copies with {@link WorkerStateMerge} (parameters and
  * updater state averaged, quantizer state by the observers' rules) and applies the merged state
