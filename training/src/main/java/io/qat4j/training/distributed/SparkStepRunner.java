@@ -40,7 +40,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * failure). A retried task recomputes the same result, since it starts from the broadcast state
  * and seeds ND4J from each step's seed and its shard index ({@link #shardSeed}).
  *
- * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads), so N
+ * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads, and the
+ * BLAS library's threads, which ND4J's thread settings do not reach), so N
  * tasks on one machine do not oversubscribe its cores. In local mode the tasks share the
  * driver's JVM: the driver sets the limit for the duration of the round and restores it after.
  */
@@ -160,6 +161,7 @@ public final class SparkStepRunner implements StepRunner {
         Environment env = Nd4j.getEnvironment();
         int maxThreads = env.maxThreads();
         int maxMasterThreads = env.maxMasterThreads();
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
         try {
             if (sc.isLocal()) {
                 limitNd4jThreads(nd4jThreadsPerTask);
@@ -176,6 +178,7 @@ public final class SparkStepRunner implements StepRunner {
             if (sc.isLocal()) {
                 env.setMaxThreads(maxThreads);
                 env.setMaxMasterThreads(maxMasterThreads);
+                Nd4j.factory().blas().setMaxThreads(blasThreads);
             }
         }
         if (results.size() != n) {
@@ -262,6 +265,7 @@ public final class SparkStepRunner implements StepRunner {
     private static void limitNd4jThreads(int threads) {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     /** @return rows {@code [from, to)} of the batch (features, labels and their masks), copied */
