@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * vector, its updater state view and the counts (the quantized layers of {@code io.qat4j.quant}
  * keep their observer state in parameters, see {@code QuantParams}; their other fields are
  * per-pass scratch, rewritten by every forward pass). {@code NetworkBytesTest} checks it by
- * training both one more step, bit for bit.
+ * training a loaded network and a restored one on the same batches, bit for bit.
  *
  * @param dataType the network's parameter data type
  * @param params the flat parameters, little-endian
@@ -121,14 +123,14 @@ public record NetworkBytes(DataType dataType, byte[] params, byte[] updaterState
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NetworkBytes s && dataType == s.dataType && java.util.Arrays.equals(params, s.params)
-                && java.util.Arrays.equals(updaterState, s.updaterState) && iterationCount == s.iterationCount
+        return o instanceof NetworkBytes s && dataType == s.dataType && Arrays.equals(params, s.params)
+                && Arrays.equals(updaterState, s.updaterState) && iterationCount == s.iterationCount
                 && epochCount == s.epochCount;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(dataType, java.util.Arrays.hashCode(params), java.util.Arrays.hashCode(updaterState),
+        return Objects.hash(dataType, Arrays.hashCode(params), Arrays.hashCode(updaterState),
                 iterationCount, epochCount);
     }
 
