@@ -20,12 +20,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Optimizer steps as rounds of synchronous parameter averaging on Apache Spark (McDonald et al.,
  * NAACL 2010; the scheme of DL4J's {@code ParameterAveragingTrainingMaster}, rebuilt on Spark's
  * core API): each of the round's k global minibatches (the averaging period) is split into N
- * contiguous shards, one per worker; the driver broadcasts its network ({@link NetworkBytes});
- * each Spark task restores it, runs DL4J's {@code fit} on its shards of the k minibatches in
- * order and returns its copy; the driver merges the copies with
- * {@link WorkerStateMerge} (parameters and updater state averaged, quantizer state by the
- * observers' rules) and applies the merged state to its own network, which the next round
- * broadcasts, so every worker starts every round from the same state bit for bit. The
+ * contiguous shards, one per worker; the driver broadcasts its network's state
+ * ({@link NetworkBytes}: parameters, updater state, iteration and epoch counts, raw) with its
+ * configuration (JSON); each Spark task loads the state into a network of that configuration
+ * from its JVM's {@code NetworkPool}, runs DL4J's {@code fit} on its shards of the k minibatches
+ * in order and returns its state; the driver loads each returned state into one of its worker
+ * copies (built once per run), merges the copies with {@link WorkerStateMerge} (parameters and
+ * updater state averaged, quantizer state by the observers' rules) and applies the merged state
+ * to its own network, which the next round broadcasts, so every worker starts every round from
+ * the same state bit for bit. No network is serialised, zipped or built during a round once the
+ * pools hold one per concurrent task. The
  * {@link io.qat4j.training.train.RunLifecycle} cuts rounds at checkpoint steps, so checkpoints
  * hold merged state. With k = 1 and equal shards, plain SGD and no batch norm or dropout, a round
  * is one full-batch SGD step in exact arithmetic (the loss is the mean over examples).
@@ -36,7 +40,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * failure). A retried task recomputes the same result, since it starts from the broadcast state
  * and seeds ND4J from each step's seed and its shard index ({@link #shardSeed}).
  *
- * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads), so N
+ * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads, and the
+ * BLAS library's threads, which ND4J's thread settings do not reach), so N
  * tasks on one machine do not oversubscribe its cores. In local mode the tasks share the
  * driver's JVM: the driver sets the limit for the duration of the round and restores it after.
  */
@@ -48,22 +53,24 @@ public final class SparkStepRunner implements StepRunner {
      * @param shard the shard index
      * @param examples examples of its shard of each step
      * @param losses its loss of each step
-     * @param startDigest {@link NetworkBytes#stateDigest} of the state it restored
-     * @param state its copy after the round, {@link NetworkBytes}
+     * @param startDigest {@link NetworkBytes#stateDigest} of the state it loaded, null unless a
+     *     round observer asked for it
+     * @param state its state after the round
      */
-    record WorkerResult(int shard, long[] examples, double[] losses, String startDigest, byte[] state)
+    record WorkerResult(int shard, long[] examples, double[] losses, String startDigest, NetworkBytes state)
             implements Serializable {
     }
 
     /**
-     * What one round did, for tests and diagnostics.
+     * What one round did, for tests and diagnostics; only made when a round observer is
+     * registered ({@link #onRound}), since the digests and copies cost time.
      *
      * @param index the round, from 0
      * @param steps the local steps of the round, k (fewer at an epoch end, checkpoint or step limit)
      * @param broadcastDigest the {@link NetworkBytes#stateDigest} of the driver's network as broadcast
-     * @param startDigests each worker's {@link NetworkBytes#stateDigest} of the state it restored
+     * @param startDigests each worker's {@link NetworkBytes#stateDigest} of the state it loaded
      *     from the broadcast, before its local steps, in shard order
-     * @param workers each worker's copy after its local steps, in shard order
+     * @param workers each worker's copy after its local steps, in shard order (the observer's own)
      * @param merged the merged state the driver applied to its network
      * @param mergedDigest the digest of the driver's network after it applied the merged state
      */
@@ -78,8 +85,13 @@ public final class SparkStepRunner implements StepRunner {
     private final int workers;
     private final int nd4jThreadsPerTask;
     private final int averagingSteps;
-    private Consumer<Round> roundObserver = r -> { };
+    private Consumer<Round> roundObserver;
     private int rounds;
+    /** The network that {@link #configurationJson} and {@link #copies} belong to. */
+    private ComputationGraph copiesOf;
+    private String configurationJson;
+    /** The driver's worker copies: each round loads one returned state into each, then merges them. */
+    private final List<ComputationGraph> copies = new ArrayList<>();
 
     /**
      * @param sc the Spark context to run rounds on; its owner stops it (in a {@code finally}), the
@@ -133,51 +145,72 @@ public final class SparkStepRunner implements StepRunner {
                 shards.add(rows(b, (int) ((long) examples * s / n), (int) ((long) examples * (s + 1) / n)));
             }
         }
-        String broadcastDigest = NetworkBytes.stateDigest(net);
-        Broadcast<byte[]> state = sc.broadcast(NetworkBytes.of(net));
+        if (net != copiesOf) {
+            copiesOf = net;
+            configurationJson = WorkerStateMerge.configurationWithoutCounts(net);
+            copies.clear();
+        }
+        while (copies.size() < n) {
+            copies.add(net.clone());
+        }
+        boolean observed = roundObserver != null;
+        String broadcastDigest = observed ? NetworkBytes.stateDigest(net) : null;
+        Broadcast<NetworkBytes> state = sc.broadcast(NetworkBytes.of(net));
         List<WorkerResult> results;
         // in local mode the tasks run in this JVM: limit ND4J here for the round, then restore it
         Environment env = Nd4j.getEnvironment();
         int maxThreads = env.maxThreads();
         int maxMasterThreads = env.maxMasterThreads();
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
         try {
             if (sc.isLocal()) {
                 limitNd4jThreads(nd4jThreadsPerTask);
             }
             int threads = nd4jThreadsPerTask;
             long[] seeds = stepSeeds.clone();
+            String configuration = configurationJson;
             results = sc.parallelize(shards, n)
-                    .mapPartitionsWithIndex((shard, it) -> runTask(state.value(), shard, it, seeds, threads), true)
+                    .mapPartitionsWithIndex((shard, it) -> runTask(configuration, state.value(), shard, it, seeds,
+                            threads, observed), true)
                     .collect();
         } finally {
             state.destroy();
             if (sc.isLocal()) {
                 env.setMaxThreads(maxThreads);
                 env.setMaxMasterThreads(maxMasterThreads);
+                Nd4j.factory().blas().setMaxThreads(blasThreads);
             }
         }
         if (results.size() != n) {
             throw new IllegalStateException("round " + rounds + " returned " + results.size() + " worker states for " + n
                     + " shards");
         }
-        List<ComputationGraph> copies = new ArrayList<>(n);
+        List<ComputationGraph> loaded = copies.subList(0, n);
         List<String> digests = new ArrayList<>(n);
         double[] lossSums = new double[steps];
-        for (WorkerResult r : results) {
-            if (r.shard() != copies.size()) {
-                throw new IllegalStateException("round " + rounds + ": worker result " + copies.size() + " is shard "
-                        + r.shard() + "; the merge needs shard order");
+        for (int s = 0; s < n; s++) {
+            WorkerResult r = results.get(s);
+            if (r.shard() != s) {
+                throw new IllegalStateException("round " + rounds + ": worker result " + s + " is shard " + r.shard()
+                        + "; the merge needs shard order");
             }
-            copies.add(NetworkBytes.restore(r.state()));
+            r.state().applyTo(loaded.get(s));
             digests.add(r.startDigest());
             for (int i = 0; i < steps; i++) {
                 lossSums[i] += r.losses()[i] * r.examples()[i];
             }
         }
-        WorkerStateMerge.MergedState merged = WorkerStateMerge.merge(copies);
+        WorkerStateMerge.MergedState merged = WorkerStateMerge.merge(loaded);
         merged.applyTo(net);
-        roundObserver.accept(new Round(rounds++, steps, broadcastDigest, digests, copies, merged,
-                NetworkBytes.stateDigest(net)));
+        if (observed) {
+            List<ComputationGraph> workerCopies = new ArrayList<>(n);
+            for (ComputationGraph c : loaded) {
+                workerCopies.add(c.clone());
+            }
+            roundObserver.accept(new Round(rounds, steps, broadcastDigest, digests, workerCopies, merged,
+                    NetworkBytes.stateDigest(net)));
+        }
+        rounds++;
         double[] losses = new double[steps];
         for (int i = 0; i < steps; i++) {
             losses[i] = lossSums[i] / batches.get(i).numExamples();
@@ -195,14 +228,19 @@ public final class SparkStepRunner implements StepRunner {
         return stepSeed + 0x632BE59BD9B4E019L * (shard + 1L);
     }
 
-    /** The body of one Spark task: restore the broadcast network, fit the shard's steps in order, return the copy. */
-    private static Iterator<WorkerResult> runTask(byte[] state, int shard, Iterator<DataSet> data, long[] stepSeeds,
-            int threads) {
+    /**
+     * The body of one Spark task: load the broadcast state into a pooled network of the round's
+     * configuration, fit the shard's steps in order, return the network's state and the network to
+     * the pool (a task that throws keeps its network out of the pool).
+     */
+    private static Iterator<WorkerResult> runTask(String configuration, NetworkBytes state, int shard,
+            Iterator<DataSet> data, long[] stepSeeds, int threads, boolean digest) {
         if (!DRIVER_EXECUTOR_ID.equals(SparkEnv.get().executorId())) {
             limitNd4jThreads(threads);
         }
-        ComputationGraph net = NetworkBytes.restore(state);
-        String startDigest = NetworkBytes.stateDigest(net);
+        ComputationGraph net = NetworkPool.take(configuration);
+        state.applyTo(net);
+        String startDigest = digest ? NetworkBytes.stateDigest(net) : null;
         int steps = stepSeeds.length;
         long[] examples = new long[steps];
         double[] losses = new double[steps];
@@ -219,12 +257,15 @@ public final class SparkStepRunner implements StepRunner {
         if (data.hasNext()) {
             throw new IllegalStateException("task " + shard + " received more shards than the round's " + steps + " steps");
         }
-        return List.of(new WorkerResult(shard, examples, losses, startDigest, NetworkBytes.of(net))).iterator();
+        WorkerResult result = new WorkerResult(shard, examples, losses, startDigest, NetworkBytes.of(net));
+        NetworkPool.give(configuration, net);
+        return List.of(result).iterator();
     }
 
     private static void limitNd4jThreads(int threads) {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     /** @return rows {@code [from, to)} of the batch (features, labels and their masks), copied */

@@ -216,6 +216,19 @@ public final class WorkerStateMerge {
      * layer), which {@link #checkSameSchedulePosition} compares, zeroed.
      */
     private static JsonNode configurationJson(ComputationGraph net) {
+        try {
+            return JSON.readTree(configurationWithoutCounts(net));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("DL4J wrote configuration JSON that does not parse", e);
+        }
+    }
+
+    /**
+     * @param net a network
+     * @return its DL4J configuration JSON with the iteration and epoch counts (graph-wide and per
+     *     layer) zeroed: what all copies of one network share whatever their schedule step
+     */
+    static String configurationWithoutCounts(ComputationGraph net) {
         ComputationGraphConfiguration c = net.getConfiguration().clone();
         c.setIterationCount(0);
         c.setEpochCount(0);
@@ -225,11 +238,7 @@ public final class WorkerStateMerge {
                 lv.getLayerConf().setEpochCount(0);
             }
         }
-        try {
-            return JSON.readTree(c.toJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("DL4J wrote configuration JSON that does not parse", e);
-        }
+        return c.toJson();
     }
 
     /** @return the JSON path and both values where {@code a} and {@code b} first differ, null when equal */

@@ -5,7 +5,9 @@
  * rules for the quantizer state so that every worker holds identical state after every round
  * (the failure PyTorch DDP users meet with unsynchronised observers: pytorch issues 85627, 33648,
  * 63916; nncf issue 431). {@link io.qat4j.training.distributed.SparkStepRunner} runs such rounds
- * as Spark jobs ({@code mapPartitions} over the shards of each global minibatch).
+ * as Spark jobs ({@code mapPartitions} over the shards of each global minibatch), moving only the
+ * networks' state ({@link io.qat4j.training.distributed.NetworkBytes}) into networks each JVM keeps
+ * ({@code NetworkPool}).
  * {@link io.qat4j.training.distributed.HadoopRunMirror} mirrors a run folder to any Hadoop
  * FileSystem ({@code distributed.outputUri}) and brings it back for {@code --resume}.
  *
