@@ -200,7 +200,8 @@ public final class SparkStepRunner implements StepRunner {
                 lossSums[i] += r.losses()[i] * r.examples()[i];
             }
         }
-        WorkerStateMerge.MergedState merged = WorkerStateMerge.merge(loaded);
+        // the copies are the driver's clones of its network: one configuration by construction
+        WorkerStateMerge.MergedState merged = WorkerStateMerge.mergeCopies(loaded);
         merged.applyTo(net);
         if (observed) {
             List<ComputationGraph> workerCopies = new ArrayList<>(n);

@@ -21,8 +21,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * name {@code qat4j <name>}, the master the caller resolved) and stops it when the run ends, on
  * every path. Everything else in the Spark conf is left to its defaults and to {@code spark-submit}'s
  * flags ({@code --conf}, {@code --executor-memory}, ...), which reach the driver as system
- * properties that {@link SparkConf} reads; only the console progress bar is off, since the run
- * prints its own.
+ * properties that {@link SparkConf} reads; the console progress bar is off, since the run prints
+ * its own, and unless given otherwise a round's task results travel with the task status and its
+ * broadcast is not compressed.
  */
 public final class SparkTrainer implements Trainer {
 
@@ -62,7 +63,12 @@ public final class SparkTrainer implements Trainer {
         SparkConf conf = new SparkConf()
                 .setAppName("qat4j " + config.name())
                 .setMaster(master)
-                .set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false")
+                // a round's task result is one network state (5.5 MB for the flagship CNN with Adam): sent back
+                // with the task's status rather than through the block manager (default limit 1 MB), and its
+                // broadcast not compressed (float bits hardly compress); spark-submit's --conf still wins
+                .setIfMissing("spark.task.maxDirectResultSize", "64m")
+                .setIfMissing("spark.broadcast.compress", "false");
         JavaSparkContext sc = new JavaSparkContext(conf);
         try {
             SparkStepRunner runner = new SparkStepRunner(sc, distributed.workers(), distributed.nd4jThreadsPerTask(),

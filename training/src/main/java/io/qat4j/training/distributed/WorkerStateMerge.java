@@ -125,8 +125,20 @@ public final class WorkerStateMerge {
         if (workers.isEmpty()) {
             throw new IllegalArgumentException("no worker copies to merge");
         }
-        checkSameSchedulePosition(workers);
         checkSameConfiguration(workers);
+        return mergeCopies(workers);
+    }
+
+    /**
+     * {@link #merge} of copies known to share one configuration (clones of one network, as the
+     * driver of a Spark round keeps them), without comparing their configurations.
+     *
+     * @param workers clones of one network after their local steps (at least one)
+     * @return the merged state
+     * @throws IllegalArgumentException when the copies differ in iteration or epoch count
+     */
+    static MergedState mergeCopies(List<ComputationGraph> workers) {
+        checkSameSchedulePosition(workers);
         ComputationGraph first = workers.get(0);
         List<ParameterSlices.Slice> slices = ParameterSlices.of(first);
         int n = workers.size();
