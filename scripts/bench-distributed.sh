@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Training throughput (examples/s over the optimizer steps, from the run summary's "throughput:"
-# line) of one config: the local trainer, Spark local[1] and local[2] (in-process driver, 2
-# workers per round, 1 ND4J thread per task) and a standalone cluster of 2 workers (1 core each,
+# Training throughput (the median over averaging rounds of examples/s, from the run summary's
+# "throughput:" line, so that warm-up rounds do not count) of one config: the local trainer (ND4J on all cores), Spark local[1] and local[2]
+# (in-process driver, 2 workers per round, 1 ND4J thread per task) and a standalone cluster of 2 workers (1 core each,
 # separate JVMs on 127.0.0.1, job jar through spark-submit), with quantization on from the first
 # step and off (FP32). Repeats are interleaved; prints the median and the range of each.
 #   scripts/bench-distributed.sh [CONFIG] [STEPS] [REPEATS]   (defaults: the W8A8 flagship, 150, 3)
@@ -12,9 +12,12 @@ config="${1:-configs/fashion-mnist-w8a8.yaml}"
 steps="${2:-150}"
 repeats="${3:-3}"
 work="$(mktemp -d /tmp/qat4j-bench.XXXXXX)"
+# the jobs run a copy of the job jar, so that a rebuild during the benchmark cannot change it under them
+cp "$here/spark-job/target/qat4j-spark.jar" "$work/qat4j-spark.jar"
 export SPARK_HOME="$("$here/scripts/spark-home.sh")"
 pids=()
 cleanup() {
+  if [[ -n "$job" ]]; then kill "$job" 2>/dev/null || true; fi
   for pid in "${pids[@]}"; do
     # a worker's executors are its children: stop them by pid, then the worker (or master)
     for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill "$child" 2>/dev/null || true; done
@@ -37,25 +40,32 @@ done
 sleep 8
 
 common=(--no-report --max-steps "$steps" --set output.dir="$work/runs" --set quantization.schedule.fp32Warmup=0)
-run() {  # run MODE QUANT REPEAT: prints examples/s
+job=""
+run() {  # run MODE QUANT REPEAT: the job's output goes to $work/MODE-QUANT-REPEAT.log
   local mode="$1" quant="$2" r="$3" out="$work/$1-$2-$3.log"
   local args=("${common[@]}" --set name="$mode-$quant-$r" --set quantization.enabled="$quant")
   case "$mode" in
-    local) "$here/qat4j" train "$config" "${args[@]}" > "$out" 2>&1 ;;
-    local1) "$here/qat4j" train "$config" "${args[@]}" --set 'distributed.master=local[1]' > "$out" 2>&1 ;;
-    local2) "$here/qat4j" train "$config" "${args[@]}" --set 'distributed.master=local[2]' > "$out" 2>&1 ;;
+    local) "$here/qat4j" train "$config" "${args[@]}" > "$out" 2>&1 & job=$! ;;
+    # the tasks of a local master run in the driver's JVM: one native ND4J thread per task from its start
+    local1) OMP_NUM_THREADS=1 "$here/qat4j" train "$config" "${args[@]}" --set 'distributed.master=local[1]' > "$out" 2>&1 & job=$! ;;
+    local2) OMP_NUM_THREADS=1 "$here/qat4j" train "$config" "${args[@]}" --set 'distributed.master=local[2]' > "$out" 2>&1 & job=$! ;;
     standalone) "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$port" --driver-memory 4g \
         --executor-memory 2g --conf spark.driver.host=127.0.0.1 --class io.qat4j.jobs.Qat4j \
-        "$here/spark-job/target/qat4j-spark.jar" train "$config" "${args[@]}" > "$out" 2>&1 ;;
+        "$work/qat4j-spark.jar" train "$config" "${args[@]}" > "$out" 2>&1 & job=$! ;;
   esac
-  sed -n 's/^throughput: \([0-9.]*\) examples\/s.*/\1/p' "$out" | tail -1
+  wait "$job" || true
+  job=""
+}
+rate() {  # rate LOG: the median round rate of the run's throughput line
+  sed -n 's/^throughput: .*median round \([0-9.]*\) examples\/s.*/\1/p' "$1" | tail -1
 }
 modes=(local local1 local2 standalone)
 declare -A results
 for r in $(seq 1 "$repeats"); do
   for quant in true false; do
     for mode in "${modes[@]}"; do
-      v="$(run "$mode" "$quant" "$r")"
+      run "$mode" "$quant" "$r"
+      v="$(rate "$work/$mode-$quant-$r.log")"
       if [[ -z "$v" ]]; then echo "no throughput line: $work/$mode-$quant-$r.log" >&2; tail -20 "$work/$mode-$quant-$r.log" >&2; exit 1; fi
       results[$mode-$quant]+="$v "
       echo "repeat $r: $mode quantization=$quant: $v examples/s" >&2

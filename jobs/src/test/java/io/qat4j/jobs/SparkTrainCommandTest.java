@@ -51,7 +51,7 @@ class SparkTrainCommandTest {
         assertTrue(printed.contains("training on Spark local[2]: 2 workers x 8 examples, averaging every 1 step,"
                 + " 1 ND4J thread per task"), printed);
         assertTrue(printed.matches("(?s).*\nthroughput: [0-9]+\\.[0-9] examples/s \\(48 examples in [0-9.]+ s of"
-                + " training steps\\)\n.*"), printed);
+                + " training steps; median round [0-9]+\\.[0-9] examples/s\\)\n.*"), printed);
         Path run = dir.resolve("tiny");
         Checkpoints.Loaded latest = new Checkpoints(run.resolve("checkpoints"), 2).loadLatest().orElseThrow();
         assertEquals(3, latest.state().step(), "the checkpoint at the step limit");
@@ -70,7 +70,7 @@ class SparkTrainCommandTest {
             }
         }
         assertTrue(local.matches("(?s).*\nthroughput: [0-9]+\\.[0-9] examples/s \\(32 examples in [0-9.]+ s of"
-                + " training steps\\)\n.*"), local);
+                + " training steps; median round [0-9]+\\.[0-9] examples/s\\)\n.*"), local);
     }
 
     /**

@@ -22,10 +22,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * every path. Everything else in the Spark conf is left to its defaults and to {@code spark-submit}'s
  * flags ({@code --conf}, {@code --executor-memory}, ...), which reach the driver as system
  * properties that {@link SparkConf} reads; the console progress bar is off, since the run prints
- * its own, and unless given otherwise a round's task results travel with the task status and its
- * broadcast is not compressed.
+ * its own, and unless given otherwise a round's task results travel with the task status, its
+ * broadcast is not compressed, and executors run with {@code OMP_NUM_THREADS} set to
+ * {@code distributed.nd4jThreadsPerTask}.
  */
 public final class SparkTrainer implements Trainer {
+
+    /** The environment variable from which OpenMP, and with it ND4J's native code, takes its thread count. */
+    static final String OMP_THREADS = "OMP_NUM_THREADS";
 
     private final RunLifecycle.DataSource dataSource;
     private final String master;
@@ -68,7 +72,11 @@ public final class SparkTrainer implements Trainer {
                 // with the task's status rather than through the block manager (default limit 1 MB), and its
                 // broadcast not compressed (float bits hardly compress); spark-submit's --conf still wins
                 .setIfMissing("spark.task.maxDirectResultSize", "64m")
-                .setIfMissing("spark.broadcast.compress", "false");
+                .setIfMissing("spark.broadcast.compress", "false")
+                // ND4J's native code (oneDNN, OpenMP) sizes its thread pools from OMP_NUM_THREADS when its JVM starts,
+                // which Environment.setMaxThreads does not change afterwards: executors get it in their environment
+                .setIfMissing("spark.executorEnv." + OMP_THREADS, String.valueOf(distributed.nd4jThreadsPerTask()));
+        warnAboutInProcessThreads(options);
         JavaSparkContext sc = new JavaSparkContext(conf);
         try {
             SparkStepRunner runner = new SparkStepRunner(sc, distributed.workers(), distributed.nd4jThreadsPerTask(),
@@ -80,6 +88,21 @@ public final class SparkTrainer implements Trainer {
             return new RunLifecycle(runner, dataSource, mirror).run(config, options);
         } finally {
             sc.stop();
+        }
+    }
+
+    /**
+     * Tasks of a local master run in this JVM, whose native thread count was fixed at its start:
+     * says how to get the configured ND4J threads per task when the environment does not give them.
+     */
+    private void warnAboutInProcessThreads(RunOptions options) {
+        String threads = String.valueOf(distributed.nd4jThreadsPerTask());
+        String omp = System.getenv(OMP_THREADS);
+        if (master.startsWith("local") && !threads.equals(omp) && options.console() != null) {
+            options.console().println("note: the tasks of " + master + " run in this JVM, whose native ND4J threads"
+                    + " follow " + OMP_THREADS + " at its start (" + (omp == null ? "unset: all cores" : omp) + "), not"
+                    + " distributed.nd4jThreadsPerTask=" + threads + "; start it with " + OMP_THREADS + "=" + threads
+                    + " so that the tasks do not oversubscribe the cores");
         }
     }
 

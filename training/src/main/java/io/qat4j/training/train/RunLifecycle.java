@@ -51,7 +51,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code --max-steps} limit inside a round of an uninterrupted run splits that round, so a k > 1
  * run resumed from there differs from it); listeners get one {@code onStep} per step after its
  * round, each with the round's network, learning rate and a share of its wall time. The run
- * summary ends with the throughput of the training steps ({@link RunSummary#throughput}). Temporary files
+ * summary ends with the throughput of the training steps ({@link Throughput}). Temporary files
  * that a killed process left in the run folder ({@link AtomicFiles}) are removed when a run starts
  * or resumes.
  *
@@ -162,8 +162,7 @@ public final class RunLifecycle {
         long step = state.step();
         TaskMetrics test = null;
         boolean stoppedEarly = false;
-        long stepExamples = 0;
-        double stepSeconds = 0;
+        Throughput throughput = new Throughput();
         try {
             TrainingBatches it = data.training(tc.batchSize(), config.seed(), state.epoch(), state.batchInEpoch());
             epochs:
@@ -193,19 +192,20 @@ public final class RunLifecycle {
                     long t0 = System.nanoTime();
                     double[] losses = runner.fit(net, batches, Arrays.copyOf(seeds, batches.size()));
                     double roundSeconds = (System.nanoTime() - t0) / 1e9;
-                    stepSeconds += roundSeconds;
+                    long roundExamples = 0;
                     for (int i = 0; i < batches.size(); i++) {
                         DataSet batch = batches.get(i);
                         step++;
                         lossSum += losses[i];
                         lossCount++;
-                        stepExamples += batch.numExamples();
+                        roundExamples += batch.numExamples();
                         RunListener.Step s = new RunListener.Step(step, totalSteps, epoch, tc.epochs(), batchInEpoch[i],
                                 batchesPerEpoch, losses[i], lr, batch.numExamples(), roundSeconds / batches.size());
                         for (RunListener l : listeners) {
                             l.onStep(s, net, batch);
                         }
                     }
+                    throughput.addRound(roundExamples, roundSeconds);
                     if (step % tc.checkpointEverySteps() == 0 && it.hasNext()) {
                         checkpoints.save(net, TrainingState.at(step, epoch, it.batchInEpoch(), lossSum, lossCount));
                     }
@@ -231,7 +231,7 @@ public final class RunLifecycle {
                 l.close();
             }
         }
-        log(options, RunSummary.throughput(stepExamples, stepSeconds));
+        log(options, throughput.line());
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();

@@ -16,7 +16,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
  * or a quantizer, its parameter count and its weight and activation bits, in the W<i>n</i>A<i>m</i>
  * notation of the QAT literature), the schedule in steps and epochs with the phases of the
  * quantization schedule ({@link QuantPhase}), and the data ({@link TaskData#describe()} and where it came from, {@link TaskData#origin()});
- * after the run, the throughput of its training steps ({@link #throughput}).
+ * after the run, the throughput of its training steps ({@link Throughput}).
  */
 public final class RunSummary {
 
@@ -41,18 +41,6 @@ public final class RunSummary {
         b.append("data: ").append(data.describe()).append(System.lineSeparator());
         b.append("  ").append(data.origin().source()).append(System.lineSeparator());
         return b.toString();
-    }
-
-    /**
-     * @param examples examples of the steps this process ran
-     * @param seconds wall time of those steps (the runner's {@code fit} calls: no data loading,
-     *     listeners, checkpoints, evaluation or export)
-     * @return the summary's last line, {@code throughput: 1234.5 examples/s (N examples in S s of
-     *     training steps)}, which benchmarks parse
-     */
-    public static String throughput(long examples, double seconds) {
-        return String.format(Locale.ROOT, "throughput: %.1f examples/s (%d examples in %.3f s of training steps)",
-                seconds > 0 ? examples / seconds : 0.0, examples, seconds);
     }
 
     private static void model(StringBuilder b, ComputationGraph net) {
