@@ -16,6 +16,7 @@ work="$(mktemp -d /tmp/qat4j-bench.XXXXXX)"
 cp "$here/spark-job/target/qat4j-spark.jar" "$work/qat4j-spark.jar"
 export SPARK_HOME="$("$here/scripts/spark-home.sh")"
 pids=()
+job=""
 cleanup() {
   if [[ -n "$job" ]]; then kill "$job" 2>/dev/null || true; fi
   for pid in "${pids[@]}"; do
@@ -40,7 +41,6 @@ done
 sleep 8
 
 common=(--no-report --max-steps "$steps" --set output.dir="$work/runs" --set quantization.schedule.fp32Warmup=0)
-job=""
 run() {  # run MODE QUANT REPEAT: the job's output goes to $work/MODE-QUANT-REPEAT.log
   local mode="$1" quant="$2" r="$3" out="$work/$1-$2-$3.log"
   local args=("${common[@]}" --set name="$mode-$quant-$r" --set quantization.enabled="$quant")

@@ -1,6 +1,7 @@
 package io.qat4j.jobs;
 
 import io.qat4j.training.distributed.DistributedEvaluation;
+import io.qat4j.training.distributed.SparkMasters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,7 @@ final class SparkEval {
 
     static void run(String master, Path artifact, String images, String labels, Optional<Integer> partitions, int batch,
                     Optional<String> predictionsOut) throws IOException {
-        try {
-            Class.forName("org.apache.spark.SparkContext", false, SparkEval.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("Spark is not on the class path: run qat4j with the ./qat4j launcher of a built"
-                    + " checkout, or submit it with spark-submit --class io.qat4j.jobs.Qat4j");
-        }
+        SparkMasters.requireSpark("eval --master " + master, "eval ARTIFACT --images URI --labels URI");
         byte[] bytes = Files.readAllBytes(artifact);
         JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(master).setAppName("qat4j eval " + artifact.getFileName()));
         try {

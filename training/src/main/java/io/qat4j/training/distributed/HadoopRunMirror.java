@@ -47,7 +47,11 @@ import org.apache.hadoop.fs.RemoteIterator;
  * file systems whose rename is atomic (HDFS, the local file system). Object stores (S3A, ABFS
  * without hierarchical namespace) implement rename as copy and delete: a reader may see a file
  * appear late, never a partial one, but should open checkpoints through their {@code LATEST}
- * pointer, which the push always writes after every other file. A file is unchanged when the
+ * pointer, which the push always writes after every other file (and always writes: a pointer of
+ * constant length rewritten within one modification-time tick would look unchanged). On S3A a
+ * rename over an existing file is a delete and a copy, so for a moment the remote folder may have
+ * no {@code LATEST}; a reader that finds none should retry, and a remote copy taken in that moment
+ * has no checkpoint to resume from. A file is unchanged when the
  * remote copy has its size and modification time (set with {@code setTimes} after the copy;
  * file systems that ignore {@code setTimes} are compared against what this mirror pushed before
  * in the same process), so growing TensorBoard event files are copied again and finished
@@ -202,7 +206,9 @@ public final class HadoopRunMirror implements RunFolderListener {
     }
 
     private boolean unchanged(String rel, Stamp local, FileStatus remote) {
-        return remote != null && remote.getLen() == local.size()
+        // a pointer names the newest checkpoint in a few bytes of constant length: two checkpoints within one
+        // modification-time tick would look unchanged, so pointers are always pushed
+        return remote != null && !isPointer(rel) && remote.getLen() == local.size()
                 && (remote.getModificationTime() == local.modified() || local.equals(pushed.get(rel)));
     }
 
@@ -240,7 +246,10 @@ public final class HadoopRunMirror implements RunFolderListener {
         Map<String, FileStatus> remote = listRemote(f);
         Map<String, Stamp> local = listLocal(run.root());
         int copied = 0;
-        for (Map.Entry<String, FileStatus> e : remote.entrySet()) {
+        // pointers last, as in a push: an interrupted pull never leaves a LATEST that names a missing checkpoint
+        List<Map.Entry<String, FileStatus>> order = new ArrayList<>(remote.entrySet());
+        order.sort((a, b) -> Boolean.compare(isPointer(a.getKey()), isPointer(b.getKey())));
+        for (Map.Entry<String, FileStatus> e : order) {
             FileStatus s = e.getValue();
             Stamp stamp = new Stamp(s.getLen(), s.getModificationTime());
             if (stamp.equals(local.get(e.getKey()))) {

@@ -54,4 +54,12 @@ final class NetworkPool {
             IDLE.push(net);
         }
     }
+
+    /** Drops the idle networks (a run that ends releases the memory of its networks). */
+    static void clear() {
+        synchronized (LOCK) {
+            IDLE.clear();
+            configuration = null;
+        }
+    }
 }

@@ -14,6 +14,9 @@ public final class SparkMasters {
     /** The JVM system property that {@code spark-submit} sets to its {@code --master}. */
     public static final String SUBMIT_PROPERTY = "spark.master";
 
+    /** The class whose presence says that Spark is on the class path. */
+    private static final String SPARK_CONTEXT = "org.apache.spark.api.java.JavaSparkContext";
+
     private SparkMasters() {
     }
 
@@ -35,5 +38,22 @@ public final class SparkMasters {
                     + submitted.get() + " (" + SUBMIT_PROPERTY + "); give one of them, or the same value");
         }
         return explicit.isPresent() ? explicit : submitted;
+    }
+
+    /**
+     * Checks that Spark is on the class path before a command that needs it does any work.
+     *
+     * @param what what asks for Spark, for the message (e.g. {@code distributed.master is local[2]})
+     * @param arguments the command's arguments after the job jar in the spark-submit example
+     * @throws IllegalStateException when Spark is missing, saying how to get it
+     */
+    public static void requireSpark(String what, String arguments) {
+        try {
+            Class.forName(SPARK_CONTEXT, false, SparkMasters.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(what + " but Spark is not on the classpath (" + SPARK_CONTEXT + " not found):"
+                    + " run through the ./qat4j launcher, which puts Spark core on the classpath, or submit the job jar:"
+                    + " spark-submit --class io.qat4j.jobs.Qat4j spark-job/target/qat4j-spark.jar " + arguments);
+        }
     }
 }

@@ -40,10 +40,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * failure). A retried task recomputes the same result, since it starts from the broadcast state
  * and seeds ND4J from each step's seed and its shard index ({@link #shardSeed}).
  *
- * <p>Each task limits ND4J to {@code nd4jThreadsPerTask} threads (OpenMP and master threads, and the
- * BLAS library's threads, which ND4J's thread settings do not reach), so N
- * tasks on one machine do not oversubscribe its cores. In local mode the tasks share the
- * driver's JVM: the driver sets the limit for the duration of the round and restores it after.
+ * <p>Each task sets ND4J's own limits to {@code nd4jThreadsPerTask} threads (libnd4j's op loops
+ * and master threads, and the BLAS library's threads, which ND4J's settings do not reach); in
+ * local mode the tasks share the driver's JVM, so the driver sets them for the duration of the
+ * round and restores them after. The OpenMP pools of oneDNN, which do most of a convolution's
+ * work, are sized from {@code OMP_NUM_THREADS} when a JVM starts and ignore these settings:
+ * {@link SparkTrainer} puts it into the executors' environment and asks for it on a local
+ * master's JVM.
  */
 public final class SparkStepRunner implements StepRunner {
 
@@ -267,6 +270,19 @@ public final class SparkStepRunner implements StepRunner {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    /**
+     * Drops the driver's worker copies and, in local mode, the networks the tasks kept in this
+     * JVM; executors drop theirs when the application ends. The Spark context is the caller's.
+     */
+    @Override
+    public void close() {
+        copies.clear();
+        copiesOf = null;
+        if (sc.isLocal()) {
+            NetworkPool.clear();
+        }
     }
 
     /** @return rows {@code [from, to)} of the batch (features, labels and their masks), copied */

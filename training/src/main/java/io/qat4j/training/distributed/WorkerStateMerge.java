@@ -122,22 +122,28 @@ public final class WorkerStateMerge {
      *     epoch count (the message names the workers and the values)
      */
     public static MergedState merge(List<ComputationGraph> workers) {
-        if (workers.isEmpty()) {
-            throw new IllegalArgumentException("no worker copies to merge");
-        }
+        checkNotEmpty(workers);
         checkSameConfiguration(workers);
         return mergeCopies(workers);
     }
 
+    private static void checkNotEmpty(List<ComputationGraph> workers) {
+        if (workers.isEmpty()) {
+            throw new IllegalArgumentException("no worker copies to merge");
+        }
+    }
+
     /**
      * {@link #merge} of copies known to share one configuration (clones of one network, as the
-     * driver of a Spark round keeps them), without comparing their configurations.
+     * driver of a Spark round keeps them), without comparing their configurations; {@link #merge}
+     * is the checked entry point for copies of unknown origin.
      *
      * @param workers clones of one network after their local steps (at least one)
      * @return the merged state
      * @throws IllegalArgumentException when the copies differ in iteration or epoch count
      */
     static MergedState mergeCopies(List<ComputationGraph> workers) {
+        checkNotEmpty(workers);
         checkSameSchedulePosition(workers);
         ComputationGraph first = workers.get(0);
         List<ParameterSlices.Slice> slices = ParameterSlices.of(first);

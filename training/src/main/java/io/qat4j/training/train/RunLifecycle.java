@@ -352,9 +352,11 @@ public final class RunLifecycle {
     /**
      * Checks that a resumed run is the run the folder holds: the config, with its overrides, must
      * equal the stored one in every key but {@code training.epochs}, {@code distributed.master},
-     * {@code distributed.nd4jThreadsPerTask} and {@code distributed.outputUri}, which do not change
-     * the math (so a run started locally resumes on Spark when the global minibatch, the workers and
-     * the averaging period match). Schedules are compared as the steps they resolve to over the
+     * {@code distributed.nd4jThreadsPerTask} and {@code distributed.outputUri}: where the run trains
+     * and where it is mirrored. Spark masters with the same workers and averaging period run the
+     * same rounds; a run moved between the local trainer and Spark continues from its checkpoint
+     * with the same global minibatch, but its steps then differ (batch statistics and dropout per
+     * shard, averaged copies), so it is not bit-identical to an uninterrupted run on either. Schedules are compared as the steps they resolve to over the
      * stored run's length, so a schedule written in epochs or
      * fractions matches the same schedule written in steps (as configs before the epoch/fraction
      * syntax stored it); the resumed network keeps the schedule it was built with either way.
@@ -397,7 +399,7 @@ public final class RunLifecycle {
     }
 
     /**
-     * @return the config without the keys that do not change the math: the epoch count, where the
+     * @return the config without the keys a resumed run may change: the epoch count, where the
      *     run trains (Spark master, ND4J threads per task) and where it is mirrored
      */
     private static ExperimentConfig withoutEpochs(ExperimentConfig c) {

@@ -15,8 +15,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
  * What a run is about to do, printed before its first step: the model (each vertex with parameters
  * or a quantizer, its parameter count and its weight and activation bits, in the W<i>n</i>A<i>m</i>
  * notation of the QAT literature), the schedule in steps and epochs with the phases of the
- * quantization schedule ({@link QuantPhase}), and the data ({@link TaskData#describe()} and where it came from, {@link TaskData#origin()});
- * after the run, the throughput of its training steps ({@link Throughput}).
+ * quantization schedule ({@link QuantPhase}), and the data ({@link TaskData#describe()} and where it came from, {@link TaskData#origin()}).
  */
 public final class RunSummary {
 

@@ -16,8 +16,6 @@ import java.util.Optional;
  */
 public final class Trainers {
 
-    private static final String SPARK_CONTEXT = "org.apache.spark.api.java.JavaSparkContext";
-
     private Trainers() {
     }
 
@@ -31,14 +29,7 @@ public final class Trainers {
         if (master.isEmpty()) {
             return new LocalTrainer();
         }
-        try {
-            Class.forName(SPARK_CONTEXT, false, Trainers.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("distributed.master is " + master.get() + " but Spark is not on the"
-                    + " classpath (" + SPARK_CONTEXT + " not found): run through the ./qat4j launcher, which puts"
-                    + " Spark core on the classpath, or submit the job jar: spark-submit --class io.qat4j.jobs.Qat4j"
-                    + " spark-job/target/qat4j-spark.jar train CONFIG");
-        }
+        SparkMasters.requireSpark("distributed.master is " + master.get(), "train CONFIG");
         return new SparkTrainer(config, master.get());
     }
 
@@ -47,9 +38,8 @@ public final class Trainers {
      * @return the Spark master the run uses, empty for the local trainer
      */
     public static Optional<String> sparkMaster(ExperimentConfig config) {
-        if (config.distributed().namesSparkMaster()) {
-            return Optional.of(config.distributed().master());
-        }
-        return SparkMasters.submitted();
+        // the config loader has already refused a config master that differs from spark-submit's
+        Optional<String> named = Optional.of(config.distributed().master()).filter(m -> config.distributed().namesSparkMaster());
+        return SparkMasters.resolve(named, "distributed.master");
     }
 }

@@ -100,9 +100,10 @@ class HadoopRunMirrorTest {
         // rotated checkpoints were removed remotely too: the newest two, as locally
         assertEquals(2, files(remoteRun).keySet().stream().filter(f -> f.matches("checkpoints/ckpt-\\d+\\.zip")).count());
         assertEquals(remoteRun.toString(), mirror.remoteRoot().toUri().getPath());
-        // a push of an unchanged folder copies nothing
+        // a push of an unchanged folder copies only the checkpoint pointer, which is always pushed
         mirror.filesWritten(r.run(), true, log::add);
-        assertTrue(log.get(0).contains("0 copied, 0 bytes, 0 removed"), log.toString());
+        long pointerBytes = Files.size(r.run().checkpoints().resolve("LATEST"));
+        assertTrue(log.get(0).contains("1 copied, " + pointerBytes + " bytes, 0 removed"), log.toString());
     }
 
     @Test
@@ -205,6 +206,37 @@ class HadoopRunMirrorTest {
         assertTrue(log.get(0).contains("keeping the local folder"), log.toString());
     }
 
+    /**
+     * A pull that fails part-way (here: the checkpoint cannot be read) leaves no local pointer to a
+     * checkpoint it did not copy, so the next {@code --resume} pulls again instead of finding a
+     * local LATEST that names a missing file.
+     */
+    @Test
+    void anInterruptedPullLeavesNoPointerToAMissingCheckpoint(@TempDir Path dir) throws Exception {
+        URI remote = dir.resolve("remote").toUri();
+        RunDirectory ahead = fakeRun(dir.resolve("ahead/r"), 10, "ten");
+        new HadoopRunMirror(remote, "r").filesWritten(ahead, true, s -> { });
+        RunDirectory fresh = new RunDirectory(dir.resolve("local/r"));
+        Configuration conf = fileSystem(UnreadableCheckpointFileSystem.class);
+        IOException e = assertThrows(IOException.class,
+                () -> new HadoopRunMirror(remote, "r", conf).prepare(fresh, true, s -> { }));
+        assertTrue(e.getMessage().contains("ckpt-000000010.zip"), e.getMessage());
+        assertFalse(Files.exists(fresh.checkpoints().resolve("LATEST")), "no pointer before its checkpoint");
+        new HadoopRunMirror(remote, "r").prepare(fresh, true, s -> { });
+        assertSameFiles(ahead.root(), fresh.root());
+    }
+
+    /** A local file system on which checkpoint archives cannot be opened. */
+    public static final class UnreadableCheckpointFileSystem extends RawLocalFileSystem {
+        @Override
+        public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize) throws IOException {
+            if (f.getName().endsWith(".zip")) {
+                throw new IOException("cannot read " + f);
+            }
+            return super.open(f, bufferSize);
+        }
+    }
+
     @Test
     void aFileSystemWhoseRenameDoesNotOverwriteStillGetsEveryFileReplaced(@TempDir Path dir)
             throws Exception {
@@ -218,9 +250,11 @@ class HadoopRunMirrorTest {
         assertEquals(List.of("LATEST", "ckpt-000000005.zip", "metrics.json"),
                 NoOverwriteRenameFileSystem.RENAMED.stream().sorted().toList());
         assertEquals("LATEST", NoOverwriteRenameFileSystem.RENAMED.get(2));
+        // a new pointer of the same length within the same modification-time tick is still pushed
         Path latest = run.checkpoints().resolve("LATEST");
+        FileTime tick = Files.getLastModifiedTime(latest);
         Files.writeString(latest, "ckpt-000000006\n");
-        Files.setLastModifiedTime(latest, FileTime.fromMillis(Files.getLastModifiedTime(latest).toMillis() + 2000));
+        Files.setLastModifiedTime(latest, tick);
         mirror.filesWritten(run, true, s -> { });
         assertEquals("ckpt-000000006\n", Files.readString(dir.resolve("remote/r/checkpoints/LATEST"),
                 StandardCharsets.UTF_8));
