@@ -5,6 +5,7 @@
 # separate JVMs on 127.0.0.1, job jar through spark-submit), with quantization on from the first
 # step and off (FP32). Repeats are interleaved; prints the median and the range of each.
 #   scripts/bench-distributed.sh [CONFIG] [STEPS] [REPEATS]   (defaults: the W8A8 flagship, 150, 3)
+#   MODES="standalone" scripts/bench-distributed.sh ...       (a subset of: local local1 local2 standalone)
 # Needs a built project (./mvnw -DskipTests install); starts and stops its cluster by pid.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,7 +60,7 @@ run() {  # run MODE QUANT REPEAT: the job's output goes to $work/MODE-QUANT-REPE
 rate() {  # rate LOG: the median round rate of the run's throughput line
   sed -n 's/^throughput: .*median round \([0-9.]*\) examples\/s.*/\1/p' "$1" | tail -1
 }
-modes=(local local1 local2 standalone)
+read -r -a modes <<< "${MODES:-local local1 local2 standalone}"
 declare -A results
 for r in $(seq 1 "$repeats"); do
   for quant in true false; do
@@ -81,5 +82,7 @@ for mode in "${modes[@]}"; do
   ratio="$(awk -v a="$(med <<< "${results[$mode-true]}")" -v b="$(med <<< "${results[$mode-false]}")" 'BEGIN {printf "%.2f", a/b}')"
   printf '| %s | %s | %s | %s |\n' "$mode" "$q" "$f" "$ratio"
 done
-awk -v a="$(med <<< "${results[local2-true]}")" -v b="$(med <<< "${results[local1-true]}")" \
-  'BEGIN {printf "scaling local[2]/local[1] (QAT, medians): %.2f\n", a/b}'
+if [[ -n "${results[local2-true]:-}" && -n "${results[local1-true]:-}" ]]; then
+  awk -v a="$(med <<< "${results[local2-true]}")" -v b="$(med <<< "${results[local1-true]}")" \
+    'BEGIN {printf "scaling local[2]/local[1] (QAT, medians): %.2f\n", a/b}'
+fi
