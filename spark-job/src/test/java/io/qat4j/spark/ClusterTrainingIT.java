@@ -158,8 +158,9 @@ class ClusterTrainingIT {
      *
      * @return the task id that was running on the victim when it was killed
      */
+    // Spark 3.5 logs "(127.0.0.1, executor 0, ...", Spark 4.0 "(127.0.0.1,executor 0, ..."
     private static String killDuringTask(ChildJvm driver, ChildJvm victim, String executor) throws Exception {
-        Pattern started = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\(127\\.0\\.0\\.1, executor "
+        Pattern started = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\(127\\.0\\.0\\.1, ?executor "
                 + executor + ",");
         long end = System.nanoTime() + RUN_TIMEOUT.toNanos();
         while (System.nanoTime() < end && driver.isAlive()) {

@@ -21,7 +21,7 @@ import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
- * What qat4j-spark.jar holds, checked against Spark 3.5.9's own classpath (spark-runtime's
+ * What qat4j-spark.jar holds, checked against Spark's own classpath (spark-runtime's
  * spark-classpath.txt) and against the qat4j jars it was built from.
  *
  * <p>No class of the job jar may also be a class of Spark's jars: spark-submit puts Spark's jars
