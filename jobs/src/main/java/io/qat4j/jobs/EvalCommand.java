@@ -59,8 +59,12 @@ final class EvalCommand implements Callable<Integer> {
             + " default: Spark's default parallelism)")
     Integer partitions;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "examples per executor run in a task (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N", description = "examples per executor run in a Spark task (default: "
+            + DEFAULT_BATCH + ")")
+    Integer batch;
+
+    /** Examples per executor run in a task unless {@code --batch} says otherwise. */
+    static final int DEFAULT_BATCH = 256;
 
     @Option(names = "--predictions-out", paramLabel = "URI", description = "new folder for part-NNNNN files of index<TAB>predicted<TAB>label lines")
     String predictionsOut;
@@ -72,7 +76,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<String> sparkMaster = distributedMaster();
         if (sparkMaster.isPresent()) {
-            SparkEval.run(sparkMaster.get(), ArtifactArgument.require(artifact), images, labels, Optional.ofNullable(partitions), batch,
+            SparkEval.run(sparkMaster.get(), ArtifactArgument.require(artifact), images, labels, Optional.ofNullable(partitions),
+                    batch == null ? DEFAULT_BATCH : batch,
                     Optional.ofNullable(predictionsOut));
             return ExitCodes.OK;
         }
@@ -110,7 +115,8 @@ final class EvalCommand implements Callable<Integer> {
 
     /** @return the Spark master when the distributed options are given; usage errors for incomplete or conflicting ones */
     private Optional<String> distributedMaster() {
-        boolean distributed = images != null || labels != null || partitions != null || predictionsOut != null;
+        boolean distributed = images != null || labels != null || partitions != null || batch != null
+                || predictionsOut != null;
         if (!distributed) {
             if (master != null) {
                 throw usage("--master scores files on Spark: give them with --images and --labels");
@@ -123,7 +129,7 @@ final class EvalCommand implements Callable<Integer> {
         if (data != null) {
             throw usage("--data is the local evaluation's dataset folder; on Spark give the files with --images and --labels");
         }
-        if (batch < 1 || (partitions != null && partitions < 1)) {
+        if ((batch != null && batch < 1) || (partitions != null && partitions < 1)) {
             throw usage("--batch and --partitions must be at least 1");
         }
         Optional<String> m;

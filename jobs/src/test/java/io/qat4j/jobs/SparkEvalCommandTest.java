@@ -123,6 +123,10 @@ class SparkEvalCommandTest {
         assertEquals(ExitCodes.USAGE, noFiles.code());
         assertTrue(noFiles.err().contains("--images and --labels"), noFiles.err());
 
+        Qat4jCommandTest.Run batchAlone = Qat4jCommandTest.run("eval", model.toString(), "--batch", "64");
+        assertEquals(ExitCodes.USAGE, batchAlone.code());
+        assertTrue(batchAlone.err().contains("both --images and --labels"), batchAlone.err());
+
         Qat4jCommandTest.Run noLabels = Qat4jCommandTest.run("eval", model.toString(), "--master", "local[2]", "--images", "a");
         assertEquals(ExitCodes.USAGE, noLabels.code());
         assertTrue(noLabels.err().contains("both --images and --labels"), noLabels.err());

@@ -181,6 +181,15 @@ public final class DistributedEvaluation {
                     .mapPartitions(new ScoringFunction(artifactBc, confBc, batch, out.orElse(null)))
                     .collect();
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
+            if (out.isPresent()) {
+                // the folder this call created holds no complete result: removed, so that a rerun may use it
+                try {
+                    Path dir = new Path(URI.create(out.get()));
+                    dir.getFileSystem(conf).delete(dir, true);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             throw taskFailure(e);
         } finally {
             artifactBc.destroy();

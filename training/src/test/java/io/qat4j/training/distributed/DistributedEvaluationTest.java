@@ -2,6 +2,7 @@ package io.qat4j.training.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,6 +178,7 @@ class DistributedEvaluationTest {
         IdxFormatException streamed = assertThrows(IdxFormatException.class, () -> run(cutGz, plainLabels, 2, dir.resolve("o2")));
         assertTrue(streamed.getMessage().contains(cutGz.toUri().toString()) && streamed.getMessage().contains("byte offset"),
                 streamed.getMessage());
+        assertFalse(Files.exists(dir.resolve("o2")), "predictions folder of the failed job");
 
         byte[] labels = Files.readAllBytes(plainLabels);
         Path fewer = IdxFiles.write(dir.resolve("fewer-labels"),
@@ -194,6 +196,8 @@ class DistributedEvaluationTest {
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> run(plainImages, bad, 3, dir.resolve("o4")));
         assertTrue(e.getMessage().contains(bad.toUri().toString()) && e.getMessage().contains("label 10 of example 7777")
                 && e.getMessage().contains("offset " + (8 + 7_777)), e.getMessage());
+        // the job failed in a task: the predictions folder it created is gone, so a rerun may use the name
+        assertFalse(Files.exists(dir.resolve("o4")), "predictions folder of the failed job");
     }
 
     @Test
