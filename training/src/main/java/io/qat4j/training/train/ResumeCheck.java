@@ -27,9 +27,9 @@ final class ResumeCheck {
      * and where it is mirrored. Spark masters with the same workers and averaging period run the
      * same rounds; a run moved between the local trainer and Spark continues from its checkpoint
      * with the same global minibatch, but its steps then differ (batch statistics and dropout per
-     * shard, averaged copies), so it is not bit-identical to an uninterrupted run on either. Schedules are compared as the steps they resolve to over the
-     * stored run's length, so a schedule written in epochs or
-     * fractions matches the same schedule written in steps (as configs before the epoch/fraction
+     * shard, averaged copies), so it is not bit-identical to an uninterrupted run on either.
+     * Schedules are compared as the steps they resolve to over the stored run's length, so a
+     * schedule written in epochs or fractions matches the same schedule written in steps (as configs before the epoch/fraction
      * syntax stored it); the resumed network keeps the schedule it was built with either way.
      */
     static ExperimentConfig sameRun(ExperimentConfig config, RunDirectory run, int batchesPerEpoch)
@@ -46,9 +46,9 @@ final class ResumeCheck {
         return withResolvedSchedule(config, batchesPerEpoch, storedSteps);
     }
 
-    /** The config without its epoch count, with the schedule resolved to steps over {@code totalSteps}. */
+    /** The config without the keys a resumed run may change, with the schedule resolved to steps over {@code totalSteps}. */
     private static ExperimentConfig comparable(ExperimentConfig c, int batchesPerEpoch, long totalSteps) {
-        return withoutEpochs(withResolvedSchedule(c, batchesPerEpoch, totalSteps));
+        return withoutResumableKeys(withResolvedSchedule(c, batchesPerEpoch, totalSteps));
     }
 
     /**
@@ -73,7 +73,7 @@ final class ResumeCheck {
      * @return the config without the keys a resumed run may change: the epoch count, where the
      *     run trains (Spark master, ND4J threads per task) and where it is mirrored
      */
-    private static ExperimentConfig withoutEpochs(ExperimentConfig c) {
+    private static ExperimentConfig withoutResumableKeys(ExperimentConfig c) {
         TrainingConfig t = c.training();
         TrainingConfig t1 = new TrainingConfig(1, t.batchSize(), t.optimizer(), t.lrSchedule(), t.checkpointEverySteps(),
                 t.logEverySteps(), t.evaluateEveryEpochs());
