@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes a minimal Spark 3.5 installation from the Spark jars Maven resolves (no Spark download):
+# Makes a minimal Spark installation (the version of the parent pom's spark.version) from the Spark jars Maven resolves (no Spark download):
 # DIR/jars links to the runtime classpath of spark-core (spark-runtime/target/spark-classpath.txt,
 # the same set the cluster test uses) and DIR/bin holds spark-class and spark-submit, which do
 # what the scripts of a Spark binary distribution do: ask Spark's launcher
@@ -15,15 +15,27 @@ if [[ ! -f "$cp_file" ]]; then
 fi
 mkdir -p "$home/jars" "$home/bin" "$home/conf"
 IFS=: read -r -a jars < "$cp_file" || true   # the file has no final newline
+# Scala binary version of these jars, from spark-core's name (spark-core_2.13-4.2.0.jar), as a binary
+# distribution's load-spark-env.sh sets it
+scala=""
+for jar in "${jars[@]}"; do
+  if [[ "$(basename "$jar")" =~ ^spark-core_([0-9]+\.[0-9]+)- ]]; then scala="${BASH_REMATCH[1]}"; fi
+done
+if [[ -z "$scala" ]]; then
+  echo "spark-home: no spark-core jar in $cp_file" >&2
+  exit 1
+fi
 for jar in "${jars[@]}"; do
   ln -sfn "$jar" "$home/jars/$(basename "$jar")"
 done
-cat > "$home/bin/spark-class" <<'SCRIPT'
+cat > "$home/bin/spark-class" <<SCRIPT
 #!/usr/bin/env bash
 # spark-class of a minimal installation: runs the command Spark's launcher builds for a Spark class.
+export SPARK_SCALA_VERSION=$scala
+SCRIPT
+cat >> "$home/bin/spark-class" <<'SCRIPT'
 set -euo pipefail
 export SPARK_HOME="${SPARK_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
-export SPARK_SCALA_VERSION=2.12
 cmd=()
 while IFS= read -r -d '' arg; do
   arg="${arg#$'\n'}"

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Commands are built as the {@code spark-class} script builds them: by running Spark's
  * {@code org.apache.spark.launcher.Main} with the class and its arguments and executing the
  * NUL-separated command it prints (for {@code SparkSubmit} that includes the driver memory and the
- * {@code --add-opens} list Spark 3.5 adds for Java 17).
+ * {@code --add-opens} list Spark adds for Java 17).
  */
 final class SparkInstallation {
 
@@ -65,9 +65,18 @@ final class SparkInstallation {
         return home;
     }
 
+    /** @return the Scala binary version of Spark's jars, the build's {@code scala.binary.version} */
+    private static String scalaBinaryVersion() {
+        String v = System.getProperty("qat4j.scala.binary.version");
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("system property qat4j.scala.binary.version is not set (failsafe sets it from the pom)");
+        }
+        return v;
+    }
+
     /** @return the environment every Spark JVM of the test gets: this SPARK_HOME, loopback only */
     Map<String, String> environment() {
-        return Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12", "SPARK_LOCAL_IP", "127.0.0.1",
+        return Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", scalaBinaryVersion(), "SPARK_LOCAL_IP", "127.0.0.1",
                 "SPARK_CONF_DIR", home.resolve("conf").toString(), "JAVA_HOME", System.getProperty("java.home"));
     }
 
