@@ -14,6 +14,8 @@ if [[ ! -f "$cp_file" ]]; then
   (cd "$here" && ./mvnw -q -B -pl spark-runtime generate-resources) >&2
 fi
 mkdir -p "$home/jars" "$home/bin" "$home/conf"
+# links of an earlier build against another Spark version would put both on the classpath
+find "$home/jars" -mindepth 1 -maxdepth 1 -type l -delete
 IFS=: read -r -a jars < "$cp_file" || true   # the file has no final newline
 # Scala binary version of these jars, from spark-core's name (spark-core_2.13-4.2.0.jar), as a binary
 # distribution's load-spark-env.sh sets it

@@ -48,6 +48,12 @@ final class SparkInstallation {
     static SparkInstallation create(Path home, Path classpathFile) throws IOException {
         Path jars = home.resolve("jars");
         Files.createDirectories(jars);
+        // links left by an earlier build against another Spark would put two Sparks on the classpath
+        try (var old = Files.newDirectoryStream(jars)) {
+            for (Path link : old) {
+                Files.delete(link);
+            }
+        }
         String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).strip();
         for (String entry : classpath.split(File.pathSeparator)) {
             Path jar = Path.of(entry);
