@@ -204,40 +204,44 @@ final class TwoInputTask implements TaskData {
         };
     }
 
+    /**
+     * A classification set of one batch.
+     *
+     * @param batch the batch
+     * @param truth the classes of its scored examples
+     * @param inputNames the names of its features arrays
+     */
+    private record OneBatchSet(MultiDataSet batch, Predictions truth, List<String> inputNames) implements EvaluationSet {
+
+        @Override
+        public TaskKind kind() {
+            return TaskKind.CLASSIFICATION;
+        }
+
+        @Override
+        public int count() {
+            return truth.count();
+        }
+
+        @Override
+        public Iterable<MultiDataSet> batches(int batchSize) {
+            return List.of(batch);
+        }
+    }
+
+    private List<String> inputNames() {
+        return drawsKeep ? List.of("a", "b", "keep") : List.of("a", "b");
+    }
+
+    /** The test examples, every other one scored (its labels mask), with {@code keep} 0. */
     @Override
     public EvaluationSet test() {
-        Batch all = new Batch(test, 0, drawsKeep);
-        return new EvaluationSet() {
-            @Override
-            public TaskKind kind() {
-                return TaskKind.CLASSIFICATION;
-            }
-
-            @Override
-            public int count() {
-                return (test.examples() + 1) / 2;
-            }
-
-            @Override
-            public Predictions truth() {
-                INDArray classes = test.data().getLabels(0).argMax(1);
-                int[] scored = new int[count()];
-                for (int i = 0; i < scored.length; i++) {
-                    scored[i] = classes.getInt(2 * i);
-                }
-                return Predictions.ofClasses(scored);
-            }
-
-            @Override
-            public List<String> inputNames() {
-                return drawsKeep ? List.of("a", "b", "keep") : List.of("a", "b");
-            }
-
-            @Override
-            public Iterable<MultiDataSet> batches(int batchSize) {
-                return List.of(all.data());
-            }
-        };
+        int[] classes = test.data().getLabels(0).argMax(1).toIntVector();
+        int[] scored = new int[(classes.length + 1) / 2];
+        for (int i = 0; i < scored.length; i++) {
+            scored[i] = classes[2 * i];
+        }
+        return new OneBatchSet(new Batch(test, 0, drawsKeep).data(), Predictions.ofClasses(scored), inputNames());
     }
 
     /**
@@ -245,34 +249,9 @@ final class TwoInputTask implements TaskData {
      *     unscored ones with the opposite of their class
      */
     EvaluationSet testWithoutMask() {
-        EvaluationSet masked = test();
-        return new EvaluationSet() {
-            @Override
-            public TaskKind kind() {
-                return TaskKind.CLASSIFICATION;
-            }
-
-            @Override
-            public int count() {
-                return test.examples();
-            }
-
-            @Override
-            public Predictions truth() {
-                return Predictions.ofClasses(test.data().getLabels(0).argMax(1).toIntVector());
-            }
-
-            @Override
-            public List<String> inputNames() {
-                return masked.inputNames();
-            }
-
-            @Override
-            public Iterable<MultiDataSet> batches(int batchSize) {
-                MultiDataSet d = masked.batches(batchSize).iterator().next();
-                return List.of(new org.nd4j.linalg.dataset.MultiDataSet(d.getFeatures(), d.getLabels()));
-            }
-        };
+        MultiDataSet d = new Batch(test, 0, drawsKeep).data();
+        return new OneBatchSet(new org.nd4j.linalg.dataset.MultiDataSet(d.getFeatures(), d.getLabels()),
+                Predictions.ofClasses(test.data().getLabels(0).argMax(1).toIntVector()), inputNames());
     }
 
     @Override
