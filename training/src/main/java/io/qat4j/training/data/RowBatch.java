@@ -15,8 +15,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * independent rows). It splits into shards of contiguous rows, the row-wise data parallelism of
  * synchronous parameter averaging (McDonald et al., NAACL 2010): shard {@code s} of {@code n}
  * holds rows {@code [floor(B s / n), floor(B (s + 1) / n))} of a batch of {@code B} rows, so
- * shards differ by at most one row, and a batch that does not divide evenly (a short last
- * minibatch) gives shards that differ by one. It has no per-step inputs.
+ * shards differ by at most one row (by one when {@code n} does not divide {@code B}, as in a short
+ * last minibatch). It has no per-step inputs.
  *
  * @param data the arrays, every one with the same number of rows (its first dimension)
  */

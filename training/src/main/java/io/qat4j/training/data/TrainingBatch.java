@@ -9,8 +9,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * {@link MultiDataSet} (one features array per network input, in the order of the network's
  * inputs, with labels and their masks), the number of examples it holds, how it splits into the
  * shards of data-parallel workers, and the inputs it draws anew at every step. An image batch is a
- * one-input {@link MultiDataSet} split by rows ({@link RowBatch}); a batch of graphs splits by
- * whole graphs; a task of one graph (full-batch node classification) cannot be split.
+ * one-input {@link MultiDataSet} split by rows ({@link RowBatch}); a batch of graphs is to split by
+ * whole graphs, and a task of one graph (full-batch node classification) cannot be split.
  *
  * <p><b>Per-step inputs.</b> Some inputs are drawn at every training step rather than stored, such
  * as Degree-Quant's protective mask (Tailor et al., ICLR 2021: one Bernoulli draw per node and
@@ -23,8 +23,10 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * network's own randomness (dropout) per worker.
  *
  * <p>Batches travel to Spark executors in Java serialization: an implementation holds only what a
- * worker needs for its shard (its rows or graphs, not the global batch's), and its class adds
- * nothing but its class descriptor to a task (measured in {@code RowBatchTest}).
+ * worker needs for its shard (its rows or graphs, not the global batch's), so that a task carries
+ * its data and, once, the batch class's descriptor ({@code RowBatchTest} measures a task of image
+ * shards against the {@code DataSet}s shipped before: 117 bytes more for one shard of 16 images,
+ * about 51.7 KB, and 8 bytes less for each further shard).
  */
 public interface TrainingBatch extends Serializable {
 
