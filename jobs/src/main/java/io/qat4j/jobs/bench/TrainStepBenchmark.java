@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One training step (forward, backward, Adam update) of the network of a config, with fake
- * quantization on from the first step versus the same network with quantization off.
+ * quantization on from the first step versus the same network with quantization off, fitted as
+ * the trainers fit it ({@code ComputationGraph.fit(MultiDataSet)}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +42,7 @@ public class TrainStepBenchmark {
 
     private ComputationGraph fp32;
     private ComputationGraph fakeQuant;
-    private DataSet batch;
+    private MultiDataSet batch;
 
     /** Builds both networks and a fixed minibatch. */
     @Setup(Level.Trial)
@@ -60,7 +61,7 @@ public class TrainStepBenchmark {
         for (int i = 0; i < batchSize; i++) {
             y.putScalar(i, i % classes, 1f);
         }
-        batch = new DataSet(x, y);
+        batch = new MultiDataSet(x, y);
     }
 
     /** @return the score, so the step is not optimized away */

@@ -3,6 +3,7 @@ package io.qat4j.quant.export;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.executor.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One activation tensor compared between the int8 executor and the fake-quantized network it was
- * exported from: the executor's codes ({@link Int8Executor#trace}) against
+ * exported from: the executor's codes ({@link Int8Executor#traceAll}) against
  * {@code clamp(round(a / S) + Z)} of the fake-quantized values {@code a} of the vertex of the same
  * name, with the artifact's scale and zero point of that tensor (pooling outputs share their
  * input's). The fake-quantized values are exact integers times {@code S}, so these are the codes
@@ -34,7 +35,8 @@ public record LayerAgreement(String layer, long codes, long differing, int maxDi
     }
 
     /**
-     * Compares every int8 activation of one batch, except the graph input.
+     * Compares every int8 activation of one batch of a one-input classifier artifact, except the
+     * graph input, quantized with {@link Int8Executor#quantizeInput}.
      *
      * @param fq the fake-quantized network
      * @param ex its exported artifact
@@ -42,16 +44,33 @@ public record LayerAgreement(String layer, long codes, long differing, int maxDi
      * @return one entry per compared tensor, in graph order
      */
     public static List<LayerAgreement> compare(ComputationGraph fq, Int8Executor ex, INDArray features) {
+        float[] x = features.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        String input = ex.inputs().keySet().iterator().next();
+        Tensor codes = Tensor.int8(Tensor.withLeading((int) features.size(0), ex.inputShape()), ex.quantizeInput(x));
+        return compare(fq, ex, Map.of(input, codes), features);
+    }
+
+    /**
+     * Compares every int8 activation of one batch, except the graph inputs, for an artifact and
+     * network of any inputs.
+     *
+     * @param fq the fake-quantized network
+     * @param ex its exported artifact
+     * @param inputs the artifact's inputs for the batch, by name
+     * @param networkInputs the same batch in the network's layout, one array per network input, in order
+     * @return one entry per compared tensor, in graph order
+     */
+    public static List<LayerAgreement> compare(ComputationGraph fq, Int8Executor ex, Map<String, Tensor> inputs,
+            INDArray... networkInputs) {
         Map<String, TensorInfo> tensors = new HashMap<>();
         ex.model().tensors().forEach(t -> tensors.put(t.name(), t));
-        int inputId = ex.model().graphInputs()[0];
-        float[] x = features.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        Map<String, Object> trace = ex.trace(ex.quantizeInput(x), (int) features.size(0));
-        Map<String, INDArray> acts = fq.feedForward(features, false);
+        Map<String, Tensor> trace = ex.traceAll(inputs);
+        Map<String, INDArray> acts = fq.feedForward(networkInputs, false);
         List<LayerAgreement> out = new ArrayList<>();
-        for (Map.Entry<String, Object> e : trace.entrySet()) {
+        for (Map.Entry<String, Tensor> e : trace.entrySet()) {
             TensorInfo t = tensors.get(e.getKey());
-            if (!(e.getValue() instanceof byte[] codes) || t == null || t.id() == inputId || !acts.containsKey(e.getKey())) {
+            if (!(e.getValue().array() instanceof byte[] codes) || t == null || ex.inputs().containsKey(e.getKey())
+                    || !acts.containsKey(e.getKey())) {
                 continue;
             }
             float[] a = acts.get(e.getKey()).castTo(DataType.FLOAT).dup('c').data().asFloat();

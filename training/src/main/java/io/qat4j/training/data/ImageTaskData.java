@@ -3,14 +3,19 @@ package io.qat4j.training.data;
 import io.qat4j.training.eval.EvaluationSet;
 import io.qat4j.training.eval.Predictions;
 import io.qat4j.training.eval.TaskKind;
+import io.qat4j.training.model.NetworkBuilder;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Image classification data (Fashion-MNIST and any IDX dataset): training images shuffled per
- * epoch by {@link ImageDataSetIterator}, and test and validation images scored in dataset order.
+ * epoch by {@link ImageDataSetIterator}, served as {@link RowBatch}es, and test and validation
+ * images scored in dataset order; the images are the network's one input,
+ * {@link NetworkBuilder#INPUT}.
  *
  * @param train training images
  * @param validationImages held-out training images, or null
@@ -60,8 +65,8 @@ public record ImageTaskData(ImageDataset train, ImageDataset validationImages, I
             }
 
             @Override
-            public DataSet next() {
-                return it.next();
+            public TrainingBatch next() {
+                return RowBatch.of(it.next());
             }
 
             @Override
@@ -115,8 +120,26 @@ public record ImageTaskData(ImageDataset train, ImageDataset validationImages, I
             }
 
             @Override
-            public Iterable<DataSet> batches(int batchSize) {
-                return () -> new ImageDataSetIterator(images, batchSize);
+            public List<String> inputNames() {
+                return List.of(NetworkBuilder.INPUT);
+            }
+
+            @Override
+            public Iterable<MultiDataSet> batches(int batchSize) {
+                return () -> {
+                    ImageDataSetIterator it = new ImageDataSetIterator(images, batchSize);
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public MultiDataSet next() {
+                            return RowBatch.of(it.next()).data();
+                        }
+                    };
+                };
             }
         };
     }

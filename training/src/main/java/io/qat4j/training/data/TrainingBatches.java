@@ -1,12 +1,11 @@
 package io.qat4j.training.data;
 
 import java.util.Iterator;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The training minibatches of one epoch at a time, with the position a checkpoint records.
  */
-public interface TrainingBatches extends Iterator<DataSet> {
+public interface TrainingBatches extends Iterator<TrainingBatch> {
 
     /** @return minibatches of the current epoch already served */
     int batchInEpoch();

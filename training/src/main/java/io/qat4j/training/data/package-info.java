@@ -31,6 +31,11 @@
  *   <li>{@link io.qat4j.training.data.ImageDataSetIterator} is an ND4J
  *       {@code DataSetIterator} with seeded, per-epoch reproducible shuffling that can start
  *       mid-epoch so that a resumed run continues exactly where its checkpoint left off.</li>
+ *   <li>{@link io.qat4j.training.data.TaskData} serves the trainers
+ *       {@link io.qat4j.training.data.TrainingBatch}es: a DL4J {@code MultiDataSet} of the
+ *       network's inputs, its example count, its split into the shards of data-parallel workers
+ *       and its inputs drawn per step; {@link io.qat4j.training.data.RowBatch} is the batch of
+ *       independent rows (images).</li>
  * </ul>
  *
  * <p>Real datasets are never part of the repository (DESIGN.md section 6); tests that need them

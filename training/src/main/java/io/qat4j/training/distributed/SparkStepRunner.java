@@ -1,5 +1,6 @@
 package io.qat4j.training.distributed;
 
+import io.qat4j.training.data.TrainingBatch;
 import io.qat4j.training.train.StepRunner;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -10,21 +11,21 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Optimizer steps as rounds of synchronous parameter averaging on Apache Spark (McDonald et al.,
  * NAACL 2010; the scheme of DL4J's {@code ParameterAveragingTrainingMaster}, rebuilt on Spark's
  * core API): each of the round's k global minibatches (the averaging period) is split into N
- * contiguous shards, one per worker; the driver broadcasts its network's state
+ * shards, one per worker, by the batch itself ({@link TrainingBatch#shards}: contiguous rows of
+ * images, whole graphs); the driver broadcasts its network's state
  * ({@link NetworkBytes}: parameters, updater state, iteration and epoch counts, raw) with its
  * configuration (JSON); each Spark task loads the state into a network of that configuration
  * from its JVM's {@code NetworkPool}, runs DL4J's {@code fit} on its shards of the k minibatches
- * in order and returns its state; the driver loads each returned state into one of its worker
+ * in order (each shard's {@link TrainingBatch#forStep} drawn from the global step's seed) and
+ * returns its state; the driver loads each returned state into one of its worker
  * copies (built once per run), merges the copies with {@link WorkerStateMerge} (parameters and
  * updater state averaged, quantizer state by the observers' rules) and applies the merged state
  * to its own network, which the next round broadcasts, so every worker starts every round from
@@ -32,7 +33,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * pools hold one per concurrent task. The
  * {@link io.qat4j.training.train.RunLifecycle} cuts rounds at checkpoint steps, so checkpoints
  * hold merged state. With k = 1 and equal shards, plain SGD and no batch norm or dropout, a round
- * is one full-batch SGD step in exact arithmetic (the loss is the mean over examples).
+ * is one full-batch SGD step in exact arithmetic (the loss is the mean over examples). A batch
+ * that cannot be split (a single full graph) fails the round with the batch's reason unless the
+ * run has one worker.
  *
  * <p>The round is a plain {@code mapPartitions} job, not a barrier stage: the tasks never talk to
  * each other (the driver merges), so gang scheduling buys nothing, while a plain stage keeps
@@ -130,22 +133,30 @@ public final class SparkStepRunner implements StepRunner {
     }
 
     @Override
-    public double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds) {
+    public double[] fit(ComputationGraph net, List<TrainingBatch> batches, long[] stepSeeds) {
         int steps = batches.size();
         if (steps < 1 || steps > averagingSteps || stepSeeds.length != steps) {
             throw new IllegalArgumentException("a round takes 1 to " + averagingSteps + " minibatches with one seed each, got "
                     + steps + " minibatches and " + stepSeeds.length + " seeds");
         }
         int n = workers;
-        for (DataSet b : batches) {
-            n = Math.min(n, b.numExamples());
+        for (TrainingBatch b : batches) {
+            n = Math.min(n, b.examples());
+        }
+        List<List<TrainingBatch>> split = new ArrayList<>(steps);
+        for (TrainingBatch b : batches) {
+            List<TrainingBatch> s = b.shards(n);
+            if (s.size() != n) {
+                throw new IllegalStateException(b.getClass().getSimpleName() + " split into " + s.size() + " shards for " + n
+                        + " workers");
+            }
+            split.add(s);
         }
         // partition s holds shard s of every step, in step order: parallelize cuts the list into n equal slices
-        List<DataSet> shards = new ArrayList<>(n * steps);
+        List<TrainingBatch> shards = new ArrayList<>(n * steps);
         for (int s = 0; s < n; s++) {
-            for (DataSet b : batches) {
-                int examples = b.numExamples();
-                shards.add(rows(b, (int) ((long) examples * s / n), (int) ((long) examples * (s + 1) / n)));
+            for (List<TrainingBatch> stepShards : split) {
+                shards.add(stepShards.get(s));
             }
         }
         if (net != copiesOf) {
@@ -217,7 +228,7 @@ public final class SparkStepRunner implements StepRunner {
         rounds++;
         double[] losses = new double[steps];
         for (int i = 0; i < steps; i++) {
-            losses[i] = lossSums[i] / batches.get(i).numExamples();
+            losses[i] = lossSums[i] / batches.get(i).examples();
         }
         return losses;
     }
@@ -234,11 +245,12 @@ public final class SparkStepRunner implements StepRunner {
 
     /**
      * The body of one Spark task: load the broadcast state into a pooled network of the round's
-     * configuration, fit the shard's steps in order, return the network's state and the network to
-     * the pool (a task that throws keeps its network out of the pool).
+     * configuration, fit the shard's steps in order (each with its per-step inputs drawn from the
+     * global step's seed, and ND4J seeded for the shard), return the network's state and the
+     * network to the pool (a task that throws keeps its network out of the pool).
      */
     private static Iterator<WorkerResult> runTask(String configuration, NetworkBytes state, int shard,
-            Iterator<DataSet> data, long[] stepSeeds, int threads, boolean digest) {
+            Iterator<TrainingBatch> data, long[] stepSeeds, int threads, boolean digest) {
         if (!DRIVER_EXECUTOR_ID.equals(SparkEnv.get().executorId())) {
             limitNd4jThreads(threads);
         }
@@ -252,10 +264,11 @@ public final class SparkStepRunner implements StepRunner {
             if (!data.hasNext()) {
                 throw new IllegalStateException("task " + shard + " received " + i + " shards for " + steps + " steps");
             }
-            DataSet batch = data.next();
+            TrainingBatch batch = data.next();
+            MultiDataSet step = batch.forStep(stepSeeds[i]);
             Nd4j.getRandom().setSeed(shardSeed(stepSeeds[i], shard));
-            net.fit(batch);
-            examples[i] = batch.numExamples();
+            net.fit(step);
+            examples[i] = batch.examples();
             losses[i] = net.score();
         }
         if (data.hasNext()) {
@@ -283,15 +296,5 @@ public final class SparkStepRunner implements StepRunner {
         if (sc.isLocal()) {
             NetworkPool.clear();
         }
-    }
-
-    /** @return rows {@code [from, to)} of the batch (features, labels and their masks), copied */
-    private static DataSet rows(DataSet batch, int from, int to) {
-        return new DataSet(rows(batch.getFeatures(), from, to), rows(batch.getLabels(), from, to),
-                rows(batch.getFeaturesMaskArray(), from, to), rows(batch.getLabelsMaskArray(), from, to));
-    }
-
-    private static INDArray rows(INDArray a, int from, int to) {
-        return a == null ? null : a.get(NDArrayIndex.interval(from, to)).dup();
     }
 }

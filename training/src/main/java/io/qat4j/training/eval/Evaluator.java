@@ -6,13 +6,14 @@ import java.util.function.Function;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Predictions of a model over an {@link EvaluationSet}, in inference mode (batch-norm running
  * statistics, observers not updated; fake quantization as the network's schedule says). The model
- * is any function from a batch to its output rows, so a DL4J network and the int8 executor are
- * scored by the same code.
+ * is any function from a batch to its output rows, so a DL4J network (fed every input of the
+ * batch, in the set's input order, which must be the network's) and the int8 executor are scored
+ * by the same code.
  */
 public final class Evaluator {
 
@@ -23,12 +24,32 @@ public final class Evaluator {
     }
 
     /**
-     * @param net a network with one output
+     * @param net a network with one output, whose inputs are the set's {@link EvaluationSet#inputNames()}
      * @param set labelled examples
      * @return the network's predictions of the scored examples
+     * @throws IllegalArgumentException when the network's inputs are not the set's
      */
     public static Predictions predict(ComputationGraph net, EvaluationSet set) {
-        return predict(set, d -> net.outputSingle(false, d.getFeatures()));
+        List<String> inputs = net.getConfiguration().getNetworkInputs();
+        if (!inputs.equals(set.inputNames())) {
+            throw new IllegalArgumentException("the network takes inputs " + inputs + ", the evaluation set gives "
+                    + set.inputNames());
+        }
+        return predict(set, d -> output(net, d));
+    }
+
+    /**
+     * @param net a network with one output
+     * @param batch its inputs (features arrays in the network's input order, their masks)
+     * @return the network's output for the batch, in inference mode
+     * @throws IllegalArgumentException when the network has more than one output
+     */
+    public static INDArray output(ComputationGraph net, MultiDataSet batch) {
+        if (net.getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("the network has " + net.getNumOutputArrays()
+                    + " outputs; scores are of networks with one");
+        }
+        return net.output(false, batch.getFeatures(), batch.getFeaturesMaskArrays(), null)[0];
     }
 
     /**
@@ -45,15 +66,15 @@ public final class Evaluator {
      * @param model the outputs {@code [rows, outputs]} of a model for a batch
      * @return the predictions of the rows the batches' label masks select (all rows without a mask)
      */
-    public static Predictions predict(EvaluationSet set, Function<DataSet, INDArray> model) {
+    public static Predictions predict(EvaluationSet set, Function<MultiDataSet, INDArray> model) {
         List<int[]> classes = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         int outputs = 1;
-        for (DataSet d : set.batches(BATCH_SIZE)) {
+        for (MultiDataSet d : set.batches(BATCH_SIZE)) {
             INDArray out = model.apply(d);
             double[][] rows = out.castTo(DataType.DOUBLE).reshape(out.size(0), -1).toDoubleMatrix();
-            double[] mask = d.getLabelsMaskArray() == null ? null
-                    : d.getLabelsMaskArray().castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+            INDArray labelsMask = d.getLabelsMaskArray(0);
+            double[] mask = labelsMask == null ? null : labelsMask.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
             outputs = rows.length == 0 ? outputs : rows[0].length;
             for (int r = 0; r < rows.length; r++) {
                 if (mask != null && mask[r] == 0) {

@@ -24,10 +24,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The comparison of a run's float, fake-quantized and integer models on its test split, for
@@ -105,13 +103,12 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         List<LayerAgreement> layers = compareLayers(fq, ex, test, LAYER_EXAMPLES);
         progress.accept("report: timing latency (executor and ND4J alternately, " + LATENCY_RUNS_BATCH1 + " runs at batch 1, "
                 + LATENCY_RUNS_BATCH64 + " at batch 64)");
-        INDArray x1 = firstBatch(test, 1);
-        INDArray x64 = firstBatch(test, 64);
-        float[] one = floats(x1);
-        float[] sixtyFour = floats(x64);
-        Latency[] b1 = Latency.interleaved(() -> ex.run(one, (int) x1.size(0)), () -> fp32.outputSingle(false, x1),
+        ExecutorFeed feed = new ExecutorFeed(ex, test.inputNames());
+        MultiDataSet x1 = firstBatch(test, 1);
+        MultiDataSet x64 = firstBatch(test, 64);
+        Latency[] b1 = Latency.interleaved(() -> feed.run(x1.getFeatures()), () -> Evaluator.output(fp32, x1),
                 LATENCY_RUNS_BATCH1 / 10, LATENCY_RUNS_BATCH1);
-        Latency[] b64 = Latency.interleaved(() -> ex.run(sixtyFour, (int) x64.size(0)), () -> fp32.outputSingle(false, x64),
+        Latency[] b64 = Latency.interleaved(() -> feed.run(x64.getFeatures()), () -> Evaluator.output(fp32, x64),
                 LATENCY_RUNS_BATCH64 / 10, LATENCY_RUNS_BATCH64);
         TaskMetrics mFq = TaskMetrics.of(pFq, test.truth());
         return new QuantReport(r.config().name(), test.kind(), test.count(), TaskMetrics.of(pFp, test.truth()), mFq,
@@ -120,28 +117,26 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
     }
 
     /**
-     * {@link LayerAgreement#compare} over the first examples of a set, in batches of 250.
+     * {@link LayerAgreement#compare} over the first examples of a set, in whole batches of
+     * {@code min(250, limit)} examples (whole, since the examples of a batch of graphs cannot be
+     * cut apart; a graph set's one batch is its graph).
      *
      * @param fq the fake-quantized network
      * @param ex its exported artifact
      * @param data labelled examples
-     * @param limit examples to compare at most
+     * @param limit batches are compared until they held this many examples
      * @return one entry per compared tensor, in graph order
      */
     public static List<LayerAgreement> compareLayers(ComputationGraph fq, Int8Executor ex, EvaluationSet data, int limit) {
+        ExecutorFeed feed = new ExecutorFeed(ex, data.inputNames());
         List<List<LayerAgreement>> batches = new ArrayList<>();
         long seen = 0;
-        for (DataSet d : data.batches(250)) {
+        for (MultiDataSet d : data.batches(Math.min(250, limit))) {
             if (seen >= limit) {
                 break;
             }
-            INDArray x = d.getFeatures();
-            long take = Math.min(x.size(0), limit - seen);
-            if (take < x.size(0)) {
-                x = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take));
-            }
-            batches.add(LayerAgreement.compare(fq, ex, x));
-            seen += take;
+            batches.add(LayerAgreement.compare(fq, ex, feed.inputs(d.getFeatures()), d.getFeatures()));
+            seen += d.getLabels(0).size(0);
         }
         return LayerAgreement.total(batches);
     }
@@ -152,20 +147,12 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
      * @return the executor's predictions of the scored examples, from its dequantized outputs
      */
     public static Predictions predictInt8(Int8Executor ex, EvaluationSet data) {
-        return Evaluator.predict(data, d -> {
-            INDArray x = d.getFeatures();
-            int n = (int) x.size(0);
-            float[] logits = ex.run(floats(x), n).logits();
-            return Nd4j.createFromArray(logits).reshape(n, ex.classes());
-        });
+        ExecutorFeed feed = new ExecutorFeed(ex, data.inputNames());
+        return Evaluator.predict(data, d -> feed.run(d.getFeatures()));
     }
 
-    private static INDArray firstBatch(EvaluationSet data, int n) {
-        return data.batches(n).iterator().next().getFeatures();
-    }
-
-    private static float[] floats(INDArray x) {
-        return x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    private static MultiDataSet firstBatch(EvaluationSet data, int n) {
+        return data.batches(n).iterator().next();
     }
 
     /** Float bytes of the inference model: folded weights and biases of every weighted layer. */

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * A terminal progress bar: epoch, step, the phase of the quantization schedule ({@link QuantPhase}),
@@ -43,7 +43,7 @@ public final class ProgressBar implements RunListener {
     }
 
     @Override
-    public void onStep(Step s, ComputationGraph net, DataSet batch) {
+    public void onStep(Step s, ComputationGraph net, MultiDataSet batch) {
         double a = 0.05;
         emaSecondsPerStep = Double.isNaN(emaSecondsPerStep) ? s.seconds() : emaSecondsPerStep + a * (s.seconds() - emaSecondsPerStep);
         double eps = s.examples() / Math.max(1e-9, s.seconds());

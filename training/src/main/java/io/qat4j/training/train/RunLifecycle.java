@@ -8,6 +8,7 @@ import io.qat4j.training.config.ConfigWriter;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.TrainingConfig;
 import io.qat4j.training.data.TaskData;
+import io.qat4j.training.data.TrainingBatch;
 import io.qat4j.training.data.TrainingBatches;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.TaskMetrics;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -175,7 +175,7 @@ public final class RunLifecycle {
                     }
                     // one round: never across the epoch end, a checkpoint step or the step limit
                     int roundSteps = roundSteps(step, tc.checkpointEverySteps(), options.maxSteps());
-                    List<DataSet> batches = new ArrayList<>(roundSteps);
+                    List<TrainingBatch> batches = new ArrayList<>(roundSteps);
                     int[] batchInEpoch = new int[roundSteps];
                     long[] seeds = new long[roundSteps];
                     while (batches.size() < roundSteps && it.hasNext()) {
@@ -189,15 +189,15 @@ public final class RunLifecycle {
                     double roundSeconds = (System.nanoTime() - t0) / 1e9;
                     long roundExamples = 0;
                     for (int i = 0; i < batches.size(); i++) {
-                        DataSet batch = batches.get(i);
+                        TrainingBatch batch = batches.get(i);
                         step++;
                         lossSum += losses[i];
                         lossCount++;
-                        roundExamples += batch.numExamples();
+                        roundExamples += batch.examples();
                         RunListener.Step s = new RunListener.Step(step, totalSteps, epoch, tc.epochs(), batchInEpoch[i],
-                                batchesPerEpoch, losses[i], lr, batch.numExamples(), roundSeconds / batches.size());
+                                batchesPerEpoch, losses[i], lr, batch.examples(), roundSeconds / batches.size());
                         for (RunListener l : listeners) {
-                            l.onStep(s, net, batch);
+                            l.onStep(s, net, batch.data());
                         }
                     }
                     throughput.addRound(roundExamples, roundSeconds);

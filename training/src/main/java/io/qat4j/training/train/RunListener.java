@@ -2,7 +2,7 @@ package io.qat4j.training.train;
 
 import io.qat4j.training.eval.TaskMetrics;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Receives the events of a training run: progress display, TensorBoard, and anything a user adds.
@@ -14,9 +14,10 @@ public interface RunListener extends AutoCloseable {
      *
      * @param step the step information
      * @param net the network after the step
-     * @param batch the minibatch of the step
+     * @param batch the minibatch of the step as it is scored ({@link io.qat4j.training.data.TrainingBatch#data()}:
+     *     the network's inputs in order, per-step inputs such as Degree-Quant's mask at their evaluation value)
      */
-    default void onStep(Step step, ComputationGraph net, DataSet batch) {
+    default void onStep(Step step, ComputationGraph net, MultiDataSet batch) {
     }
 
     /**

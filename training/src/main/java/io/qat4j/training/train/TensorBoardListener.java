@@ -11,12 +11,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Logs a run to TensorBoard: loss and learning rate every {@code logEvery} steps; for every
@@ -52,7 +53,7 @@ public final class TensorBoardListener implements RunListener {
     }
 
     @Override
-    public void onStep(Step s, ComputationGraph net, DataSet batch) {
+    public void onStep(Step s, ComputationGraph net, MultiDataSet batch) {
         long step = s.step();
         if (step % logEvery == 0 || step == 1) {
             writer.scalar("train/loss", s.loss(), step);
@@ -69,8 +70,9 @@ public final class TensorBoardListener implements RunListener {
                 }
             }
             Map<String, INDArray> acts = net.feedForward(batch.getFeatures(), false);
+            List<String> inputs = net.getConfiguration().getNetworkInputs();
             for (Map.Entry<String, INDArray> e : acts.entrySet()) {
-                if (!e.getKey().equals("input")) {
+                if (!inputs.contains(e.getKey())) {
                     writer.histogram("activations/" + e.getKey(), floats(e.getValue()), step);
                 }
             }

@@ -21,7 +21,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -76,7 +76,7 @@ class NetworkBytesTest {
             if (!batches.hasNext()) {
                 batches.nextEpoch();
             }
-            DataSet batch = batches.next();
+            MultiDataSet batch = batches.next().data();
             for (ComputationGraph net : List.of(restored, pooled)) {
                 Nd4j.getRandom().setSeed(1000 + t);
                 net.fit(batch);
@@ -87,7 +87,7 @@ class NetworkBytesTest {
         }
         assertEquals(12, steps.stream().distinct().count(), "every step changes the state");
         assertEquals(15, pooled.getIterationCount());
-        DataSet test = slice.training(32, 3, 0, 0).next();
+        MultiDataSet test = slice.training(32, 3, 0, 0).next().data();
         assertEquals(restored.outputSingle(test.getFeatures()), pooled.outputSingle(test.getFeatures()));
     }
 

@@ -103,7 +103,7 @@ class SparkStepRunnerTest {
         List<Double> losses = new ArrayList<>();
         RunListener lossProbe = new RunListener() {
             @Override
-            public void onStep(Step step, ComputationGraph net, org.nd4j.linalg.dataset.api.DataSet batch) {
+            public void onStep(Step step, ComputationGraph net, org.nd4j.linalg.dataset.api.MultiDataSet batch) {
                 losses.add(step.loss());
             }
         };
@@ -247,7 +247,7 @@ class SparkStepRunnerTest {
         double x2 = 0;
         TrainingBatches batches = slice.training(32, 7, 0, 0);
         for (int t = 0; t < PROOF_STEPS; t++) {
-            INDArray x = batches.next().getFeatures();
+            INDArray x = batches.next().data().getFeatures(0);
             x = x.reshape(x.size(0), x.length() / x.size(0)).castTo(DataType.DOUBLE);
             xInf = Math.max(xInf, Transforms.abs(x).maxNumber().doubleValue());
             x1 = Math.max(x1, Transforms.abs(x).sum(1).maxNumber().doubleValue() + 1);

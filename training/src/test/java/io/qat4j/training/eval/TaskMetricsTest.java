@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Scores for classification and regression, and label masks, against sums written out by hand. */
@@ -61,7 +61,7 @@ class TaskMetricsTest {
     @Test
     void evaluatorScoresOnlyTheRowsTheLabelMaskSelects() {
         float[][] outputs = {{0, 1}, {2, 1}, {0, 3}, {0, 5}, {4, 0}};
-        DataSet d = new DataSet(Nd4j.createFromArray(outputs), Nd4j.createFromArray(new float[][] {
+        MultiDataSet d = new org.nd4j.linalg.dataset.MultiDataSet(Nd4j.createFromArray(outputs), Nd4j.createFromArray(new float[][] {
                 {1, 0}, {1, 0}, {1, 0}, {1, 0}, {1, 0}}), null, Nd4j.createFromArray(new float[][] {{0}, {1}, {0}, {1}, {0}}));
         EvaluationSet set = new EvaluationSet() {
             @Override
@@ -80,12 +80,17 @@ class TaskMetricsTest {
             }
 
             @Override
-            public Iterable<DataSet> batches(int batchSize) {
+            public List<String> inputNames() {
+                return List.of("input");
+            }
+
+            @Override
+            public Iterable<MultiDataSet> batches(int batchSize) {
                 return List.of(d);
             }
         };
         // the "model" returns the features as its outputs
-        Predictions p = Evaluator.predict(set, DataSet::getFeatures);
+        Predictions p = Evaluator.predict(set, m -> m.getFeatures(0));
         assertEquals(Predictions.ofClasses(new int[] {0, 1}), p);
         assertEquals(0.5, TaskMetrics.of(p, set.truth()).accuracy());
     }

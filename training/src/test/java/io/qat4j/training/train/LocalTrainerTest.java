@@ -175,7 +175,7 @@ public class LocalTrainerTest {
         List<double[]> ranges = new ArrayList<>();
         RunListener probe = new RunListener() {
             @Override
-            public void onStep(Step step, ComputationGraph net, org.nd4j.linalg.dataset.api.DataSet batch) {
+            public void onStep(Step step, ComputationGraph net, org.nd4j.linalg.dataset.api.MultiDataSet batch) {
                 INDArray r = net.getLayer("L0_conv").getParam(QuantParams.OUTPUT_RANGE);
                 INDArray v = net.getLayer("L0_conv").getParam(QuantParams.RUNNING_VAR);
                 ranges.add(new double[] {r.getDouble(0), r.getDouble(1), r.getDouble(2), v.getDouble(0)});

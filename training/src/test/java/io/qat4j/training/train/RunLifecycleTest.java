@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.data.TrainingBatch;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The run lifecycle with another trainer's step: everything around the step is the lifecycle's, so
@@ -37,7 +37,7 @@ class RunLifecycleTest {
         final AtomicInteger closed = new AtomicInteger();
 
         @Override
-        public double[] fit(ComputationGraph net, List<DataSet> batches, long[] stepSeeds) {
+        public double[] fit(ComputationGraph net, List<TrainingBatch> batches, long[] stepSeeds) {
             steps.addAndGet(batches.size());
             return new LocalStepRunner().fit(net, batches, stepSeeds);
         }
