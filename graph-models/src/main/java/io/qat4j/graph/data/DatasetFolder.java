@@ -103,6 +103,16 @@ final class DatasetFolder {
                 "missing " + what));
     }
 
+    /**
+     * @param file a file found by its suffix
+     * @param suffix that suffix
+     * @return the file name without it: the dataset's name in most formats
+     */
+    static String stem(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - suffix.length());
+    }
+
     static String names(List<Path> paths) {
         List<String> names = new ArrayList<>();
         for (Path p : paths) {

@@ -4,10 +4,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One graph: its node count, node features (row-major {@code [n x f]} floats), directed edges as
- * two arrays {@code src[]} and {@code dst[]} (messages flow from {@code src[e]} to {@code dst[e]};
- * an undirected edge is two entries), and its labels for one {@link GraphTask}: a class, regression
- * targets, or a class per node.
+ * One graph, as PyG's {@code Data} holds it (Fey and Lenssen, "Fast Graph Representation Learning
+ * with PyTorch Geometric", ICLR 2019 RLGM workshop): its node count, node features (row-major
+ * {@code [n x f]} floats), directed edges as two arrays {@code src[]} and {@code dst[]} (messages
+ * flow from {@code src[e]} to {@code dst[e]}; an undirected edge is two entries), and its labels
+ * for one {@link GraphTask}: a class, regression targets, or a class per node.
  *
  * <p>The edge list follows the GNN contract of issue 10: node ids in {@code 0..n-1}, no
  * self-loops (layers that need them, GCN and GAT, add them themselves, as PyG's

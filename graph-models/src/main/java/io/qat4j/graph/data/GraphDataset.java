@@ -7,7 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The graphs of a dataset, read by a {@link GraphLoader}, with what its task needs: the task, the
+ * The graphs of a dataset, read by a {@link GraphLoader} (the role of PyG's
+ * {@code InMemoryDataset} with the {@code Planetoid} and {@code TUDataset} classes of Fey and
+ * Lenssen, ICLR 2019 RLGM workshop), with what its task needs: the task, the
  * class names (classification) or target names (regression), the feature count, the splits the
  * format ships (Planetoid's train/validation/test nodes, k-fold graph index lists), the
  * {@link CleaningReport} of the load and the files read.

@@ -10,11 +10,11 @@ import java.nio.file.Path;
  *
  * <p>The message always names the file and the 1-based line where reading went wrong, the 1-based
  * field (column) when one field is at fault, and what was expected there, e.g.
- * {@code MUTAG_A.txt: line 12, field 2: expected a node id in 1..3371, found '4000'}. A problem
- * found at the end of a file (a truncated block, too few lines) names the line after the last
- * one. Like {@code IdxFormatException} of the training module, this is an {@link IOException}:
- * every loader declares {@code throws IOException} and reports malformed content with this
- * subtype.
+ * {@code MUTAG_A.txt: line 12, field 2: expected a node id in 1..3371 (the lines of the graph
+ * indicator), found 4000}. A problem found at the end of a file (a truncated block, too few
+ * lines) names the line after the last one. Like {@code IdxFormatException} of the training
+ * module, this is an {@link IOException}: every loader declares {@code throws IOException} and
+ * reports malformed content with this subtype.
  */
 public final class GraphFormatException extends IOException {
 

@@ -59,4 +59,20 @@ final class FormatErrors {
         }
         return e;
     }
+
+    /**
+     * Loads a folder that must fail with an I/O error other than a format error (a missing or
+     * ambiguous file), and checks the message.
+     *
+     * @param type the exception type expected
+     * @param loader the loader
+     * @param folder the dataset folder
+     * @param fragment text the message must contain
+     * @return the exception
+     */
+    static <T extends IOException> T assertFailsWith(Class<T> type, GraphLoader loader, Path folder, String fragment) {
+        T e = assertThrows(type, () -> loader.load(folder));
+        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+        return e;
+    }
 }

@@ -1,10 +1,10 @@
 package io.qat4j.graph.data;
 
 import static io.qat4j.graph.data.FormatErrors.assertFails;
+import static io.qat4j.graph.data.FormatErrors.assertFailsWith;
 import static io.qat4j.graph.data.FormatErrors.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -139,11 +139,9 @@ class GinTextLoaderTest {
         write(f, "10fold_idx/test_idx-1.txt", "2");
         write(f, "10fold_idx/train_idx-3.txt", "0");
         write(f, "10fold_idx/test_idx-3.txt", "1");
-        NoSuchFileException gap = assertThrows(NoSuchFileException.class, () -> loader.load(f));
-        assertTrue(gap.getMessage().contains("train_idx-2.txt: missing: folds are numbered 1..3"), gap.getMessage());
+        assertFailsWith(NoSuchFileException.class, loader, f, "train_idx-2.txt: missing: folds are numbered 1..3");
         write(f, "10fold_idx/train_idx-2.txt", "0");
-        NoSuchFileException half = assertThrows(NoSuchFileException.class, () -> loader.load(f));
-        assertTrue(half.getMessage().contains("test_idx-2.txt: missing"), half.getMessage());
+        assertFailsWith(NoSuchFileException.class, loader, f, "test_idx-2.txt: missing");
         write(f, "10fold_idx/test_idx-2.txt", "2");
         assertEquals(3, loader.load(f).folds().size());
     }
@@ -152,11 +150,10 @@ class GinTextLoaderTest {
     void theDataFileIsFolderNameDotTxtOrTheOnlyCandidate(@TempDir Path dir) throws IOException {
         write(dir, "a.txt", "1", "1 0", "1 0");
         write(dir, "b.txt", "1", "1 0", "1 0");
-        IOException two = assertThrows(IOException.class, () -> loader.load(dir));
-        assertTrue(two.getMessage().contains("more than one candidate GIN text data file: a.txt, b.txt"), two.getMessage());
+        assertFailsWith(IOException.class, loader, dir, "more than one candidate GIN text data file: a.txt, b.txt");
         write(dir, dir.getFileName() + ".txt", "1", "1 3", "1 0");
         assertEquals(List.of("3"), loader.load(dir).classNames());
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        assertThrows(NoSuchFileException.class, () -> loader.load(empty));
+        assertFailsWith(NoSuchFileException.class, loader, empty, "no GIN text data file (NAME.txt, NAME = the folder's name)");
     }
 }

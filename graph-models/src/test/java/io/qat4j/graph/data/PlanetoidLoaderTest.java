@@ -1,10 +1,10 @@
 package io.qat4j.graph.data;
 
 import static io.qat4j.graph.data.FormatErrors.assertFails;
+import static io.qat4j.graph.data.FormatErrors.assertFailsWith;
 import static io.qat4j.graph.data.FormatErrors.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -148,14 +148,12 @@ class PlanetoidLoaderTest {
     @Test
     void missingOrAmbiguousFiles(@TempDir Path dir) throws IOException {
         write(dir, "a.content", "1 0 1 c");
-        NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> loader.load(dir));
-        assertTrue(missing.getMessage().contains("no LINQS cites file (a file named *.cites)"), missing.getMessage());
+        assertFailsWith(NoSuchFileException.class, loader, dir, "no LINQS cites file (a file named *.cites)");
         write(dir, "a.cites", "1 1");
         write(dir, "b.cites", "1 1");
-        IOException two = assertThrows(IOException.class, () -> loader.load(dir));
-        assertTrue(two.getMessage().contains("more than one LINQS cites file (*.cites): a.cites, b.cites"), two.getMessage());
+        assertFailsWith(IOException.class, loader, dir, "more than one LINQS cites file (*.cites): a.cites, b.cites");
         Files.delete(dir.resolve("b.cites"));
         assertEquals(1, loader.load(dir).nodeCount());
-        assertThrows(NoSuchFileException.class, () -> loader.load(dir.resolve("absent")));
+        assertFailsWith(NoSuchFileException.class, loader, dir.resolve("absent"), "dataset folder not found");
     }
 }

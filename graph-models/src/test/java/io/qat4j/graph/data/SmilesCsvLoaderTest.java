@@ -8,6 +8,7 @@ import static io.qat4j.graph.data.AtomFeatures.ELEMENTS;
 import static io.qat4j.graph.data.AtomFeatures.ELEMENT_OFFSET;
 import static io.qat4j.graph.data.AtomFeatures.HYDROGEN_OFFSET;
 import static io.qat4j.graph.data.FormatErrors.assertFails;
+import static io.qat4j.graph.data.FormatErrors.assertFailsWith;
 import static io.qat4j.graph.data.FormatErrors.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,6 +149,8 @@ class SmilesCsvLoaderTest {
         assertFails(loader, dir, "m.csv", 2, 2, "expected a number (target y), found 'soluble'");
         write(dir, "m.csv", "smiles,y", "CCO,");
         assertFails(loader, dir, "m.csv", 2, 2, "found ''");
+        write(dir, "m.csv", "smiles,y", "CCO,1", ".,1");
+        assertFails(loader, dir, "m.csv", 3, 1, "SMILES '.' has no atoms (expected a molecule of at least one atom)");
         write(dir, "m.csv", "smiles,y", "  ,1");
         assertFails(loader, dir, "m.csv", 2, 1, "expected a SMILES string, found an empty field");
         write(dir, "m.csv", "smiles,y", "\"CCO,1");
@@ -161,8 +164,8 @@ class SmilesCsvLoaderTest {
                 "expected a column named 'SMILES' in the header, found smiles, y");
         assertFails(new SmilesCsvLoader("smiles", List.of("y", "z")), dir, "m.csv", 1, 0, "column named 'z'");
         assertThrows(IllegalArgumentException.class, () -> new SmilesCsvLoader("smiles", List.of()));
-        assertThrows(NoSuchFileException.class, () -> loader.load(dir.resolve("absent")));
+        assertFailsWith(NoSuchFileException.class, loader, dir.resolve("absent"), "dataset folder not found");
         write(dir.resolve("nocsv"), "m.txt", "smiles,y");
-        assertThrows(NoSuchFileException.class, () -> loader.load(dir.resolve("nocsv")));
+        assertFailsWith(NoSuchFileException.class, loader, dir.resolve("nocsv"), "no SMILES CSV file (a file named *.csv)");
     }
 }

@@ -1,10 +1,10 @@
 package io.qat4j.graph.data;
 
 import static io.qat4j.graph.data.FormatErrors.assertFails;
+import static io.qat4j.graph.data.FormatErrors.assertFailsWith;
 import static io.qat4j.graph.data.FormatErrors.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -151,13 +151,10 @@ class TuLoaderTest {
     void missingFiles(@TempDir Path dir) throws IOException {
         toy(dir);
         Files.delete(dir.resolve("TOY_graph_labels.txt"));
-        NoSuchFileException labels = assertThrows(NoSuchFileException.class, () -> loader.load(dir));
-        assertTrue(labels.getMessage().contains("missing TU graph labels (or TOY_graph_attributes.txt"), labels.getMessage());
+        assertFailsWith(NoSuchFileException.class, loader, dir, "missing TU graph labels (or TOY_graph_attributes.txt");
         Files.delete(dir.resolve("TOY_graph_indicator.txt"));
-        NoSuchFileException indicator = assertThrows(NoSuchFileException.class, () -> loader.load(dir));
-        assertTrue(indicator.getMessage().endsWith("TOY_graph_indicator.txt: missing TU graph indicator file"),
-                indicator.getMessage());
+        assertFailsWith(NoSuchFileException.class, loader, dir, "TOY_graph_indicator.txt: missing TU graph indicator file");
         Files.delete(dir.resolve("TOY_A.txt"));
-        assertThrows(NoSuchFileException.class, () -> loader.load(dir));
+        assertFailsWith(NoSuchFileException.class, loader, dir, "no TU adjacency file (a file named *_A.txt)");
     }
 }
