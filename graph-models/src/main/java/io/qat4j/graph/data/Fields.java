@@ -69,11 +69,6 @@ final class Fields {
         return true;
     }
 
-    /** @return the line last read, as it is in the file */
-    String line() {
-        return line;
-    }
-
     /** @return the number of fields of the line */
     int count() {
         return count;

@@ -15,17 +15,6 @@ final class FloatList {
         values[size++] = v;
     }
 
-    float get(int i) {
-        if (i >= size) {
-            throw new IndexOutOfBoundsException(i + " of " + size);
-        }
-        return values[i];
-    }
-
-    int size() {
-        return size;
-    }
-
     float[] toArray() {
         return Arrays.copyOf(values, size);
     }

@@ -27,7 +27,7 @@ import java.util.Optional;
  *     graphs in order; empty when the dataset ships none
  * @param folds the shipped cross-validation folds (graph tasks), numbered 1..k; empty when none
  * @param cleaning what the load did to the edges, and its notes
- * @param files the files read, in reading order
+ * @param files the data files read (the provenance of the dataset)
  */
 public record GraphDataset(String name, GraphTask task, List<Graph> graphs, int featureCount,
                            List<String> classNames, List<String> targetNames, Optional<NodeSplit> nodeSplit,
