@@ -1,5 +1,7 @@
 package io.qat4j.graph.data;
 
+import java.io.InvalidObjectException;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -18,9 +20,13 @@ import java.util.Objects;
  *
  * <p>Instances are immutable: the factories copy the arrays they are given and the accessors
  * return copies ({@link #feature(int, int)}, {@link #src(int)} and {@link #dst(int)} read single
- * values without copying).
+ * values without copying). Graphs are {@link Serializable}, so that graph-level datasets can be
+ * distributed as graphs (a Spark RDD of graphs); a deserialized graph passes the factories' checks
+ * again.
  */
-public final class Graph {
+public final class Graph implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int nodeCount;
     private final int featureCount;
@@ -290,6 +296,28 @@ public final class Graph {
      */
     public int dst(int edge) {
         return dst[edge];
+    }
+
+    /**
+     * Checks a deserialized graph as the factories check a new one.
+     *
+     * @return the graph, rebuilt by its factory
+     * @throws InvalidObjectException when the stream holds a graph the factories refuse
+     */
+    private Object readResolve() throws InvalidObjectException {
+        try {
+            return switch (task) {
+                case GRAPH_CLASSIFICATION -> forGraphClassification(nodeCount, featureCount, features, src, dst, label,
+                        classCount);
+                case GRAPH_REGRESSION -> forGraphRegression(nodeCount, featureCount, features, src, dst, targets);
+                case NODE_CLASSIFICATION -> forNodeClassification(nodeCount, featureCount, features, src, dst,
+                        nodeLabels, classCount);
+            };
+        } catch (IllegalArgumentException | NullPointerException e) {
+            InvalidObjectException invalid = new InvalidObjectException("serialized graph is invalid: " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
+        }
     }
 
     private void requireTask(GraphTask expected) {

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** {@link Graph}: the contract's rules on edges, features and labels, and immutability. */
@@ -91,5 +98,44 @@ class GraphTest {
     private static void assertRefused(String fragment, Runnable make) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, make::run);
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    @Test
+    void survivesJavaSerializationAndRefusesATamperedStream() throws Exception {
+        Graph g = Graph.forNodeClassification(3, 2, X3, new int[] {0, 2}, new int[] {2, 1}, new int[] {2, 0, 1}, 3);
+        byte[] bytes = serialize(g);
+        Graph back = (Graph) new ObjectInputStream(new ByteArrayInputStream(bytes)).readObject();
+        assertArrayEquals(g.features(), back.features());
+        assertArrayEquals(g.src(), back.src());
+        assertArrayEquals(g.dst(), back.dst());
+        assertArrayEquals(g.nodeLabels(), back.nodeLabels());
+        assertEquals(3, back.classCount());
+
+        // turn edge 2 -> 1 into the self-loop 1 -> 1 in the stream: src {0, 2} is stored as its length
+        // 2 and its elements, big-endian, and no other array of the graph holds these 12 bytes
+        byte[] src = {0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2};
+        int at = indexOf(bytes, src);
+        assertTrue(at > 0 && indexOf(Arrays.copyOfRange(bytes, at + 1, bytes.length), src) < 0);
+        bytes[at + 11] = 1;
+        InvalidObjectException e = assertThrows(InvalidObjectException.class,
+                () -> new ObjectInputStream(new ByteArrayInputStream(bytes)).readObject());
+        assertTrue(e.getMessage().contains("self-loop at node 1"), e.getMessage());
+    }
+
+    private static byte[] serialize(Object o) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ObjectOutputStream s = new ObjectOutputStream(out)) {
+            s.writeObject(o);
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
