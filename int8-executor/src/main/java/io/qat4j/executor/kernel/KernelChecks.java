@@ -42,6 +42,15 @@ final class KernelChecks {
         return bound;
     }
 
+    /**
+     * The most terms of magnitude at most {@code perTerm} whose sum, scaled by {@code 2^leftShift},
+     * stays within {@code 2^31 - 1}: {@code floor(floor((2^31 - 1) / 2^leftShift) / perTerm)}
+     * ({@code 0} when not even one fits).
+     */
+    static long maxTerms(long perTerm, int leftShift) {
+        return leftShift >= 31 ? 0 : (Integer.MAX_VALUE >> Math.max(leftShift, 0)) / perTerm;
+    }
+
     /** Checks {@code bound * 2^leftShift <= 2^31 - 1} (the precondition of multiplyByQuantizedMultiplier). */
     static void checkShifted(long bound, int leftShift, String what) {
         if (leftShift > 0 && (leftShift >= 31 || bound > (Integer.MAX_VALUE >> leftShift))) {
