@@ -105,7 +105,7 @@ public final class GraphOpParams {
      * (which use {@code -0.6931} for {@code -ln 2}; here {@code -Math.log(2)}).
      *
      * @param heads attention heads
-     * @param logitScale {@code S}, in {@code [2^-42, 2^13)}
+     * @param logitScale {@code S}, in {@code [2^-42, 2^14)}
      * @param fractionBits {@code k}, output scale {@code 2^-k}
      * @return the kernel parameters
      * @throws IllegalArgumentException on a scale outside the range or another invalid parameter
@@ -114,7 +114,7 @@ public final class GraphOpParams {
         OutputMultipliers.checkScale(logitScale, "logit scale");
         int p = Math.getExponent(logitScale) + FINE_BITS + 1;
         if (p < -31 || p > 24) {
-            throw new IllegalArgumentException("logit scale " + logitScale + " is outside [2^-42, 2^13)");
+            throw new IllegalArgumentException("logit scale " + logitScale + " is outside [2^-42, 2^14)");
         }
         double fine = Math.scalb(logitScale, -p);
         int x0 = (int) Math.floor(-Math.log(2) / fine);
