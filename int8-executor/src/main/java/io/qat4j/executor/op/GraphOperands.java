@@ -135,8 +135,8 @@ final class GraphOperands {
      */
     static void expectRows(String what, String role, int rows, String otherRole, int otherRows) {
         if (rows != otherRows) {
-            throw new InputDataException(what + ": the " + role + " has " + rows + " rows but the " + otherRole + " " + otherRows
-                    + "; they must describe the same rows");
+            throw new InputDataException(what + ": " + rows + " rows of " + role + " but " + otherRows + " rows of " + otherRole
+                    + "; they must describe the same " + (role.contains("graph") ? "nodes" : "edges"));
         }
     }
 
