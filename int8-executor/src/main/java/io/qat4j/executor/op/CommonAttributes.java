@@ -57,6 +57,10 @@ public final class CommonAttributes {
             "the column of the INT32 index tensor read as node indices: 0 for an index [] per row; 0 (source) or 1 (target)"
                     + " for an edge list [2] per edge");
 
+    /** {@code Z_w} of per-edge weights (graph ops: GCN coefficients, softmax codes). */
+    public static final IntAttribute WEIGHT_ZERO_POINT = IntAttribute.of("weight_zero_point", ValueRule.range(Short.MIN_VALUE, 0xFFFF),
+            "Z_w, the per-edge weights' zero point (0 for softmax codes)");
+
     /**
      * Reads {@link #IN_SHAPE} and checks it against the input tensor.
      *

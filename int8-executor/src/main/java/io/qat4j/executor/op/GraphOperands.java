@@ -7,6 +7,8 @@ import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.EdgeIndex;
 import io.qat4j.executor.kernel.InputDataException;
+import io.qat4j.executor.kernel.Requantization;
+import io.qat4j.executor.kernel.WeightedAggregateParams;
 import io.qat4j.executor.tensor.Tensor;
 import java.util.Arrays;
 
@@ -121,6 +123,34 @@ final class GraphOperands {
      */
     static void size(OpContext op, int k) throws ArtifactFormatException {
         op.activationInput(k, "size (nodes)", ElementType.INT8, ElementType.UINT8, ElementType.INT16, ElementType.INT32);
+    }
+
+    /**
+     * Checks and reads what {@code weighted_aggregate} and {@code weighted_gather} share: input 0
+     * {@code x}, INT8 {@code [H * C]} per node; input {@code weightsInput}, INT8, UINT8 or INT16
+     * {@code [H]} per edge ({@code H} divides the features); output 0, INT8 of {@code x}'s shape;
+     * {@code input_zero_point}, {@code weight_zero_point} and the one-multiplier requantization.
+     *
+     * @param op the op
+     * @param weightsInput the position of the weights
+     * @return the kernel parameters
+     * @throws ArtifactFormatException on a wrong type, shape or attribute
+     */
+    static WeightedAggregateParams weighted(OpContext op, int weightsInput) throws ArtifactFormatException {
+        TensorInfo x = op.activationInput(0, "x", ElementType.INT8);
+        op.expectInputRank(0, "x", 1);
+        TensorInfo weights = op.activationInput(weightsInput, "weights", ElementType.INT8, ElementType.UINT8, ElementType.INT16);
+        op.expectInputRank(weightsInput, "weights", 1);
+        int heads = weights.dim(0);
+        if (x.dim(0) % heads != 0) {
+            throw op.error("inputs[" + weightsInput + "]", "weights tensor " + OpContext.name(weights) + " has " + heads
+                    + " heads, which do not divide the " + x.dim(0) + " features of x tensor " + OpContext.name(x));
+        }
+        TensorInfo out = op.expectOutput(0, ElementType.INT8, x.shape());
+        int zIn = CommonAttributes.zeroPoint(op, CommonAttributes.INPUT_ZERO_POINT, x, "x");
+        int zw = CommonAttributes.zeroPoint(op, CommonAttributes.WEIGHT_ZERO_POINT, weights, "weights");
+        Requantization r = CommonAttributes.requantization(op, 1, out, ScatterAddOp.ONE_MULTIPLIER);
+        return op.kernel("weighted aggregation", () -> new WeightedAggregateParams(heads, x.dim(0) / heads, zIn, zw, r));
     }
 
     /**

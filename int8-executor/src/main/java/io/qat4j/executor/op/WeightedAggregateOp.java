@@ -5,11 +5,10 @@ import static io.qat4j.executor.op.CommonAttributes.INPUT_ZERO_POINT;
 import static io.qat4j.executor.op.CommonAttributes.MULTIPLIERS;
 import static io.qat4j.executor.op.CommonAttributes.OUTPUT_ZERO_POINT;
 import static io.qat4j.executor.op.CommonAttributes.SHIFTS;
+import static io.qat4j.executor.op.CommonAttributes.WEIGHT_ZERO_POINT;
 
 import io.qat4j.executor.artifact.ArtifactFormatException;
 import io.qat4j.executor.artifact.Attributes;
-import io.qat4j.executor.artifact.ElementType;
-import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.Requantization;
 import io.qat4j.executor.kernel.WeightedAggregate;
 import io.qat4j.executor.kernel.WeightedAggregateParams;
@@ -43,10 +42,6 @@ public final class WeightedAggregateOp extends AbstractOpDefinition {
     /** The version this class defines. */
     public static final int VERSION = 1;
 
-    /** {@code Z_w}. */
-    public static final IntAttribute WEIGHT_ZERO_POINT = IntAttribute.of("weight_zero_point", ValueRule.range(Short.MIN_VALUE, 0xFFFF),
-            "Z_w, the weights' zero point (0 for softmax codes)");
-
     private static final List<AttributeSpec> ATTRIBUTES = List.of(INPUT_ZERO_POINT, WEIGHT_ZERO_POINT, MULTIPLIERS, SHIFTS,
             OUTPUT_ZERO_POINT, CLAMP);
 
@@ -73,23 +68,9 @@ public final class WeightedAggregateOp extends AbstractOpDefinition {
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(3, 1);
-        TensorInfo x = op.activationInput(0, "x", ElementType.INT8);
-        op.expectInputRank(0, "x", 1);
         GraphOperands.edges(op, 1);
-        TensorInfo weights = op.activationInput(2, "weights", ElementType.INT8, ElementType.UINT8, ElementType.INT16);
-        op.expectInputRank(2, "weights", 1);
-        int heads = weights.dim(0);
-        if (x.dim(0) % heads != 0) {
-            throw op.error("inputs[2]", "weights tensor " + OpContext.name(weights) + " has " + heads + " heads, which do not divide the "
-                    + x.dim(0) + " features of x tensor " + OpContext.name(x));
-        }
-        TensorInfo out = op.expectOutput(0, ElementType.INT8, x.shape());
-        int zIn = CommonAttributes.zeroPoint(op, INPUT_ZERO_POINT, x, "x");
-        int zw = CommonAttributes.zeroPoint(op, WEIGHT_ZERO_POINT, weights, "weights");
-        Requantization r = CommonAttributes.requantization(op, 1, out, ScatterAddOp.ONE_MULTIPLIER);
-        WeightedAggregateParams p = op.kernel("weighted aggregation",
-                () -> new WeightedAggregateParams(heads, x.dim(0) / heads, zIn, zw, r));
-        int[] shape = out.shape();
+        WeightedAggregateParams p = GraphOperands.weighted(op, 2);
+        int[] shape = op.output(0).shape();
         String what = GraphOperands.describe(op);
         return inputs -> {
             int nodes = inputs[0].leading();

@@ -11,7 +11,7 @@ import io.qat4j.executor.quant.AffineQuantParams;
 /**
  * The integer parameters of the graph ops, computed offline from floating-point scales (the
  * exporter's side of {@code scatter_add}, {@code segment_pool}, {@code weighted_aggregate},
- * {@code gcn_norm} and {@code edge_softmax}): Q31 multipliers of scale ratios (TFLite
+ * {@code weighted_gather}, {@code leaky_relu}, {@code gcn_norm} and {@code edge_softmax}): Q31 multipliers of scale ratios (TFLite
  * {@code QuantizeMultiplier}; Jacob et al., CVPR 2018, section 2.2), the dyadic form of the GCN
  * coefficients' scale, and I-BERT's integer constants of the exponential (Kim et al., ICML 2021).
  */
@@ -58,7 +58,7 @@ public final class GraphOpParams {
     }
 
     /**
-     * The output stage of {@code weighted_aggregate}: {@code S_w S_in / S_out}.
+     * The output stage of {@code weighted_aggregate} and {@code weighted_gather}: {@code S_w S_in / S_out}.
      *
      * @param weightScale the weights' scale ({@code 2^-k} for softmax codes)
      * @param inputScale the node features' scale
@@ -70,6 +70,23 @@ public final class GraphOpParams {
             ActivationClamp clamp) {
         OutputMultipliers.checkScale(weightScale, "weight scale");
         return single(weightScale * inputScale, output, clamp);
+    }
+
+    /**
+     * The output stage of {@code leaky_relu}: {@code [S_in / S_out, slope S_in / S_out]}.
+     *
+     * @param slope the negative slope, {@code >= 0} (0.2 in graph attention)
+     * @param inputScale {@code S_in}
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return two channels
+     */
+    public static Requantization leakyRelu(double slope, double inputScale, AffineQuantParams output, ActivationClamp clamp) {
+        if (!(slope >= 0) || Double.isInfinite(slope)) {
+            throw new IllegalArgumentException("negative slope must be finite and >= 0, got " + slope);
+        }
+        return Requantization.of(OutputMultipliers.perChannel(inputScale, new double[] {1.0, slope}, output.scale()), output.zeroPoint(),
+                clamp);
     }
 
     private static Requantization single(double inputScale, AffineQuantParams output, ActivationClamp clamp) {

@@ -17,10 +17,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link WeightedAggregate}: an exact float golden, seeded random multi-head graphs against the
+ * {@link WeightedAggregate} and {@link WeightedGather}: an exact float golden, seeded random multi-head graphs against the
  * exact integer reference ({@code sum (w - Z_w)(x - Z_in)} per target and head in long, the
  * requantization from its definition), int8, unsigned and 16-bit weight codes at their extremes,
- * and the weight-sum bound enforced with the node and head named.
+ * and the weight-sum bound enforced with the node and head named; each per-edge message of
+ * {@link WeightedGather} equals the aggregation of that edge alone.
  */
 class WeightedAggregateTest {
 
@@ -124,5 +125,41 @@ class WeightedAggregateTest {
         byte[] y2 = new byte[1];
         WeightedAggregate.run(wide, "w", new byte[] {-128}, 1, new int[] {0, 0}, new int[] {0, 0}, w, y2);
         assertArrayEquals(reference(wide, new byte[] {-128}, 1, new int[] {0, 0}, new int[] {0, 0}, w), y2);
+    }
+
+    /** A message is the aggregation of its edge alone: against the reference on a graph of that one edge into a fresh node. */
+    @Test
+    void eachMessageIsTheAggregationOfItsEdgeAlone() {
+        Random rnd = new Random(8);
+        for (int round = 0; round < 100; round++) {
+            int heads = 1 + rnd.nextInt(3);
+            int c = 1 + rnd.nextInt(3);
+            int nodes = 1 + rnd.nextInt(10);
+            int edges = rnd.nextInt(30);
+            int f = heads * c;
+            AffineQuantParams out = activation(0.01 + rnd.nextDouble() * 0.2, rnd.nextInt(256) - 128);
+            WeightedAggregateParams p = new WeightedAggregateParams(heads, c, rnd.nextInt(256) - 128, rnd.nextInt(256) - 128,
+                    GraphOpParams.weightedAggregate(0.004, 0.05, out, ActivationClamp.INT8));
+            byte[] x = new byte[nodes * f];
+            rnd.nextBytes(x);
+            int[] source = new int[edges];
+            int[] w = new int[edges * heads];
+            for (int e = 0; e < edges; e++) {
+                source[e] = rnd.nextInt(nodes);
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rnd.nextInt(256) - 128;
+            }
+            byte[] messages = new byte[edges * f];
+            WeightedGather.run(p, x, nodes, source, w, messages);
+            for (int e = 0; e < edges; e++) {
+                // nodes + 1 nodes, the one edge into the extra node
+                byte[] wider = java.util.Arrays.copyOf(x, (nodes + 1) * f);
+                byte[] alone = reference(p, wider, nodes + 1, new int[] {source[e]}, new int[] {nodes},
+                        java.util.Arrays.copyOfRange(w, e * heads, (e + 1) * heads));
+                assertArrayEquals(java.util.Arrays.copyOfRange(alone, nodes * f, (nodes + 1) * f),
+                        java.util.Arrays.copyOfRange(messages, e * f, (e + 1) * f), "round " + round + " edge " + e);
+            }
+        }
     }
 }

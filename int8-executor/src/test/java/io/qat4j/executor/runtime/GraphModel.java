@@ -15,9 +15,11 @@ import io.qat4j.executor.op.AddSelfLoopsOp;
 import io.qat4j.executor.op.EdgeSoftmaxOp;
 import io.qat4j.executor.op.GatherOp;
 import io.qat4j.executor.op.GcnNormOp;
+import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
 import io.qat4j.executor.op.SegmentPoolOp;
 import io.qat4j.executor.op.WeightedAggregateOp;
+import io.qat4j.executor.op.WeightedGatherOp;
 import io.qat4j.executor.prep.GraphOpParams;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
@@ -39,10 +41,11 @@ import java.util.Map;
  *   <li>{@link #chain()}: op 0 {@code gather} (source rows) -> op 1 {@code scatter_add} (at the
  *       targets: GIN's sum aggregation) -> op 2 {@code segment_pool} (sum readout);</li>
  *   <li>{@link #all()}: the chain, then op 3 {@code add_self_loops}, op 4 {@code gcn_norm}, op 5
- *       {@code weighted_aggregate} (a graph convolution of the aggregate), op 6 {@code gather}
- *       (per-edge logits of 4 heads from the source rows), op 7 {@code edge_softmax}, op 8
- *       {@code weighted_aggregate} (4-head attention), op 9 {@code segment_pool} (mean readout)
- *       and op 10 {@code segment_pool} (max readout).</li>
+ *       {@code weighted_aggregate} (a graph convolution of the aggregate, messages not
+ *       quantized), op 6 {@code gather} (per-edge logits of 4 heads from the source rows), op 7
+ *       {@code leaky_relu}, op 8 {@code edge_softmax}, op 9 {@code weighted_gather} (4-head
+ *       attention messages, quantized as Degree-Quant does), op 10 {@code scatter_add}, op 11
+ *       {@code segment_pool} (mean readout) and op 12 {@code segment_pool} (max readout).</li>
  * </ul>
  */
 public final class GraphModel {
@@ -58,6 +61,8 @@ public final class GraphModel {
     static final float COEF_SCALE = 1f / 255;
     static final AffineQuantParams GCN = act(0.1, -10);
     static final int SOFTMAX_BITS = 14;
+    static final AffineQuantParams LEAKY = act(0.06, -30);
+    static final AffineQuantParams MESSAGES = act(0.04, 0);
     static final AffineQuantParams GAT = act(0.08, 0);
     static final AffineQuantParams MEAN = act(0.05, 2);
     static final AffineQuantParams MAX = act(0.07, -20);
@@ -114,13 +119,20 @@ public final class GraphModel {
             ops.add(new OpNode(WeightedAggregateOp.NAME, WeightedAggregateOp.VERSION, "gcn_aggregate", new int[] {4, 6, 7}, new int[] {8},
                     WeightedAggregateOp.attributes(AGG.zeroPoint(), -128, GraphOpParams.weightedAggregate(COEF_SCALE, AGG.scale(), GCN,
                             ActivationClamp.INT8))));
+            t.add(TensorInfo.activation(14, "leaky", ElementType.INT8, new int[] {F}, 8, info(LEAKY)));
+            t.add(TensorInfo.activation(15, "messages", ElementType.INT8, new int[] {F}, 8, info(MESSAGES)));
             ops.add(new OpNode(GatherOp.NAME, GatherOp.VERSION, "att_logits", new int[] {8, 6}, new int[] {9},
                     GatherOp.attributes(EdgeIndex.SOURCE)));
-            ops.add(new OpNode(EdgeSoftmaxOp.NAME, EdgeSoftmaxOp.VERSION, "attention", new int[] {9, 6, 0}, new int[] {10},
-                    EdgeSoftmaxOp.attributes(GraphOpParams.edgeSoftmax(F, GCN.scale(), SOFTMAX_BITS))));
-            ops.add(new OpNode(WeightedAggregateOp.NAME, WeightedAggregateOp.VERSION, "gat_aggregate", new int[] {8, 6, 10},
-                    new int[] {11}, WeightedAggregateOp.attributes(GCN.zeroPoint(), 0, GraphOpParams.weightedAggregate(alphaScale,
-                            GCN.scale(), GAT, new ActivationClamp(GAT.zeroPoint(), 127)))));
+            ops.add(new OpNode(LeakyReluOp.NAME, LeakyReluOp.VERSION, "att_leaky", new int[] {9}, new int[] {14},
+                    LeakyReluOp.attributes(GCN.zeroPoint(), GraphOpParams.leakyRelu(0.2, GCN.scale(), LEAKY, ActivationClamp.INT8))));
+            ops.add(new OpNode(EdgeSoftmaxOp.NAME, EdgeSoftmaxOp.VERSION, "attention", new int[] {14, 6, 0}, new int[] {10},
+                    EdgeSoftmaxOp.attributes(GraphOpParams.edgeSoftmax(F, LEAKY.scale(), SOFTMAX_BITS))));
+            ops.add(new OpNode(WeightedGatherOp.NAME, WeightedGatherOp.VERSION, "gat_messages", new int[] {8, 6, 10}, new int[] {15},
+                    WeightedGatherOp.attributes(EdgeIndex.SOURCE, GCN.zeroPoint(), 0, GraphOpParams.weightedAggregate(alphaScale,
+                            GCN.scale(), MESSAGES, ActivationClamp.INT8))));
+            ops.add(new OpNode(ScatterAddOp.NAME, ScatterAddOp.VERSION, "gat_aggregate", new int[] {15, 6, 0}, new int[] {11},
+                    ScatterAddOp.attributes(EdgeIndex.TARGET, MESSAGES.zeroPoint(), GraphOpParams.scatterAdd(MESSAGES.scale(), GAT,
+                            new ActivationClamp(GAT.zeroPoint(), 127)))));
             ops.add(new OpNode(SegmentPoolOp.NAME, SegmentPoolOp.VERSION, "mean_readout", new int[] {11, 2}, new int[] {12},
                     SegmentPoolOp.attributes(Reduction.MEAN, 0, GAT.zeroPoint(), GraphOpParams.segmentPool(Reduction.MEAN, GAT.scale(),
                             MEAN, ActivationClamp.INT8))));

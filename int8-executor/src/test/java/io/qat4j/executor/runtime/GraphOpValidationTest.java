@@ -27,15 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one attribute or tensor of the valid {@link GraphModel#all()} and must be rejected when the
  * executor loads it, the field naming the op and the attribute or tensor, the message the op
  * index, type, version and name. Ops: 0 gather, 1 scatter_add, 2 segment_pool (sum), 3
- * add_self_loops, 4 gcn_norm, 5 weighted_aggregate (GCN), 6 gather (logits), 7 edge_softmax, 8
- * weighted_aggregate (attention), 9 segment_pool (mean), 10 segment_pool (max).
+ * add_self_loops, 4 gcn_norm, 5 weighted_aggregate (GCN), 6 gather (logits), 7 leaky_relu, 8
+ * edge_softmax, 9 weighted_gather (attention messages), 10 scatter_add, 11 segment_pool (mean),
+ * 12 segment_pool (max).
  */
 class GraphOpValidationTest {
 
     static final String[] OPS = {"op 0 (gather v1 'gather_src')", "op 1 (scatter_add v1 'gin_aggregate')",
         "op 2 (segment_pool v1 'sum_readout')", "op 3 (add_self_loops v1 'loops')", "op 4 (gcn_norm v1 'gcn_norm')",
-        "op 5 (weighted_aggregate v1 'gcn_aggregate')", "op 6 (gather v1 'att_logits')", "op 7 (edge_softmax v1 'attention')",
-        "op 8 (weighted_aggregate v1 'gat_aggregate')", "op 9 (segment_pool v1 'mean_readout')", "op 10 (segment_pool v1 'max_readout')"};
+        "op 5 (weighted_aggregate v1 'gcn_aggregate')", "op 6 (gather v1 'att_logits')", "op 7 (leaky_relu v1 'att_leaky')",
+        "op 8 (edge_softmax v1 'attention')", "op 9 (weighted_gather v1 'gat_messages')", "op 10 (scatter_add v1 'gat_aggregate')",
+        "op 11 (segment_pool v1 'mean_readout')", "op 12 (segment_pool v1 'max_readout')"};
 
     static Case attribute(int op, String key, long[] values, String field, String fragment) {
         return new Case(OPS[op] + " " + key + "=" + Arrays.toString(values), withOp(GraphModel.all(), op,
@@ -83,7 +85,7 @@ class GraphOpValidationTest {
                 "ops[1].outputs[0]", "output tensor 4 'agg' has shape [5], but the op produces [4] per example"));
         // segment_pool
         c.add(attribute(2, "mode", new long[] {3}, "attribute 'mode': value 3 is not in [0, 2]"));
-        c.add(attribute(9, "shifts", new long[] {8}, "ops[9]", "graph pooling: graph mean pooling: accumulator bound 16711680 * 2^8"));
+        c.add(attribute(11, "shifts", new long[] {8}, "ops[11]", "graph pooling: graph mean pooling: accumulator bound 16711680 * 2^8"));
         c.add(attribute(2, "index_column", new long[] {1}, "column 1 is outside the 1 value per row of the graph tensor 2 'graph'"));
         c.add(tensor("graph INT16", 2, t -> TensorInfo.activation(2, t.name(), ElementType.INT16, t.shape(), 16, t.quant()),
                 "ops[2].inputs[1]", "graph tensor 2 'graph' is INT16, expected INT32"));
@@ -101,24 +103,31 @@ class GraphOpValidationTest {
                 "ops[3].inputs[0]", "edges tensor 1 'edges' has shape [3], expected [2]"));
         // weighted_aggregate
         c.add(attribute(5, "weight_zero_point", new long[] {0}, "value 0 differs from the zero point of the weights tensor 7 'coef' (-128)"));
-        c.add(attribute(8, "weight_zero_point", new long[] {70000}, "attribute 'weight_zero_point': value 70000 is not in [-32768, 65535]"));
+        c.add(attribute(9, "weight_zero_point", new long[] {70000}, "attribute 'weight_zero_point': value 70000 is not in [-32768, 65535]"));
+        c.add(attribute(9, "shifts", new long[] {9}, "attribute 'shifts': a message |w - Z_w| 255 reaches 32768 x 255 for the 16-bit INT16"
+                + " weights, which times 2^9 exceeds 2^31 - 1"));
+        c.add(attribute(9, "index_column", new long[] {2}, "column 2 is outside the 2 values per row of the index tensor 6 'edges_loops'"));
         c.add(tensor("attention weights of 3 heads", 10, t -> TensorInfo.activation(10, t.name(), t.type(), new int[] {3}, 16, t.quant()),
-                "ops[7].outputs[0]", "output tensor 10 'alpha' has shape [3], but the op produces [4] per example"));
-        c.add(inputs(8, new int[] {7, 6, 10}, "ops[8].inputs[2]", "weights tensor 10 'alpha' has 4 heads, which do not divide the 1"
+                "ops[8].outputs[0]", "output tensor 10 'alpha' has shape [3], but the op produces [4] per example"));
+        c.add(inputs(9, new int[] {7, 6, 10}, "ops[9].inputs[2]", "weights tensor 10 'alpha' has 4 heads, which do not divide the 1"
                 + " features of x tensor 7 'coef'"));
         c.add(inputs(5, new int[] {4, 6, 1}, "ops[5].inputs[2]", "weights tensor 1 'edges' is INT32, expected one of INT8, UINT8, INT16"));
+        // leaky_relu
+        c.add(attribute(7, "multipliers", new long[] {1L << 30}, "has 1 values, expected 2 (the multipliers of x >= Z_in and of x < Z_in)"));
+        c.add(attribute(7, "input_zero_point", new long[] {0}, "value 0 differs from the zero point of the input tensor 9 'logits' (-10)"));
+        c.add(attribute(7, "shifts", new long[] {0, 30}, "ops[7]", "leaky ReLU: leaky ReLU: accumulator bound 255 * 2^30"));
         // edge_softmax
-        c.add(attribute(7, "output_fraction_bits", new long[] {15}, "attribute 'output_fraction_bits': value 15 is not in [1, 14]"));
-        c.add(attribute(7, "exp_x0", new long[] {0}, "attribute 'exp_x0': value 0 is not in [-16777216, -1]"));
-        c.add(attribute(7, "exp_c", new long[] {1 << 25}, "ops[7]", "integer softmax: the exponential's polynomial"));
-        c.add(attribute(7, "input_shift", new long[] {25}, "attribute 'input_shift': value 25 is not in [-31, 24]"));
+        c.add(attribute(8, "output_fraction_bits", new long[] {15}, "attribute 'output_fraction_bits': value 15 is not in [1, 14]"));
+        c.add(attribute(8, "exp_x0", new long[] {0}, "attribute 'exp_x0': value 0 is not in [-16777216, -1]"));
+        c.add(attribute(8, "exp_c", new long[] {1 << 25}, "ops[8]", "integer softmax: the exponential's polynomial"));
+        c.add(attribute(8, "input_shift", new long[] {25}, "attribute 'input_shift': value 25 is not in [-31, 24]"));
         c.add(tensor("attention UINT8", 10, t -> TensorInfo.activation(10, t.name(), ElementType.UINT8, t.shape(), 8, t.quant()),
-                "ops[7].attributes.output_fraction_bits", "2^14 (alpha = 1) is not a code of the 8-bit UINT8 output tensor 10 'alpha'"));
+                "ops[8].attributes.output_fraction_bits", "2^14 (alpha = 1) is not a code of the 8-bit UINT8 output tensor 10 'alpha'"));
         c.add(tensor("attention zero point", 10, t -> TensorInfo.activation(10, t.name(), t.type(), t.shape(), 16,
-                QuantInfo.perTensor(1.0 / 16384, 3)), "ops[7].outputs[0]", "must be per tensor with zero point 0"));
+                QuantInfo.perTensor(1.0 / 16384, 3)), "ops[8].outputs[0]", "must be per tensor with zero point 0"));
         c.add(tensor("logits rank 2", 9, t -> TensorInfo.activation(9, t.name(), t.type(), new int[] {2, 2}, 8, t.quant()),
                 "ops[6].outputs[0]", "output tensor 9 'logits' has shape [2, 2], but the op produces [4] per example"));
-        c.add(inputs(7, new int[] {9, 6}, "ops[7].inputs", "edge_softmax takes 3 inputs, got 2"));
+        c.add(inputs(8, new int[] {14, 6}, "ops[8].inputs", "edge_softmax takes 3 inputs, got 2"));
         return c.stream();
     }
 
@@ -135,7 +144,7 @@ class GraphOpValidationTest {
     @Test
     void theValidModelsLoad() throws ArtifactFormatException {
         LoadedArtifact all = GraphModel.all();
-        assertEquals(11, Int8Executor.of(all, "g").model().ops().size());
+        assertEquals(13, Int8Executor.of(all, "g").model().ops().size());
         assertEquals(3, Int8Executor.of(GraphModel.chain(), "g").model().ops().size());
     }
 }
