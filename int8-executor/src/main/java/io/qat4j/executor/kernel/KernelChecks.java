@@ -79,6 +79,14 @@ final class KernelChecks {
         }
     }
 
+    /** Checks that an output stage has exactly one multiplier (the graph kernels' per-tensor requantization). */
+    static void checkSingleMultiplier(Requantization requantization, String what) {
+        if (requantization == null || requantization.channels() != 1) {
+            throw new IllegalArgumentException(what + " requantizes with one multiplier, got "
+                    + (requantization == null ? "none" : requantization.channels()));
+        }
+    }
+
     static void checkInt8(int v, String name) {
         if (v < Byte.MIN_VALUE || v > Byte.MAX_VALUE) {
             throw new IllegalArgumentException(name + " must be in [-128, 127], got " + v);

@@ -20,10 +20,7 @@ public record ScatterAddParams(int features, int inputZeroPoint, Requantization 
     public ScatterAddParams {
         KernelChecks.checkPositive(features, "features");
         KernelChecks.checkInt8(inputZeroPoint, "input zero point");
-        if (requantization == null || requantization.channels() != 1) {
-            throw new IllegalArgumentException("scatter-add requantizes with one multiplier, got "
-                    + (requantization == null ? "none" : requantization.channels()));
-        }
+        KernelChecks.checkSingleMultiplier(requantization, "scatter-add");
         KernelChecks.checkShifted(KernelChecks.MAX_ABS_INPUT_OFFSET, requantization.maxLeftShift(), "scatter-add of one message");
     }
 

@@ -52,10 +52,7 @@ public record SegmentPoolParams(Reduction reduction, int features, int inputZero
         }
         KernelChecks.checkPositive(features, "features");
         KernelChecks.checkInt8(inputZeroPoint, "input zero point");
-        if (requantization == null || requantization.channels() != 1) {
-            throw new IllegalArgumentException("graph pooling requantizes with one multiplier, got "
-                    + (requantization == null ? "none" : requantization.channels()));
-        }
+        KernelChecks.checkSingleMultiplier(requantization, "graph pooling");
         long perGraph = reduction == Reduction.MEAN ? (long) KernelChecks.MAX_ABS_INPUT_OFFSET << SegmentPool.MEAN_FRACTION_BITS
                 : KernelChecks.MAX_ABS_INPUT_OFFSET;
         KernelChecks.checkShifted(perGraph, requantization.maxLeftShift(), "graph " + reduction.name().toLowerCase(java.util.Locale.ROOT)

@@ -38,9 +38,7 @@ public final class WeightedAggregate {
         int c = p.channelsPerHead();
         int f = p.features();
         int edges = target.length;
-        KernelChecks.checkLength(x, (long) nodes * f, "node features");
-        KernelChecks.checkLength(weights, (long) edges * heads, "weights");
-        KernelChecks.checkLength(out, (long) nodes * f, "output");
+        p.checkArrays(x, nodes, weights, edges, out, nodes);
         int zw = p.weightZeroPoint();
         long[] weightSum = new long[nodes * heads];
         for (int e = 0; e < edges; e++) {

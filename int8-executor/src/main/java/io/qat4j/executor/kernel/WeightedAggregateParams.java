@@ -27,11 +27,24 @@ public record WeightedAggregateParams(int heads, int channelsPerHead, int inputZ
         KernelChecks.checkPositive(channelsPerHead, "channels per head");
         KernelChecks.checkedSize("node row", heads, channelsPerHead);
         KernelChecks.checkInt8(inputZeroPoint, "input zero point");
-        if (requantization == null || requantization.channels() != 1) {
-            throw new IllegalArgumentException("the weighted aggregation requantizes with one multiplier, got "
-                    + (requantization == null ? "none" : requantization.channels()));
-        }
+        KernelChecks.checkSingleMultiplier(requantization, "the weighted aggregation");
         KernelChecks.checkShifted(KernelChecks.MAX_ABS_INPUT_OFFSET, requantization.maxLeftShift(), "weighted aggregation of one term");
+    }
+
+    /**
+     * Checks the arrays of a run against these parameters.
+     *
+     * @param x node features, at least {@code nodes * H * C} codes
+     * @param nodes {@code N}
+     * @param weights per-edge weights, at least {@code edges * H} codes
+     * @param edges {@code E}
+     * @param out the output, at least {@code outRows * H * C} codes
+     * @param outRows its rows
+     */
+    void checkArrays(byte[] x, int nodes, int[] weights, int edges, byte[] out, int outRows) {
+        KernelChecks.checkLength(x, (long) nodes * features(), "node features");
+        KernelChecks.checkLength(weights, (long) edges * heads, "weights");
+        KernelChecks.checkLength(out, (long) outRows * features(), "output");
     }
 
     /** @return {@code H * C}, the codes of a node row */

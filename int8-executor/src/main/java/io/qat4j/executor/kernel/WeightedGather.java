@@ -34,9 +34,7 @@ public final class WeightedGather {
         int c = p.channelsPerHead();
         int f = p.features();
         int edges = source.length;
-        KernelChecks.checkLength(x, (long) nodes * f, "node features");
-        KernelChecks.checkLength(weights, (long) edges * heads, "weights");
-        KernelChecks.checkLength(out, (long) edges * f, "output");
+        p.checkArrays(x, nodes, weights, edges, out, edges);
         Requantization r = p.requantization();
         int m = r.multiplierArray()[0];
         int shift = r.shiftArray()[0];

@@ -2,8 +2,7 @@ package io.qat4j.executor.kernel;
 
 import static io.qat4j.executor.kernel.KernelTestSupport.activation;
 import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
-import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
-import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.exactOutput;
 import static io.qat4j.executor.kernel.KernelTestSupport.quantize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,9 +20,7 @@ class LeakyReluTest {
         byte[] out = new byte[x.length];
         for (int i = 0; i < x.length; i++) {
             int v = x[i] - zIn;
-            int k = v >= 0 ? 0 : 1;
-            long q = exactRequantize(v, r.multipliers()[k], r.shifts()[k]) + (long) r.outputZeroPoint();
-            out[i] = (byte) clamp(q, r.activation().min(), r.activation().max());
+            out[i] = exactOutput(v, r, v >= 0 ? 0 : 1);
         }
         return out;
     }

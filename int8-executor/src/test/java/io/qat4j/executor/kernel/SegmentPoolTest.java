@@ -2,8 +2,7 @@ package io.qat4j.executor.kernel;
 
 import static io.qat4j.executor.kernel.KernelTestSupport.activation;
 import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
-import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
-import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.exactOutput;
 import static io.qat4j.executor.kernel.KernelTestSupport.quantize;
 import static io.qat4j.executor.kernel.KernelTestSupport.roundedDivide;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,8 +50,7 @@ class SegmentPoolTest {
                     case MEAN -> roundedDivide(sum << 16, n);
                     case MAX -> max - zIn;
                 };
-                long q = exactRequantize(v, r.multipliers()[0], r.shifts()[0]) + (long) r.outputZeroPoint();
-                out[g * f + k] = (byte) clamp(q, r.activation().min(), r.activation().max());
+                out[g * f + k] = exactOutput(v, r, 0);
             }
         }
         return out;

@@ -2,8 +2,7 @@ package io.qat4j.executor.kernel;
 
 import static io.qat4j.executor.kernel.KernelTestSupport.activation;
 import static io.qat4j.executor.kernel.KernelTestSupport.assertExact;
-import static io.qat4j.executor.kernel.KernelTestSupport.clamp;
-import static io.qat4j.executor.kernel.KernelTestSupport.exactRequantize;
+import static io.qat4j.executor.kernel.KernelTestSupport.exactOutput;
 import static io.qat4j.executor.kernel.KernelTestSupport.quantize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,11 +33,9 @@ class WeightedAggregateTest {
                 acc[target[e] * f + k] += (long) (w[e * p.heads() + k / c] - p.weightZeroPoint()) * (x[source[e] * f + k] - p.inputZeroPoint());
             }
         }
-        Requantization r = p.requantization();
         byte[] out = new byte[nodes * f];
         for (int i = 0; i < out.length; i++) {
-            long q = exactRequantize(acc[i], r.multipliers()[0], r.shifts()[0]) + (long) r.outputZeroPoint();
-            out[i] = (byte) clamp(q, r.activation().min(), r.activation().max());
+            out[i] = exactOutput(acc[i], p.requantization(), 0);
         }
         return out;
     }
