@@ -7,7 +7,7 @@ package io.qat4j.executor.kernel;
  * source to target and are aggregated at the target), or a plain index {@code [E]}, or a column
  * of any INT32 tensor {@code [E, K]}. Node indices are 0-based rows of the batch's node table and
  * must lie in {@code [0, N)}; the data come from the caller, so every read checks them and a bad
- * index is an {@link IllegalArgumentException} naming the op, the row, the column and the value.
+ * index is an {@link InputDataException} naming the op, the row, the column and the value.
  *
  * <p>Self-loops are appended as PyG's {@code add_self_loops} does: after the {@code E} edges of
  * the list, one loop {@code (i, i)} per node in node order, {@code i = 0 .. N-1}; row

@@ -7,8 +7,8 @@ package io.qat4j.executor.kernel;
  * (Kim et al., "I-BERT: Integer-only BERT Quantization", ICML 2021, section 3.4 and
  * {@code IntSoftmax} of {@code quant_modules.py}): max subtraction, then {@code exp} by shift
  * decomposition {@code exp(x) = 2^-q exp(r)}, {@code x = -q ln 2 + r}, {@code r in (-ln 2, 0]},
- * with the second-order polynomial {@code exp(r) ~= 0.35815147 (r + b')^2 + ...}; its output codes
- * have the fixed scale {@code 2^-k}.
+ * with the second-order polynomial {@code exp(r) ~= 0.35815147 r^2 + 0.96963238 r + 1}; its
+ * output codes have the fixed scale {@code 2^-k}.
  *
  * <p>For the logit {@code x_e} (any integer zero point: it cancels) of edge {@code e} into target
  * {@code i} and head {@code h}:
