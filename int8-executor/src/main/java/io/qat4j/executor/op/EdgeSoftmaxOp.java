@@ -90,7 +90,8 @@ public final class EdgeSoftmaxOp extends AbstractOpDefinition {
         }
         int k = OUTPUT_FRACTION_BITS.read(op);
         if ((1L << k) > out.type().maxValue(out.bits())) {
-            throw op.attributeError(OUTPUT_FRACTION_BITS, "2^" + k + " (alpha = 1) is not a code of the " + out.bits() + "-bit " + out.type()
+            throw op.attributeError(OUTPUT_FRACTION_BITS,
+                    "2^" + k + " (alpha = 1) is not a code of the " + out.bits() + "-bit " + out.type()
                     + " output tensor " + OpContext.name(out));
         }
         int shift = INPUT_SHIFT.read(op);
@@ -103,7 +104,7 @@ public final class EdgeSoftmaxOp extends AbstractOpDefinition {
         return inputs -> {
             int nodes = inputs[2].leading();
             int[] target = GraphOperands.targets(what, inputs[1], nodes);
-            GraphOperands.expectRows(what, "edge list", target.length, "logits", inputs[0].leading());
+            GraphOperands.expectRows(what, "edge list", target.length, "logits", inputs[0].leading(), "edges");
             int[] codes = new int[inputs[0].size()];
             EdgeSoftmax.run(p, what, GraphOperands.codes(inputs[0]), target, nodes, codes);
             int[] full = Tensor.withLeading(target.length, shape);

@@ -161,12 +161,13 @@ final class GraphOperands {
      * @param rows its rows
      * @param otherRole the other input's role
      * @param otherRows its rows
+     * @param described what both describe a row each of: {@code "nodes"} or {@code "edges"}
      * @throws InputDataException if they differ
      */
-    static void expectRows(String what, String role, int rows, String otherRole, int otherRows) {
+    static void expectRows(String what, String role, int rows, String otherRole, int otherRows, String described) {
         if (rows != otherRows) {
             throw new InputDataException(what + ": " + rows + " rows of " + role + " but " + otherRows + " rows of " + otherRole
-                    + "; they must describe the same " + (role.contains("graph") ? "nodes" : "edges"));
+                    + "; they must describe the same " + described);
         }
     }
 

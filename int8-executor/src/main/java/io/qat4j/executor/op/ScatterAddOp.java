@@ -84,7 +84,7 @@ public final class ScatterAddOp extends AbstractOpDefinition {
         return inputs -> {
             int nodes = inputs[2].leading();
             int[] target = index.read(what, inputs[1], nodes);
-            GraphOperands.expectRows(what, "index", target.length, "messages", inputs[0].leading());
+            GraphOperands.expectRows(what, "index", target.length, "messages", inputs[0].leading(), "edges");
             byte[] y = new byte[Math.multiplyExact(nodes, p.features())];
             ScatterAdd.run(p, what, inputs[0].bytes(), target, nodes, y);
             return new Tensor[] {Tensor.int8(Tensor.withLeading(nodes, shape), y)};

@@ -89,7 +89,7 @@ public final class SegmentPoolOp extends AbstractOpDefinition {
         return inputs -> {
             int nodes = inputs[0].leading();
             int[] ids = graph.values(inputs[1]); // checked by graphCount
-            GraphOperands.expectRows(what, "graph ids", ids.length, "input", nodes);
+            GraphOperands.expectRows(what, "graph ids", ids.length, "input", nodes, "nodes");
             int graphs = SegmentPool.graphCount(what, ids);
             byte[] y = new byte[graphs * p.features()]; // G <= N: at most the input's size
             SegmentPool.run(p, what, inputs[0].bytes(), ids, graphs, y);

@@ -76,7 +76,7 @@ public final class WeightedAggregateOp extends AbstractOpDefinition {
             int nodes = inputs[0].leading();
             int[] source = GraphOperands.sources(what, inputs[1], nodes);
             int[] target = GraphOperands.targets(what, inputs[1], nodes);
-            GraphOperands.expectRows(what, "edge list", target.length, "weights", inputs[2].leading());
+            GraphOperands.expectRows(what, "edge list", target.length, "weights", inputs[2].leading(), "edges");
             byte[] y = new byte[inputs[0].size()];
             WeightedAggregate.run(p, what, inputs[0].bytes(), nodes, source, target, GraphOperands.codes(inputs[2]), y);
             return new Tensor[] {Tensor.int8(Tensor.withLeading(nodes, shape), y)};

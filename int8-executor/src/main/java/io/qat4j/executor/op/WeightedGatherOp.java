@@ -85,7 +85,7 @@ public final class WeightedGatherOp extends AbstractOpDefinition {
         return inputs -> {
             int nodes = inputs[0].leading();
             int[] source = index.read(what, inputs[1], nodes);
-            GraphOperands.expectRows(what, "index", source.length, "weights", inputs[2].leading());
+            GraphOperands.expectRows(what, "index", source.length, "weights", inputs[2].leading(), "edges");
             byte[] y = new byte[Math.multiplyExact(source.length, p.features())];
             WeightedGather.run(p, inputs[0].bytes(), nodes, source, GraphOperands.codes(inputs[2]), y);
             return new Tensor[] {Tensor.int8(Tensor.withLeading(source.length, shape), y)};

@@ -12,8 +12,10 @@ import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.EdgeIndex;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.executor.op.AddSelfLoopsOp;
+import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.EdgeSoftmaxOp;
 import io.qat4j.executor.op.GatherOp;
+import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.GcnNormOp;
 import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
@@ -40,12 +42,12 @@ import java.util.Map;
  * <ul>
  *   <li>{@link #chain()}: op 0 {@code gather} (source rows) -> op 1 {@code scatter_add} (at the
  *       targets: GIN's sum aggregation) -> op 2 {@code segment_pool} (sum readout);</li>
- *   <li>{@link #all()}: the chain, then op 3 {@code add_self_loops}, op 4 {@code gcn_norm}, op 5
+ *   <li>{@link #all()}: the chain, then {@code add_self_loops}, {@code gcn_norm},
  *       {@code weighted_aggregate} (a graph convolution of the aggregate, messages not
- *       quantized), op 6 {@code gather} (per-edge logits of 4 heads from the source rows), op 7
- *       {@code leaky_relu}, op 8 {@code edge_softmax}, op 9 {@code weighted_gather} (4-head
- *       attention messages, quantized as Degree-Quant does), op 10 {@code scatter_add}, op 11
- *       {@code segment_pool} (mean readout) and op 12 {@code segment_pool} (max readout).</li>
+ *       quantized), graph attention with 4 heads of one channel as Degree-Quant quantizes it (two
+ *       {@code fully_connected_logits} for the per-node scores, {@code attention_logits},
+ *       {@code leaky_relu}, {@code edge_softmax}, {@code weighted_gather} for the messages,
+ *       {@code scatter_add}), and {@code segment_pool} mean and max readouts.</li>
  * </ul>
  */
 public final class GraphModel {
@@ -61,6 +63,8 @@ public final class GraphModel {
     static final float COEF_SCALE = 1f / 255;
     static final AffineQuantParams GCN = act(0.1, -10);
     static final int SOFTMAX_BITS = 14;
+    static final double ATT = 0.01;
+    static final AffineQuantParams LOGITS = act(0.05, 3);
     static final AffineQuantParams LEAKY = act(0.06, -30);
     static final AffineQuantParams MESSAGES = act(0.04, 0);
     static final AffineQuantParams GAT = act(0.08, 0);
@@ -94,6 +98,7 @@ public final class GraphModel {
         t.add(TensorInfo.activation(4, "agg", ElementType.INT8, new int[] {F}, 8, info(AGG)));
         t.add(TensorInfo.activation(5, "pooled", ElementType.INT8, new int[] {F}, 8, info(POOLED)));
         List<OpNode> ops = new ArrayList<>();
+        List<byte[]> blobs = new ArrayList<>();
         ops.add(new OpNode(GatherOp.NAME, GatherOp.VERSION, "gather_src", new int[] {0, 1}, new int[] {3},
                 GatherOp.attributes(EdgeIndex.SOURCE)));
         ops.add(new OpNode(ScatterAddOp.NAME, ScatterAddOp.VERSION, "gin_aggregate", new int[] {3, 1, 0}, new int[] {4},
@@ -108,7 +113,7 @@ public final class GraphModel {
             t.add(TensorInfo.activation(6, "edges_loops", ElementType.INT32, new int[] {2}, 32, INDEX));
             t.add(TensorInfo.activation(7, "coef", ElementType.INT8, new int[] {1}, 8, QuantInfo.perTensor(COEF_SCALE, -128)));
             t.add(TensorInfo.activation(8, "gcn", ElementType.INT8, new int[] {F}, 8, info(GCN)));
-            t.add(TensorInfo.activation(9, "logits", ElementType.INT8, new int[] {F}, 8, info(GCN)));
+            t.add(TensorInfo.activation(9, "logits", ElementType.INT8, new int[] {F}, 8, info(LOGITS)));
             t.add(TensorInfo.activation(10, "alpha", ElementType.INT16, new int[] {F}, 16, QuantInfo.perTensor(alphaScale, 0)));
             t.add(TensorInfo.activation(11, "gat", ElementType.INT8, new int[] {F}, 8, info(GAT)));
             t.add(TensorInfo.activation(12, "mean", ElementType.INT8, new int[] {F}, 8, info(MEAN)));
@@ -121,10 +126,35 @@ public final class GraphModel {
                             ActivationClamp.INT8))));
             t.add(TensorInfo.activation(14, "leaky", ElementType.INT8, new int[] {F}, 8, info(LEAKY)));
             t.add(TensorInfo.activation(15, "messages", ElementType.INT8, new int[] {F}, 8, info(MESSAGES)));
-            ops.add(new OpNode(GatherOp.NAME, GatherOp.VERSION, "att_logits", new int[] {8, 6}, new int[] {9},
-                    GatherOp.attributes(EdgeIndex.SOURCE)));
+            double[] scoreScales = {GCN.scale() * ATT, GCN.scale() * ATT, GCN.scale() * ATT, GCN.scale() * ATT};
+            double[] att = new double[F];
+            java.util.Arrays.fill(att, ATT);
+            java.util.Random r = new java.util.Random(20261130);
+            for (int k = 0; k < 2; k++) {
+                String side = k == 0 ? "att_src" : "att_dst";
+                byte[] w = new byte[F * F];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (byte) (r.nextInt(255) - 127);
+                }
+                int[] b = new int[F];
+                for (int i = 0; i < F; i++) {
+                    b[i] = r.nextInt(2001) - 1000;
+                }
+                t.add(TensorInfo.constant(16 + 2 * k, side + "/weights", ElementType.INT8, new int[] {F, F}, 8,
+                        QuantInfo.symmetricPerAxis(0, att), blobs.size()));
+                blobs.add(w);
+                t.add(TensorInfo.constant(17 + 2 * k, side + "/bias", ElementType.INT32, new int[] {F}, 32,
+                        QuantInfo.symmetricPerAxis(0, scoreScales), blobs.size()));
+                blobs.add(int32(b));
+                t.add(TensorInfo.activation(20 + k, side + "/scores", ElementType.INT32, new int[] {F}, 32,
+                        QuantInfo.symmetricPerAxis(0, scoreScales)));
+                ops.add(new OpNode(FullyConnectedLogitsOp.NAME, FullyConnectedLogitsOp.VERSION, side, new int[] {8, 16 + 2 * k, 17 + 2 * k},
+                        new int[] {20 + k}, FullyConnectedLogitsOp.attributes(GCN.zeroPoint())));
+            }
+            ops.add(new OpNode(AttentionLogitsOp.NAME, AttentionLogitsOp.VERSION, "att_logits", new int[] {20, 21, 6}, new int[] {9},
+                    AttentionLogitsOp.attributes(GraphOpParams.scatterAdd(GCN.scale() * ATT, LOGITS, ActivationClamp.INT8))));
             ops.add(new OpNode(LeakyReluOp.NAME, LeakyReluOp.VERSION, "att_leaky", new int[] {9}, new int[] {14},
-                    LeakyReluOp.attributes(GCN.zeroPoint(), GraphOpParams.leakyRelu(0.2, GCN.scale(), LEAKY, ActivationClamp.INT8))));
+                    LeakyReluOp.attributes(LOGITS.zeroPoint(), GraphOpParams.leakyRelu(0.2, LOGITS.scale(), LEAKY, ActivationClamp.INT8))));
             ops.add(new OpNode(EdgeSoftmaxOp.NAME, EdgeSoftmaxOp.VERSION, "attention", new int[] {14, 6, 0}, new int[] {10},
                     EdgeSoftmaxOp.attributes(GraphOpParams.edgeSoftmax(F, LEAKY.scale(), SOFTMAX_BITS))));
             ops.add(new OpNode(WeightedGatherOp.NAME, WeightedGatherOp.VERSION, "gat_messages", new int[] {8, 6, 10}, new int[] {15},
@@ -141,7 +171,13 @@ public final class GraphModel {
                             MAX, ActivationClamp.INT8))));
             outputs = new int[] {5, 12, 13, 10};
         }
-        return new LoadedArtifact(ModelArtifact.of(Provenance.EMPTY, t, ops, new int[] {0, 1, 2}, outputs), List.of());
+        return new LoadedArtifact(ModelArtifact.of(Provenance.EMPTY, t, ops, new int[] {0, 1, 2}, outputs), blobs);
+    }
+
+    private static byte[] int32(int[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(v);
+        return b.array();
     }
 
     /**

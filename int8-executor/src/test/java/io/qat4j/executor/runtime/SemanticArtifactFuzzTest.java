@@ -52,7 +52,8 @@ class SemanticArtifactFuzzTest {
                 assertEquals(s.artifact().encode().length, RawArtifact.decode(again).encode().length);
                 runner.check(again, s.name());
             }
-            assertEquals(seeds().size() - 1, runner.outcomes().getOrDefault("loaded and ran (classifier)", 0), runner.outcomes().toString());
+            assertEquals(seeds().size() - 1, runner.outcomes().getOrDefault("loaded and ran (classifier)", 0),
+                    runner.outcomes().toString());
             assertEquals(1, runner.outcomes().getOrDefault("loaded and ran", 0), "the graph seed: " + runner.outcomes());
         }
     }
