@@ -186,6 +186,9 @@ public final class Int8Executor {
      *     edge list), though ops that need a row (a convolution) then fail the run
      * @return a value per graph output name
      * @throws IllegalArgumentException on a missing, extra or mistyped input
+     * @throws io.qat4j.executor.kernel.InputDataException when input data break a rule an op states
+     *     for them (graph ops: a node index outside the nodes, graph ids out of order, an in-degree
+     *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
         Tensor[] values = execute(inputs);
