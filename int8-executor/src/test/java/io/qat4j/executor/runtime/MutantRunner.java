@@ -119,7 +119,7 @@ public final class MutantRunner implements AutoCloseable {
             ex = Int8Executor.of(a, "mutant.qat4j");
         } catch (ArtifactFormatException e) {
             located(e);
-            return "rejected at load: " + e.field().replaceAll("\\[\\d+]", "[]").replaceAll("attributes\\..*", "attributes.*");
+            return "rejected at load: " + e.field().replaceAll("\\[\\d+]", "[]").replaceAll("(?s)attributes\\..*", "attributes.*");
         }
         Random r = new Random(mutant.length);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
