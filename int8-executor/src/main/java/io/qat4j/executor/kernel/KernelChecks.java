@@ -42,6 +42,15 @@ final class KernelChecks {
         return bound;
     }
 
+    /**
+     * The most terms of magnitude at most {@code perTerm} whose sum, scaled by {@code 2^leftShift},
+     * stays within {@code 2^31 - 1}: {@code floor(floor((2^31 - 1) / 2^leftShift) / perTerm)}
+     * ({@code 0} when not even one fits).
+     */
+    static long maxTerms(long perTerm, int leftShift) {
+        return leftShift >= 31 ? 0 : (Integer.MAX_VALUE >> Math.max(leftShift, 0)) / perTerm;
+    }
+
     /** Checks {@code bound * 2^leftShift <= 2^31 - 1} (the precondition of multiplyByQuantizedMultiplier). */
     static void checkShifted(long bound, int leftShift, String what) {
         if (leftShift > 0 && (leftShift >= 31 || bound > (Integer.MAX_VALUE >> leftShift))) {
@@ -67,6 +76,14 @@ final class KernelChecks {
         for (int c = 0; c < channels; c++) {
             long bound = productBound + Math.abs((long) bias[c]);
             checkShifted(bound, shifts == null ? 0 : Math.max(shifts[c], 0), "bias[" + c + "] = " + bias[c]);
+        }
+    }
+
+    /** Checks that an output stage has exactly one multiplier (the graph kernels' per-tensor requantization). */
+    static void checkSingleMultiplier(Requantization requantization, String what) {
+        if (requantization == null || requantization.channels() != 1) {
+            throw new IllegalArgumentException(what + " requantizes with one multiplier, got "
+                    + (requantization == null ? "none" : requantization.channels()));
         }
     }
 

@@ -22,6 +22,15 @@
  *       stage "fixed-point multiplier, rounding shift, add zero point, clamp".</li>
  *   <li>Jacob et al., "Quantization and Training of Neural Networks for Efficient
  *       Integer-Arithmetic-Only Inference", CVPR 2018, sections 2.2-2.4.</li>
+ *   <li>Graph kernels: PyTorch Geometric's message passing ({@code index_select}, {@code scatter},
+ *       {@code add_self_loops}, {@code gcn_norm}, {@code softmax}, global pooling; Fey and Lenssen,
+ *       2019) for {@link io.qat4j.executor.kernel.Gather}, {@link io.qat4j.executor.kernel.ScatterAdd},
+ *       {@link io.qat4j.executor.kernel.EdgeIndex}, {@link io.qat4j.executor.kernel.GcnNormalization},
+ *       {@link io.qat4j.executor.kernel.SegmentPool}, {@link io.qat4j.executor.kernel.WeightedGather}
+ *       and {@link io.qat4j.executor.kernel.WeightedAggregate}; Degree-Quant (Tailor et al., ICLR
+ *       2021) for the quantized tensors; I-BERT (Kim et al., ICML 2021, {@code IntSoftmax}) for
+ *       {@link io.qat4j.executor.kernel.EdgeSoftmax}; TFLite {@code LEAKY_RELU} for
+ *       {@link io.qat4j.executor.kernel.LeakyRelu}.</li>
  * </ul>
  *
  * <p>Conventions shared by every kernel:
@@ -37,7 +46,9 @@
  *       ({@link io.qat4j.executor.kernel.ActivationClamp});</li>
  *   <li>each kernel states its int32 accumulator bound in its javadoc and its params record
  *       rejects, with {@link java.lang.IllegalArgumentException}, shapes for which the bound
- *       could exceed {@code 2^31 - 1}; array sizes are checked at each call;</li>
+ *       could exceed {@code 2^31 - 1}; array sizes are checked at each call; where the bound
+ *       depends on run-time data (in-degrees, graph sizes, node indices), the graph kernels check
+ *       it on every run before computing and throw {@link io.qat4j.executor.kernel.InputDataException};</li>
  *   <li>no floating point: scales reach the kernels only as integer multiplier/shift pairs
  *       computed offline (package {@code io.qat4j.executor.prep}); a test scans this package's
  *       sources and fails on any floating-point type or literal;</li>

@@ -52,6 +52,15 @@ public final class CommonAttributes {
     public static final IntListAttribute CLAMP = IntListAttribute.exactly("clamp", 2, ValueRule.INT8,
             "activation clamp [min, max] in output codes (ReLU and ReLU6 are clamps)");
 
+    /** The column of an INT32 index tensor that holds the node indices (graph ops, {@code GraphOperands}). */
+    public static final IntAttribute INDEX_COLUMN = IntAttribute.of("index_column", ValueRule.NON_NEGATIVE,
+            "the column of the INT32 index tensor read as node indices: 0 for an index [] per row; 0 (source) or 1 (target)"
+                    + " for an edge list [2] per edge");
+
+    /** {@code Z_w} of per-edge weights (graph ops: GCN coefficients, softmax codes). */
+    public static final IntAttribute WEIGHT_ZERO_POINT = IntAttribute.of("weight_zero_point", ValueRule.range(Short.MIN_VALUE, 0xFFFF),
+            "Z_w, the per-edge weights' zero point (0 for softmax codes)");
+
     /**
      * Reads {@link #IN_SHAPE} and checks it against the input tensor.
      *
@@ -150,10 +159,24 @@ public final class CommonAttributes {
      * @throws ArtifactFormatException if an attribute is malformed or inconsistent
      */
     public static Requantization requantization(OpContext op, int channels, TensorInfo output) throws ArtifactFormatException {
+        return requantization(op, channels, output, "one per output channel");
+    }
+
+    /**
+     * {@link #requantization(OpContext, int, TensorInfo)} with the reason for the count in messages.
+     *
+     * @param op the op
+     * @param channels the number of multipliers and shifts
+     * @param output the output tensor
+     * @param why where the count comes from, e.g. {@code "one multiplier for the whole op"}
+     * @return the output stage
+     * @throws ArtifactFormatException if an attribute is malformed or inconsistent
+     */
+    public static Requantization requantization(OpContext op, int channels, TensorInfo output, String why) throws ArtifactFormatException {
         int[] m = MULTIPLIERS.read(op);
         int[] s = SHIFTS.read(op);
-        op.expectCount(MULTIPLIERS, m, channels, "one per output channel");
-        op.expectCount(SHIFTS, s, channels, "one per output channel");
+        op.expectCount(MULTIPLIERS, m, channels, why);
+        op.expectCount(SHIFTS, s, channels, why);
         int z = zeroPoint(op, OUTPUT_ZERO_POINT, output, "output");
         ActivationClamp c = clamp(op, CLAMP, output);
         return op.kernel("requantization", () -> new Requantization(m, s, z, c));

@@ -58,11 +58,7 @@ public final class MaxPool2dOp extends AbstractOpDefinition {
         Window2d window = CommonAttributes.window(op, false);
         MaxPool2dParams p = op.kernel("max pooling", () -> new MaxPool2dParams(in[0], in[1], in[2], window, ActivationClamp.INT8));
         TensorInfo out = op.expectOutput(0, ElementType.INT8, new int[] {in[0], p.outHeight(), p.outWidth()});
-        if (!out.quant().equals(x.quant()) || out.bits() != x.bits()) {
-            throw op.error("outputs[0]", "output tensor " + OpContext.name(out) + " must have the input's bits and quantization "
-                    + "(max pooling does not requantize): " + out.bits() + " bits " + out.quant() + " vs " + x.bits() + " bits "
-                    + x.quant());
-        }
+        op.expectOutputQuantizedAs(0, x, "input", "max pooling does not requantize");
         return Int8Outputs.of(out, (n, inputs, y) -> MaxPool2d.run(p, n, inputs[0].bytes(), y));
     }
 }

@@ -290,6 +290,23 @@ public final class OpContext {
         return t;
     }
 
+    /**
+     * Checks that an op which copies codes writes them with its input's bit width and quantization.
+     *
+     * @param k output position
+     * @param input the tensor whose codes it copies
+     * @param role that tensor's role, e.g. {@code "input"}
+     * @param why why the op does not requantize, e.g. {@code "max pooling does not requantize"}
+     * @throws ArtifactFormatException if the output's bits or quantization differ
+     */
+    public void expectOutputQuantizedAs(int k, TensorInfo input, String role, String why) throws ArtifactFormatException {
+        TensorInfo out = output(k);
+        if (!out.quant().equals(input.quant()) || out.bits() != input.bits()) {
+            throw error("outputs[" + k + "]", "output tensor " + name(out) + " must have the " + role + "'s bits and quantization ("
+                    + why + "): " + out.bits() + " bits " + out.quant() + " vs " + input.bits() + " bits " + input.quant());
+        }
+    }
+
     // ---- data, budget, kernels
 
     /**

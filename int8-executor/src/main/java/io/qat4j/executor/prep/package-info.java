@@ -14,7 +14,9 @@
  *   <li>{@link io.qat4j.executor.prep.ActivationClamps}: ReLU / ReLU6 / none as integer clamps
  *       (TFLite {@code CalculateActivationRangeQuantized});</li>
  *   <li>{@link io.qat4j.executor.prep.AddRescale}: the rescaling parameters of quantized addition
- *       (TFLite {@code kernels/add.cc}, {@code PrepareGeneralSubOp}/{@code Prepare}).</li>
+ *       (TFLite {@code kernels/add.cc}, {@code PrepareGeneralSubOp}/{@code Prepare});</li>
+ *   <li>{@link io.qat4j.executor.prep.GraphOpParams}: the graph ops' multipliers, the dyadic scale
+ *       of the GCN coefficients and I-BERT's softmax constants (Kim et al., ICML 2021).</li>
  * </ul>
  *
  * <p>Jacob et al., CVPR 2018, section 2.2: {@code M = S_1 S_2 / S_3} is the only non-integer in

@@ -182,9 +182,13 @@ public final class Int8Executor {
      * Runs the graph.
      *
      * @param inputs a value per graph input name, of the input's element type and shape
-     *     {@code [n, shape...]} with {@code n >= 1}
+     *     {@code [n, shape...]}; {@code n} may be 0 (a batch of graphs without edges has an empty
+     *     edge list), though ops that need a row (a convolution) then fail the run
      * @return a value per graph output name
      * @throws IllegalArgumentException on a missing, extra or mistyped input
+     * @throws io.qat4j.executor.kernel.InputDataException when input data break a rule an op states
+     *     for them (graph ops: a node index outside the nodes, graph ids out of order, an in-degree
+     *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
         Tensor[] values = execute(inputs);
@@ -238,9 +242,12 @@ public final class Int8Executor {
     }
 
     private static Tensor checked(Tensor v, TensorInfo declared, String what) {
-        if (v == null || v.type() != declared.type() || !v.hasExampleShape(declared.shape()) || v.leading() < 1) {
-            throw new IllegalArgumentException(what + " must be " + declared.type() + " [n >= 1, " + Arrays.toString(declared.shape())
-                    .replace("[", "").replace("]", "") + "], got " + v);
+        if (v == null || v.type() != declared.type() || !v.hasExampleShape(declared.shape())) {
+            StringBuilder shape = new StringBuilder("[n");
+            for (int d : declared.shape()) {
+                shape.append(", ").append(d);
+            }
+            throw new IllegalArgumentException(what + " must be " + declared.type() + " " + shape + "], got " + v);
         }
         return v;
     }

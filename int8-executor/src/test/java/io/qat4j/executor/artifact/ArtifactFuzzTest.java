@@ -3,6 +3,7 @@ package io.qat4j.executor.artifact;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.runtime.GraphModel;
 import io.qat4j.executor.runtime.MutantRunner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ class ArtifactFuzzTest {
                 ModelArtifact.of(Provenance.EMPTY, List.of(x), List.of(), new int[] {0}, new int[] {0}), List.of());
         return List.of(Seed.of("convFc", TestArtifacts.convFc()), Seed.of("minimal", TestArtifacts.minimal()),
                 Seed.of("lowBits", TestArtifacts.lowBits()), Seed.of("identity", identity), fixture("artifacts/v1-exported.qat4j"),
-                fixture("artifacts/v2-small.qat4j"));
+                fixture("artifacts/v2-small.qat4j"), Seed.of("graph", GraphModel.all()));
     }
 
     /** A committed fixture: the network with every op the exporter emits, in format 1 and 2. */

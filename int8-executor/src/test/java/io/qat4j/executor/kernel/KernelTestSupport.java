@@ -136,6 +136,15 @@ final class KernelTestSupport {
         return floor.intValueExact();
     }
 
+    /**
+     * The output stage of a kernel from its definition: {@link #exactRequantize} with channel
+     * {@code channel}'s multiplier, plus the output zero point, clamped.
+     */
+    static byte exactOutput(long acc, Requantization r, int channel) {
+        long q = exactRequantize(acc, r.multipliers()[channel], r.shifts()[channel]) + (long) r.outputZeroPoint();
+        return (byte) clamp(q, r.activation().min(), r.activation().max());
+    }
+
     /** {@code sum / count} rounded to nearest, ties away from zero, exactly. */
     static int roundedDivide(long sum, long count) {
         return new BigDecimal(sum).divide(new BigDecimal(count), 0, RoundingMode.HALF_UP).intValueExact();

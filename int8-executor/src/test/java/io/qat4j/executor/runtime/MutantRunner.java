@@ -5,6 +5,7 @@ import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.kernel.InputDataException;
 import io.qat4j.executor.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -23,8 +24,13 @@ import java.util.concurrent.TimeoutException;
  * standard op registry and run on a small batch of random inputs, through the general API and,
  * for a classifier graph, through the classifier API; or it is rejected with an
  * {@link ArtifactFormatException} whose message names its location and never says "byte offset
- * -1". Anything else (another exception, an error such as {@link OutOfMemoryError}, more than
- * {@link #LIMIT_MILLIS} ms) is a failure. Counts outcomes, the slowest mutant and the largest heap
+ * -1". Graph ops check their structure inputs on every run (node indices, graph ids: data the
+ * artifact cannot constrain), so a mutant whose graph makes the generated structure invalid (a
+ * size input with fewer rows than the indices refer to) may also end in an
+ * {@link InputDataException} that names the op; the generated INT32 inputs are valid indices and
+ * graph ids for {@value #BATCH} nodes, so the unmutated seeds always run. Anything else (another
+ * exception, an error such as {@link OutOfMemoryError}, more than {@link #LIMIT_MILLIS} ms) is a
+ * failure. Counts outcomes, the slowest mutant and the largest heap
  * in use after a mutant ran, for the figures README reports.
  */
 public final class MutantRunner implements AutoCloseable {
@@ -113,12 +119,20 @@ public final class MutantRunner implements AutoCloseable {
             ex = Int8Executor.of(a, "mutant.qat4j");
         } catch (ArtifactFormatException e) {
             located(e);
-            return "rejected at load: " + e.field().replaceAll("\\[\\d+]", "[]").replaceAll("attributes\\..*", "attributes.*");
+            return "rejected at load: " + e.field().replaceAll("\\[\\d+]", "[]").replaceAll("(?s)attributes\\..*", "attributes.*");
         }
         Random r = new Random(mutant.length);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         ex.inputs().forEach((name, t) -> inputs.put(name, random(t, r)));
-        Map<String, Tensor> outputs = ex.run(inputs);
+        Map<String, Tensor> outputs;
+        try {
+            outputs = ex.run(inputs);
+        } catch (InputDataException e) {
+            if (!e.getMessage().matches("[a-z_0-9]+ '.*': .*")) {
+                throw new AssertionError("a run-time data error that does not name its op: " + e.getMessage(), e);
+            }
+            return "loaded, input data rejected at run";
+        }
         String outcome = "loaded and ran";
         if (a.model().graphInputs().length == 1 && isClassifier(ex)) {
             float[] x = new float[BATCH * ex.inputSize()];
@@ -158,9 +172,10 @@ public final class MutantRunner implements AutoCloseable {
         long lo = t.type().minValue(t.bits());
         long hi = t.type().maxValue(t.bits());
         if (t.type() == ElementType.INT32) {
+            // graph structure: node indices and graph ids, valid for a batch of BATCH nodes (start at 0, rise by 0 or 1, below BATCH)
             int[] v = new int[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = r.nextInt();
+            for (int i = 1; i < n; i++) {
+                v[i] = Math.min(BATCH - 1, v[i - 1] + r.nextInt(2));
             }
             return Tensor.int32(shape, v);
         }
@@ -172,8 +187,12 @@ public final class MutantRunner implements AutoCloseable {
             return Tensor.int16(shape, v);
         }
         byte[] v = new byte[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (byte) (lo + r.nextInt((int) (hi - lo + 1)));
+        if (hi - lo == 255) {
+            r.nextBytes(v); // all 256 codes, uniform: a mutant's input of 2^23 codes takes milliseconds, not the mutant's time budget
+        } else {
+            for (int i = 0; i < n; i++) {
+                v[i] = (byte) (lo + r.nextInt((int) (hi - lo + 1)));
+            }
         }
         return t.type() == ElementType.UINT8 ? Tensor.uint8(shape, v) : Tensor.int8(shape, v);
     }

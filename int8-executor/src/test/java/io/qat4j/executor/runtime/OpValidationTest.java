@@ -125,7 +125,8 @@ class OpValidationTest {
                 QuantInfo.perTensor(1, 0)), "ops[7].outputs[0]", "output tensor 16 'out' is INT8, but the op produces INT32"));
         // unknown op type or version
         c.add(new Case("unknown op type", withOp(FixtureModel.v2(), 1, n -> new OpNode("max_pool3d", 1, n.name(), n.inputs(),
-                n.outputs(), n.attributes())), "ops[1].opType", "unknown op type 'max_pool3d' (this executor knows add, avg_pool2d,"));
+                n.outputs(), n.attributes())), "ops[1].opType",
+                        "unknown op type 'max_pool3d' (this executor knows add, add_self_loops, attention_logits, avg_pool2d,"));
         c.add(new Case("unknown op version", withOp(FixtureModel.v2(), 0, n -> new OpNode(n.opType(), 2, n.name(), n.inputs(),
                 n.outputs(), n.attributes())), "ops[0].opVersion", "op 0 (conv2d v2 'c1'): unknown version 2 of op 'conv2d' "
                 + "(this executor knows version [1]; the artifact may come from a newer qat4j)"));

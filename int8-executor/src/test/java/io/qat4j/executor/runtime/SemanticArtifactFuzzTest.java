@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * valid artifact's manifest ({@link SemanticMutator}) behind recomputed checksums, and must then
  * load and run or be rejected with a located {@code ArtifactFormatException}, within 5 s and
  * without running out of memory ({@link MutantRunner}). The seeds are the committed fixtures of
- * both format versions and the fixture network with every op the exporter emits (conv2d with
+ * both format versions, the fixture network with every op the exporter emits (conv2d with
  * int8 and packed 4-bit weights, max and average pooling, residual add, global average pooling,
- * fully connected, logits).
+ * fully connected, logits), and the graph network with every graph op ({@link GraphModel#all()}).
  *
  * <p>The build runs {@value #DEFAULT_COUNT} mutants in a JVM of {@code -Xmx512m} (the
  * {@code fuzz} execution of surefire in this module's pom); {@code -Dqat4j.fuzz.count=N} sets the
@@ -40,6 +40,7 @@ class SemanticArtifactFuzzTest {
             }
         }
         seeds.add(new Seed("FixtureModel.v2", RawArtifact.decode(ArtifactWriter.toBytes(FixtureModel.v2()))));
+        seeds.add(new Seed("GraphModel.all", RawArtifact.decode(ArtifactWriter.toBytes(GraphModel.all()))));
         return seeds;
     }
 
@@ -51,7 +52,9 @@ class SemanticArtifactFuzzTest {
                 assertEquals(s.artifact().encode().length, RawArtifact.decode(again).encode().length);
                 runner.check(again, s.name());
             }
-            assertEquals(seeds().size(), runner.outcomes().getOrDefault("loaded and ran (classifier)", 0), runner.outcomes().toString());
+            assertEquals(seeds().size() - 1, runner.outcomes().getOrDefault("loaded and ran (classifier)", 0),
+                    runner.outcomes().toString());
+            assertEquals(1, runner.outcomes().getOrDefault("loaded and ran", 0), "the graph seed: " + runner.outcomes());
         }
     }
 

@@ -1,0 +1,142 @@
+package io.qat4j.executor.prep;
+
+import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.kernel.EdgeSoftmaxParams;
+import io.qat4j.executor.kernel.Requantization;
+import io.qat4j.executor.kernel.SegmentPool;
+import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
+import io.qat4j.executor.quant.AffineQuantParams;
+
+/**
+ * The integer parameters of the graph ops, computed offline from floating-point scales (the
+ * exporter's side of {@code scatter_add}, {@code segment_pool}, {@code weighted_aggregate},
+ * {@code weighted_gather}, {@code leaky_relu}, {@code gcn_norm} and {@code edge_softmax}): Q31 multipliers of scale ratios (TFLite
+ * {@code QuantizeMultiplier}; Jacob et al., CVPR 2018, section 2.2), the dyadic form of the GCN
+ * coefficients' scale, and I-BERT's integer constants of the exponential (Kim et al., ICML 2021).
+ */
+public final class GraphOpParams {
+
+    /** I-BERT's polynomial {@code exp(r) ~= A (r + B)^2 + C} on {@code [-ln 2, 0]}, written {@code A ((r + b') r + c')}. */
+    static final double POLY_A = 0.35815147;
+    /** {@code b' = 0.96963238 / A}. */
+    static final double POLY_B = 0.96963238 / POLY_A;
+    /** {@code c' = 1 / A}. */
+    static final double POLY_C = 1.0 / POLY_A;
+    /** The fine logit scale {@code S'} lies in {@code [2^-(FINE_BITS + 1), 2^-FINE_BITS)}. */
+    static final int FINE_BITS = 10;
+
+    private GraphOpParams() {
+    }
+
+    /**
+     * The output stage of {@code scatter_add}: {@code S_in / S_out}.
+     *
+     * @param inputScale the messages' scale
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return one channel
+     */
+    public static Requantization scatterAdd(double inputScale, AffineQuantParams output, ActivationClamp clamp) {
+        return single(inputScale, output, clamp);
+    }
+
+    /**
+     * The output stage of {@code segment_pool}: {@code S_in / S_out} for sum and max,
+     * {@code S_in / (S_out 2^16)} for the mean (which keeps {@value SegmentPool#MEAN_FRACTION_BITS}
+     * fraction bits).
+     *
+     * @param reduction sum, mean or max
+     * @param inputScale the node features' scale
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return one channel
+     */
+    public static Requantization segmentPool(Reduction reduction, double inputScale, AffineQuantParams output, ActivationClamp clamp) {
+        double in = reduction == Reduction.MEAN ? Math.scalb(inputScale, -SegmentPool.MEAN_FRACTION_BITS) : inputScale;
+        return single(in, output, clamp);
+    }
+
+    /**
+     * The output stage of {@code weighted_aggregate} and {@code weighted_gather}: {@code S_w S_in / S_out}.
+     *
+     * @param weightScale the weights' scale ({@code 2^-k} for softmax codes)
+     * @param inputScale the node features' scale
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return one channel
+     */
+    public static Requantization weightedAggregate(double weightScale, double inputScale, AffineQuantParams output,
+            ActivationClamp clamp) {
+        OutputMultipliers.checkScale(weightScale, "weight scale");
+        return single(weightScale * inputScale, output, clamp);
+    }
+
+    /**
+     * The output stage of {@code leaky_relu}: {@code [S_in / S_out, slope S_in / S_out]}.
+     *
+     * @param slope the negative slope, {@code >= 0} (0.2 in graph attention)
+     * @param inputScale {@code S_in}
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return two channels
+     */
+    public static Requantization leakyRelu(double slope, double inputScale, AffineQuantParams output, ActivationClamp clamp) {
+        if (!(slope >= 0) || Double.isInfinite(slope)) {
+            throw new IllegalArgumentException("negative slope must be finite and >= 0, got " + slope);
+        }
+        return Requantization.of(OutputMultipliers.perChannel(inputScale, new double[] {1.0, slope}, output.scale()), output.zeroPoint(),
+                clamp);
+    }
+
+    private static Requantization single(double inputScale, AffineQuantParams output, ActivationClamp clamp) {
+        return Requantization.of(OutputMultipliers.perChannel(inputScale, new double[] {1.0}, output.scale()), output.zeroPoint(), clamp);
+    }
+
+    /**
+     * The dyadic form of the GCN coefficients' scale for {@code gcn_norm}. Its
+     * {@link QuantizedMultiplier#realValue()} is the scale the op rounds with; it equals
+     * {@code scale} whenever {@code scale} has at most 31 significant bits (every float32 value),
+     * and the exporter should write that value as the output tensor's scale.
+     *
+     * @param scale {@code S > 0}, normally a float32 value
+     * @return {@code m 2^(shift - 31) = S}, rounded to 31 bits
+     * @throws IllegalArgumentException if the scale is not positive and finite, or outside the shifts {@code [-31, 30]}
+     */
+    public static QuantizedMultiplier gcnNormScale(double scale) {
+        OutputMultipliers.checkScale(scale, "GCN coefficient scale");
+        QuantizedMultiplier q = QuantizedMultiplier.of(scale);
+        if (q.multiplier() == 0 || q.shift() > 30) {
+            throw new IllegalArgumentException("GCN coefficient scale " + scale + " is outside the dyadic range 2^-62 .. 2^30");
+        }
+        return q;
+    }
+
+    /**
+     * I-BERT's integer constants of the softmax for logits of scale {@code S}: the fine scale
+     * {@code S' = S 2^-p} with {@code p} chosen so that {@code S'} lies in {@code [2^-11, 2^-10)}
+     * (fine enough that the step {@code x0 S'} is within {@code 2^-10} of {@code -ln 2} and the
+     * polynomial resolves {@code exp} to about 22 bits, coarse enough that its values stay below
+     * {@code 2^24}), then {@code x0 = floor(-ln 2 / S')}, {@code b = floor(b' / S')},
+     * {@code c = floor(c' / S'^2)} as in I-BERT's {@code int_exp} and {@code int_polynomial}
+     * (which use {@code -0.6931} for {@code -ln 2}; here {@code -Math.log(2)}).
+     *
+     * @param heads attention heads
+     * @param logitScale {@code S}, in {@code [2^-42, 2^14)}
+     * @param fractionBits {@code k}, output scale {@code 2^-k}
+     * @return the kernel parameters
+     * @throws IllegalArgumentException on a scale outside the range or another invalid parameter
+     */
+    public static EdgeSoftmaxParams edgeSoftmax(int heads, double logitScale, int fractionBits) {
+        OutputMultipliers.checkScale(logitScale, "logit scale");
+        int p = Math.getExponent(logitScale) + FINE_BITS + 1;
+        if (p < -31 || p > 24) {
+            throw new IllegalArgumentException("logit scale " + logitScale + " is outside [2^-42, 2^14)");
+        }
+        double fine = Math.scalb(logitScale, -p);
+        int x0 = (int) Math.floor(-Math.log(2) / fine);
+        int b = (int) Math.floor(POLY_B / fine);
+        int c = (int) Math.floor(POLY_C / (fine * fine));
+        return new EdgeSoftmaxParams(heads, p, x0, b, c, fractionBits);
+    }
+}
