@@ -1,0 +1,154 @@
+package io.qat4j.graph.layers.impl;
+
+import io.qat4j.graph.GraphInputs;
+import io.qat4j.graph.layers.GcnVertex;
+import io.qat4j.graph.layers.GnnParams;
+import io.qat4j.graph.layers.MessagePassing;
+import io.qat4j.quant.layers.impl.ActivationQuantization;
+import io.qat4j.quant.layers.impl.FoldedWeights;
+import io.qat4j.quant.math.FakeQuant;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Implementation of {@link GcnVertex}. Forward, with {@code Q_k} the quantizer of tensor {@code k}
+ * (identity in FP32 mode and on protected rows):
+ * <pre>
+ *   xq = Q_in(x);  f = Q_feat(xq Q_w(W));  n_e = Q_norm(1 / sqrt(deg(src_e) deg(dst_e)))   (deg = in-degree + 1)
+ *   m_e = Q_msg(n_e f[src_e]);  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  out = Q_out(act(a + b))
+ * </pre>
+ * over the edges plus one self-loop per node. Backward (straight-through estimators, each mask
+ * from its forward quantizer): {@code g_a = mask_out act'(a + b) g}, {@code db = sum_i g_a},
+ * {@code g_m[e] = mask_aggr g_a[dst_e]}, {@code g_f[j] = mask_feat sum_{e: src_e = j} n_e mask_msg g_m[e]},
+ * {@code dW = mask_w xq^T g_f}, {@code g_x = mask_in g_f Q_w(W)^T}. In FP32 mode messages are
+ * never materialized: the aggregate is one fused gather-scatter ({@link MessagePassing#gatherScatterAdd}).
+ */
+public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
+
+    /** What the backward pass needs from a training forward pass. */
+    private record Pass(GraphInputs.Edges edges, int numNodes, double[] norm, INDArray xq, FakeQuant.Masked w,
+                        INDArray inMask, INDArray featMask, INDArray msgMask, INDArray aggrMask, INDArray preActivation,
+                        INDArray outMask) {
+    }
+
+    private transient Pass pass;
+
+    /**
+     * @param graph the graph
+     * @param name vertex name
+     * @param vertexIndex vertex index
+     * @param config configuration
+     * @param paramsView parameter view
+     * @param initializeParams initialize parameters
+     * @param dataType network data type
+     */
+    public GcnVertexImpl(ComputationGraph graph, String name, int vertexIndex, GcnVertex config, INDArray paramsView,
+                         boolean initializeParams, DataType dataType) {
+        super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);
+    }
+
+    @Override
+    protected void initializeParams(Map<String, INDArray> views) {
+        glorotUniform(views.get(GnnParams.WEIGHT), config.getNIn(), config.getNOut());
+        views.get(GnnParams.BIAS).assign(0);
+    }
+
+    private IActivation activation() {
+        return config.getActivation().getActivationFunction();
+    }
+
+    /**
+     * GCN's symmetric normalisation over edges that include one self-loop per node.
+     *
+     * @param withLoops the edges with self-loops
+     * @param numNodes node count
+     * @return {@code 1 / sqrt(deg(src) deg(dst))} per edge, {@code deg} counting the self-loop
+     */
+    static double[] normalisation(GraphInputs.Edges withLoops, int numNodes) {
+        int[] deg = withLoops.inDegree(numNodes);
+        double[] invSqrt = new double[numNodes];
+        for (int i = 0; i < numNodes; i++) {
+            invSqrt[i] = 1.0 / Math.sqrt(deg[i]);
+        }
+        double[] norm = new double[withLoops.count()];
+        for (int e = 0; e < norm.length; e++) {
+            norm[e] = invSqrt[withLoops.src()[e]] * invSqrt[withLoops.dst()[e]];
+        }
+        return norm;
+    }
+
+    @Override
+    protected INDArray forward(boolean training) {
+        INDArray x = nodes();
+        int n = (int) x.size(0);
+        GraphInputs.Edges edges = GraphInputs.edges(inputs[1], n, where()).withSelfLoops(n);
+        boolean[] protectedNodes = protectedNodes(training);
+        boolean[] protectedEdges = RowMaskedQuantization.ofSources(protectedNodes, edges.src());
+
+        ActivationQuantization.Result xq = quantize(GnnParams.INPUT_RANGE, x, protectedNodes, training);
+        FakeQuant.Masked w = quantizeWeights(param(GnnParams.WEIGHT));
+        ActivationQuantization.Result f = quantize(GnnParams.FEATURE_RANGE, xq.values().mmul(w.values()), protectedNodes,
+                training);
+        double[] norm = normalisation(edges, n);
+        INDArray aggregate;
+        INDArray msgMask = null;
+        if (config.getQuant().quantized()) {
+            INDArray normColumn = HeapArrays.column(norm, dataType);
+            norm = quantize(GnnParams.NORM_RANGE, normColumn, null, training).values()
+                    .castTo(DataType.DOUBLE).reshape(norm.length).toDoubleVector();
+            INDArray messages = MessagePassing.gatherRows(f.values(), edges.src()).muliColumnVector(HeapArrays.column(norm, dataType));
+            ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE, messages, protectedEdges, training);
+            msgMask = m.gradMask();
+            aggregate = MessagePassing.scatterAddRows(m.values(), edges.dst(), n);
+        } else {
+            aggregate = MessagePassing.gatherScatterAdd(f.values(), edges.src(), edges.dst(), norm, n);
+        }
+        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
+        INDArray pre = a.values().addRowVector(param(GnnParams.BIAS));
+        INDArray act = activation().getActivation(pre.dup(), training);
+        ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, act, protectedNodes, training);
+        if (training) {
+            pass = new Pass(edges, n, norm, xq.values(), w, xq.gradMask(), f.gradMask(), msgMask, a.gradMask(), pre,
+                    out.gradMask());
+        }
+        return out.values();
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
+        Pass p = requirePass(pass);
+        INDArray gPre = activation().backprop(p.preActivation().dup(), masked(epsilon, p.outMask())).getFirst();
+        gradientViews.get(GnnParams.BIAS).assign(gPre.sum(0));
+        INDArray gAggregate = masked(gPre, p.aggrMask());
+        INDArray gFeatures;
+        if (config.getQuant().quantized()) {
+            INDArray gMessages = masked(MessagePassing.gatherRows(gAggregate, p.edges().dst()), p.msgMask());
+            gFeatures = MessagePassing.scatterAddRows(gMessages.muliColumnVector(HeapArrays.column(p.norm(), dataType)), p.edges().src(),
+                    p.numNodes());
+        } else {
+            gFeatures = MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), p.norm(),
+                    p.numNodes());
+        }
+        gFeatures = masked(gFeatures, p.featMask());
+        gradientViews.get(GnnParams.WEIGHT).assign(masked(p.xq().transpose().mmul(gFeatures), p.w().mask()));
+        INDArray gx = masked(gFeatures.mmul(p.w().values().transpose()), p.inMask());
+        return new INDArray[] {gx};
+    }
+
+    @Override
+    protected void clearPass() {
+        pass = null;
+    }
+
+    @Override
+    public Optional<FoldedWeights> exportableWeights() {
+        return config.getQuant().quantized()
+                ? Optional.of(FoldedWeights.of(param(GnnParams.WEIGHT).transpose(), config.getQuant().weights(),
+                        param(GnnParams.BIAS)))
+                : Optional.empty();
+    }
+}
