@@ -76,7 +76,7 @@ final class GnnNets {
         g.addVertex("pool", pool, last, GraphInputs.GRAPH);
         g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(pool.getNIn()).nOut(classes)
                 .activation(Activation.SOFTMAX).build(), "pool");
-        g.setOutputs("out").setInputTypes(GraphInputs.inputTypes(numFeatures));
+        g.setOutputs("out").setInputTypes(GraphInputs.inputTypes(numFeatures)).allowDisconnected(convs.length == 0);
         return GnnVertex.inheritGlobalConfig(global, g).build();
     }
 
@@ -87,6 +87,7 @@ final class GnnNets {
     static ComputationGraph init(ComputationGraphConfiguration conf) {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        net.initGradientsView(); // so that vertices driven directly by a test have gradient views
         return net;
     }
 
