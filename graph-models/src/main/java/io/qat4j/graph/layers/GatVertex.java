@@ -181,7 +181,7 @@ public class GatVertex extends GnnVertex {
     }
 
     /** Builds a {@link GatVertex}. */
-    public static final class Builder extends BaseBuilder<GatVertex, Builder> {
+    public static final class Builder extends GnnVertexBuilder<GatVertex, Builder> {
 
         /** A builder with FP32 settings, one concatenated head, no attention dropout, identity activation. */
         public Builder() {

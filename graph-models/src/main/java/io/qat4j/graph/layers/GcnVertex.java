@@ -128,7 +128,7 @@ public class GcnVertex extends GnnVertex {
     }
 
     /** Builds a {@link GcnVertex}. */
-    public static final class Builder extends BaseBuilder<GcnVertex, Builder> {
+    public static final class Builder extends GnnVertexBuilder<GcnVertex, Builder> {
 
         /** A builder with FP32 settings and identity activation. */
         public Builder() {

@@ -183,7 +183,7 @@ public class GinVertex extends GnnVertex {
     }
 
     /** Builds a {@link GinVertex}. */
-    public static final class Builder extends BaseBuilder<GinVertex, Builder> {
+    public static final class Builder extends GnnVertexBuilder<GinVertex, Builder> {
 
         /** A builder with FP32 settings and a trained {@code eps}. */
         public Builder() {

@@ -39,7 +39,8 @@ public record GnnQuantSettings(GnnQuantMode mode, int bits, QuantSpec weights, Q
             throw new IllegalArgumentException("graph layers quantize activations to 8 or 4 bits, got " + bits);
         }
         if (!weights.symmetric() || weights.granularity() == Granularity.PER_GROUP) {
-            throw new IllegalArgumentException("graph-layer weights are symmetric, per tensor or per channel; got " + weights);
+            throw new IllegalArgumentException("graph-layer weights are symmetric, per tensor or per channel; got "
+                    + weights);
         }
     }
 

@@ -114,7 +114,7 @@ public class GraphPoolVertex extends GnnVertex {
     }
 
     /** Builds a {@link GraphPoolVertex}. */
-    public static final class Builder extends BaseBuilder<GraphPoolVertex, Builder> {
+    public static final class Builder extends GnnVertexBuilder<GraphPoolVertex, Builder> {
 
         /** A builder with FP32 settings and mean pooling. */
         public Builder() {

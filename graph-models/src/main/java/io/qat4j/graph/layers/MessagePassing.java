@@ -17,18 +17,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #scatterAddRows} on the same index, and the gradient of {@link #gatherScatterAdd} is
  * itself with {@code from} and {@code to} swapped.
  *
- * <p>Flat Java loops over copies of the arrays' buffers (FLOAT and DOUBLE), chosen over ND4J's
- * {@code pullRows} and {@code unsorted_segment_sum} by measurement on REDDIT-BINARY's batch size
- * (55,000 nodes, 128,000 directed edges, 64 channels, FLOAT, 2 shared cores;
- * {@code MessagePassingSpeedTest}, medians of 15 runs):
+ * <p>Flat Java loops, chosen over ND4J's {@code pullRows} and {@code unsorted_segment_sum} by
+ * measurement on REDDIT-BINARY's batch size (55,000 nodes, 128,000 directed edges, 64 channels,
+ * FLOAT; {@code MessagePassingSpeedTest}, medians of 15 runs, on the project's 2-core machine shared
+ * with other jobs, load about 5):
  * <pre>
- *                        Java loops    ND4J
- *   gather [E, 64]          20 ms      39 ms (pullRows)
- *   scatter-add [N, 64]     15 ms      52 ms (unsorted_segment_sum, indices as INT)
- *   fused gather+scatter    11 ms      91 ms (the two ops above)
+ *                          Java loops   ND4J
+ *   gather [E, 64]            23 ms      35 ms   (pullRows)
+ *   scatter-add [N, 64]       14 ms     154 ms   (unsorted_segment_sum, INT indices)
+ *   fused gather + scatter    31 ms     215 ms   (the two ops above)
  * </pre>
- * (The loops copy the input off-heap to the heap and the result back; the inner loop over the 64
- * channels is vectorized by the JIT.)
+ * Gather copies rows between the off-heap buffers; scatter-add reads rows from the off-heap buffer
+ * and sums on the heap, where the JIT vectorizes the inner loop over the channels; the fused form
+ * reads {@code x} to the heap once and never materializes the {@code [E, F]} messages.
  */
 public final class MessagePassing {
 

@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Lower and upper percentiles of a tensor, as Degree-Quant's percentile range tracking uses them
  * (camlsys/degree-quant {@code dq/quantization.py}, {@code torch.kthvalue} on the flattened tensor).
  *
- * <p>The ranks are exact (nearest rank, no interpolation). FLOAT tensors take a selection in one
+ * <p>The ranks are exact (nearest rank, no interpolation). FLOAT tensors of at least
+ * {@code 16 * SAMPLE} values (smaller ones are sorted, as fast at that size) take a selection in one
  * pass instead of a sort (Floyd and Rivest, CACM 18(3), 1975, algorithm SELECT's idea): a sorted
  * sample of {@value #SAMPLE} evenly spaced elements gives a threshold below which the lower rank
  * lies with high probability; one pass counts the elements below and equal to it and collects the
@@ -69,7 +70,7 @@ public final class Percentiles {
             }
             return new double[] {min, max};
         }
-        if (n >= 2 * SAMPLE && 8L * (lo + 1) < n && 8L * (n - hi) < n) {
+        if (n >= 16 * SAMPLE && 8L * (lo + 1) < n && 8L * (n - hi) < n) {
             double[] tails = tails(v, n, lo, hi);
             if (tails != null) {
                 return tails;

@@ -42,7 +42,7 @@ class PercentilesTest {
     @Test
     void selectionEqualsTheSortedRanks() {
         SplittableRandom r = new SplittableRandom(3);
-        for (int n : new int[] {8, 8 * 1023, 2 * Percentiles.SAMPLE, 2 * Percentiles.SAMPLE + 8, 100_000, 400_000}) {
+        for (int n : new int[] {8, 8 * 1023, 16 * Percentiles.SAMPLE, 16 * Percentiles.SAMPLE + 8, 100_000, 400_000}) {
             double[] gauss = new double[n];
             for (int i = 0; i < n; i++) {
                 gauss[i] = r.nextGaussian();

@@ -97,10 +97,9 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
         INDArray aggregate;
         INDArray msgMask = null;
         if (config.getQuant().quantized()) {
-            INDArray normColumn = HeapArrays.column(norm, dataType);
-            norm = quantize(GnnParams.NORM_RANGE, normColumn, null, training).values()
-                    .castTo(DataType.DOUBLE).reshape(norm.length).toDoubleVector();
-            INDArray messages = MessagePassing.gatherRows(f.values(), edges.src()).muliColumnVector(HeapArrays.column(norm, dataType));
+            INDArray normColumn = quantize(GnnParams.NORM_RANGE, HeapArrays.column(norm, dataType), null, training).values();
+            norm = HeapArrays.doubles(normColumn);
+            INDArray messages = MessagePassing.gatherRows(f.values(), edges.src()).muliColumnVector(normColumn);
             ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE, messages, protectedEdges, training);
             msgMask = m.gradMask();
             aggregate = MessagePassing.scatterAddRows(m.values(), edges.dst(), n);
@@ -127,8 +126,8 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
         INDArray gFeatures;
         if (config.getQuant().quantized()) {
             INDArray gMessages = masked(MessagePassing.gatherRows(gAggregate, p.edges().dst()), p.msgMask());
-            gFeatures = MessagePassing.scatterAddRows(gMessages.muliColumnVector(HeapArrays.column(p.norm(), dataType)), p.edges().src(),
-                    p.numNodes());
+            gMessages.muliColumnVector(HeapArrays.column(p.norm(), dataType));
+            gFeatures = MessagePassing.scatterAddRows(gMessages, p.edges().src(), p.numNodes());
         } else {
             gFeatures = MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), p.norm(),
                     p.numNodes());

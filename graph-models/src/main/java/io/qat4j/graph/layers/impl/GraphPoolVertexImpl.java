@@ -60,7 +60,8 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex> {
         int[] argmax = null;
         switch (config.getPooling()) {
             case SUM -> pooled = MessagePassing.scatterAddRows(x, ids, graphs);
-            case MEAN -> pooled = MessagePassing.scatterAddRows(x, ids, graphs).diviColumnVector(HeapArrays.column(counts, dataType));
+            case MEAN -> pooled = MessagePassing.scatterAddRows(x, ids, graphs)
+                    .diviColumnVector(HeapArrays.column(counts, dataType));
             case MAX -> {
                 int f = (int) x.size(1);
                 double[] v = HeapArrays.doubles(x);
