@@ -4,8 +4,6 @@ import io.qat4j.graph.layers.impl.GatVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,12 +27,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * training. Inputs: {@code nodes}, {@code edges}, {@code protect} (required for Degree-Quant,
  * optional otherwise).
  */
-public class GatVertex extends GnnVertex {
+public class GatVertex extends GnnConvVertex {
 
     /** The LeakyReLU slope of the attention logits (the paper's 0.2). */
     public static final double NEGATIVE_SLOPE = 0.2;
 
-    private long nIn;
     private int heads = 1;
     private long channels;
     private boolean concat = true;
@@ -43,16 +40,6 @@ public class GatVertex extends GnnVertex {
 
     /** For JSON deserialization and the builder. */
     public GatVertex() {
-    }
-
-    /** @return input features per node */
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @param nIn input features per node */
-    public void setNIn(long nIn) {
-        this.nIn = nIn;
     }
 
     /** @return attention heads */
@@ -106,7 +93,8 @@ public class GatVertex extends GnnVertex {
     }
 
     /** @return output features per node: {@code heads * C} when concatenating, {@code C} otherwise */
-    public long nOut() {
+    @Override
+    public long outputWidth() {
         return concat ? heads * channels : channels;
     }
 
@@ -126,7 +114,7 @@ public class GatVertex extends GnnVertex {
         return addObservers(ParamLayout.builder()
                 .add(GnnParams.WEIGHT, ParamLayout.Kind.WEIGHT, nIn, heads * channels)
                 .add(GnnParams.ATTENTION, ParamLayout.Kind.WEIGHT, heads, 2 * channels)
-                .add(GnnParams.BIAS, ParamLayout.Kind.BIAS, nOut())).build();
+                .add(GnnParams.BIAS, ParamLayout.Kind.BIAS, outputWidth())).build();
     }
 
     @Override
@@ -142,25 +130,8 @@ public class GatVertex extends GnnVertex {
     }
 
     @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 3;
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        checkInputs(nIn, vertexInputs, quant.protects() ? 3 : 2, 3);
-        return InputType.feedForward(nOut());
-    }
-
-    @Override
     public GatVertex clone() {
         GatVertex v = copyBaseInto(new GatVertex());
-        v.nIn = nIn;
         v.heads = heads;
         v.channels = channels;
         v.concat = concat;
@@ -171,13 +142,13 @@ public class GatVertex extends GnnVertex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GatVertex v && baseEquals(v) && nIn == v.nIn && heads == v.heads && channels == v.channels
+        return o instanceof GatVertex v && baseEquals(v) && heads == v.heads && channels == v.channels
                 && concat == v.concat && attentionDropout == v.attentionDropout && activation == v.activation;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(baseHashCode(), nIn, heads, channels, concat, attentionDropout, activation);
+        return Objects.hash(baseHashCode(), heads, channels, concat, attentionDropout, activation);
     }
 
     /** Builds a {@link GatVertex}. */
@@ -186,15 +157,6 @@ public class GatVertex extends GnnVertex {
         /** A builder with FP32 settings, one concatenated head, no attention dropout, identity activation. */
         public Builder() {
             super(new GatVertex());
-        }
-
-        /**
-         * @param nIn input features per node
-         * @return this builder
-         */
-        public Builder nIn(long nIn) {
-            vertex.setNIn(nIn);
-            return this;
         }
 
         /**

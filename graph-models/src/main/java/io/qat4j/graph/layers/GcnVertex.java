@@ -4,8 +4,6 @@ import io.qat4j.graph.layers.impl.GcnVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,24 +24,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * them, stay in full precision during training. Inputs: {@code nodes}, {@code edges}, and
  * {@code protect} (required for Degree-Quant, optional otherwise).
  */
-public class GcnVertex extends GnnVertex {
+public class GcnVertex extends GnnConvVertex {
 
-    private long nIn;
     private long nOut;
     private Activation activation = Activation.IDENTITY;
 
     /** For JSON deserialization and the builder. */
     public GcnVertex() {
-    }
-
-    /** @return input features per node */
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @param nIn input features per node */
-    public void setNIn(long nIn) {
-        this.nIn = nIn;
     }
 
     /** @return output features per node */
@@ -93,25 +80,13 @@ public class GcnVertex extends GnnVertex {
     }
 
     @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 3;
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        checkInputs(nIn, vertexInputs, quant.protects() ? 3 : 2, 3);
-        return InputType.feedForward(nOut);
+    public long outputWidth() {
+        return nOut;
     }
 
     @Override
     public GcnVertex clone() {
         GcnVertex v = copyBaseInto(new GcnVertex());
-        v.nIn = nIn;
         v.nOut = nOut;
         v.activation = activation;
         return v;
@@ -119,12 +94,12 @@ public class GcnVertex extends GnnVertex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GcnVertex v && baseEquals(v) && nIn == v.nIn && nOut == v.nOut && activation == v.activation;
+        return o instanceof GcnVertex v && baseEquals(v) && nOut == v.nOut && activation == v.activation;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(baseHashCode(), nIn, nOut, activation);
+        return Objects.hash(baseHashCode(), nOut, activation);
     }
 
     /** Builds a {@link GcnVertex}. */
@@ -133,15 +108,6 @@ public class GcnVertex extends GnnVertex {
         /** A builder with FP32 settings and identity activation. */
         public Builder() {
             super(new GcnVertex());
-        }
-
-        /**
-         * @param nIn input features per node
-         * @return this builder
-         */
-        public Builder nIn(long nIn) {
-            vertex.setNIn(nIn);
-            return this;
         }
 
         /**

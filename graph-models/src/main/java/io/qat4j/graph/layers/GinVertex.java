@@ -5,8 +5,6 @@ import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,9 +39,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * stay in full precision in training. Inputs: {@code nodes}, {@code edges}, {@code protect}
  * (required for Degree-Quant, optional otherwise).
  */
-public class GinVertex extends GnnVertex {
+public class GinVertex extends GnnConvVertex {
 
-    private long nIn;
     private long nOut;
     private boolean trainEps = true;
     private double batchNormMomentum = 0.1;
@@ -51,16 +48,6 @@ public class GinVertex extends GnnVertex {
 
     /** For JSON deserialization and the builder. */
     public GinVertex() {
-    }
-
-    /** @return input features per node */
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @param nIn input features per node */
-    public void setNIn(long nIn) {
-        this.nIn = nIn;
     }
 
     /** @return hidden and output features per node */
@@ -145,25 +132,13 @@ public class GinVertex extends GnnVertex {
     }
 
     @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 3;
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        checkInputs(nIn, vertexInputs, quant.protects() ? 3 : 2, 3);
-        return InputType.feedForward(nOut);
+    public long outputWidth() {
+        return nOut;
     }
 
     @Override
     public GinVertex clone() {
         GinVertex v = copyBaseInto(new GinVertex());
-        v.nIn = nIn;
         v.nOut = nOut;
         v.trainEps = trainEps;
         v.batchNormMomentum = batchNormMomentum;
@@ -173,13 +148,13 @@ public class GinVertex extends GnnVertex {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GinVertex v && baseEquals(v) && nIn == v.nIn && nOut == v.nOut && trainEps == v.trainEps
+        return o instanceof GinVertex v && baseEquals(v) && nOut == v.nOut && trainEps == v.trainEps
                 && batchNormMomentum == v.batchNormMomentum && batchNormEps == v.batchNormEps;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(baseHashCode(), nIn, nOut, trainEps, batchNormMomentum, batchNormEps);
+        return Objects.hash(baseHashCode(), nOut, trainEps, batchNormMomentum, batchNormEps);
     }
 
     /** Builds a {@link GinVertex}. */
@@ -188,15 +163,6 @@ public class GinVertex extends GnnVertex {
         /** A builder with FP32 settings and a trained {@code eps}. */
         public Builder() {
             super(new GinVertex());
-        }
-
-        /**
-         * @param nIn input features per node
-         * @return this builder
-         */
-        public Builder nIn(long nIn) {
-            vertex.setNIn(nIn);
-            return this;
         }
 
         /**

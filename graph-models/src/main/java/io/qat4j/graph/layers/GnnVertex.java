@@ -46,12 +46,23 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  */
 public abstract class GnnVertex extends GraphVertex implements TrainingConfig, QuantizedLayer {
 
+    protected long nIn;
     protected GnnQuantSettings quant = GnnQuantSettings.fp32();
     protected IUpdater updater;
     protected IUpdater biasUpdater;
     protected List<Regularization> regularization = new ArrayList<>();
     protected List<Regularization> regularizationBias = new ArrayList<>();
     protected String name;
+
+    /** @return input features per node */
+    public long getNIn() {
+        return nIn;
+    }
+
+    /** @param nIn input features per node */
+    public void setNIn(long nIn) {
+        this.nIn = nIn;
+    }
 
     /** @return the quantization settings */
     public GnnQuantSettings getQuant() {
@@ -312,6 +323,7 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
      * @return the copy
      */
     protected <T extends GnnVertex> T copyBaseInto(T copy) {
+        copy.nIn = nIn;
         copy.quant = quant;
         copy.updater = updater == null ? null : updater.clone();
         copy.biasUpdater = biasUpdater == null ? null : biasUpdater.clone();
@@ -326,13 +338,13 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
      * @return whether the settings of this base class are equal
      */
     protected boolean baseEquals(GnnVertex o) {
-        return quant.equals(o.quant) && Objects.equals(updater, o.updater) && Objects.equals(biasUpdater, o.biasUpdater)
+        return nIn == o.nIn && quant.equals(o.quant) && Objects.equals(updater, o.updater) && Objects.equals(biasUpdater, o.biasUpdater)
                 && regularization.equals(o.regularization) && regularizationBias.equals(o.regularizationBias);
     }
 
     /** @return a hash of the settings of this base class */
     protected int baseHashCode() {
-        return Objects.hash(quant, updater, biasUpdater, regularization, regularizationBias);
+        return Objects.hash(nIn, quant, updater, biasUpdater, regularization, regularizationBias);
     }
 
     /**
@@ -367,22 +379,22 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
     /**
      * Checks the node-feature input type of a vertex.
      *
-     * @param nIn expected feature count
+     * @param expectedWidth expected feature count
      * @param vertexInputs the input types
      * @param min fewest inputs
      * @param max most inputs
      * @return the node-feature input type
      * @throws org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException on a mismatch
      */
-    protected InputType checkInputs(long nIn, InputType[] vertexInputs, int min, int max) {
+    protected InputType checkInputs(long expectedWidth, InputType[] vertexInputs, int min, int max) {
         if (vertexInputs.length < min || vertexInputs.length > max) {
             throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException(describe() + " takes " + min + " to " + max
                     + " inputs, got " + vertexInputs.length);
         }
         InputType nodes = vertexInputs[0];
-        if (nodes.getType() != InputType.Type.FF || nodes.arrayElementsPerExample() != nIn) {
+        if (nodes.getType() != InputType.Type.FF || nodes.arrayElementsPerExample() != expectedWidth) {
             throw new org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException(describe() + ": node features must be"
-                    + " feed-forward of size nIn = " + nIn + ", got " + nodes);
+                    + " feed-forward of size nIn = " + expectedWidth + ", got " + nodes);
         }
         return nodes;
     }

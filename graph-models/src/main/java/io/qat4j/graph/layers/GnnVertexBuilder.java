@@ -26,6 +26,15 @@ public abstract class GnnVertexBuilder<V extends GnnVertex, B extends GnnVertexB
     }
 
     /**
+     * @param nIn input features per node
+     * @return this builder
+     */
+    public B nIn(long nIn) {
+        vertex.setNIn(nIn);
+        return self();
+    }
+
+    /**
      * @param quant quantization settings (default {@link GnnQuantSettings#fp32()})
      * @return this builder
      */

@@ -30,21 +30,10 @@ public class GraphPoolVertex extends GnnVertex {
         MAX
     }
 
-    private long nIn;
     private Pooling pooling = Pooling.MEAN;
 
     /** For JSON deserialization and the builder. */
     public GraphPoolVertex() {
-    }
-
-    /** @return features per node (and per pooled graph) */
-    public long getNIn() {
-        return nIn;
-    }
-
-    /** @param nIn features per node */
-    public void setNIn(long nIn) {
-        this.nIn = nIn;
     }
 
     /** @return the pooling */
@@ -98,19 +87,18 @@ public class GraphPoolVertex extends GnnVertex {
     @Override
     public GraphPoolVertex clone() {
         GraphPoolVertex v = copyBaseInto(new GraphPoolVertex());
-        v.nIn = nIn;
         v.pooling = pooling;
         return v;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GraphPoolVertex v && baseEquals(v) && nIn == v.nIn && pooling == v.pooling;
+        return o instanceof GraphPoolVertex v && baseEquals(v) && pooling == v.pooling;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(baseHashCode(), nIn, pooling);
+        return Objects.hash(baseHashCode(), pooling);
     }
 
     /** Builds a {@link GraphPoolVertex}. */
@@ -119,15 +107,6 @@ public class GraphPoolVertex extends GnnVertex {
         /** A builder with FP32 settings and mean pooling. */
         public Builder() {
             super(new GraphPoolVertex());
-        }
-
-        /**
-         * @param nIn features per node
-         * @return this builder
-         */
-        public Builder nIn(long nIn) {
-            vertex.setNIn(nIn);
-            return this;
         }
 
         /**

@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
@@ -30,7 +28,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  * the unclamped code leaves the range), protected nodes (and the messages leaving them) untouched.
  * In DOUBLE both sides round the same real numbers, so they agree to rounding error.
  */
-class GcnReferenceTest {
+class GcnReferenceTest extends DoublePrecisionTest {
 
     private static final int F = 3;
     private static final int H = 4;
@@ -44,16 +42,6 @@ class GcnReferenceTest {
             GnnParams.MESSAGE_RANGE, new double[] {-0.2, 0.15},
             GnnParams.AGGREGATE_RANGE, new double[] {-0.3, 0.35},
             GnnParams.OUTPUT_RANGE, new double[] {-0.1, 0.25});
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void floatPrecision() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     /** A fake-quantized value and whether its unclamped code was in range. */
     private record Fq(double value, boolean inRange) {

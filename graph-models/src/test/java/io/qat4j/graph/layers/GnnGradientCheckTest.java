@@ -8,8 +8,6 @@ import java.util.HashSet;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,19 +22,9 @@ import org.nd4j.linalg.learning.config.NoOp;
  * nodes protected (which runs the row-masked quantization paths as identities). The test batch has
  * two graphs, a node of in-degree 0 and an isolated node ({@link TestGraphs#small}).
  */
-class GnnGradientCheckTest {
+class GnnGradientCheckTest extends DoublePrecisionTest {
 
     private static final int F = 4;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void floatPrecision() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     private static final GnnQuantSettings DQ_OFF = GnnQuantSettings.degreeQuant(8, QuantSchedule.NEVER);
     /** FP32 with the batch norm frozen from the first step (its folded form). */

@@ -43,15 +43,7 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex> {
 
     private transient Pass pass;
 
-    /**
-     * @param graph the graph
-     * @param name vertex name
-     * @param vertexIndex vertex index
-     * @param config configuration
-     * @param paramsView parameter view
-     * @param initializeParams initialize parameters
-     * @param dataType network data type
-     */
+    /** Created by {@link GatVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GatVertexImpl(ComputationGraph graph, String name, int vertexIndex, GatVertex config, INDArray paramsView,
                          boolean initializeParams, DataType dataType) {
         super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);

@@ -37,15 +37,7 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
 
     private transient Pass pass;
 
-    /**
-     * @param graph the graph
-     * @param name vertex name
-     * @param vertexIndex vertex index
-     * @param config configuration
-     * @param paramsView parameter view
-     * @param initializeParams initialize parameters
-     * @param dataType network data type
-     */
+    /** Created by {@link GcnVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GcnVertexImpl(ComputationGraph graph, String name, int vertexIndex, GcnVertex config, INDArray paramsView,
                          boolean initializeParams, DataType dataType) {
         super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);

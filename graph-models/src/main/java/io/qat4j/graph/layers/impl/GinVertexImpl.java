@@ -49,15 +49,7 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
 
     private transient Pass pass;
 
-    /**
-     * @param graph the graph
-     * @param name vertex name
-     * @param vertexIndex vertex index
-     * @param config configuration
-     * @param paramsView parameter view
-     * @param initializeParams initialize parameters
-     * @param dataType network data type
-     */
+    /** Created by {@link GinVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GinVertexImpl(ComputationGraph graph, String name, int vertexIndex, GinVertex config, INDArray paramsView,
                          boolean initializeParams, DataType dataType) {
         super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);

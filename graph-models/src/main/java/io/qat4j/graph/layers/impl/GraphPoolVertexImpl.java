@@ -27,15 +27,7 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex> {
 
     private transient Pass pass;
 
-    /**
-     * @param graph the graph
-     * @param name vertex name
-     * @param vertexIndex vertex index
-     * @param config configuration
-     * @param paramsView parameter view (observer state only)
-     * @param initializeParams initialize parameters
-     * @param dataType network data type
-     */
+    /** Created by {@link GraphPoolVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GraphPoolVertexImpl(ComputationGraph graph, String name, int vertexIndex, GraphPoolVertex config,
                                INDArray paramsView, boolean initializeParams, DataType dataType) {
         super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);
