@@ -124,7 +124,7 @@ public class GatVertex extends GnnConvVertex {
     }
 
     @Override
-    protected GnnVertexImpl<?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
+    protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GatVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
     }

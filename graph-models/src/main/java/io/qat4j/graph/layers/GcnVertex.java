@@ -74,7 +74,7 @@ public class GcnVertex extends GnnConvVertex {
     }
 
     @Override
-    protected GnnVertexImpl<?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
+    protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GcnVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
     }

@@ -126,7 +126,7 @@ public class GinVertex extends GnnConvVertex {
     }
 
     @Override
-    protected GnnVertexImpl<?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
+    protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GinVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
     }

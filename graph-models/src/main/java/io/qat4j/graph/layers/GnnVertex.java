@@ -193,7 +193,7 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
      * @param dataType network data type
      * @return the implementation
      */
-    protected abstract GnnVertexImpl<?> createImpl(ComputationGraph graph, String vertexName, int idx,
+    protected abstract GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx,
                                                   INDArray paramsView, boolean initializeParams, DataType dataType);
 
     @Override
@@ -252,7 +252,7 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
 
     @Override
     public Optional<FoldedWeights> exportableWeights(org.deeplearning4j.nn.graph.vertex.GraphVertex vertex) {
-        return ((GnnVertexImpl<?>) vertex).exportableWeights();
+        return ((GnnVertexImpl<?, ?>) vertex).exportableWeights();
     }
 
     /** @throws UnsupportedOperationException always, naming the vertex */

@@ -63,7 +63,7 @@ public class GraphPoolVertex extends GnnVertex {
     }
 
     @Override
-    protected GnnVertexImpl<?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
+    protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GraphPoolVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
     }

@@ -32,16 +32,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * LeakyReLU slope where {@code l <= 0}, and the score gradients scattered back to the targets and
  * sources that produced them.
  */
-public class GatVertexImpl extends GnnVertexImpl<GatVertex> {
+public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> {
 
     /** What the backward pass needs from a training forward pass. */
-    private record Pass(GraphInputs.Edges edges, int numNodes, INDArray xq, INDArray inMask, FakeQuant.Masked w,
+    record Pass(GraphInputs.Edges edges, int numNodes, INDArray xq, INDArray inMask, FakeQuant.Masked w,
                         INDArray featMask, double[] f, double[] att, INDArray attMask, double[] logits,
                         double[] logitMask, double[] alpha, double[] keep, INDArray msgMask, INDArray aggrMask,
                         INDArray preActivation, INDArray outMask) {
     }
-
-    private transient Pass pass;
 
     /** Created by {@link GatVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GatVertexImpl(ComputationGraph graph, String name, int vertexIndex, GatVertex config, INDArray paramsView,
@@ -185,7 +183,7 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex> {
 
     @Override
     protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
-        Pass p = requirePass(pass);
+        Pass p = requirePass();
         int n = p.numNodes();
         int heads = config.getHeads();
         int c = (int) config.getChannels();
@@ -252,14 +250,7 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex> {
         gradientViews.get(GnnParams.ATTENTION).assign(masked(HeapArrays.matrix(gAtt, heads, 2L * c, dataType),
                 p.attMask()));
         INDArray gFeatures = masked(HeapArrays.matrix(gf, n, (long) heads * c, dataType), p.featMask());
-        gradientViews.get(GnnParams.WEIGHT).assign(masked(p.xq().transpose().mmul(gFeatures), p.w().mask()));
-        INDArray gx = masked(gFeatures.mmul(p.w().values().transpose()), p.inMask());
-        return new INDArray[] {gx};
-    }
-
-    @Override
-    protected void clearPass() {
-        pass = null;
+        return new INDArray[] {linearBackward(p.xq(), p.inMask(), p.w(), gFeatures, gradientViews.get(GnnParams.WEIGHT))};
     }
 
     /**
@@ -270,12 +261,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex> {
      */
     @Override
     public Optional<FoldedWeights> exportableWeights() {
-        if (!config.getQuant().quantized()) {
-            return Optional.empty();
-        }
-        INDArray bias = config.isConcat() ? param(GnnParams.BIAS)
-                : Nd4j.zeros(dataType, (long) config.getHeads() * config.getChannels());
-        return Optional.of(FoldedWeights.of(param(GnnParams.WEIGHT).transpose(), config.getQuant().weights(), bias));
+        return denseWeights(GnnParams.WEIGHT, config.isConcat() ? param(GnnParams.BIAS)
+                : Nd4j.zeros(dataType, (long) config.getHeads() * config.getChannels()));
     }
 
     /**

@@ -27,15 +27,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code dW = mask_w xq^T g_f}, {@code g_x = mask_in g_f Q_w(W)^T}. In FP32 mode messages are
  * never materialized: the aggregate is one fused gather-scatter ({@link MessagePassing#gatherScatterAdd}).
  */
-public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
+public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> {
 
     /** What the backward pass needs from a training forward pass. */
-    private record Pass(GraphInputs.Edges edges, int numNodes, double[] norm, INDArray xq, FakeQuant.Masked w,
+    record Pass(GraphInputs.Edges edges, int numNodes, double[] norm, INDArray xq, FakeQuant.Masked w,
                         INDArray inMask, INDArray featMask, INDArray msgMask, INDArray aggrMask, INDArray preActivation,
                         INDArray outMask) {
     }
-
-    private transient Pass pass;
 
     /** Created by {@link GcnVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GcnVertexImpl(ComputationGraph graph, String name, int vertexIndex, GcnVertex config, INDArray paramsView,
@@ -111,7 +109,7 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
 
     @Override
     protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
-        Pass p = requirePass(pass);
+        Pass p = requirePass();
         INDArray gPre = activation().backprop(p.preActivation().dup(), masked(epsilon, p.outMask())).getFirst();
         gradientViews.get(GnnParams.BIAS).assign(gPre.sum(0));
         INDArray gAggregate = masked(gPre, p.aggrMask());
@@ -124,22 +122,12 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex> {
             gFeatures = MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), p.norm(),
                     p.numNodes());
         }
-        gFeatures = masked(gFeatures, p.featMask());
-        gradientViews.get(GnnParams.WEIGHT).assign(masked(p.xq().transpose().mmul(gFeatures), p.w().mask()));
-        INDArray gx = masked(gFeatures.mmul(p.w().values().transpose()), p.inMask());
-        return new INDArray[] {gx};
-    }
-
-    @Override
-    protected void clearPass() {
-        pass = null;
+        return new INDArray[] {linearBackward(p.xq(), p.inMask(), p.w(), masked(gFeatures, p.featMask()),
+                gradientViews.get(GnnParams.WEIGHT))};
     }
 
     @Override
     public Optional<FoldedWeights> exportableWeights() {
-        return config.getQuant().quantized()
-                ? Optional.of(FoldedWeights.of(param(GnnParams.WEIGHT).transpose(), config.getQuant().weights(),
-                        param(GnnParams.BIAS)))
-                : Optional.empty();
+        return denseWeights(GnnParams.WEIGHT, param(GnnParams.BIAS));
     }
 }

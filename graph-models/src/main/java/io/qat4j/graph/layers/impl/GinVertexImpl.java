@@ -37,17 +37,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code d eps = sum g_h x}, {@code g_x = (1 + eps) g_h} plus the transposed message passing of
  * {@code mask_aggr g_h} (masked by {@code mask_msg}) back to the sources.
  */
-public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
+public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> {
 
     private static final IActivation RELU = new ActivationReLU();
 
     /** What the backward pass needs from a training forward pass. */
-    private record Pass(GraphInputs.Edges edges, int numNodes, INDArray x, INDArray msgMask, INDArray aggrMask,
+    record Pass(GraphInputs.Edges edges, int numNodes, INDArray x, INDArray msgMask, INDArray aggrMask,
                         INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
                         INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
     }
-
-    private transient Pass pass;
 
     /** Created by {@link GinVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GinVertexImpl(ComputationGraph graph, String name, int vertexIndex, GinVertex config, INDArray paramsView,
@@ -127,7 +125,7 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
 
     @Override
     protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
-        Pass p = requirePass(pass);
+        Pass p = requirePass();
         ComputeTail.Gradients tg = p.tail().backward(masked(epsilon, p.outMask()));
         gradientViews.get(GnnParams.GAMMA).assign(tg.dGamma());
         gradientViews.get(GnnParams.BETA).assign(tg.dBeta());
@@ -135,8 +133,7 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
         INDArray gz1 = masked(tg.dY().mmul(p.w2Eff().transpose()), p.hiddenMask());
         gz1.muli(p.z1().gt(0).castTo(gz1.dataType()));
         gradientViews.get(GnnParams.BIAS).assign(gz1.sum(0));
-        gradientViews.get(GnnParams.WEIGHT).assign(masked(p.h().transpose().mmul(gz1), p.w1().mask()));
-        INDArray gh = masked(gz1.mmul(p.w1().values().transpose()), p.inMask());
+        INDArray gh = linearBackward(p.h(), p.inMask(), p.w1(), gz1, gradientViews.get(GnnParams.WEIGHT));
         gradientViews.get(GnnParams.GIN_EPS).assign(gh.mul(p.x()).sumNumber().doubleValue());
         INDArray gAggregate = masked(gh, p.aggrMask());
         INDArray gx = gh.mul(1 + eps());
@@ -149,11 +146,6 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
         return new INDArray[] {gx};
     }
 
-    @Override
-    protected void clearPass() {
-        pass = null;
-    }
-
     /**
      * The MLP's first linear layer as the integer model uses it.
      *
@@ -161,10 +153,7 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex> {
      */
     @Override
     public Optional<FoldedWeights> exportableWeights() {
-        return config.getQuant().quantized()
-                ? Optional.of(FoldedWeights.of(param(GnnParams.WEIGHT).transpose(), config.getQuant().weights(),
-                        param(GnnParams.BIAS)))
-                : Optional.empty();
+        return denseWeights(GnnParams.WEIGHT, param(GnnParams.BIAS));
     }
 
     /**

@@ -39,8 +39,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code edges}, {@code graph}, {@code protect}) are zero.
  *
  * @param <C> the vertex configuration
+ * @param <P> what a training forward pass keeps for the backward pass
  */
-public abstract class GnnVertexImpl<C extends GnnVertex> extends BaseGraphVertex implements QuantizerStats {
+public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVertex implements QuantizerStats {
 
     protected final C config;
     private final INDArray params;
@@ -48,6 +49,8 @@ public abstract class GnnVertexImpl<C extends GnnVertex> extends BaseGraphVertex
     private INDArray gradients;
     private Map<String, INDArray> gradientViews;
     private transient double clippedFraction = Double.NaN;
+    /** What the last training forward pass kept for the backward pass, null when none. */
+    protected transient P pass;
 
     /**
      * @param graph the graph
@@ -101,7 +104,9 @@ public abstract class GnnVertexImpl<C extends GnnVertex> extends BaseGraphVertex
     protected abstract INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews);
 
     /** Drops what the last training forward pass kept. */
-    protected abstract void clearPass();
+    protected void clearPass() {
+        pass = null;
+    }
 
     /** @return the vertex's main weights as the integer model uses them, empty without weights */
     public abstract Optional<FoldedWeights> exportableWeights();
@@ -209,16 +214,43 @@ public abstract class GnnVertexImpl<C extends GnnVertex> extends BaseGraphVertex
     }
 
     /**
-     * @param pass the state kept by the last training forward pass
-     * @param <P> its type
-     * @return it
+     * @return the state kept by the last training forward pass
      * @throws IllegalStateException when there was none
      */
-    protected <P> P requirePass(P pass) {
+    protected P requirePass() {
         if (pass == null) {
             throw new IllegalStateException(where() + ": backward pass without a training forward pass");
         }
         return pass;
+    }
+
+    /**
+     * Backward pass of {@code y = Q_in(x) Q_w(W)}: writes {@code dW = mask_w (xq^T g)} and returns
+     * {@code mask_in (g Q_w(W)^T)}.
+     *
+     * @param xq the quantized input
+     * @param inMask the input quantizer's mask, or null
+     * @param w effective weights and their mask
+     * @param g gradient of {@code y}
+     * @param weightGradient the weight's gradient view, written
+     * @return the gradient of {@code x}
+     */
+    protected static INDArray linearBackward(INDArray xq, INDArray inMask, FakeQuant.Masked w, INDArray g,
+                                             INDArray weightGradient) {
+        weightGradient.assign(masked(xq.transpose().mmul(g), w.mask()));
+        return masked(g.mmul(w.values().transpose()), inMask);
+    }
+
+    /**
+     * @param weightKey a weight {@code [nIn, nOut]}
+     * @param bias bias per output column
+     * @return the weight's integer codes per output column, scales and bias as the forward pass
+     *     quantizes them, or empty in FP32 mode
+     */
+    protected Optional<FoldedWeights> denseWeights(String weightKey, INDArray bias) {
+        return config.getQuant().quantized()
+                ? Optional.of(FoldedWeights.of(param(weightKey).transpose(), config.getQuant().weights(), bias))
+                : Optional.empty();
     }
 
     /**

@@ -19,13 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * graph back to its nodes ({@link MessagePassing#gatherRows}, the adjoint of the scatter-add), mean
  * divides it by the node count first, max routes it to the kept node only.
  */
-public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex> {
+public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex, GraphPoolVertexImpl.Pass> {
 
     /** What the backward pass needs from a training forward pass. */
-    private record Pass(int[] graphIds, int numNodes, double[] counts, int[] argmax, INDArray outMask) {
+    record Pass(int[] graphIds, int numNodes, double[] counts, int[] argmax, INDArray outMask) {
     }
-
-    private transient Pass pass;
 
     /** Created by {@link GraphPoolVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
     public GraphPoolVertexImpl(ComputationGraph graph, String name, int vertexIndex, GraphPoolVertex config,
@@ -82,7 +80,7 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex> {
 
     @Override
     protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
-        Pass p = requirePass(pass);
+        Pass p = requirePass();
         INDArray g = masked(epsilon, p.outMask());
         INDArray gx = switch (config.getPooling()) {
             case SUM -> MessagePassing.gatherRows(g, p.graphIds());
@@ -98,11 +96,6 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex> {
             }
         };
         return new INDArray[] {gx, null};
-    }
-
-    @Override
-    protected void clearPass() {
-        pass = null;
     }
 
     @Override
