@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Graph convolution (Kipf and Welling, "Semi-Supervised Classification with Graph Convolutional
  * Networks", ICLR 2017, eq. 8): {@code h'_i = act(sum_{j in N(i) + i} norm_ij (x_j W) + b)} with
  * {@code norm_ij = 1 / sqrt((d_i + 1)(d_j + 1))}, {@code d} the in-degree, self-loops added (PyG's
- * {@code GCNConv}); message passing by gather and scatter-add over the edge list
+ * {@code GCNConv}; the Degree-Quant reference counts out-degrees, the same on the undirected graphs
+ * the loaders produce); message passing by gather and scatter-add over the edge list
  * ({@link MessagePassing}), no dense adjacency.
  *
  * <p>Quantized as Degree-Quant's {@code GCNConvMultiQuant} (Tailor et al., ICLR 2021;

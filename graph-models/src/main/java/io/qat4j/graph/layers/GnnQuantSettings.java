@@ -15,6 +15,14 @@ import java.util.Objects;
  * ({@link #activations()}): asymmetric per-tensor, with the mode's observer and estimator, the
  * settings of camlsys/degree-quant's {@code reddit_binary/main.py}.
  *
+ * <p>Where this differs from the reference code, on purpose: weights follow the project's weight
+ * spec (symmetric, scales from the current weights; the reference observes them like activations,
+ * asymmetric); the clipped estimator is PyTorch's, zero where the unclamped code leaves
+ * {@code [qMin, qMax]} (the reference's also zeroes the two boundary codes themselves,
+ * {@code dq/quantization.py}); percentiles take the nearest rank {@code round(p (n - 1))} of
+ * quant-layers' {@code Percentiles} (the reference's {@code kthvalue} takes rank
+ * {@code floor(p n)}, one-based). Each changes single codes at the edges of a range, not the method.
+ *
  * @param mode FP32, plain QAT or Degree-Quant
  * @param bits activation bit width, 8 or 4 (the widths Degree-Quant's percentiles and protection
  *     probabilities are set for)

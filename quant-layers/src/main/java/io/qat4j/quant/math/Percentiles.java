@@ -126,20 +126,21 @@ public final class Percentiles {
         int eqHigh = 0;
         for (int i = 0; i < n; i++) {
             float x = v[i];
-            if (x < tLow) {
-                if (nBelow == cap) {
-                    return null;
+            // ties at a threshold are common (ReLU zeros): counted without a branch
+            eqLow += x == tLow ? 1 : 0;
+            eqHigh += x == tHigh ? 1 : 0;
+            if (x < tLow || x > tHigh) { // rare: the tails beyond the thresholds
+                if (x < tLow) {
+                    if (nBelow == cap) {
+                        return null;
+                    }
+                    below[nBelow++] = x;
+                } else {
+                    if (nAbove == cap) {
+                        return null;
+                    }
+                    above[nAbove++] = x;
                 }
-                below[nBelow++] = x;
-            } else if (x == tLow) {
-                eqLow++;
-            } else if (x > tHigh) {
-                if (nAbove == cap) {
-                    return null;
-                }
-                above[nAbove++] = x;
-            } else if (x == tHigh) {
-                eqHigh++;
             }
         }
         double low;

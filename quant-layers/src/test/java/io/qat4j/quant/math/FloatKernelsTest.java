@@ -125,6 +125,41 @@ class FloatKernelsTest {
         assertArrayEquals(transpose(dyT, c, n), dy, 0f);
     }
 
+    /**
+     * The fused loops' unclamped code agrees with the executor's {@code Rounding.quantizeFloat}:
+     * equal inside the code range, on the same side outside it; on ties (exact multiples of half a
+     * scale step), values around every power of two up to 2^40, zeros of both signs, infinities and
+     * NaN.
+     */
+    @Test
+    void unclampedCodeAgreesWithTheExecutorsRounding() {
+        Random rnd = new Random(13);
+        for (int trial = 0; trial < 200_000; trial++) {
+            float s = (float) Math.pow(2, rnd.nextInt(40) - 20) * (1 + rnd.nextFloat());
+            int zp = rnd.nextInt(256) - 128;
+            float x = switch (trial % 6) {
+                case 0 -> (float) (rnd.nextGaussian() * 200 * s);
+                case 1 -> (rnd.nextInt(800) - 400) * 0.5f * s; // ties
+                case 2 -> (float) Math.pow(2, rnd.nextInt(60) - 20) * (rnd.nextBoolean() ? 1 : -1)
+                        + (rnd.nextInt(3) - 1) * Math.ulp(1f);
+                case 3 -> Float.intBitsToFloat(rnd.nextInt());
+                case 4 -> new float[] {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+                    Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}[rnd.nextInt(8)];
+                default -> (float) ((rnd.nextDouble() - 0.5) * 1e9);
+            };
+            int expected = io.qat4j.executor.quant.Rounding.quantizeFloat(x, s, zp, -128, 127);
+            int code = FloatKernels.unclampedCode(x / s, zp);
+            String what = "x " + x + ", s " + s + ", zp " + zp;
+            if (expected < -128) {
+                assertEquals(true, code < -128, what);
+            } else if (expected > 127) {
+                assertEquals(true, code > 127, what);
+            } else {
+                assertEquals(expected, code, what);
+            }
+        }
+    }
+
     private static float[] transpose(float[] a, int rows, int cols) {
         float[] t = new float[a.length];
         for (int r = 0; r < rows; r++) {
