@@ -19,17 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Flat Java loops, chosen over ND4J's {@code pullRows} and {@code unsorted_segment_sum} by
  * measurement on REDDIT-BINARY's batch size (55,000 nodes, 128,000 directed edges, 64 channels,
- * FLOAT; {@code MessagePassingSpeedTest}, medians of 15 runs, on the project's 2-core machine shared
- * with other jobs, load about 5):
+ * FLOAT; {@code MessagePassingSpeedTest}, medians of 15 runs, two runs, on the project's 2-core
+ * machine with ND4J on 2 threads and load about 1.4; under heavier load the loops' lead grows):
  * <pre>
  *                          Java loops   ND4J
- *   gather [E, 64]            23 ms      35 ms   (pullRows)
- *   scatter-add [N, 64]       14 ms     154 ms   (unsorted_segment_sum, INT indices)
- *   fused gather + scatter    31 ms     215 ms   (the two ops above)
+ *   gather [E, 64]          11-13 ms    17 ms    (pullRows)
+ *   scatter-add [N, 64]     11-14 ms   166 ms    (unsorted_segment_sum, INT indices)
+ *   fused gather + scatter  21-24 ms   177 ms    (the two ops above)
  * </pre>
- * Gather copies rows between the off-heap buffers; scatter-add reads rows from the off-heap buffer
- * and sums on the heap, where the JIT vectorizes the inner loop over the channels; the fused form
- * reads {@code x} to the heap once and never materializes the {@code [E, F]} messages.
+ * Gather and the fused form copy their input to the heap once (a bulk copy), loop there and write
+ * the result back in bulk; scatter-add reads the rows one by one from their off-heap buffer and
+ * sums on the heap, where the JIT vectorizes the inner loop over the channels; the fused form never
+ * materializes the {@code [E, F]} messages.
  */
 public final class MessagePassing {
 
@@ -50,16 +51,12 @@ public final class MessagePassing {
             return Nd4j.create(x.dataType(), 0, f);
         }
         if (x.dataType() == DataType.FLOAT) {
-            // row by row between the off-heap buffers, no tensor-sized copy on the heap
-            FloatBuffer in = FloatKernels.buffer(FloatKernels.contiguous(x));
-            INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {e, f}, 'c');
-            FloatBuffer out = FloatKernels.buffer(result);
-            float[] row = new float[f];
+            float[] in = HeapArrays.floats(x);
+            float[] out = new float[e * f];
             for (int i = 0; i < e; i++) {
-                in.get(index[i] * f, row, 0, f);
-                out.put(i * f, row, 0, f);
+                System.arraycopy(in, index[i] * f, out, i * f, f);
             }
-            return result;
+            return HeapArrays.matrix(out, e, f);
         }
         double[] in = HeapArrays.doubles(x);
         double[] out = new double[e * f];
