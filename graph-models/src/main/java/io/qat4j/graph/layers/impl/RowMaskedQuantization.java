@@ -2,17 +2,22 @@ package io.qat4j.graph.layers.impl;
 
 import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
+import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
+import io.qat4j.quant.spec.SteMode;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Degree-Quant's split quantization of a node or edge tensor (camlsys/degree-quant
  * {@code dq/multi_quant.py}: {@code out[mask] = high(x[mask]); out[~mask] = low(x[~mask])} with an
  * identity high-precision quantizer): the rows of protected nodes (or of edges leaving them) pass
  * unchanged, forward and backward; the other rows are observed and fake-quantized by
- * {@link ActivationQuantization}, so the observer's range comes from them alone.
+ * {@link ActivationQuantization}, so the observer's range comes from them alone. FLOAT tensors take
+ * a path on the heap (the unprotected rows copied into one buffer and back); other types go through
+ * ND4J operations.
  */
 final class RowMaskedQuantization {
 
@@ -39,6 +44,9 @@ final class RowMaskedQuantization {
         if (quantized.length == 0) {
             return new ActivationQuantization.Result(x, null, Double.NaN);
         }
+        if (x.dataType() == DataType.FLOAT) {
+            return applyFloat(x, quantized, spec, schedule, state, step, training);
+        }
         ActivationQuantization.Result r = ActivationQuantization.apply(MessagePassing.gatherRows(x, quantized), spec,
                 schedule, state, step, training, true);
         INDArray keep = keepColumn(protectedRows, x);
@@ -47,6 +55,50 @@ final class RowMaskedQuantization {
         INDArray mask = r.gradMask() == null ? null
                 : MessagePassing.scatterAddRows(r.gradMask(), quantized, rows).addiColumnVector(keep);
         return new ActivationQuantization.Result(values, mask, r.clippedFraction());
+    }
+
+    /**
+     * The FLOAT path on the heap: the unprotected rows copied into one buffer (their minimum and
+     * maximum found on the way), fake-quantized there by {@link ActivationQuantization#applyFused},
+     * and copied back; protected rows keep their values and a gradient mask of 1.
+     */
+    private static ActivationQuantization.Result applyFloat(INDArray x, int[] quantized, QuantSpec spec,
+                                                            QuantSchedule schedule, INDArray state, long step,
+                                                            boolean training) {
+        int f = (int) x.size(1);
+        float[] v = HeapArrays.floats(x);
+        float[] q = new float[quantized.length * f];
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < quantized.length; k++) {
+            System.arraycopy(v, quantized[k] * f, q, k * f, f);
+            for (int c = k * f; c < (k + 1) * f; c++) {
+                min = Math.min(min, q[c]);
+                max = Math.max(max, q[c]);
+            }
+        }
+        boolean clipped = spec.ste() == SteMode.CLIPPED;
+        float[] qMask = clipped ? new float[q.length] : null;
+        if (qMask != null) {
+            Arrays.fill(qMask, 1f);
+        }
+        double clippedFraction = ActivationQuantization.applyFused(q, q.length, new double[] {min, max}, qMask, spec,
+                schedule, state, step, training, true);
+        if (!RangeObserver.initialized(state) || !schedule.quantizing(step)) {
+            return new ActivationQuantization.Result(x, null, clippedFraction);
+        }
+        float[] mask = qMask == null ? null : new float[v.length];
+        if (mask != null) {
+            Arrays.fill(mask, 1f);
+        }
+        for (int k = 0; k < quantized.length; k++) {
+            System.arraycopy(q, k * f, v, quantized[k] * f, f);
+            if (mask != null) {
+                System.arraycopy(qMask, k * f, mask, quantized[k] * f, f);
+            }
+        }
+        return new ActivationQuantization.Result(HeapArrays.matrix(v, x.size(0), f),
+                mask == null ? null : HeapArrays.matrix(mask, x.size(0), f), clippedFraction);
     }
 
     /**
@@ -85,6 +137,6 @@ final class RowMaskedQuantization {
         for (int i = 0; i < v.length; i++) {
             v[i] = protectedRows[i] ? 1 : 0;
         }
-        return Nd4j.createFromArray(v).castTo(like.dataType()).reshape(v.length, 1);
+        return HeapArrays.column(v, like.dataType());
     }
 }

@@ -4,6 +4,7 @@ import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
 import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.FloatKernels;
+import io.qat4j.quant.math.Percentiles;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
@@ -106,12 +107,14 @@ public final class ActivationQuantization {
     }
 
     /**
-     * Fake-quantizes a FLOAT buffer in place after its batch range was found by a fused pass.
+     * Fake-quantizes a FLOAT buffer on the heap in place after its minimum and maximum were found by
+     * a fused pass (a percentile observer takes its percentiles from a copy of the buffer). The
+     * entry for fused loops here and in other modules (graph layers quantize the unprotected rows
+     * of a tensor this way).
      *
      * @param out values, quantized in place
      * @param len number of elements
      * @param batchRange {@code {min, max}} of the values
-     * @param full the whole tensor (for percentile observers)
      * @param gradMask gradient mask to update (clipped STE), or null
      * @param spec activation spec
      * @param schedule schedule
@@ -122,12 +125,13 @@ public final class ActivationQuantization {
      * @return the clipped fraction (during the float warm-up in training, the share the observed range
      *     would clamp), NaN when unknown
      */
-    static double applyFused(float[] out, int len, double[] batchRange, INDArray full, float[] gradMask,
-                             QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
-                             boolean updateState) {
+    public static double applyFused(float[] out, int len, double[] batchRange, float[] gradMask,
+                                    QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
+                                    boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             double[] range = RangeObserver.needsTensor(spec.observer())
-                    ? RangeObserver.batchRange(spec.observer(), full) : batchRange;
+                    ? Percentiles.lowHigh(java.util.Arrays.copyOf(out, len), len, spec.observer().percentile())
+                    : batchRange;
             RangeObserver.observeRange(spec.observer(), range, state);
         }
         if (!RangeObserver.initialized(state)) {
