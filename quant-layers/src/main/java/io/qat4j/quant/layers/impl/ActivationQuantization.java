@@ -9,6 +9,7 @@ import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.SteMode;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,7 +78,7 @@ public final class ActivationQuantization {
             float[] v = FloatKernels.read(FloatKernels.contiguous(x));
             float[] m = clipped ? new float[v.length] : null;
             if (m != null) {
-                java.util.Arrays.fill(m, 1f);
+                Arrays.fill(m, 1f);
             }
             int n = FloatKernels.fakeQuant(v, v.length, p.scale(), p.zeroPoint(), r.qMin(), r.qMax(), m, clipped);
             FloatKernels.write(v, out);
@@ -130,7 +131,7 @@ public final class ActivationQuantization {
                                     boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             double[] range = RangeObserver.needsTensor(spec.observer())
-                    ? Percentiles.lowHigh(java.util.Arrays.copyOf(out, len), len, spec.observer().percentile())
+                    ? Percentiles.lowHigh(Arrays.copyOf(out, len), len, spec.observer().percentile())
                     : batchRange;
             RangeObserver.observeRange(spec.observer(), range, state);
         }
