@@ -35,10 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> {
 
     /** What the backward pass needs from a training forward pass. */
-    record Pass(GraphInputs.Edges edges, int numNodes, INDArray xq, INDArray inMask, FakeQuant.Masked w,
-                        INDArray featMask, double[] f, double[] att, INDArray attMask, double[] logits,
-                        double[] logitMask, double[] alpha, double[] keep, INDArray msgMask, INDArray aggrMask,
-                        INDArray preActivation, INDArray outMask) {
+    record Pass(GraphInputs.Edges edges, int numNodes, Transform transform, double[] f, double[] att,
+                INDArray attMask, double[] logits, double[] logitMask, double[] alpha, double[] keep, INDArray msgMask,
+                INDArray aggrMask, INDArray preActivation, INDArray outMask) {
     }
 
     /** Created by {@link GatVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
@@ -79,10 +78,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         boolean[] protectedNodes = protectedNodes(training);
         boolean[] protectedEdges = RowMaskedQuantization.ofSources(protectedNodes, edges.src());
 
-        ActivationQuantization.Result xq = quantize(GnnParams.INPUT_RANGE, x, protectedNodes, training);
-        FakeQuant.Masked w = quantizeWeights(param(GnnParams.WEIGHT));
-        ActivationQuantization.Result f = quantize(GnnParams.FEATURE_RANGE, xq.values().mmul(w.values()), protectedNodes,
-                training);
+        Transform t = transform(x, protectedNodes, training);
+        ActivationQuantization.Result f = t.features();
         FakeQuant.Masked att = attention();
         double[] fv = HeapArrays.doubles(f.values());
         double[] av = HeapArrays.doubles(att.values());
@@ -119,7 +116,7 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, activation().getActivation(pre.dup(), training),
                 protectedNodes, training);
         if (training) {
-            pass = new Pass(edges, n, xq.values(), xq.gradMask(), w, f.gradMask(), fv, av, att.mask(), lq,
+            pass = new Pass(edges, n, t, fv, av, att.mask(), lq,
                     l.gradMask() == null ? null : HeapArrays.doubles(l.gradMask()), alpha, keep, m.gradMask(),
                     a.gradMask(), pre, out.gradMask());
         }
@@ -249,8 +246,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         }
         gradientViews.get(GnnParams.ATTENTION).assign(masked(HeapArrays.matrix(gAtt, heads, 2L * c, dataType),
                 p.attMask()));
-        INDArray gFeatures = masked(HeapArrays.matrix(gf, n, (long) heads * c, dataType), p.featMask());
-        return new INDArray[] {linearBackward(p.xq(), p.inMask(), p.w(), gFeatures, gradientViews.get(GnnParams.WEIGHT))};
+        return new INDArray[] {transformBackward(p.transform(), HeapArrays.matrix(gf, n, (long) heads * c, dataType),
+                gradientViews.get(GnnParams.WEIGHT))};
     }
 
     /**

@@ -30,9 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> {
 
     /** What the backward pass needs from a training forward pass. */
-    record Pass(GraphInputs.Edges edges, int numNodes, double[] norm, INDArray xq, FakeQuant.Masked w,
-                        INDArray inMask, INDArray featMask, INDArray msgMask, INDArray aggrMask, INDArray preActivation,
-                        INDArray outMask) {
+    record Pass(GraphInputs.Edges edges, int numNodes, double[] norm, Transform transform, INDArray msgMask,
+                INDArray aggrMask, INDArray preActivation, INDArray outMask) {
     }
 
     /** Created by {@link GcnVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
@@ -79,10 +78,8 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> 
         boolean[] protectedNodes = protectedNodes(training);
         boolean[] protectedEdges = RowMaskedQuantization.ofSources(protectedNodes, edges.src());
 
-        ActivationQuantization.Result xq = quantize(GnnParams.INPUT_RANGE, x, protectedNodes, training);
-        FakeQuant.Masked w = quantizeWeights(param(GnnParams.WEIGHT));
-        ActivationQuantization.Result f = quantize(GnnParams.FEATURE_RANGE, xq.values().mmul(w.values()), protectedNodes,
-                training);
+        Transform t = transform(x, protectedNodes, training);
+        ActivationQuantization.Result f = t.features();
         double[] norm = normalisation(edges, n);
         INDArray aggregate;
         INDArray msgMask = null;
@@ -101,7 +98,7 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> 
         INDArray act = activation().getActivation(pre.dup(), training);
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, act, protectedNodes, training);
         if (training) {
-            pass = new Pass(edges, n, norm, xq.values(), w, xq.gradMask(), f.gradMask(), msgMask, a.gradMask(), pre,
+            pass = new Pass(edges, n, norm, t, msgMask, a.gradMask(), pre,
                     out.gradMask());
         }
         return out.values();
@@ -122,8 +119,7 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> 
             gFeatures = MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), p.norm(),
                     p.numNodes());
         }
-        return new INDArray[] {linearBackward(p.xq(), p.inMask(), p.w(), masked(gFeatures, p.featMask()),
-                gradientViews.get(GnnParams.WEIGHT))};
+        return new INDArray[] {transformBackward(p.transform(), gFeatures, gradientViews.get(GnnParams.WEIGHT))};
     }
 
     @Override

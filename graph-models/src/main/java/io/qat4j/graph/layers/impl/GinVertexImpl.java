@@ -43,8 +43,8 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
 
     /** What the backward pass needs from a training forward pass. */
     record Pass(GraphInputs.Edges edges, int numNodes, INDArray x, INDArray msgMask, INDArray aggrMask,
-                        INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
-                        INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
+                INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
+                INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
     }
 
     /** Created by {@link GinVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */

@@ -225,6 +225,43 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
     }
 
     /**
+     * The node transform of GCN and GAT, {@code f = Q_feat(Q_in(x) Q_w(W))}, with what its backward
+     * pass needs.
+     *
+     * @param input the quantized input and its mask
+     * @param weights the effective weights and their mask
+     * @param features the quantized features and their mask
+     */
+    protected record Transform(ActivationQuantization.Result input, FakeQuant.Masked weights,
+                               ActivationQuantization.Result features) {
+    }
+
+    /**
+     * @param x node features
+     * @param protectedNodes the protected nodes, or null
+     * @param training training mode
+     * @return {@code Q_feat(Q_in(x) Q_w(W))} with the weights under {@link GnnParams#WEIGHT}
+     */
+    protected Transform transform(INDArray x, boolean[] protectedNodes, boolean training) {
+        ActivationQuantization.Result xq = quantize(GnnParams.INPUT_RANGE, x, protectedNodes, training);
+        FakeQuant.Masked w = quantizeWeights(param(GnnParams.WEIGHT));
+        return new Transform(xq, w, quantize(GnnParams.FEATURE_RANGE, xq.values().mmul(w.values()), protectedNodes, training));
+    }
+
+    /**
+     * Backward pass of {@link #transform}: writes the weight gradient.
+     *
+     * @param t the forward transform
+     * @param gFeatures gradient of the quantized features
+     * @param weightGradient the weight's gradient view, written
+     * @return the gradient of {@code x}
+     */
+    protected static INDArray transformBackward(Transform t, INDArray gFeatures, INDArray weightGradient) {
+        return linearBackward(t.input().values(), t.input().gradMask(), t.weights(),
+                masked(gFeatures, t.features().gradMask()), weightGradient);
+    }
+
+    /**
      * Backward pass of {@code y = Q_in(x) Q_w(W)}: writes {@code dW = mask_w (xq^T g)} and returns
      * {@code mask_in (g Q_w(W)^T)}.
      *

@@ -61,7 +61,7 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex, GraphPoo
                 for (int i = 0; i < n; i++) {
                     int g = ids[i] * f;
                     for (int c = 0; c < f; c++) {
-                        if (v[i * f + c] > out[g + c]) {
+                if (v[i * f + c] > out[g + c]) {
                             out[g + c] = v[i * f + c];
                             argmax[g + c] = i;
                         }
