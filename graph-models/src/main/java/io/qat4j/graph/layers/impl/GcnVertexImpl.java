@@ -6,7 +6,6 @@ import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
-import io.qat4j.quant.math.FakeQuant;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
