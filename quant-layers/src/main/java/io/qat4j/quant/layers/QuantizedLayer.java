@@ -4,6 +4,7 @@ import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
+import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 
@@ -40,6 +41,19 @@ public interface QuantizedLayer {
 
     /** @return the output quantizer, empty when the output stays float (e.g. logits) */
     Optional<OutputQuantizer> outputQuantizer();
+
+    /**
+     * Every activation quantizer of the layer whose observer state lives in its parameters: the
+     * output quantizer and any quantizers inside the layer (a graph layer's message, aggregate and
+     * normalisation quantizers, Degree-Quant, Tailor et al., ICLR 2021, section 4). Whatever must
+     * treat observer state by its spec (merging workers' copies: min/max and percentile observers
+     * take the extremes, EMA observers the mean) iterates these.
+     *
+     * @return the quantizers, the output quantizer first when there is one
+     */
+    default List<OutputQuantizer> activationQuantizers() {
+        return outputQuantizer().map(List::of).orElse(List.of());
+    }
 
     /**
      * @param schedule another schedule

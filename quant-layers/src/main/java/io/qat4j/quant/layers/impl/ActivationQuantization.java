@@ -4,10 +4,12 @@ import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
 import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.FloatKernels;
+import io.qat4j.quant.math.Percentiles;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.SteMode;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,7 +78,7 @@ public final class ActivationQuantization {
             float[] v = FloatKernels.read(FloatKernels.contiguous(x));
             float[] m = clipped ? new float[v.length] : null;
             if (m != null) {
-                java.util.Arrays.fill(m, 1f);
+                Arrays.fill(m, 1f);
             }
             int n = FloatKernels.fakeQuant(v, v.length, p.scale(), p.zeroPoint(), r.qMin(), r.qMax(), m, clipped);
             FloatKernels.write(v, out);
@@ -106,12 +108,14 @@ public final class ActivationQuantization {
     }
 
     /**
-     * Fake-quantizes a FLOAT buffer in place after its batch range was found by a fused pass.
+     * Fake-quantizes a FLOAT buffer on the heap in place after its minimum and maximum were found by
+     * a fused pass (a percentile observer takes its percentiles from a copy of the buffer). The
+     * entry for fused loops here and in other modules (graph layers quantize the unprotected rows
+     * of a tensor this way).
      *
      * @param out values, quantized in place
      * @param len number of elements
      * @param batchRange {@code {min, max}} of the values
-     * @param full the whole tensor (for percentile observers)
      * @param gradMask gradient mask to update (clipped STE), or null
      * @param spec activation spec
      * @param schedule schedule
@@ -122,12 +126,13 @@ public final class ActivationQuantization {
      * @return the clipped fraction (during the float warm-up in training, the share the observed range
      *     would clamp), NaN when unknown
      */
-    static double applyFused(float[] out, int len, double[] batchRange, INDArray full, float[] gradMask,
-                             QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
-                             boolean updateState) {
+    public static double applyFused(float[] out, int len, double[] batchRange, float[] gradMask,
+                                    QuantSpec spec, QuantSchedule schedule, INDArray state, long step, boolean training,
+                                    boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             double[] range = RangeObserver.needsTensor(spec.observer())
-                    ? RangeObserver.batchRange(spec.observer(), full) : batchRange;
+                    ? Percentiles.lowHigh(Arrays.copyOf(out, len), len, spec.observer().percentile())
+                    : batchRange;
             RangeObserver.observeRange(spec.observer(), range, state);
         }
         if (!RangeObserver.initialized(state)) {

@@ -2,6 +2,7 @@ package io.qat4j.quant.layers.impl;
 
 import io.qat4j.quant.layers.QuantLayerSettings;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,9 +17,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Two implementations compute the same function: {@link Nd4jTail} with ND4J operations (any
  * data type) and {@link FusedFloatTail} in fused single-pass FLOAT loops
  * ({@link io.qat4j.quant.math.FloatKernels}) for piece-wise linear activations. Each keeps the
- * intermediates of its backward pass in its own {@link Pass}.
+ * intermediates of its backward pass in its own {@link Pass}. Layers defined in other modules
+ * that end in a linear part (the MLP of a GIN vertex) get theirs from {@link #of}.
  */
-interface ComputeTail {
+public interface ComputeTail {
+
+    /**
+     * The tail a layer uses: the fused FLOAT loops where they apply (FLOAT values, identity, ReLU
+     * or ReLU6), ND4J operations otherwise.
+     *
+     * @param dataType data type of the linear part's output
+     * @param activation the activation function
+     * @return the tail
+     */
+    static ComputeTail of(DataType dataType, IActivation activation) {
+        return dataType == DataType.FLOAT && FusedFloatTail.fusedActivation(activation) != null
+                ? FusedFloatTail.INSTANCE : Nd4jTail.INSTANCE;
+    }
 
     /**
      * @param y output of the linear part, channels on dimension 1

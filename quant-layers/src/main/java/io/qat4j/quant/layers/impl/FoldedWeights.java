@@ -26,7 +26,7 @@ public record FoldedWeights(int[][] codes, double[] scales, double[] bias, int b
      * @param bias float bias per row
      * @return the folded weights
      */
-    static FoldedWeights of(INDArray rows, QuantSpec spec, INDArray bias) {
+    public static FoldedWeights of(INDArray rows, QuantSpec spec, INDArray bias) {
         INDArray scales = WeightFakeQuant.rowScales(rows, spec);
         QuantRange r = spec.range();
         INDArray codes = FakeQuant.codesPerRow(rows, scales, r.qMin(), r.qMax());

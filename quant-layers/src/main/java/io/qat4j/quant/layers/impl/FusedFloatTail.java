@@ -2,7 +2,6 @@ package io.qat4j.quant.layers.impl;
 
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.math.FloatKernels;
-import io.qat4j.quant.math.RangeObserver;
 import java.util.Arrays;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -89,8 +88,7 @@ final class FusedFloatTail implements ComputeTail {
         float[] mm = FloatKernels.affineActivate(yb, ob, mb, n, ch, inner, mul, add, act);
         double clipped = Double.NaN;
         if (q.output() != null) {
-            INDArray full = RangeObserver.needsTensor(q.output().observer()) ? Nd4j.createFromArray(ob) : null;
-            clipped = ActivationQuantization.applyFused(ob, ob.length, new double[] {mm[0], mm[1]}, full, mb,
+            clipped = ActivationQuantization.applyFused(ob, ob.length, new double[] {mm[0], mm[1]}, mb,
                     q.output(), q.schedule(), in.outputRange(), in.step(), in.training(), in.updateState());
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, y.shape(), 'c');

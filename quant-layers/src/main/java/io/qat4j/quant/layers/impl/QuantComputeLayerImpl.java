@@ -181,9 +181,8 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
      * @return the output and the intermediates the backward pass needs
      */
     LayerPass forward(INDArray x, boolean training, boolean updateState) {
-        boolean fused = getParam(QuantParams.WEIGHT).dataType() == DataType.FLOAT
-                && FusedFloatTail.fusedActivation(layerConf().getActivationFn()) != null;
-        return forward(x, training, updateState, fused ? FusedFloatTail.INSTANCE : Nd4jTail.INSTANCE);
+        return forward(x, training, updateState,
+                ComputeTail.of(getParam(QuantParams.WEIGHT).dataType(), layerConf().getActivationFn()));
     }
 
     /**

@@ -1,0 +1,193 @@
+package io.qat4j.graph.layers;
+
+import io.qat4j.graph.layers.impl.GatVertexImpl;
+import io.qat4j.graph.layers.impl.GnnVertexImpl;
+import java.util.List;
+import java.util.Objects;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Multi-head graph attention (Velickovic et al., "Graph Attention Networks", ICLR 2018, eqs. 3-6;
+ * PyG's {@code GATConv}): per head {@code k}, features {@code f = x W_k}, logits
+ * {@code e_ij = a_k^T [f_i || f_j]} for each edge {@code j -> i} plus a self-loop per node,
+ * {@code alpha_ij = softmax_j(LeakyReLU_0.2(e_ij))} over the edges into {@code i}, and
+ * {@code h'_i = sum_j alpha_ij f_j}; heads concatenated ({@code [N, heads * C]}) or averaged
+ * ({@code [N, C]}), then a bias and the activation (identity or ReLU). Optional dropout of the
+ * attention coefficients in training (the paper's 0.6 on Cora).
+ *
+ * <p>Quantized as Degree-Quant's {@code GATConvMultiQuant} (camlsys/degree-quant
+ * {@code dq/multi_quant.py}): the input, the weights, the features, the attention vectors (with the
+ * weight spec, one scale per head when per channel), the logits before the LeakyReLU, the messages
+ * {@code alpha_ij f_j}, the summed aggregate and the output; the softmax runs in float here (the
+ * executor's integer softmax replaces it at export). In {@link GnnQuantMode#DEGREE_QUANT} the rows
+ * of protected nodes, and the logits and messages of edges leaving them, stay in full precision in
+ * training. Inputs: {@code nodes}, {@code edges}, {@code protect} (required for Degree-Quant,
+ * optional otherwise).
+ */
+public class GatVertex extends GnnConvVertex {
+
+    /** The LeakyReLU slope of the attention logits (the paper's 0.2). */
+    public static final double NEGATIVE_SLOPE = 0.2;
+
+    private int heads = 1;
+    private long channels;
+    private boolean concat = true;
+    private double attentionDropout;
+    private Activation activation = Activation.IDENTITY;
+
+    /** For JSON deserialization and the builder. */
+    public GatVertex() {
+    }
+
+    /** @return attention heads */
+    public int getHeads() {
+        return heads;
+    }
+
+    /** @param heads attention heads */
+    public void setHeads(int heads) {
+        this.heads = heads;
+    }
+
+    /** @return output features per head {@code C} */
+    public long getChannels() {
+        return channels;
+    }
+
+    /** @param channels output features per head */
+    public void setChannels(long channels) {
+        this.channels = channels;
+    }
+
+    /** @return whether heads are concatenated (else averaged) */
+    public boolean isConcat() {
+        return concat;
+    }
+
+    /** @param concat whether heads are concatenated */
+    public void setConcat(boolean concat) {
+        this.concat = concat;
+    }
+
+    /** @return dropout probability of the attention coefficients in training */
+    public double getAttentionDropout() {
+        return attentionDropout;
+    }
+
+    /** @param attentionDropout dropout probability of the attention coefficients, in {@code [0, 1)} */
+    public void setAttentionDropout(double attentionDropout) {
+        this.attentionDropout = attentionDropout;
+    }
+
+    /** @return IDENTITY or RELU, applied after the bias */
+    public Activation getActivation() {
+        return activation;
+    }
+
+    /** @param activation IDENTITY or RELU */
+    public void setActivation(Activation activation) {
+        this.activation = activation;
+    }
+
+    /** @return output features per node: {@code heads * C} when concatenating, {@code C} otherwise */
+    @Override
+    public long outputWidth() {
+        return concat ? heads * channels : channels;
+    }
+
+    @Override
+    protected void validate() {
+        requirePositive(nIn, "nIn");
+        requirePositive(heads, "heads");
+        requirePositive(channels, "channels");
+        if (!(attentionDropout >= 0 && attentionDropout < 1)) {
+            throw new IllegalArgumentException(kind() + ": attention dropout must be in [0, 1), got " + attentionDropout);
+        }
+        requireClampActivation(activation);
+    }
+
+    @Override
+    public ParamLayout paramLayout() {
+        return addObservers(ParamLayout.builder()
+                .add(GnnParams.WEIGHT, ParamLayout.Kind.WEIGHT, nIn, heads * channels)
+                .add(GnnParams.ATTENTION, ParamLayout.Kind.WEIGHT, heads, 2 * channels)
+                .add(GnnParams.BIAS, ParamLayout.Kind.BIAS, outputWidth())).build();
+    }
+
+    @Override
+    public List<String> observerKeys() {
+        return quant.quantized() ? List.of(GnnParams.INPUT_RANGE, GnnParams.FEATURE_RANGE, GnnParams.LOGIT_RANGE,
+                GnnParams.MESSAGE_RANGE, GnnParams.AGGREGATE_RANGE, GnnParams.OUTPUT_RANGE) : List.of();
+    }
+
+    @Override
+    protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
+                                         boolean initializeParams, DataType dataType) {
+        return new GatVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
+    }
+
+    @Override
+    public GatVertex clone() {
+        GatVertex v = copyBaseInto(new GatVertex());
+        v.heads = heads;
+        v.channels = channels;
+        v.concat = concat;
+        v.attentionDropout = attentionDropout;
+        v.activation = activation;
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GatVertex v && baseEquals(v) && heads == v.heads && channels == v.channels
+                && concat == v.concat && attentionDropout == v.attentionDropout && activation == v.activation;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(baseHashCode(), heads, channels, concat, attentionDropout, activation);
+    }
+
+    /** Builds a {@link GatVertex}. */
+    public static final class Builder extends GnnVertexBuilder<GatVertex, Builder> {
+
+        /** A builder with FP32 settings, one concatenated head, no attention dropout, identity activation. */
+        public Builder() {
+            super(new GatVertex());
+        }
+
+        /**
+         * @param heads attention heads
+         * @param channels output features per head
+         * @param concat concatenate the heads (else average them)
+         * @return this builder
+         */
+        public Builder heads(int heads, long channels, boolean concat) {
+            vertex.setHeads(heads);
+            vertex.setChannels(channels);
+            vertex.setConcat(concat);
+            return this;
+        }
+
+        /**
+         * @param p dropout probability of the attention coefficients in training
+         * @return this builder
+         */
+        public Builder attentionDropout(double p) {
+            vertex.setAttentionDropout(p);
+            return this;
+        }
+
+        /**
+         * @param activation IDENTITY or RELU
+         * @return this builder
+         */
+        public Builder activation(Activation activation) {
+            vertex.setActivation(activation);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.qat4j.graph.layers.impl;
+
+import io.qat4j.graph.GraphInputs;
+import io.qat4j.graph.layers.GinVertex;
+import io.qat4j.graph.layers.GnnParams;
+import io.qat4j.graph.layers.MessagePassing;
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.impl.ActivationQuantization;
+import io.qat4j.quant.layers.impl.BatchNormFold;
+import io.qat4j.quant.layers.impl.ComputeTail;
+import io.qat4j.quant.layers.impl.FoldedWeights;
+import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.WeightFakeQuant;
+import io.qat4j.quant.spec.SteMode;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Implementation of {@link GinVertex}. Forward, with {@code Q_k} the quantizer of tensor {@code k}
+ * (identity in FP32 mode and on protected rows):
+ * <pre>
+ *   m_e = Q_msg(x[src_e]);  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) x + a)
+ *   r = Q_hidden(relu(h Q_w(W) + b));  out = Q_out(relu(BN(r W2_eff)))
+ * </pre>
+ * where {@code W2_eff = Q_w(W2 s) / s} with {@code s = gamma / sqrt(runVar + eps_bn)} once
+ * quantizing, so the weight quantizer sees the folded weights (quant-layers' dense layer with a
+ * folded batch norm, whose {@link BatchNormFold} and {@link ComputeTail} this reuses: batch
+ * statistics before the schedule freezes them, the folded affine map after and at inference).
+ * Backward: the tail's batch-norm backward, {@code dW2 = mask_w2 r^T g_y}, through {@code Q_hidden}
+ * and the ReLU to {@code db}, {@code dW = mask_w h^T g_z}, then {@code g_h} (masked) gives
+ * {@code d eps = sum g_h x}, {@code g_x = (1 + eps) g_h} plus the transposed message passing of
+ * {@code mask_aggr g_h} (masked by {@code mask_msg}) back to the sources.
+ */
+public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> {
+
+    private static final IActivation RELU = new ActivationReLU();
+
+    /** What the backward pass needs from a training forward pass. */
+    record Pass(GraphInputs.Edges edges, int numNodes, INDArray x, INDArray msgMask, INDArray aggrMask,
+                INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
+                INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
+    }
+
+    /** Created by {@link GinVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
+    public GinVertexImpl(ComputationGraph graph, String name, int vertexIndex, GinVertex config, INDArray paramsView,
+                         boolean initializeParams, DataType dataType) {
+        super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);
+    }
+
+    @Override
+    protected void initializeParams(Map<String, INDArray> views) {
+        views.get(GnnParams.GIN_EPS).assign(0);
+        glorotUniform(views.get(GnnParams.WEIGHT), config.getNIn(), config.getNOut());
+        views.get(GnnParams.BIAS).assign(0);
+        glorotUniform(views.get(GnnParams.WEIGHT_2), config.getNOut(), config.getNOut());
+        views.get(GnnParams.GAMMA).assign(1);
+        views.get(GnnParams.BETA).assign(0);
+        views.get(GnnParams.RUNNING_MEAN).assign(0);
+        views.get(GnnParams.RUNNING_VAR).assign(1);
+    }
+
+    private double eps() {
+        return param(GnnParams.GIN_EPS).getDouble(0);
+    }
+
+    /** @return the fold of the batch norm's current running statistics */
+    private BatchNormFold fold() {
+        return BatchNormFold.of(param(GnnParams.GAMMA), param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN),
+                param(GnnParams.RUNNING_VAR), config.getBatchNormEps());
+    }
+
+    @Override
+    protected INDArray forward(boolean training) {
+        INDArray x = nodes();
+        int n = (int) x.size(0);
+        GraphInputs.Edges edges = GraphInputs.edges(inputs[1], n, where());
+        boolean[] protectedNodes = protectedNodes(training);
+        INDArray aggregate;
+        INDArray msgMask = null;
+        if (config.getQuant().quantized()) {
+            ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE, MessagePassing.gatherRows(x, edges.src()),
+                    RowMaskedQuantization.ofSources(protectedNodes, edges.src()), training);
+            msgMask = m.gradMask();
+            aggregate = MessagePassing.scatterAddRows(m.values(), edges.dst(), n);
+        } else {
+            aggregate = MessagePassing.gatherScatterAdd(x, edges.src(), edges.dst(), null, n);
+        }
+        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
+        ActivationQuantization.Result h = quantize(GnnParams.INPUT_RANGE, x.mul(1 + eps()).addi(a.values()),
+                protectedNodes, training);
+
+        FakeQuant.Masked w1 = quantizeWeights(param(GnnParams.WEIGHT));
+        INDArray z1 = h.values().mmul(w1.values()).addiRowVector(param(GnnParams.BIAS));
+        ActivationQuantization.Result r = quantize(GnnParams.HIDDEN_RANGE, Transforms.relu(z1, true), protectedNodes,
+                training);
+
+        QuantLayerSettings second = config.secondLinearSettings();
+        BatchNormFold fold = fold();
+        INDArray w2 = param(GnnParams.WEIGHT_2);
+        INDArray w2Eff = w2;
+        INDArray w2Mask = null;
+        if (config.getQuant().quantized() && second.schedule().quantizing(step())) {
+            FakeQuant.Masked m = WeightFakeQuant.apply(fold.fold(w2.transpose()), second.weights(),
+                    second.weights().ste() == SteMode.CLIPPED);
+            w2Eff = fold.unfoldInPlace(m.values()).transpose();
+            w2Mask = m.mask() == null ? null : m.mask().transpose();
+        }
+        ComputeTail.Inputs tailInputs = new ComputeTail.Inputs(second, RELU, new int[] {0}, fold, param(GnnParams.GAMMA),
+                param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN), param(GnnParams.RUNNING_VAR), null, step(),
+                training, true);
+        ComputeTail.Pass tail = ComputeTail.of(dataType, RELU).forward(r.values().mmul(w2Eff), tailInputs);
+        ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, tail.output(), protectedNodes, training);
+        if (training) {
+            pass = new Pass(edges, n, x, msgMask, a.gradMask(), h.values(), h.gradMask(), w1, z1, r.gradMask(),
+                    r.values(), w2Eff, w2Mask, tail, out.gradMask());
+        }
+        return out.values();
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray epsilon, Map<String, INDArray> gradientViews) {
+        Pass p = requirePass();
+        ComputeTail.Gradients tg = p.tail().backward(masked(epsilon, p.outMask()));
+        gradientViews.get(GnnParams.GAMMA).assign(tg.dGamma());
+        gradientViews.get(GnnParams.BETA).assign(tg.dBeta());
+        gradientViews.get(GnnParams.WEIGHT_2).assign(masked(p.r().transpose().mmul(tg.dY()), p.w2Mask()));
+        INDArray gz1 = masked(tg.dY().mmul(p.w2Eff().transpose()), p.hiddenMask());
+        gz1.muli(p.z1().gt(0).castTo(gz1.dataType()));
+        gradientViews.get(GnnParams.BIAS).assign(gz1.sum(0));
+        INDArray gh = linearBackward(p.h(), p.inMask(), p.w1(), gz1, gradientViews.get(GnnParams.WEIGHT));
+        gradientViews.get(GnnParams.GIN_EPS).assign(gh.mul(p.x()).sumNumber().doubleValue());
+        INDArray gAggregate = masked(gh, p.aggrMask());
+        INDArray gx = gh.mul(1 + eps());
+        if (config.getQuant().quantized()) {
+            INDArray gMessages = masked(MessagePassing.gatherRows(gAggregate, p.edges().dst()), p.msgMask());
+            gx.addi(MessagePassing.scatterAddRows(gMessages, p.edges().src(), p.numNodes()));
+        } else {
+            gx.addi(MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), null, p.numNodes()));
+        }
+        return new INDArray[] {gx};
+    }
+
+    /**
+     * The MLP's first linear layer as the integer model uses it.
+     *
+     * @return codes, scales and bias of {@code W}, or empty in FP32 mode
+     */
+    @Override
+    public Optional<FoldedWeights> exportableWeights() {
+        return denseWeights(GnnParams.WEIGHT, param(GnnParams.BIAS));
+    }
+
+    /**
+     * The MLP's second linear layer with the batch norm folded into it, computed as the forward pass
+     * fake-quantizes it: {@code W2 * s} per output channel and the bias {@code beta - s runMean}.
+     *
+     * @return codes, scales and folded bias, or empty in FP32 mode
+     */
+    public Optional<FoldedWeights> exportableSecondWeights() {
+        if (!config.getQuant().quantized()) {
+            return Optional.empty();
+        }
+        BatchNormFold fold = fold();
+        return Optional.of(FoldedWeights.of(fold.fold(param(GnnParams.WEIGHT_2).transpose()), config.getQuant().weights(),
+                fold.bias()));
+    }
+}
