@@ -70,7 +70,7 @@ public enum ObserverMergeRule {
     abstract double finish(double merged, int workers);
 
     /**
-     * @param spec an observer spec, from a layer's {@link io.qat4j.quant.layers.QuantizedLayer#outputQuantizer()}
+     * @param spec an observer spec, from a layer's {@link io.qat4j.quant.layers.QuantizedLayer#activationQuantizers()}
      * @return the rule for its kind (exhaustive: a new observer kind does not compile without a rule)
      */
     public static ObserverMergeRule of(ObserverSpec spec) {

@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Where each parameter of a {@link ComputationGraph} lies in its flat parameter vector
  * ({@code net.params()}), found by parameter key from the vertices' parameter tables (each table
- * entry is a view of the flat vector), and which of them hold observer state: the parameter a
- * vertex's {@link QuantizedLayer#outputQuantizer()} names, with that quantizer's observer spec.
+ * entry is a view of the flat vector), and which of them hold observer state: the parameters a
+ * vertex's {@link QuantizedLayer#activationQuantizers()} name (its output quantizer and, in graph
+ * layers, those of messages, aggregates and coefficients), each with its quantizer's observer spec.
  * Nothing here knows a layer class, so any network whose quantized layers implement the contract
  * is covered.
  */
@@ -29,7 +30,7 @@ public final class ParameterSlices {
      * @param key the parameter key in the vertex's table
      * @param offset first index in the flat vector
      * @param length number of values
-     * @param observer the observer spec when the parameter is an output quantizer's observer state
+     * @param observer the observer spec when the parameter is an activation quantizer's observer state
      */
     public record Slice(String vertex, String key, int offset, int length, Optional<ObserverSpec> observer) {
 
@@ -47,7 +48,7 @@ public final class ParameterSlices {
      * @return its parameters in flat-vector order, covering the vector without gap or overlap
      * @throws IllegalStateException when a parameter is not a contiguous view of the flat vector, the
      *     parameters do not tile it, or a vertex holds an {@value QuantParams#OUTPUT_RANGE} parameter
-     *     that no output quantizer of its contract names (its merge rule would be unknown)
+     *     that no activation quantizer of its contract names (its merge rule would be unknown)
      */
     public static List<Slice> of(ComputationGraph net) {
         INDArray flat = net.params();
@@ -58,7 +59,8 @@ public final class ParameterSlices {
             if (table == null) {
                 continue;
             }
-            Optional<QuantizedLayer.OutputQuantizer> quantizer = QuantizedLayer.of(v).flatMap(QuantizedLayer::outputQuantizer);
+            List<QuantizedLayer.OutputQuantizer> quantizers = QuantizedLayer.of(v)
+                    .map(QuantizedLayer::activationQuantizers).orElse(List.of());
             for (Map.Entry<String, INDArray> e : table.entrySet()) {
                 String key = e.getKey();
                 INDArray view = e.getValue();
@@ -68,11 +70,11 @@ public final class ParameterSlices {
                     throw new IllegalStateException("parameter " + name + " is not a contiguous view of the network's"
                             + " flat parameter vector; its merge needs one");
                 }
-                Optional<ObserverSpec> observer = quantizer.filter(q -> q.stateParam().equals(key))
-                        .map(q -> q.spec().observer());
+                Optional<ObserverSpec> observer = quantizers.stream().filter(q -> q.stateParam().equals(key))
+                        .findFirst().map(q -> q.spec().observer());
                 if (observer.isEmpty() && QuantParams.OUTPUT_RANGE.equals(key)) {
                     throw new IllegalStateException("parameter " + name + " is observer state, but the vertex's"
-                            + " QuantizedLayer contract names no output quantizer holding it");
+                            + " QuantizedLayer contract names no activation quantizer holding it");
                 }
                 slices.add(new Slice(v.getVertexName(), key, Math.toIntExact(offset), Math.toIntExact(view.length()),
                         observer));

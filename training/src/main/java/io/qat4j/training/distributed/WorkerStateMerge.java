@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>It works on the flat parameter vector ({@code net.params()}): {@link ParameterSlices} finds
  * each vertex's parameters by key, and the observer state by the key and spec that the vertex's
- * {@link io.qat4j.quant.layers.QuantizedLayer#outputQuantizer()} names, so any network whose
+ * {@link io.qat4j.quant.layers.QuantizedLayer#activationQuantizers()} name, so any network whose
  * quantized layers implement that contract merges without an edit here. The rules:
  * <ul>
  * <li><b>Trained parameters</b> (weights, biases, batch-norm gamma and beta) and the <b>updater
