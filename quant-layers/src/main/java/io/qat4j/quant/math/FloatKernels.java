@@ -18,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * tensor-sized off-heap array;
  * the arithmetic is the same: the fake quantization divides by the float scale, rounds half away
  * from zero and clamps, exactly as {@link FakeQuant} does with ND4J's ops (which the layers keep
- * for DOUBLE networks and which the tests compare against).
+ * for DOUBLE networks and which the tests compare against). Over 400 lines because each forward
+ * loop sits beside its backward loop and both layouts ({@code [N, C]} for dense and graph layers,
+ * {@code [N, C, H, W]} for convolutions) share one indexing; split, the pairs would drift apart.
  */
 public final class FloatKernels {
 
