@@ -284,7 +284,20 @@ public final class Int8Executor {
      * @return int8 codes
      */
     public byte[] quantizeInput(float[] x) {
-        TensorInfo input = classifierOrThrow().input();
+        return quantizeInput(classifierOrThrow().input(), x);
+    }
+
+    /**
+     * Quantizes float values for a per-tensor INT8 input of any artifact (Jacob et al., CVPR 2018,
+     * eq. 1): {@code q = clamp(round(x / S) + Z, qMin, qMax)} with the input's scale, zero point
+     * and bit width ({@code [-2^(b-1), 2^(b-1) - 1]}), float division, ties away from zero, as the
+     * training-time input quantizer does.
+     *
+     * @param input an INT8 input of the artifact, quantized per tensor
+     * @param x float values
+     * @return int8 codes
+     */
+    public static byte[] quantizeInput(TensorInfo input, float[] x) {
         float s = (float) input.quant().scale(0);
         int zp = input.quant().zeroPoint(0);
         int qMax = (1 << (input.bits() - 1)) - 1;

@@ -3,7 +3,6 @@ package io.qat4j.training.report;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.artifact.TensorInfo;
-import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.executor.tensor.Tensor;
 import java.util.Arrays;
@@ -29,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       not passed; an artifact input the data lacks is an error naming both lists.</li>
  *   <li>An INT8 input (per tensor) is quantized at the boundary as the executor's classifier API
  *       and the training-time input quantizer do: {@code q = clamp(round(x / S) + Z)}, dividing in
- *       float and rounding half away from zero ({@link Rounding#quantizeFloat}), the range
+ *       float and rounding half away from zero ({@link Int8Executor#quantizeInput(TensorInfo, float[])}), the range
  *       {@code [-2^(b-1), 2^(b-1) - 1]} of the input's bit width {@code b} (Jacob et al., CVPR
  *       2018, eq. 1).</li>
  *   <li>An INT32 input (edge indices, graph ids) takes the values themselves, which must be
@@ -138,16 +137,7 @@ public final class ExecutorFeed {
             }
             return Tensor.int32(shape, q);
         }
-        float s = (float) info.quant().scale(0);
-        int zp = info.quant().zeroPoint(0);
-        int qMax = (1 << (info.bits() - 1)) - 1;
-        int qMin = -qMax - 1;
-        byte[] q = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            int code = Rounding.quantizeFloat(v[i], s, zp, qMin, qMax);
-            q[i] = (byte) Math.max(qMin, Math.min(qMax, code));
-        }
-        return Tensor.int8(shape, q);
+        return Tensor.int8(shape, Int8Executor.quantizeInput(info, v));
     }
 
     /**
