@@ -14,6 +14,7 @@ import io.qat4j.training.family.DataMismatch;
 import io.qat4j.training.family.ModelFamily;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
@@ -29,6 +30,11 @@ public final class GnnFamily implements ModelFamily {
 
     /** The value of {@code model.family}. */
     public static final String NAME = "gnn";
+
+    /** Why a {@code gnn} network has no int8 artifact yet. */
+    public static final String UNEXPORTABLE = "the int8 artifact is not available for model family `gnn`: the"
+            + " int8 executor has no ops for graph layers yet (gather, scatter-add, integer GCN normalisation,"
+            + " graph pooling, integer edge softmax)";
 
     /** Creates the family (instantiated by {@link java.util.ServiceLoader}). */
     public GnnFamily() {
@@ -82,7 +88,14 @@ public final class GnnFamily implements ModelFamily {
     @Override
     public void addNetwork(ComputationGraphConfiguration.GraphBuilder graph, ExperimentConfig config,
             QuantSchedule schedule) {
-        GnnNetwork.add(graph, gnn(config.model()), quantSettings(config.quantization(), schedule));
+        GnnNetwork.add(graph, gnn(config.model()), quantSettings(config.quantization(), schedule),
+                config.quantization(), schedule);
+    }
+
+    /** The executor has no ops for graph layers yet (gather, scatter-add, integer GCN normalisation). */
+    @Override
+    public Optional<String> int8ExportUnavailable() {
+        return Optional.of(UNEXPORTABLE);
     }
 
     /**

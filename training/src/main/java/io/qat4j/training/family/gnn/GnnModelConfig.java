@@ -2,28 +2,23 @@ package io.qat4j.training.family.gnn;
 
 import io.qat4j.training.config.ModelConfig;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A bound {@code model} section of the {@code gnn} family: a node classifier made of
- * message-passing layers and dropout, and an output layer of the same kind (a graph layer with one
- * unit per class, then softmax), as Kipf and Welling's two-layer GCN (ICLR 2017).
+ * message-passing layers and dropout, then a softmax read-out per node ({@link GnnNetwork}).
  *
  * @param features node features the model reads ({@code model.features})
- * @param layers the hidden layers, in order
- * @param outputType the type of the output layer ({@code gcn}, {@code gin} or {@code gat})
+ * @param layers the layers before the read-out, in order
  * @param classes output classes ({@code model.output.classes})
  */
-public record GnnModelConfig(int features, List<GnnLayerConfig> layers, GnnLayerType outputType, int classes)
-        implements ModelConfig {
+public record GnnModelConfig(int features, List<GnnLayerConfig> layers, int classes) implements ModelConfig {
 
     /** Checks the components. */
     public GnnModelConfig {
         layers = List.copyOf(layers);
-        Objects.requireNonNull(outputType, "outputType");
-        if (features < 1 || classes < 2 || outputType == GnnLayerType.DROPOUT) {
-            throw new IllegalArgumentException("features " + features + ", classes " + classes + ", output "
-                    + outputType);
+        if (features < 1 || classes < 2 || layers.stream().noneMatch(l -> l instanceof GnnLayerConfig.Conv)) {
+            throw new IllegalArgumentException("features " + features + ", classes " + classes
+                    + ", a message-passing layer among " + layers);
         }
     }
 

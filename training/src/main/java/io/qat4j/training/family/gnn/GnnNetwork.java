@@ -6,22 +6,29 @@ import io.qat4j.graph.layers.GcnVertex;
 import io.qat4j.graph.layers.GinVertex;
 import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.QuantOutputLayer;
+import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.training.config.QuantizationConfig;
 import io.qat4j.training.family.cnn.Activation;
 import io.qat4j.training.model.NetworkBuilder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Lays out the DL4J graph of a {@link GnnModelConfig} on the four graph inputs of
  * {@link GraphInputs} ({@code nodes}, {@code edges}, {@code graph}, {@code protect}): every
  * message-passing vertex reads the previous node states, the edges and the Degree-Quant
- * protective mask; the output is a graph layer of one unit per class followed by a softmax
- * cross-entropy {@link LossLayer} named {@link NetworkBuilder#OUTPUT}, as Kipf and Welling's
- * two-layer GCN (ICLR 2017). Node-level networks do not read {@code graph}, so the graph allows
+ * protective mask; the output {@link NetworkBuilder#OUTPUT} is a softmax cross-entropy read-out per
+ * node, a {@link QuantOutputLayer} whose weights quantize like the CNN's. Kipf and Welling's
+ * two-layer GCN (ICLR 2017) is {@code gcn} (hidden, ReLU), {@code gcn} (identity), read-out: the
+ * last graph layer and the read-out compose to one linear map {@code A H W1 W2}, of the same
+ * function class as their second layer when the graph layer is at least as wide as the classes.
+ * (The read-out is a DL4J layer because {@code ComputationGraph.fit} trains only networks whose
+ * layers hold parameters; graph vertices' parameters are not counted.) Node-level networks do not read {@code graph}, so the graph allows
  * a disconnected input (DL4J refuses one otherwise). Vertex names: {@code L<i>_<type>},
- * {@code output_<type>}.
+ * {@code output}.
  */
 final class GnnNetwork {
 
@@ -32,8 +39,11 @@ final class GnnNetwork {
      * @param gb a graph with its global settings
      * @param model the model
      * @param quant the quantization of every graph layer
+     * @param q the {@code quantization} section, for the read-out's weights
+     * @param schedule the run's quantization schedule
      */
-    static void add(ComputationGraphConfiguration.GraphBuilder gb, GnnModelConfig model, GnnQuantSettings quant) {
+    static void add(ComputationGraphConfiguration.GraphBuilder gb, GnnModelConfig model, GnnQuantSettings quant,
+            QuantizationConfig q, QuantSchedule schedule) {
         gb.addInputs(GraphInputs.ORDER);
         String prev = GraphInputs.NODES;
         long width = model.features();
@@ -49,12 +59,10 @@ final class GnnNetwork {
             }
             prev = name;
         }
-        GnnLayerConfig.Conv out = new GnnLayerConfig.Conv(model.outputType(), model.classes(), Activation.IDENTITY,
-                1, false);
-        String outName = NetworkBuilder.OUTPUT + "_" + model.outputType().yamlName();
-        gb.addVertex(outName, vertex(out, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
-        gb.addLayer(NetworkBuilder.OUTPUT, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), outName);
+        gb.addLayer(NetworkBuilder.OUTPUT, new QuantOutputLayer.Builder().nIn(width).nOut(model.classes())
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                .quant(QuantLayerSettings.of(q.weightSpec(q.weights().bits()), null, false, schedule)).build(), prev);
         gb.setOutputs(NetworkBuilder.OUTPUT).setInputTypes(GraphInputs.inputTypes(model.features()))
                 .allowDisconnected(true);
     }

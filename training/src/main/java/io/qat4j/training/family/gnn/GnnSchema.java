@@ -26,7 +26,8 @@ import java.util.List;
  *     - {type: dropout, rate: 0.5}
  *     - {type: gcn, units: 16, activation: relu}  # gin and gat too; gat: heads, concat
  *     - {type: dropout, rate: 0.5}
- *   output: {classes: 7, type: gcn}               # a graph layer of `classes` units, then softmax
+ *     - {type: gcn, units: 16, activation: identity}
+ *   output: {classes: 7}                          # softmax read-out per node
  * }</pre>
  */
 final class GnnSchema {
@@ -35,7 +36,7 @@ final class GnnSchema {
     static final List<String> MODEL_KEYS = List.of("features", "layers", "output");
     static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat");
     static final List<String> DROPOUT_KEYS = List.of("type", "rate");
-    static final List<String> OUTPUT_KEYS = List.of("classes", "type");
+    static final List<String> OUTPUT_KEYS = List.of("classes");
 
     /** Largest width of features, units and classes. */
     static final int MAX_WIDTH = 1 << 16;
@@ -43,8 +44,6 @@ final class GnnSchema {
     static final int MAX_HEADS = 64;
 
     private static final ConfigChoices<GnnLayerType> LAYER_TYPES = ConfigChoices.of(GnnLayerType.values());
-    private static final ConfigChoices<GnnLayerType> OUTPUT_TYPES =
-            ConfigChoices.of(GnnLayerType.GCN, GnnLayerType.GIN, GnnLayerType.GAT);
     private static final ConfigChoices<Activation> ACTIVATIONS = ConfigChoices.of(Activation.values());
 
     private GnnSchema() {
@@ -58,18 +57,12 @@ final class GnnSchema {
         int before = m.problems().size();
         Integer features = m.intRequired("features", 1, MAX_WIDTH);
         List<GnnLayerConfig> layers = layers(m);
-        Integer classes = null;
-        GnnLayerType outputType = null;
         Section out = m.section("output", OUTPUT_KEYS, true);
-        if (out != null) {
-            classes = out.intRequired("classes", 2, MAX_WIDTH);
-            outputType = out.choiceOr("type", GnnLayerType.GCN, OUTPUT_TYPES);
-        }
-        if (m.problems().size() > before || features == null || layers == null || classes == null
-                || outputType == null) {
+        Integer classes = out == null ? null : out.intRequired("classes", 2, MAX_WIDTH);
+        if (m.problems().size() > before || features == null || layers == null || classes == null) {
             return null;
         }
-        return new GnnModelConfig(features, layers, outputType, classes);
+        return new GnnModelConfig(features, layers, classes);
     }
 
     private static List<GnnLayerConfig> layers(Section m) {
@@ -86,6 +79,10 @@ final class GnnSchema {
         List<GnnLayerConfig> out = new ArrayList<>();
         for (int i = 0; i < list.items().size(); i++) {
             out.add(layer(m.reader(), list.items().get(i), KeyPaths.index(path, i)));
+        }
+        if (m.problems().size() == before && out.stream().noneMatch(l -> l instanceof GnnLayerConfig.Conv)) {
+            m.problem(m.keyLocation("layers"), "layers", "must contain at least one message-passing layer"
+                    + " (gcn, gin or gat)");
         }
         return m.problems().size() > before ? null : out;
     }
@@ -148,6 +145,5 @@ final class GnnSchema {
         }
         ObjectNode output = out.putObject("output");
         output.put("classes", model.classes());
-        output.put("type", model.outputType().yamlName());
     }
 }
