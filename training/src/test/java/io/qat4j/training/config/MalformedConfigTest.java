@@ -103,7 +103,7 @@ class MalformedConfigTest {
                                 + " `format` (idx, planetoid) and `path`)"),
                 file("unknown dataset format", edit(3, "  {name: fashion-mnist,"
                         + " format: tu}"), "dataset.format", 3, "unknown dataset format `tu`;"
-                                + " expected one of: idx"),
+                                + " expected one of: idx, planetoid"),
                 file("dataset format without a path", edit(2, "dataset: {format: idx}", 3, "#"),
                         "dataset.path", 2, "missing required key `path` under `dataset`: a"
                                 + " dataset given by its `format` needs the folder that holds it"),

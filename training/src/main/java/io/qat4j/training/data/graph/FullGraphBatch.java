@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * The training batch of full-batch node classification (Kipf and Welling, ICLR 2017): the whole
  * graph in the four inputs of {@link io.qat4j.graph.GraphInputs}, the labels of every node and a
- * labels mask selecting the training nodes. {@link #forStep} draws the {@code protect} input with
+ * labels mask selecting the training nodes, weighted so that the loss is their mean. {@link #forStep} draws the {@code protect} input with
  * {@link DegreeQuantMask} from the step's seed keyed by the graph's index 0 in the batch
  * ({@link TrainingBatch#exampleSeed}); without Degree-Quant it is all zeros. One graph cannot be
  * split between data-parallel workers: {@link #shards} refuses any split but one.
@@ -46,7 +46,13 @@ final class FullGraphBatch implements TrainingBatch {
         if (data == null) {
             GraphBatch b = GraphBatch.of(List.of(graph));
             inDegreeCdf = b.inDegreeCdf();
-            data = scored(b, trainNodes);
+            MultiDataSet scored = scored(b, trainNodes);
+            // DL4J divides the masked loss by all N rows; weighting the mask by N / k makes it the
+            // mean over the k training nodes, as Kipf and Welling's loss, so that weight decay keeps
+            // its configured strength against the data term
+            INDArray weights = scored.getLabelsMaskArray(0).mul((double) b.nodeCount() / trainNodes.length);
+            data = new org.nd4j.linalg.dataset.MultiDataSet(scored.getFeatures(), scored.getLabels(), null,
+                    new INDArray[] {weights});
         }
         return data;
     }
