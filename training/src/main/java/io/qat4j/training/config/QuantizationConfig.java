@@ -23,9 +23,13 @@ import java.util.Objects;
  * @param schedule when quantization and freezing begin, in steps, epochs or fractions of the run
  *     (resolved to steps by {@link #effectiveSchedule(long, long, String)}). Default
  *     {@link ScheduleConfig#ALWAYS}: no warm-up, never freeze
+ * @param method {@code qat} (default) or {@code degree-quant} (graph neural networks only)
+ * @param degreeQuant Degree-Quant's protection probabilities (default per activation width:
+ *     {@link DegreeQuantConfig#defaultFor})
  */
 public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
-        ActivationQuantConfig activations, SteMode ste, ScheduleConfig schedule) {
+        ActivationQuantConfig activations, SteMode ste, ScheduleConfig schedule, QuantMethod method,
+        DegreeQuantConfig degreeQuant) {
 
     /** FP32 training: quantization disabled, every other setting at its default. */
     public static final QuantizationConfig DISABLED = new QuantizationConfig(false,
@@ -38,6 +42,24 @@ public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(ste, "ste");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(degreeQuant, "degreeQuant");
+    }
+
+    /**
+     * Plain QAT ({@code method: qat}) with Degree-Quant's probabilities at their default for the
+     * activation width.
+     *
+     * @param enabled whether the model is quantized
+     * @param weights weight quantizers
+     * @param activations activation quantizers
+     * @param ste straight-through estimator
+     * @param schedule when quantization and freezing begin
+     */
+    public QuantizationConfig(boolean enabled, WeightQuantConfig weights, ActivationQuantConfig activations,
+            SteMode ste, ScheduleConfig schedule) {
+        this(enabled, weights, activations, ste, schedule, QuantMethod.QAT,
+                DegreeQuantConfig.defaultFor(activations.bits()));
     }
 
     /**

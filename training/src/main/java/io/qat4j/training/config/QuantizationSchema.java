@@ -24,7 +24,9 @@ import java.util.List;
  */
 final class QuantizationSchema {
 
-    static final List<String> KEYS = List.of("enabled", "weights", "activations", "ste", "schedule");
+    static final List<String> KEYS = List.of("enabled", "weights", "activations", "ste", "schedule", "method",
+            "degreeQuant");
+    static final List<String> DEGREE_QUANT_KEYS = List.of("pMin", "pMax");
     static final List<String> WEIGHTS_KEYS = List.of("bits", "granularity", "observer", "percentile");
     static final List<String> ACTIVATIONS_KEYS = List.of("bits", "observer", "momentum", "percentile");
     static final List<String> SCHEDULE_KEYS = List.of("fp32Warmup", "freezeObservers", "freezeBatchNorm",
@@ -59,6 +61,9 @@ final class QuantizationSchema {
             .offer(SteMode.PLAIN, "plain")
             .offer(SteMode.CLIPPED, "clipped")
             .build();
+
+    /** {@code quantization.method}: {@code qat}, {@code degree-quant}. */
+    static final ConfigChoices<QuantMethod> METHOD = ConfigChoices.of(QuantMethod.values());
 
     private static final int MIN_BITS = WeightQuantConfig.MIN_BITS;
     private static final int MAX_BITS = WeightQuantConfig.MAX_BITS;
@@ -118,10 +123,33 @@ final class QuantizationSchema {
         if (sc != null) {
             schedule = schedule(sc);
         }
+        QuantMethod method = q.choiceOr("method", QuantMethod.QAT, METHOD);
+        DegreeQuantConfig degreeQuant = activations == null ? null : degreeQuant(q, activations.bits());
         if (q.problems().size() > before) {
             return null;
         }
-        return new QuantizationConfig(enabled, weights, activations, ste, schedule);
+        return new QuantizationConfig(enabled, weights, activations, ste, schedule, method, degreeQuant);
+    }
+
+    /** Binds {@code quantization.degreeQuant}, defaults per activation width, {@code pMin <= pMax}. */
+    private static DegreeQuantConfig degreeQuant(Section q, int bits) {
+        DegreeQuantConfig defaults = DegreeQuantConfig.defaultFor(bits);
+        Section d = q.section("degreeQuant", DEGREE_QUANT_KEYS, false);
+        if (d == null) {
+            return null;
+        }
+        Double pMin = d.doubleOr("pMin", defaults.pMin(), Range.closed(0, 1));
+        Double pMax = d.doubleOr("pMax", defaults.pMax(), Range.closed(0, 1));
+        if (pMin == null || pMax == null) {
+            return null;
+        }
+        if (pMin > pMax) {
+            String key = d.value("pMax") != null ? "pMax" : "pMin";
+            d.problem(d.valueLocation(key), key, "pMin " + pMin + " exceeds pMax " + pMax
+                    + "; Degree-Quant needs pMin <= pMax");
+            return null;
+        }
+        return new DegreeQuantConfig(pMin, pMax);
     }
 
     /**
@@ -251,6 +279,10 @@ final class QuantizationSchema {
         activations.put("momentum", q.activations().momentum());
         activations.put("percentile", q.activations().percentile());
         out.put("ste", STE.yamlName(q.ste()));
+        out.put("method", METHOD.yamlName(q.method()));
+        ObjectNode dq = out.putObject("degreeQuant");
+        dq.put("pMin", q.degreeQuant().pMin());
+        dq.put("pMax", q.degreeQuant().pMax());
         ObjectNode schedule = out.putObject("schedule");
         point(schedule, "fp32Warmup", q.schedule().fp32Warmup());
         point(schedule, "freezeObservers", q.schedule().freezeObservers());

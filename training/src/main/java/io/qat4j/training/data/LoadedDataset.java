@@ -1,5 +1,6 @@
 package io.qat4j.training.data;
 
+import io.qat4j.training.config.ExperimentConfig;
 import java.nio.file.Path;
 
 /**
@@ -25,4 +26,16 @@ public interface LoadedDataset {
      * @return training batches and evaluation splits
      */
     TaskData toTaskData(long seed, double validationFraction);
+
+    /**
+     * The data of an experiment: {@link #toTaskData(long, double)} with the config's seed and
+     * validation fraction, unless the data depends on more of the config (graph data draws
+     * Degree-Quant's protective mask when {@code quantization.method} is {@code degree-quant}).
+     *
+     * @param config the experiment
+     * @return training batches and evaluation splits
+     */
+    default TaskData toTaskData(ExperimentConfig config) {
+        return toTaskData(config.seed(), config.dataset().validationFraction());
+    }
 }

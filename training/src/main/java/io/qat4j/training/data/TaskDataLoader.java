@@ -51,6 +51,6 @@ public final class TaskDataLoader {
             throw new ConfigException(mismatches.stream()
                     .map(m -> new ConfigProblem(at, "model." + m.key(), m.message())).toList());
         }
-        return data.toTaskData(config.seed(), config.dataset().validationFraction());
+        return data.toTaskData(config);
     }
 }

@@ -20,8 +20,8 @@ import java.util.ServiceLoader;
  * the family whose schema binds the rest.
  *
  * <p>A family that DESIGN.md announces but this version does not have ({@link #PLANNED}:
- * {@code gnn}, {@code transformer}) is not registered, so that nothing pretends to work:
- * {@code family: gnn} is an error at its line saying that it is not available in this version
+ * {@code transformer}) is not registered, so that nothing pretends to work:
+ * {@code family: transformer} is an error at its line saying that it is not available in this version
  * and which families are, rather than an unknown value with a misleading did-you-mean
  * ({@code cnn}). A registered family of that name takes precedence over the announcement.
  */
@@ -35,7 +35,6 @@ public final class ModelFamilies {
 
     /** Families announced for later versions (DESIGN.md section 8), by name: what they build. */
     static final Map<String, String> PLANNED = Map.of(
-            "gnn", "graph neural networks with Degree-Quant",
             "transformer", "BERT-style transformers with Q-BERT quantization");
 
     private static final Map<String, ModelFamily> REGISTERED = load();

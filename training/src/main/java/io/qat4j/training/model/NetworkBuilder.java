@@ -1,6 +1,7 @@
 package io.qat4j.training.model;
 
 import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.graph.layers.GnnVertex;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.LrScheduleConfig;
 import io.qat4j.training.config.OptimizerConfig;
@@ -104,7 +105,8 @@ public final class NetworkBuilder {
         }
         ComputationGraphConfiguration.GraphBuilder gb = base.graphBuilder();
         ModelFamilies.of(config.model()).addNetwork(gb, config, schedule);
-        return gb.build();
+        // graph vertices are not layers: DL4J does not hand them the global updater and regularization
+        return GnnVertex.inheritGlobalConfig(base, gb).build();
     }
 
     private ISchedule learningRate() {

@@ -64,7 +64,7 @@ final class ResumeCheck {
         ScheduleConfig steps = ScheduleConfig.steps(s.fp32WarmupSteps(), s.freezeObserversStep(), s.freezeBatchNormStep());
         QuantizationConfig resolved = new QuantizationConfig(q.enabled(), q.weights(), q.activations(), q.ste(),
                 new ScheduleConfig(steps.fp32Warmup(), steps.freezeObservers(), steps.freezeBatchNorm(),
-                        q.schedule().allowFloatOnly()));
+                        q.schedule().allowFloatOnly()), q.method(), q.degreeQuant());
         return new ExperimentConfig(c.name(), c.seed(), c.dataset(), c.model(), resolved, c.training(), c.output(),
                 c.distributed());
     }

@@ -100,10 +100,10 @@ class MalformedConfigTest {
                 file("unknown dataset", edit(3, "  name: fashion-mnst"), "dataset.name", 3,
                         "unknown dataset `fashion-mnst` (did you mean `fashion-mnist`?); expected"
                                 + " one of: fashion-mnist (or, for any dataset in a known format,"
-                                + " `format` (idx) and `path`)"),
+                                + " `format` (idx, planetoid) and `path`)"),
                 file("unknown dataset format", edit(3, "  {name: fashion-mnist,"
                         + " format: tu}"), "dataset.format", 3, "unknown dataset format `tu`;"
-                                + " expected one of: idx"),
+                                + " expected one of: idx, planetoid"),
                 file("dataset format without a path", edit(2, "dataset: {format: idx}", 3, "#"),
                         "dataset.path", 2, "missing required key `path` under `dataset`: a"
                                 + " dataset given by its `format` needs the folder that holds it"),
@@ -114,16 +114,12 @@ class MalformedConfigTest {
                         + "  trainImage: x"), "dataset.trainImage", 4, "unknown key `trainImage`"
                                 + " under `dataset` (did you mean `trainImages`?); expected one of:"
                                 + " name, format, path, validationFraction, trainImages"),
-                file("model family gnn is not available yet", edit(4, "model:\n  family: gnn"),
-                        "model.family", 5, "model family `gnn` (graph neural networks with"
-                                + " Degree-Quant) is not available in this version; available:"
-                                + " cnn"),
                 file("model family transformer is not available yet", edit(4, "model:\n  family:"
                         + " transformer"), "model.family", 5, "model family `transformer`"
                                 + " (BERT-style transformers with Q-BERT quantization) is not"
-                                + " available in this version; available: cnn"),
+                                + " available in this version; available: cnn, gnn"),
                 file("unknown model family", edit(4, "model:\n  family: cnnn"), "model.family", 5,
-                        "unknown model family `cnnn` (did you mean `cnn`?); expected one of: cnn"),
+                        "unknown model family `cnnn` (did you mean `cnn`?); expected one of: cnn, gnn"),
                 file("key of another family", edit(5, "  input: {channels: 1, height: 28,"
                         + " width: 28}\n  heads: 4"), "model.heads", 6, "unknown key `heads` under"
                                 + " `model`; expected one of: family, input, layers"),

@@ -29,9 +29,9 @@ class ModelFamiliesTest {
 
     @Test
     void cnnIsRegisteredAndTheDefault() {
-        assertEquals(List.of("cnn"), ModelFamilies.names());
+        assertEquals(List.of("cnn", "gnn"), ModelFamilies.names());
         assertInstanceOf(CnnFamily.class, ModelFamilies.find("cnn").orElseThrow());
-        assertFalse(ModelFamilies.find("gnn").isPresent(), "announced families are not registered");
+        assertFalse(ModelFamilies.find("transformer").isPresent(), "announced families are not registered");
         assertTrue(ModelFamilies.PLANNED.keySet().stream().allMatch(p -> ModelFamilies.find(p).isEmpty()));
         ExperimentConfig implicit = ExperimentConfigLoader.parse(CONFIG.formatted("# no family"), "a.yaml");
         ExperimentConfig explicit = ExperimentConfigLoader.parse(CONFIG.formatted("family: cnn"), "b.yaml");

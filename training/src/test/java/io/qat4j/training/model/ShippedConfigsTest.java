@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.graph.GraphInputs;
 import io.qat4j.quant.layers.QuantAddVertex;
 import io.qat4j.quant.layers.QuantConv2dLayer;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.family.cnn.CnnModelConfig;
+import io.qat4j.training.family.gnn.GnnModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +47,22 @@ class ShippedConfigsTest {
         ExperimentConfig cfg = ExperimentConfigLoader.load(file);
         assertEquals(file.getFileName().toString().replace(".yaml", ""), cfg.name(), "name matches the file name");
         ComputationGraph net = new NetworkBuilder(cfg, 100).build();
-        CnnModelConfig model = (CnnModelConfig) cfg.model();
-        var in = model.input();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, in.channels(), in.height(), in.width());
-        INDArray y = net.outputSingle(x);
-        assertEquals(model.outputLayer().classes(), y.size(1));
-        assertEquals(2.0, y.sumNumber().doubleValue(), 1e-4, "softmax rows sum to 1");
+        if (cfg.model() instanceof GnnModelConfig gnn) {
+            // three nodes on a path 0-1-2, both directions: one softmax row per node
+            INDArray[] in = {Nd4j.rand(DataType.FLOAT, 3, gnn.features()),
+                GraphInputs.edgesArray(new int[] {0, 1, 1, 2}, new int[] {1, 0, 2, 1}),
+                Nd4j.zeros(DataType.FLOAT, 3, 1), Nd4j.zeros(DataType.FLOAT, 3, 1)};
+            INDArray y = net.output(false, in)[0];
+            assertEquals(gnn.classes(), y.size(1));
+            assertEquals(3.0, y.sumNumber().doubleValue(), 1e-4, "softmax rows sum to 1");
+        } else {
+            CnnModelConfig model = (CnnModelConfig) cfg.model();
+            var in = model.input();
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, in.channels(), in.height(), in.width());
+            INDArray y = net.outputSingle(x);
+            assertEquals(model.outputLayer().classes(), y.size(1));
+            assertEquals(2.0, y.sumNumber().doubleValue(), 1e-4, "softmax rows sum to 1");
+        }
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
         assertEquals(net.getConfiguration(), back);
     }

@@ -1,0 +1,63 @@
+package io.qat4j.training.family.gnn;
+
+import io.qat4j.training.family.cnn.Activation;
+import java.util.Objects;
+
+/**
+ * One entry of the {@code gnn} family's {@code model.layers}: a message-passing layer or dropout.
+ */
+public sealed interface GnnLayerConfig {
+
+    /** @return the layer's type */
+    GnnLayerType type();
+
+    /**
+     * A message-passing layer (GCN, GIN or GAT).
+     *
+     * @param type {@code gcn}, {@code gin} or {@code gat}
+     * @param units output width per head ({@code >= 1})
+     * @param activation applied to the layer's output
+     * @param heads attention heads, 1 for GCN and GIN
+     * @param concat whether GAT concatenates its heads (true) or averages them; false for GCN and GIN
+     */
+    record Conv(GnnLayerType type, int units, Activation activation, int heads, boolean concat)
+            implements GnnLayerConfig {
+
+        /** Checks the type and the extents. */
+        public Conv {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(activation, "activation");
+            if (type == GnnLayerType.DROPOUT) {
+                throw new IllegalArgumentException("dropout is not a message-passing layer");
+            }
+            if (units < 1 || heads < 1 || (type != GnnLayerType.GAT && heads != 1)) {
+                throw new IllegalArgumentException(type.yamlName() + ": units " + units + ", heads " + heads);
+            }
+        }
+
+        /** @return the width of the layer's output: units times heads when GAT concatenates */
+        public int outputWidth() {
+            return concat ? units * heads : units;
+        }
+    }
+
+    /**
+     * Dropout on node features.
+     *
+     * @param rate probability of dropping a value, in {@code [0, 1)}
+     */
+    record Dropout(double rate) implements GnnLayerConfig {
+
+        /** Checks the rate. */
+        public Dropout {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+            }
+        }
+
+        @Override
+        public GnnLayerType type() {
+            return GnnLayerType.DROPOUT;
+        }
+    }
+}

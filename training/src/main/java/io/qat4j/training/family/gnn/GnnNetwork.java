@@ -1,0 +1,88 @@
+package io.qat4j.training.family.gnn;
+
+import io.qat4j.graph.GraphInputs;
+import io.qat4j.graph.layers.GatVertex;
+import io.qat4j.graph.layers.GcnVertex;
+import io.qat4j.graph.layers.GinVertex;
+import io.qat4j.graph.layers.GnnQuantSettings;
+import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.QuantOutputLayer;
+import io.qat4j.quant.spec.QuantSchedule;
+import io.qat4j.training.config.QuantizationConfig;
+import io.qat4j.training.family.cnn.Activation;
+import io.qat4j.training.model.NetworkBuilder;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Lays out the DL4J graph of a {@link GnnModelConfig} on the four graph inputs of
+ * {@link GraphInputs} ({@code nodes}, {@code edges}, {@code graph}, {@code protect}): every
+ * message-passing vertex reads the previous node states, the edges and the Degree-Quant
+ * protective mask; the output {@link NetworkBuilder#OUTPUT} is a softmax cross-entropy read-out per
+ * node, a {@link QuantOutputLayer} whose weights quantize like the CNN's. Kipf and Welling's
+ * two-layer GCN (ICLR 2017) is {@code gcn} (hidden, ReLU), {@code gcn} (identity), read-out: the
+ * last graph layer and the read-out compose to one linear map {@code A H W1 W2}, of the same
+ * function class as their second layer when the graph layer is at least as wide as the classes.
+ * (The read-out is a DL4J layer because {@code ComputationGraph.fit} trains only networks whose
+ * layers hold parameters; graph vertices' parameters are not counted.) Node-level networks do not read {@code graph}, so the graph allows
+ * a disconnected input (DL4J refuses one otherwise). Vertex names: {@code L<i>_<type>},
+ * {@code output}.
+ */
+final class GnnNetwork {
+
+    private GnnNetwork() {
+    }
+
+    /**
+     * @param gb a graph with its global settings
+     * @param model the model
+     * @param quant the quantization of every graph layer
+     * @param q the {@code quantization} section, for the read-out's weights
+     * @param schedule the run's quantization schedule
+     */
+    static void add(ComputationGraphConfiguration.GraphBuilder gb, GnnModelConfig model, GnnQuantSettings quant,
+            QuantizationConfig q, QuantSchedule schedule) {
+        gb.addInputs(GraphInputs.ORDER);
+        String prev = GraphInputs.NODES;
+        long width = model.features();
+        for (int i = 0; i < model.layers().size(); i++) {
+            GnnLayerConfig layer = model.layers().get(i);
+            String name = "L" + i + "_" + layer.type().yamlName();
+            if (layer instanceof GnnLayerConfig.Dropout d) {
+                gb.addLayer(name, new DropoutLayer.Builder(1.0 - d.rate()).nIn(width).nOut(width).build(), prev);
+            } else {
+                GnnLayerConfig.Conv c = (GnnLayerConfig.Conv) layer;
+                gb.addVertex(name, vertex(c, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
+                width = c.outputWidth();
+            }
+            prev = name;
+        }
+        gb.addLayer(NetworkBuilder.OUTPUT, new QuantOutputLayer.Builder().nIn(width).nOut(model.classes())
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                .quant(QuantLayerSettings.of(q.weightSpec(q.weights().bits()), null, false, schedule)).build(), prev);
+        gb.setOutputs(NetworkBuilder.OUTPUT).setInputTypes(GraphInputs.inputTypes(model.features()))
+                .allowDisconnected(true);
+    }
+
+    private static GnnVertex vertex(GnnLayerConfig.Conv c, long nIn, GnnQuantSettings quant) {
+        org.nd4j.linalg.activations.Activation a = activation(c.activation());
+        return switch (c.type()) {
+            case GCN -> new GcnVertex.Builder().nIn(nIn).nOut(c.units()).activation(a).quant(quant).build();
+            case GIN -> new GinVertex.Builder().nIn(nIn).nOut(c.units()).quant(quant).build();
+            case GAT -> new GatVertex.Builder().nIn(nIn).heads(c.heads(), c.units(), c.concat()).activation(a)
+                    .quant(quant).build();
+            case DROPOUT -> throw new IllegalArgumentException("dropout is not a graph vertex");
+        };
+    }
+
+    private static org.nd4j.linalg.activations.Activation activation(Activation a) {
+        return switch (a) {
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case RELU6 -> org.nd4j.linalg.activations.Activation.RELU6;
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package io.qat4j.training.family.gnn;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qat4j.training.config.binding.ConfigChoices;
+import io.qat4j.training.config.binding.KeyPaths;
+import io.qat4j.training.config.binding.Range;
+import io.qat4j.training.config.binding.Section;
+import io.qat4j.training.config.binding.ValueReader;
+import io.qat4j.training.config.binding.YamlNode;
+import io.qat4j.training.config.binding.YamlNode.ListNode;
+import io.qat4j.training.config.binding.YamlNode.MapNode;
+import io.qat4j.training.family.cnn.Activation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The schema of the {@code gnn} family's {@code model} section, in one place: its keys, their
+ * binding with defaults and validation, and writing a {@link GnnModelConfig} back as YAML.
+ *
+ * <pre>{@code
+ * model:
+ *   family: gnn
+ *   features: 1433                               # node features of the data
+ *   layers:
+ *     - {type: dropout, rate: 0.5}
+ *     - {type: gcn, units: 16, activation: relu}  # gin and gat too; gat: heads, concat
+ *     - {type: dropout, rate: 0.5}
+ *     - {type: gcn, units: 16, activation: identity}
+ *   output: {classes: 7}                          # softmax read-out per node
+ * }</pre>
+ */
+final class GnnSchema {
+
+    /** Keys of {@code model} besides {@code family}. */
+    static final List<String> MODEL_KEYS = List.of("features", "layers", "output");
+    static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat");
+    static final List<String> DROPOUT_KEYS = List.of("type", "rate");
+    static final List<String> OUTPUT_KEYS = List.of("classes");
+
+    /** Largest width of features, units and classes. */
+    static final int MAX_WIDTH = 1 << 16;
+    /** Largest number of attention heads. */
+    static final int MAX_HEADS = 64;
+
+    private static final ConfigChoices<GnnLayerType> LAYER_TYPES = ConfigChoices.of(GnnLayerType.values());
+    private static final ConfigChoices<Activation> ACTIVATIONS = ConfigChoices.of(Activation.values());
+
+    private GnnSchema() {
+    }
+
+    /**
+     * @param m the {@code model} section
+     * @return the model, or null when a problem was reported
+     */
+    static GnnModelConfig bind(Section m) {
+        int before = m.problems().size();
+        Integer features = m.intRequired("features", 1, MAX_WIDTH);
+        List<GnnLayerConfig> layers = layers(m);
+        Section out = m.section("output", OUTPUT_KEYS, true);
+        Integer classes = out == null ? null : out.intRequired("classes", 2, MAX_WIDTH);
+        if (m.problems().size() > before || features == null || layers == null || classes == null) {
+            return null;
+        }
+        return new GnnModelConfig(features, layers, classes);
+    }
+
+    private static List<GnnLayerConfig> layers(Section m) {
+        YamlNode n = m.required("layers");
+        if (n == null) {
+            return null;
+        }
+        String path = m.path("layers");
+        if (!(n instanceof ListNode list)) {
+            m.reader().typeError(n, path, "a list of layers");
+            return null;
+        }
+        int before = m.problems().size();
+        List<GnnLayerConfig> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            out.add(layer(m.reader(), list.items().get(i), KeyPaths.index(path, i)));
+        }
+        if (m.problems().size() == before && out.stream().noneMatch(l -> l instanceof GnnLayerConfig.Conv)) {
+            m.problem(m.keyLocation("layers"), "layers", "must contain at least one message-passing layer"
+                    + " (gcn, gin or gat)");
+        }
+        return m.problems().size() > before ? null : out;
+    }
+
+    private static GnnLayerConfig layer(ValueReader reader, YamlNode n, String path) {
+        if (!(n instanceof MapNode map)) {
+            reader.typeError(n, path, "a mapping with a `type` key");
+            return null;
+        }
+        String typePath = KeyPaths.child(path, "type");
+        MapNode.Entry typeEntry = map.get("type");
+        if (typeEntry == null || typeEntry.value().isNull()) {
+            reader.problems().add(typeEntry == null ? map.location() : typeEntry.value().location(), typePath,
+                    "missing required key `type`; expected one of: " + String.join(", ", LAYER_TYPES.names()));
+            return null;
+        }
+        GnnLayerType type = reader.choice(typeEntry.value(), typePath, LAYER_TYPES, "layer type");
+        if (type == null) {
+            return null;
+        }
+        boolean dropout = type == GnnLayerType.DROPOUT;
+        Section s = Section.of(reader, map, path, dropout ? DROPOUT_KEYS : CONV_KEYS,
+                "for layer type `" + type.yamlName() + "` (" + path + ")");
+        int before = reader.problems().size();
+        if (dropout) {
+            Double rate = s.doubleRequired("rate", Range.closedOpen(0, 1));
+            return reader.problems().size() > before ? null : new GnnLayerConfig.Dropout(rate);
+        }
+        Integer units = s.intRequired("units", 1, MAX_WIDTH);
+        Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
+        boolean gat = type == GnnLayerType.GAT;
+        Integer heads = s.intOr("heads", 1, 1, gat ? MAX_HEADS : 1);
+        Boolean concat = s.boolOr("concat", gat);
+        if (concat != null && concat && !gat) {
+            s.problem(s.valueLocation("concat"), "concat", "only `gat` layers concatenate heads; `"
+                    + type.yamlName() + "` has one head");
+        }
+        return reader.problems().size() > before ? null
+                : new GnnLayerConfig.Conv(type, units, activation, heads, concat);
+    }
+
+    /**
+     * @param model a bound model
+     * @param out the {@code model} mapping
+     */
+    static void write(GnnModelConfig model, ObjectNode out) {
+        out.put("features", model.features());
+        ArrayNode layers = out.putArray("layers");
+        for (GnnLayerConfig layer : model.layers()) {
+            ObjectNode n = layers.addObject();
+            n.put("type", layer.type().yamlName());
+            if (layer instanceof GnnLayerConfig.Conv c) {
+                n.put("units", c.units());
+                n.put("activation", c.activation().yamlName());
+                n.put("heads", c.heads());
+                n.put("concat", c.concat());
+            } else if (layer instanceof GnnLayerConfig.Dropout d) {
+                n.put("rate", d.rate());
+            }
+        }
+        ObjectNode output = out.putObject("output");
+        output.put("classes", model.classes());
+    }
+}
