@@ -24,4 +24,13 @@ public enum Activation implements ConfigChoice {
     public String yamlName() {
         return yamlName;
     }
+
+    /** @return DL4J's activation of the same function */
+    public org.nd4j.linalg.activations.Activation dl4j() {
+        return switch (this) {
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case RELU6 -> org.nd4j.linalg.activations.Activation.RELU6;
+        };
+    }
 }

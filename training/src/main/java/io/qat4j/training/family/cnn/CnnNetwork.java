@@ -92,7 +92,7 @@ final class CnnNetwork {
             return add(gb, name + "_dropout", new DropoutLayer.Builder(1.0 - d.rate()).build(), prev);
         } else if (lc instanceof DenseLayerConfig d) {
             return add(gb, name + "_dense", new QuantDenseLayer.Builder().nOut(d.units())
-                    .activation(activation(d.activation()))
+                    .activation(d.activation().dl4j())
                     .quant(QuantLayerSettings.of(q.weightSpec(d.effectiveWeightBits(q)), act, d.batchNorm(), schedule))
                     .build(), prev);
         } else if (lc instanceof ResidualLayerConfig r) {
@@ -117,7 +117,7 @@ final class CnnNetwork {
                 .nOut(c.filters())
                 .stride(c.stride().height(), c.stride().width())
                 .dilation(c.dilation().height(), c.dilation().width())
-                .activation(activation(c.activation()))
+                .activation(c.activation().dl4j())
                 .quant(QuantLayerSettings.of(q.weightSpec(c.effectiveWeightBits(q)), act, c.batchNorm(), schedule));
         Padding p = c.padding();
         switch (p.mode()) {
@@ -163,11 +163,4 @@ final class CnnNetwork {
                 .build();
     }
 
-    static Activation activation(io.qat4j.training.family.cnn.Activation a) {
-        return switch (a) {
-            case IDENTITY -> Activation.IDENTITY;
-            case RELU -> Activation.RELU;
-            case RELU6 -> Activation.RELU6;
-        };
-    }
 }

@@ -33,8 +33,8 @@ public final class GnnFamily implements ModelFamily {
 
     /** Why a {@code gnn} network has no int8 artifact yet. */
     public static final String UNEXPORTABLE = "the int8 artifact is not available for model family `gnn`: the"
-            + " int8 executor has no ops for graph layers yet (gather, scatter-add, integer GCN normalisation,"
-            + " graph pooling, integer edge softmax)";
+            + " int8 executor has the graph ops (gather, scatter_add, gcn_norm, segment_pool, edge_softmax), but the"
+            + " graph layers do not export themselves to them yet";
 
     /** Creates the family (instantiated by {@link java.util.ServiceLoader}). */
     public GnnFamily() {
@@ -92,7 +92,7 @@ public final class GnnFamily implements ModelFamily {
                 config.quantization(), schedule);
     }
 
-    /** The executor has no ops for graph layers yet (gather, scatter-add, integer GCN normalisation). */
+    /** The graph layers do not export themselves to the executor's graph ops yet. */
     @Override
     public Optional<String> int8ExportUnavailable() {
         return Optional.of(UNEXPORTABLE);

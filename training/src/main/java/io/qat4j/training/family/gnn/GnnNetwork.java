@@ -68,7 +68,7 @@ final class GnnNetwork {
     }
 
     private static GnnVertex vertex(GnnLayerConfig.Conv c, long nIn, GnnQuantSettings quant) {
-        org.nd4j.linalg.activations.Activation a = activation(c.activation());
+        org.nd4j.linalg.activations.Activation a = c.activation().dl4j();
         return switch (c.type()) {
             case GCN -> new GcnVertex.Builder().nIn(nIn).nOut(c.units()).activation(a).quant(quant).build();
             case GIN -> new GinVertex.Builder().nIn(nIn).nOut(c.units()).quant(quant).build();
@@ -78,11 +78,4 @@ final class GnnNetwork {
         };
     }
 
-    private static org.nd4j.linalg.activations.Activation activation(Activation a) {
-        return switch (a) {
-            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
-            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
-            case RELU6 -> org.nd4j.linalg.activations.Activation.RELU6;
-        };
-    }
 }
