@@ -69,7 +69,8 @@ public final class RangeObserver {
     }
 
     /**
-     * The range of one batch as the observer sees it: min and max, or the two percentiles.
+     * The range of one batch as the observer sees it: min and max, or the two percentiles unless
+     * they coincide ({@link #percentileRange}).
      *
      * @param spec the observer
      * @param x the batch
@@ -77,9 +78,28 @@ public final class RangeObserver {
      */
     public static double[] batchRange(ObserverSpec spec, INDArray x) {
         if (needsTensor(spec)) {
-            return Percentiles.lowHigh(x, spec.percentile());
+            double[] percentiles = Percentiles.lowHigh(x, spec.percentile());
+            if (percentiles[0] < percentiles[1]) {
+                return percentiles;
+            }
         }
         return new double[] {x.minNumber().doubleValue(), x.maxNumber().doubleValue()};
+    }
+
+    /**
+     * The batch range of a percentile observer from its two percentiles and the batch's minimum and
+     * maximum: the percentiles, unless they coincide. Percentiles that coincide leave no range to
+     * quantize into: a tensor that holds one value in more than {@code 1 - 2p} of its entries loses
+     * every other value to the clamp. Sparse node features are such tensors: Cora's bag-of-words
+     * features are 98.7% zeros, so both 1% percentiles are 0 and every feature would quantize to 0.
+     * The batch's minimum and maximum are taken then, as a min/max observer would.
+     *
+     * @param percentiles {@code {low, high}} percentiles of the batch
+     * @param minMax {@code {min, max}} of the batch
+     * @return {@code percentiles} when {@code low < high}, else {@code minMax}
+     */
+    public static double[] percentileRange(double[] percentiles, double[] minMax) {
+        return percentiles[0] < percentiles[1] ? percentiles : minMax;
     }
 
     /**

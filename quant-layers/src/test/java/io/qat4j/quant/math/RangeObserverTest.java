@@ -52,4 +52,30 @@ class RangeObserverTest {
         RangeObserver.observe(ObserverSpec.percentile(0.01), Nd4j.createFromArray(v).muli(0.5), s);
         assertEquals(-490, s.getDouble(0), 0.0);
     }
+
+    /**
+     * A tensor that is 0 in 99.5% of its entries (sparse node features) has both 1% percentiles at
+     * 0; the observer takes its min and max then, so its non-zero values keep a range.
+     */
+    @Test
+    void percentilesThatCoincideGiveWayToMinAndMax() {
+        double[] v = new double[1000];
+        v[10] = 0.25;
+        v[500] = 1.0;
+        v[900] = 0.5;
+        v[901] = 0.125;
+        v[902] = -0.0625;
+        INDArray sparse = Nd4j.createFromArray(v);
+        ObserverSpec p = ObserverSpec.percentile(0.01);
+        assertArrayEquals(new double[] {0, 0}, Percentiles.lowHigh(sparse, 0.01), 0.0);
+        assertArrayEquals(new double[] {-0.0625, 1.0}, RangeObserver.batchRange(p, sparse), 0.0);
+        INDArray s = state();
+        RangeObserver.observe(p, sparse, s);
+        assertArrayEquals(new double[] {-0.0625, 1.0, 1}, s.toDoubleVector(), 0.0);
+        // percentiles that differ are kept, however narrow
+        assertArrayEquals(new double[] {-1, 1}, RangeObserver.percentileRange(new double[] {-1, 1}, new double[] {-9, 9}),
+                0.0);
+        assertArrayEquals(new double[] {-9, 9}, RangeObserver.percentileRange(new double[] {0, 0}, new double[] {-9, 9}),
+                0.0);
+    }
 }

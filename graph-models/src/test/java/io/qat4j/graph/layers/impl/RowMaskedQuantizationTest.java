@@ -31,6 +31,28 @@ class RowMaskedQuantizationTest {
         return Nd4j.zeros(DataType.FLOAT, 3);
     }
 
+    /**
+     * Sparse node features (Cora's are 98.7% zeros) have both 1% percentiles at 0: the observer takes
+     * the min and max of the unprotected rows then, and the non-zero features survive INT4 quantization
+     * (binary features exactly: 0 and 1 are on the grid of the range [0, 1]).
+     */
+    @Test
+    void sparseFeaturesKeepTheirRangeUnderInt4Percentiles() {
+        QuantSpec dq4 = GnnQuantSettings.degreeQuant(4, QuantSchedule.ALWAYS).activations();
+        int rows = 100;
+        int cols = 100;
+        float[] v = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            v[r * cols + r % cols] = 1f; // one word per node: 1% non-zero
+        }
+        INDArray x = Nd4j.create(v, new long[] {rows, cols}, 'c');
+        INDArray s = state();
+        ActivationQuantization.Result r = RowMaskedQuantization.apply(x, new boolean[rows], dq4, QuantSchedule.ALWAYS, s,
+                0, true);
+        assertArrayEquals(new float[] {0, 1, 1}, s.toFloatVector());
+        assertArrayEquals(v, r.values().reshape(rows * cols).toFloatVector());
+    }
+
     @Test
     void percentileRangesOfTheUnprotectedRowsOnKnownData() {
         // rows of 50 values: row r holds r*50 .. r*50+49, shuffled within the tensor

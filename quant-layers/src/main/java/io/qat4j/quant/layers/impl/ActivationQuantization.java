@@ -131,7 +131,8 @@ public final class ActivationQuantization {
                                     boolean updateState) {
         if (training && updateState && schedule.observing(step)) {
             double[] range = RangeObserver.needsTensor(spec.observer())
-                    ? Percentiles.lowHigh(Arrays.copyOf(out, len), len, spec.observer().percentile())
+                    ? RangeObserver.percentileRange(
+                            Percentiles.lowHigh(Arrays.copyOf(out, len), len, spec.observer().percentile()), batchRange)
                     : batchRange;
             RangeObserver.observeRange(spec.observer(), range, state);
         }
