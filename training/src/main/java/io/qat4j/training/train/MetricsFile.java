@@ -33,7 +33,7 @@ final class MetricsFile {
      *     {@code last}, the last epoch evaluated); null when none is known
      */
     static ObjectNode selection(TrainingConfig tc, List<RunListener.EpochSummary> history,
-                                        Optional<BestEpoch.Selected> best) {
+                                Optional<BestEpoch.Selected> best) {
         ObjectNode n = JSON.createObjectNode();
         n.put("rule", tc.select().yamlName());
         if (best.isPresent()) {
@@ -49,9 +49,10 @@ final class MetricsFile {
         return n;
     }
 
-    static void write(ExperimentConfig config, RunDirectory run, TaskData data,
-                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test,
-                                     Optional<String> unexportable, ObjectNode selected) throws IOException {
+    /** Writes {@code metrics.json} atomically; {@code selected} may be null (a run stopped early). */
+    static void write(ExperimentConfig config, RunDirectory run, TaskData data, List<RunListener.EpochSummary> history,
+                      long step, TaskMetrics test, Optional<String> unexportable, ObjectNode selected)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("quantized", config.quantization().enabled());
@@ -85,5 +86,4 @@ final class MetricsFile {
             n.put(key, e.getValue());
         }
     }
-
 }

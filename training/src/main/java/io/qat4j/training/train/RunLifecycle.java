@@ -232,9 +232,8 @@ public final class RunLifecycle {
                     RunListener.EpochSummary e = new RunListener.EpochSummary(epoch, step,
                             lossCount == 0 ? Double.NaN : lossSum / lossCount, test, validation, trainSeconds);
                     history.add(e);
-                    if (best != null && best.offer(net, epoch, step, validation.loss())) {
-                        log(options, "epoch " + (epoch + 1) + ": lowest validation loss so far ("
-                                + validation.loss() + "), parameters kept");
+                    if (best != null) {
+                        best.offer(net, epoch, step, validation.loss());
                     }
                     for (RunListener l : listeners) {
                         l.onEpoch(e, net);
