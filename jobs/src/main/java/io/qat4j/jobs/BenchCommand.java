@@ -1,30 +1,37 @@
 package io.qat4j.jobs;
 
+import io.qat4j.jobs.bench.DegreeQuantStepBenchmark;
 import io.qat4j.jobs.bench.TrainStepBenchmark;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code qat4j bench train-step}: JMH measurement of a fake-quant training step against the FP32
- * step of the same network, printing their ratio.
+ * step of the same network, printing their ratio; {@code bench executor}: the int8 executor
+ * against ND4J FP32 inference; {@code bench dq-step}: Degree-Quant's REDDIT-BINARY GIN training
+ * step in DQ-INT8 and QAT-INT8 against FP32 ({@link DegreeQuantStepBenchmark}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a JMH benchmark and print the ratios it measures.%n"
                 + "  train-step  fake-quant training step / FP32 training step of the same network%n"
-                + "  executor    ND4J FP32 inference / int8 executor on a trained run, batch 1 and 64",
+                + "  executor    ND4J FP32 inference / int8 executor on a trained run, batch 1 and 64%n"
+                + "  dq-step     Degree-Quant INT8 and QAT-INT8 training steps / FP32 step of the REDDIT-BINARY GIN",
         footer = "%n" + ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step or executor")
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step, executor or dq-step")
     String benchmark;
 
     @Option(names = "--run", description = "Run folder for the executor benchmark (default: ${DEFAULT-VALUE})")
@@ -39,14 +46,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", description = "Measurement iterations of 5 s each (default: ${DEFAULT-VALUE})")
     int iterations = 5;
 
+    @Option(names = "--warmup", description = "Warm-up iterations of dq-step, 5 s each (default: ${DEFAULT-VALUE})")
+    int warmup = 3;
+
+    @Option(names = "--graphs", description = "Graphs per minibatch of dq-step (default: ${DEFAULT-VALUE})")
+    int graphs = 128;
+
     @Override
     public Integer call() throws Exception {
         if ("executor".equals(benchmark)) {
             return executor();
         }
+        if ("dq-step".equals(benchmark)) {
+            return degreeQuantStep();
+        }
         if (!"train-step".equals(benchmark)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + benchmark + "'; known: train-step, executor");
+                    "unknown benchmark '" + benchmark + "'; known: train-step, executor, dq-step");
         }
         Options opt = new OptionsBuilder()
                 .include(TrainStepBenchmark.class.getName())
@@ -98,6 +114,41 @@ final class BenchCommand implements Callable<Integer> {
             double n = score.getOrDefault("nd4jFp32@" + b, Double.NaN);
             System.out.printf(Locale.ROOT, "batch %2s: int8 executor %10.1f us, ND4J FP32 %10.1f us, ND4J / executor = %.2f%n",
                     b, e, n, n / e);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Times training steps of {@link DegreeQuantStepBenchmark}: per mode the median with the
+     * quartiles and extremes of the sampled steps, then the ratios of the medians to FP32's with the
+     * range the quartiles allow ({@code q1 / fp32 q3} to {@code q3 / fp32 q1}).
+     */
+    private Integer degreeQuantStep() throws Exception {
+        Options opt = new OptionsBuilder()
+                .include(DegreeQuantStepBenchmark.class.getName())
+                .param("graphs", Integer.toString(graphs))
+                .forks(1)
+                .jvmArgsAppend("-Xmx4g")
+                .warmupIterations(warmup).warmupTime(TimeValue.seconds(5))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(5))
+                .build();
+        Map<String, Statistics> stats = new HashMap<>();
+        for (RunResult r : new Runner(opt).run()) {
+            stats.put(r.getPrimaryResult().getLabel(), r.getPrimaryResult().getStatistics());
+        }
+        System.out.printf(Locale.ROOT, "%nGIN 5x64, mean pool, 2 dense; %d REDDIT-BINARY-sized graphs per step%n", graphs);
+        String[][] modes = {{"fp32Step", "FP32"}, {"qatInt8Step", "QAT-INT8"}, {"degreeQuantInt8Step", "DQ-INT8"}};
+        for (String[] m : modes) {
+            Statistics s = stats.get(m[0]);
+            System.out.printf(Locale.ROOT, "%-9s step: median %8.2f ms  quartiles %8.2f-%8.2f  min-max %8.2f-%8.2f  (%d steps)%n",
+                    m[1], s.getPercentile(50), s.getPercentile(25), s.getPercentile(75), s.getMin(), s.getMax(), s.getN());
+        }
+        Statistics f = stats.get("fp32Step");
+        for (String[] m : new String[][] {modes[2], modes[1]}) {
+            Statistics s = stats.get(m[0]);
+            System.out.printf(Locale.ROOT, "ratio %s / FP32: %.3f (medians; quartile range %.3f-%.3f)%n", m[1],
+                    s.getPercentile(50) / f.getPercentile(50), s.getPercentile(25) / f.getPercentile(75),
+                    s.getPercentile(75) / f.getPercentile(25));
         }
         return ExitCodes.OK;
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "qat4j", mixinStandardHelpOptions = true, versionProvider = Qat4j.Version.class,
         description = "Quantization-aware training on the JVM.",
-        subcommands = {TrainCommand.class, ExportCommand.class, EvalCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, SweepCommand.class, ExportCommand.class, EvalCommand.class, InspectCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = "%n" + ExitCodes.HELP)
 public final class Qat4j {

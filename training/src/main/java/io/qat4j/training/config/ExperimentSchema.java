@@ -10,8 +10,10 @@ import io.qat4j.training.data.DataSignature;
 import io.qat4j.training.data.DatasetFormats;
 import io.qat4j.training.family.DataMismatch;
 import io.qat4j.training.family.ModelFamilies;
+import io.qat4j.training.family.ModelFamily;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The schema of the whole experiment: the top-level keys, {@code name} and {@code seed}, and the
@@ -49,7 +51,13 @@ final class ExperimentSchema {
             checkNamedDataset(s, dataset, model);
         }
         QuantizationConfig quantization = QuantizationSchema.bind(s);
+        if (model != null && quantization != null) {
+            checkQuantMethod(s, model, quantization);
+        }
         TrainingConfig training = TrainingSchema.bind(s);
+        if (dataset != null && training != null) {
+            checkValidationSplit(s, dataset, training);
+        }
         OutputConfig output = OutputSchema.bind(s);
         DistributedConfig distributed = DistributedSchema.bind(s, training);
         if (reader.problems().size() > before) {
@@ -71,6 +79,31 @@ final class ExperimentSchema {
             return null;
         }
         return name;
+    }
+
+    /** The family must train with {@code quantization.method} ({@link ModelFamily#quantMethods()}). */
+    private static void checkQuantMethod(Section s, ModelConfig model, QuantizationConfig quantization) {
+        ModelFamily family = ModelFamilies.of(model);
+        if (!quantization.enabled() || family.quantMethods().contains(quantization.method())) {
+            return;
+        }
+        String supported = family.quantMethods().stream().sorted().map(QuantMethod::yamlName)
+                .collect(Collectors.joining(", "));
+        s.problem(KeyPaths.locate(s.value("quantization"), "method"), "quantization.method", "`"
+                + quantization.method().yamlName() + "` is not a method of model family `" + family.name()
+                + "`, which supports: " + supported);
+    }
+
+    /** Model selection by validation loss needs a validation split. */
+    private static void checkValidationSplit(Section s, DatasetConfig dataset, TrainingConfig training) {
+        if (training.select() != ModelSelection.BEST_VALIDATION_LOSS
+                || DatasetFormats.get(dataset.format()).hasValidationSplit(dataset)) {
+            return;
+        }
+        s.problem(KeyPaths.locate(s.value("training"), "select"), "training.select", "`"
+                + training.select().yamlName() + "` ranks epochs by their validation loss, but dataset `"
+                + dataset.describe() + "` (format " + dataset.format() + ") has no validation split; set"
+                + " dataset.validationFraction above 0 or select `" + ModelSelection.LAST.yamlName() + "`");
     }
 
     private static void checkNamedDataset(Section s, DatasetConfig dataset, ModelConfig model) {

@@ -13,7 +13,7 @@ public enum LrScheduleType implements ConfigChoice {
      * and Hutter, ICLR 2017, without restarts).
      */
     COSINE("cosine"),
-    /** Multiply by {@code gamma} every {@code stepSize} steps (PyTorch {@code StepLR}). */
+    /** Multiply by {@code gamma} every {@code stepSize} steps or {@code stepEpochs} epochs (PyTorch {@code StepLR}). */
     STEP("step");
 
     private final String yamlName;

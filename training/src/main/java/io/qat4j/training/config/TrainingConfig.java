@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param checkpointEverySteps steps between checkpoints, {@code >= 1} (default 500)
  * @param logEverySteps steps between progress log lines and scalar summaries, {@code >= 1}
  *     (default 50)
- * @param evaluateEveryEpochs epochs between evaluations, {@code >= 1} (default 1)
+ * @param evaluateEveryEpochs epochs between evaluations, {@code >= 1} (default 1; 1 with
+ *     {@link ModelSelection#BEST_VALIDATION_LOSS})
+ * @param select which epoch's parameters the run keeps (default {@link ModelSelection#LAST})
  */
 public record TrainingConfig(int epochs, int batchSize, OptimizerConfig optimizer,
         LrScheduleConfig lrSchedule, int checkpointEverySteps, int logEverySteps,
-        int evaluateEveryEpochs) {
+        int evaluateEveryEpochs, ModelSelection select) {
 
     /** Most epochs of a run. */
     public static final int MAX_EPOCHS = 100_000;
@@ -33,11 +35,21 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerConfig optimize
 
     /** All defaults. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(10, 64,
-            OptimizerConfig.DEFAULT, new LrScheduleConfig.Constant(), 500, 50, 1);
+            OptimizerConfig.DEFAULT, new LrScheduleConfig.Constant(), 500, 50, 1, ModelSelection.LAST);
 
     /** Checks that all components are present. */
     public TrainingConfig {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(lrSchedule, "lrSchedule");
+        Objects.requireNonNull(select, "select");
+    }
+
+    /**
+     * @param epochs another epoch count
+     * @return this config with that many epochs
+     */
+    public TrainingConfig withEpochs(int epochs) {
+        return new TrainingConfig(epochs, batchSize, optimizer, lrSchedule, checkpointEverySteps, logEverySteps,
+                evaluateEveryEpochs, select);
     }
 }

@@ -18,18 +18,20 @@ import java.util.Map;
 final class TrainingSchema {
 
     static final List<String> KEYS = List.of("epochs", "batchSize", "optimizer", "lrSchedule",
-            "checkpointEverySteps", "logEverySteps", "evaluateEveryEpochs");
+            "checkpointEverySteps", "logEverySteps", "evaluateEveryEpochs", "select");
     static final List<String> OPTIMIZER_KEYS = List.of("type", "learningRate", "weightDecay", "momentum");
-    static final List<String> LR_SCHEDULE_KEYS = List.of("type", "minLearningRate", "stepSize", "gamma");
+    static final List<String> LR_SCHEDULE_KEYS = List.of("type", "minLearningRate", "stepSize", "stepEpochs",
+            "gamma");
 
     /** Keys that apply to each learning-rate schedule besides {@code type}. */
     private static final Map<LrScheduleType, List<String>> LR_SCHEDULE_PARAMS = Map.of(
             LrScheduleType.CONSTANT, List.of(),
             LrScheduleType.COSINE, List.of("minLearningRate"),
-            LrScheduleType.STEP, List.of("stepSize", "gamma"));
+            LrScheduleType.STEP, List.of("stepSize", "stepEpochs", "gamma"));
 
     private static final ConfigChoices<OptimizerType> OPTIMIZERS = ConfigChoices.of(OptimizerType.values());
     private static final ConfigChoices<LrScheduleType> LR_SCHEDULES = ConfigChoices.of(LrScheduleType.values());
+    private static final ConfigChoices<ModelSelection> SELECTIONS = ConfigChoices.of(ModelSelection.values());
 
     private TrainingSchema() {
     }
@@ -52,10 +54,16 @@ final class TrainingSchema {
         Integer checkpoint = t.intOr("checkpointEverySteps", d.checkpointEverySteps(), 1, Integer.MAX_VALUE);
         Integer log = t.intOr("logEverySteps", d.logEverySteps(), 1, Integer.MAX_VALUE);
         Integer evaluate = t.intOr("evaluateEveryEpochs", d.evaluateEveryEpochs(), 1, Integer.MAX_VALUE);
+        ModelSelection select = t.choiceOr("select", d.select(), SELECTIONS);
+        if (select == ModelSelection.BEST_VALIDATION_LOSS && evaluate != null && evaluate != 1) {
+            t.problem(t.valueLocation("evaluateEveryEpochs"), "evaluateEveryEpochs", "must be 1 with select `"
+                    + select.yamlName() + "` (" + t.path("select") + "), which compares every epoch's validation"
+                    + " loss; got " + evaluate);
+        }
         if (t.problems().size() > before) {
             return null;
         }
-        return new TrainingConfig(epochs, batchSize, optimizer, lrSchedule, checkpoint, log, evaluate);
+        return new TrainingConfig(epochs, batchSize, optimizer, lrSchedule, checkpoint, log, evaluate, select);
     }
 
     private static OptimizerConfig optimizer(Section t) {
@@ -98,7 +106,8 @@ final class TrainingSchema {
             LrScheduleType type = t.reader().choice(n, path, LR_SCHEDULES, "lrSchedule type");
             if (type == LrScheduleType.STEP) {
                 t.problems().add(n.location(), KeyPaths.child(path, "stepSize"), "missing required key"
-                        + " `stepSize` for lrSchedule type `step`; write {type: step, stepSize: N}");
+                        + " `stepSize` or `stepEpochs` for lrSchedule type `step`; write {type: step, stepSize: N}"
+                        + " (optimizer steps) or {type: step, stepEpochs: N} (epochs)");
                 return null;
             }
             return type == null ? null : type == LrScheduleType.COSINE
@@ -132,15 +141,29 @@ final class TrainingSchema {
                 }
                 yield min == null ? null : new LrScheduleConfig.Cosine(min);
             }
-            case STEP -> {
-                Long stepSize = s.longRequired("stepSize", 1, Long.MAX_VALUE);
-                Double gamma = s.doubleOr("gamma", LrScheduleConfig.Step.DEFAULT_GAMMA,
-                        Range.openClosed(0, 1));
-                yield stepSize == null || gamma == null ? null
-                        : new LrScheduleConfig.Step(stepSize, gamma);
-            }
+            case STEP -> step(s);
         };
         return s.problems().size() > before ? null : result;
+    }
+
+    /** Binds a step schedule: its interval as exactly one of {@code stepSize} (steps) and {@code stepEpochs}. */
+    private static LrScheduleConfig.Step step(Section s) {
+        Double gamma = s.doubleOr("gamma", LrScheduleConfig.Step.DEFAULT_GAMMA, Range.openClosed(0, 1));
+        boolean steps = s.value("stepSize") != null;
+        boolean epochs = s.value("stepEpochs") != null;
+        if (steps && epochs) {
+            s.problem(s.keyLocation("stepEpochs"), "stepEpochs", "give the interval of lrSchedule type `step`"
+                    + " once: `stepSize` (optimizer steps) or `stepEpochs` (epochs), not both");
+            return null;
+        }
+        if (epochs) {
+            Long every = s.longRequired("stepEpochs", 1, TrainingConfig.MAX_EPOCHS);
+            return every == null || gamma == null ? null : LrScheduleConfig.Step.everyEpochs(every, gamma);
+        }
+        YamlNode n = s.required("stepSize", ": lrSchedule type `step` decays every `stepSize` optimizer steps or"
+                + " every `stepEpochs` epochs; give one of them");
+        Long every = n == null ? null : s.reader().integer(n, s.path("stepSize"), 1, Long.MAX_VALUE);
+        return every == null || gamma == null ? null : new LrScheduleConfig.Step(every, gamma);
     }
 
     /**
@@ -162,11 +185,12 @@ final class TrainingSchema {
         if (t.lrSchedule() instanceof LrScheduleConfig.Cosine cosine) {
             lr.put("minLearningRate", cosine.minLearningRate());
         } else if (t.lrSchedule() instanceof LrScheduleConfig.Step step) {
-            lr.put("stepSize", step.stepSize());
+            lr.put(step.inEpochs() ? "stepEpochs" : "stepSize", step.every());
             lr.put("gamma", step.gamma());
         }
         out.put("checkpointEverySteps", t.checkpointEverySteps());
         out.put("logEverySteps", t.logEverySteps());
         out.put("evaluateEveryEpochs", t.evaluateEveryEpochs());
+        out.put("select", t.select().yamlName());
     }
 }

@@ -59,4 +59,17 @@ public interface DatasetFormat {
      * @throws IOException when a file is malformed or cannot be read
      */
     LoadedDataset load(DatasetLocator.Candidate location, DatasetConfig config) throws IOException;
+
+    /**
+     * Whether a dataset read with these settings has a validation split, which
+     * {@code training.select: best-validation-loss} needs: by default when
+     * {@code dataset.validationFraction} holds some training examples out; formats that ship
+     * their own split (Planetoid's 500 validation nodes) say so.
+     *
+     * @param config the {@code dataset} section, with this format's settings
+     * @return true when the run will have a validation split
+     */
+    default boolean hasValidationSplit(DatasetConfig config) {
+        return config.validationFraction() > 0;
+    }
 }

@@ -38,6 +38,15 @@ public interface TaskData {
     /** @return the validation split, if the run holds one out */
     Optional<EvaluationSet> validation();
 
+    /**
+     * @param batchSize the config's {@code training.batchSize}
+     * @return what one step trains on, for the run summary: {@code "batches of 64"}, or for data
+     *     trained on whole, e.g. {@code "steps on the full graph (training.batchSize unused)"}
+     */
+    default String describeBatches(int batchSize) {
+        return "batches of " + batchSize;
+    }
+
     /** @return one line for the run log, e.g. {@code "60000 training, 10000 test examples, 10 classes"} */
     String describe();
 

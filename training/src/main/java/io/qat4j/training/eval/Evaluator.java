@@ -3,10 +3,15 @@ package io.qat4j.training.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Predictions of a model over an {@link EvaluationSet}, in inference mode (batch-norm running
@@ -30,12 +35,17 @@ public final class Evaluator {
      * @throws IllegalArgumentException when the network's inputs are not the set's
      */
     public static Predictions predict(ComputationGraph net, EvaluationSet set) {
+        return predict(checked(net, set), d -> output(net, d));
+    }
+
+    /** @return the set, after checking that the network's inputs are its inputs */
+    private static EvaluationSet checked(ComputationGraph net, EvaluationSet set) {
         List<String> inputs = net.getConfiguration().getNetworkInputs();
         if (!inputs.equals(set.inputNames())) {
             throw new IllegalArgumentException("the network takes inputs " + inputs + ", the evaluation set gives "
                     + set.inputNames());
         }
-        return predict(set, d -> output(net, d));
+        return set;
     }
 
     /**
@@ -53,12 +63,66 @@ public final class Evaluator {
     }
 
     /**
-     * @param net a network with one output
+     * @param net a network with one output layer, whose inputs are the set's
      * @param set labelled examples
-     * @return its scores on the set
+     * @return its scores on the set, with its mean loss: the output layer's loss function (e.g.
+     *     cross-entropy, MSE) over the examples the labels masks select, without regularization,
+     *     computed from the same forward pass as the predictions
+     * @throws IllegalArgumentException when the network's inputs are not the set's or its output
+     *     is not a DL4J output or loss layer
      */
     public static TaskMetrics evaluate(ComputationGraph net, EvaluationSet set) {
-        return TaskMetrics.of(predict(net, set), set.truth());
+        MeanLoss loss = new MeanLoss(lossFunction(net));
+        Predictions p = predict(checked(net, set), d -> {
+            INDArray out = output(net, d);
+            loss.add(d, out);
+            return out;
+        });
+        return TaskMetrics.of(p, set.truth()).withLoss(loss.mean());
+    }
+
+    private static ILossFunction lossFunction(ComputationGraph net) {
+        Layer out = net.getOutputLayer(0);
+        Object conf = out.conf().getLayer();
+        if (conf instanceof BaseOutputLayer o) {
+            return o.getLossFn();
+        }
+        if (conf instanceof LossLayer l) {
+            return l.getLossFn();
+        }
+        throw new IllegalArgumentException("the network's output " + out.conf().getLayer().getLayerName()
+                + " is a " + conf.getClass().getSimpleName() + ", not an output or loss layer with a loss function");
+    }
+
+    /**
+     * The sum and count of per-example losses over batches. DL4J's losses apply the output
+     * activation to the pre-activations and then the loss; the network's output is already
+     * activated, so the loss is taken with the identity activation on it (the same value, with one
+     * difference: DL4J clips softmax outputs below 1e-10 before the log, so a probability that
+     * underflowed to 0 scores infinity here, which model selection never picks).
+     */
+    private static final class MeanLoss {
+        private final ILossFunction fn;
+        private double sum;
+        private long count;
+
+        MeanLoss(ILossFunction fn) {
+            this.fn = fn;
+        }
+
+        void add(MultiDataSet d, INDArray out) {
+            INDArray labels = d.getLabels(0).castTo(out.dataType());
+            INDArray labelsMask = d.getLabelsMaskArray(0);
+            INDArray mask = labelsMask == null ? null : labelsMask.castTo(out.dataType());
+            INDArray perExample = fn.computeScoreArray(labels.reshape(out.shape()), out.dup(), new ActivationIdentity(),
+                    mask);
+            sum += perExample.castTo(DataType.DOUBLE).sumNumber().doubleValue();
+            count += mask == null ? out.size(0) : mask.neq(0).castTo(DataType.DOUBLE).sumNumber().longValue();
+        }
+
+        double mean() {
+            return count == 0 ? Double.NaN : sum / count;
+        }
     }
 
     /**

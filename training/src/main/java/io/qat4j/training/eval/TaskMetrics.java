@@ -6,15 +6,42 @@ import java.util.Map;
 /**
  * The scores of predictions against true labels: top-1 accuracy for classification; mean absolute
  * error and root-mean-square error over all predicted values for regression (MoleculeNet's
- * metrics, Wu et al., Chemical Science 2018). Scores that do not apply to the task are NaN.
+ * metrics, Wu et al., Chemical Science 2018). Scores that do not apply to the task are NaN. A
+ * network's scores also hold the mean of its loss function over the scored examples
+ * ({@link Evaluator#evaluate}), which model selection ranks by (the validation loss of
+ * camlsys/degree-quant's {@code train_eval.py}); scores of predictions alone (the int8 executor's)
+ * have none.
  *
  * @param kind the task
  * @param examples scored examples
  * @param accuracy share of correct classes (classification)
  * @param mae mean of {@code |prediction - target|} (regression)
  * @param rmse {@code sqrt(mean((prediction - target)^2))} (regression)
+ * @param loss mean loss of the network over the scored examples, without regularization; NaN when
+ *     not computed
  */
-public record TaskMetrics(TaskKind kind, int examples, double accuracy, double mae, double rmse) {
+public record TaskMetrics(TaskKind kind, int examples, double accuracy, double mae, double rmse, double loss) {
+
+    /**
+     * Scores without a loss.
+     *
+     * @param kind the task
+     * @param examples scored examples
+     * @param accuracy share of correct classes (classification)
+     * @param mae mean absolute error (regression)
+     * @param rmse root-mean-square error (regression)
+     */
+    public TaskMetrics(TaskKind kind, int examples, double accuracy, double mae, double rmse) {
+        this(kind, examples, accuracy, mae, rmse, Double.NaN);
+    }
+
+    /**
+     * @param meanLoss the mean loss over the same examples
+     * @return these scores with the loss
+     */
+    public TaskMetrics withLoss(double meanLoss) {
+        return new TaskMetrics(kind, examples, accuracy, mae, rmse, meanLoss);
+    }
 
     /**
      * @param predicted a model's predictions
@@ -42,7 +69,8 @@ public record TaskMetrics(TaskKind kind, int examples, double accuracy, double m
     }
 
     /**
-     * The scores that apply to the task, by name: {@code accuracy}, or {@code mae} and {@code rmse}.
+     * The scores that apply to the task, by name: {@code accuracy}, or {@code mae} and {@code rmse},
+     * then {@code loss} when it was computed.
      * These names appear in TensorBoard tags ({@code eval/test_<name>}), {@code metrics.json}
      * ({@code test<Name>}) and progress lines.
      *
@@ -55,6 +83,9 @@ public record TaskMetrics(TaskKind kind, int examples, double accuracy, double m
         } else {
             m.put("mae", mae);
             m.put("rmse", rmse);
+        }
+        if (!Double.isNaN(loss)) {
+            m.put("loss", loss);
         }
         return m;
     }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ModelConfig;
+import io.qat4j.training.config.QuantMethod;
 import io.qat4j.training.config.binding.Section;
 import io.qat4j.training.data.DataSignature;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
@@ -86,5 +88,15 @@ public interface ModelFamily {
      */
     default Optional<String> int8ExportUnavailable() {
         return Optional.empty();
+    }
+
+    /**
+     * The {@code quantization.method}s this family trains with; a config asking a family for another
+     * is an error at the line of {@code quantization.method}.
+     *
+     * @return the supported methods; every family supports {@link QuantMethod#QAT}
+     */
+    default Set<QuantMethod> quantMethods() {
+        return Set.of(QuantMethod.QAT);
     }
 }

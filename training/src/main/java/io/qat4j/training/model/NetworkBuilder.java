@@ -116,7 +116,7 @@ public final class NetworkBuilder {
         if (lr instanceof LrScheduleConfig.Cosine c) {
             return new CosineSchedule(o.learningRate(), c.minLearningRate(), Math.toIntExact(total));
         } else if (lr instanceof LrScheduleConfig.Step s) {
-            return new StepSchedule(ScheduleType.ITERATION, o.learningRate(), s.gamma(), s.stepSize());
+            return new StepSchedule(ScheduleType.ITERATION, o.learningRate(), s.gamma(), s.intervalSteps(iterationsPerEpoch));
         }
         return null;
     }

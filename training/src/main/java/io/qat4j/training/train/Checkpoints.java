@@ -86,20 +86,13 @@ public final class Checkpoints {
      * @throws IOException with the file and the problem when a checkpoint is unreadable
      */
     public Optional<Loaded> loadLatest() throws IOException {
-        Path pointer = dir.resolve(LATEST);
-        if (!Files.exists(pointer)) {
+        Optional<String> latest = latestBase();
+        if (latest.isEmpty()) {
             return Optional.empty();
         }
-        String base = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-        pointerStep(base, pointer.toString());
+        String base = latest.get();
         Path zip = dir.resolve(base + ".zip");
-        Path json = dir.resolve(base + ".json");
-        TrainingState state;
-        try {
-            state = JSON.readValue(json.toFile(), TrainingState.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(json + ": unreadable training state: " + e.getMessage(), e);
-        }
+        TrainingState state = state(base);
         ComputationGraph net;
         try {
             net = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
@@ -111,6 +104,37 @@ public final class Checkpoints {
                     + " does not match the training state's step " + state.step());
         }
         return Optional.of(new Loaded(net, state));
+    }
+
+    /**
+     * Where the newest checkpoint stands, without loading its network.
+     *
+     * @return the training state of the checkpoint {@code LATEST} names, or empty when the folder has none
+     * @throws IOException with the file and the problem when the state is unreadable
+     */
+    public Optional<TrainingState> latestState() throws IOException {
+        Optional<String> latest = latestBase();
+        return latest.isEmpty() ? Optional.empty() : Optional.of(state(latest.get()));
+    }
+
+    /** @return the checkpoint {@code LATEST} names, {@code ckpt-<step>}, or empty without one */
+    private Optional<String> latestBase() throws IOException {
+        Path pointer = dir.resolve(LATEST);
+        if (!Files.exists(pointer)) {
+            return Optional.empty();
+        }
+        String base = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+        pointerStep(base, pointer.toString());
+        return Optional.of(base);
+    }
+
+    private TrainingState state(String base) throws IOException {
+        Path json = dir.resolve(base + ".json");
+        try {
+            return JSON.readValue(json.toFile(), TrainingState.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(json + ": unreadable training state: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -75,8 +75,7 @@ final class ResumeCheck {
      */
     private static ExperimentConfig withoutResumableKeys(ExperimentConfig c) {
         TrainingConfig t = c.training();
-        TrainingConfig t1 = new TrainingConfig(1, t.batchSize(), t.optimizer(), t.lrSchedule(), t.checkpointEverySteps(),
-                t.logEverySteps(), t.evaluateEveryEpochs());
+        TrainingConfig t1 = t.withEpochs(1);
         DistributedConfig d = c.distributed();
         DistributedConfig d1 = new DistributedConfig(DistributedConfig.NO_SPARK, d.workers(), d.batchSizePerWorker(),
                 d.averagingSteps(), 1, Optional.empty());

@@ -1,11 +1,9 @@
 package io.qat4j.training.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.io.AtomicFiles;
 import io.qat4j.training.config.ConfigWriter;
 import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ModelSelection;
 import io.qat4j.training.config.TrainingConfig;
 import io.qat4j.training.data.TaskData;
 import io.qat4j.training.data.TrainingBatch;
@@ -13,7 +11,6 @@ import io.qat4j.training.data.TrainingBatches;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.training.model.NetworkBuilder;
-import io.qat4j.training.report.FiniteJson;
 import io.qat4j.training.family.ModelFamilies;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
@@ -23,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -34,6 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * its config snapshot, {@code --resume}, seeding, the network (built or restored), listeners
  * (progress, TensorBoard, the caller's), atomic checkpoints, evaluation, {@code metrics.json}, the
  * final model and, after a quantized run, the export to an int8 artifact and the comparison report.
+ * With {@code training.select: best-validation-loss} the final model, the export, the report and
+ * the test scores are those of the epoch with the lowest validation loss ({@link BestEpoch}).
  * Trainers differ only in their {@link StepRunner}.
  *
  * <p>The run is repeatable: the config's seed fixes the initial weights, the order of the
@@ -57,8 +55,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class RunLifecycle {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Key of {@code metrics.json} that holds the {@link io.qat4j.training.data.DataOrigin} of the run's data. */
     public static final String METRICS_DATA = "data";
 
@@ -67,6 +63,13 @@ public final class RunLifecycle {
      * ({@link io.qat4j.training.family.ModelFamily#int8ExportUnavailable}); absent otherwise.
      */
     public static final String METRICS_INT8_UNAVAILABLE = "int8ArtifactUnavailable";
+
+    /**
+     * Key of {@code metrics.json} that says which epoch's parameters the run kept
+     * ({@code training.select}): {@code {rule, epoch (from 0), step[, validationLoss]}}; the
+     * top-level test scores are that epoch's. Absent when the run stopped early.
+     */
+    public static final String METRICS_SELECTED = "selected";
 
     /** Loads the data of a config. */
     public interface DataSource {
@@ -136,6 +139,14 @@ public final class RunLifecycle {
         Files.createDirectories(run.root());
         removeStaleTemporaries(run, checkpoints, options);
         ConfigWriter.write(config, run.config());
+        BestEpoch best = null;
+        if (tc.select() == ModelSelection.BEST_VALIDATION_LOSS) {
+            if (data.validation().isEmpty()) {
+                throw new IllegalStateException("training.select: `" + tc.select().yamlName() + "` needs a validation"
+                        + " split, and the data of " + config.name() + " has none (" + data.describe() + ")");
+            }
+            best = BestEpoch.open(run.checkpoints(), options.resume());
+        }
 
         ComputationGraph net;
         TrainingState state;
@@ -221,6 +232,9 @@ public final class RunLifecycle {
                     RunListener.EpochSummary e = new RunListener.EpochSummary(epoch, step,
                             lossCount == 0 ? Double.NaN : lossSum / lossCount, test, validation, trainSeconds);
                     history.add(e);
+                    if (best != null) {
+                        best.offer(net, epoch, step, validation.loss());
+                    }
                     for (RunListener l : listeners) {
                         l.onEpoch(e, net);
                     }
@@ -234,10 +248,18 @@ public final class RunLifecycle {
             }
         }
         log(options, throughput.line());
+        Optional<BestEpoch.Selected> selected = best == null || stoppedEarly ? Optional.empty() : best.selected();
+        if (selected.isPresent()) {
+            best.restoreInto(net);
+            test = Evaluator.evaluate(net, data.test());
+            log(options, "selected epoch " + (selected.get().epoch() + 1) + " (lowest validation loss "
+                    + selected.get().validationLoss() + "): test " + test.summary());
+        }
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         Optional<String> unexportable = config.quantization().enabled()
                 ? ModelFamilies.of(config.model()).int8ExportUnavailable() : Optional.empty();
-        writeMetrics(config, run, data, history, step, test, unexportable);
+        MetricsFile.write(config, run, data, history, step, test, unexportable, stoppedEarly ? null
+                : MetricsFile.selection(tc, history, selected));
         Optional<QuantReport> report = Optional.empty();
         unexportable.ifPresent(reason -> log(options, "no int8 artifact and no quantization report: " + reason));
         if (!stoppedEarly && options.report() && config.quantization().enabled() && unexportable.isEmpty()) {
@@ -305,40 +327,6 @@ public final class RunLifecycle {
      */
     static long stepSeed(long seed, long step) {
         return seed * 0x9E3779B97F4A7C15L + step;
-    }
-
-    private static void writeMetrics(ExperimentConfig config, RunDirectory run, TaskData data,
-                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test,
-                                     Optional<String> unexportable) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("name", config.name());
-        root.put("quantized", config.quantization().enabled());
-        unexportable.ifPresent(reason -> root.put(METRICS_INT8_UNAVAILABLE, reason));
-        root.put("steps", step);
-        root.set(METRICS_DATA, data.origin().toJson());
-        putMetrics(root, "test", test);
-        ArrayNode epochs = root.putArray("epochs");
-        for (RunListener.EpochSummary e : history) {
-            ObjectNode n = epochs.addObject();
-            n.put("epoch", e.epoch());
-            n.put("step", e.step());
-            n.put("meanLoss", e.meanLoss());
-            putMetrics(n, "test", e.test());
-            putMetrics(n, "validation", e.validation());
-            n.put("trainSeconds", e.seconds());
-        }
-        FiniteJson.write(run.metrics(), root);
-    }
-
-    /** Writes {@code <split><Name>} for every score of the task ({@code testAccuracy}, {@code testMae}, ...). */
-    private static void putMetrics(ObjectNode n, String split, TaskMetrics m) {
-        if (m == null) {
-            return;
-        }
-        for (Map.Entry<String, Double> e : m.named().entrySet()) {
-            String key = split + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
-            n.put(key, e.getValue());
-        }
     }
 
     /**

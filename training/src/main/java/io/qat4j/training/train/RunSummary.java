@@ -13,7 +13,8 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 
 /**
  * What a run is about to do, printed before its first step: the model (each vertex with parameters
- * or a quantizer, its parameter count and its weight and activation bits, in the W<i>n</i>A<i>m</i>
+ * or a quantizer, its parameter count (layers and graph vertices: DL4J's {@code numParams} of a
+ * network counts layers only) and its weight and activation bits, in the W<i>n</i>A<i>m</i>
  * notation of the QAT literature), the schedule in steps and epochs with the phases of the
  * quantization schedule ({@link QuantPhase}), and the data ({@link TaskData#describe()} and where it came from, {@link TaskData#origin()}).
  */
@@ -34,8 +35,8 @@ public final class RunSummary {
         StringBuilder b = new StringBuilder();
         model(b, net);
         long totalSteps = (long) batchesPerEpoch * epochs;
-        b.append(String.format(Locale.ROOT, "schedule: %d steps = %d epochs x %d batches of %d%n", totalSteps, epochs,
-                batchesPerEpoch, batchSize));
+        b.append(String.format(Locale.ROOT, "schedule: %d steps = %d epochs x %d %s%n", totalSteps, epochs,
+                batchesPerEpoch, data.describeBatches(batchSize)));
         QuantPhase.of(net).ifPresent(s -> phases(b, s, totalSteps, batchesPerEpoch));
         b.append("data: ").append(data.describe()).append(System.lineSeparator());
         b.append("  ").append(data.origin().source()).append(System.lineSeparator());
@@ -52,7 +53,8 @@ public final class RunSummary {
             }
             vertices++;
             Optional<QuantizedLayer> q = QuantizedLayer.of(v);
-            long params = v.hasLayer() ? v.getLayer().numParams() : 0;
+            // a graph vertex (GCN, GIN, ...) holds parameters outside any DL4J layer
+            long params = v.numParams();
             if (params == 0 && q.isEmpty()) {
                 continue;
             }
@@ -64,7 +66,7 @@ public final class RunSummary {
             rows.add(String.format(Locale.ROOT, "  %-16s %-26s %,10d  %s%n", v.getVertexName(), layerType(v), params, w + a));
         }
         b.append(String.format(Locale.ROOT, "model: %d vertices, %,d parameters (with observer and batch-norm state)%s%n",
-                vertices, net.numParams(), bits.isEmpty() ? "" : ", " + String.join(" / ", bits)));
+                vertices, net.params().length(), bits.isEmpty() ? "" : ", " + String.join(" / ", bits)));
         rows.forEach(b::append);
     }
 

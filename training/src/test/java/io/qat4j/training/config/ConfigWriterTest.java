@@ -87,7 +87,8 @@ class ConfigWriterTest {
                         new ScheduleConfig(new SchedulePoint.Epochs(1), new SchedulePoint.Fraction(0.875),
                                 new SchedulePoint.Steps(10), true)),
                 new TrainingConfig(1, 1, new OptimizerConfig(OptimizerType.NESTEROVS, 3e-7,
-                        1e-5, 0.95), new LrScheduleConfig.Step(123456789012L, 0.5), 1, 1, 1),
+                        1e-5, 0.95), LrScheduleConfig.Step.everyEpochs(7, 0.5), 1, 1, 1,
+                        ModelSelection.BEST_VALIDATION_LOSS),
                 new OutputConfig(Path.of("/tmp/some runs"), false, 1));
         assertEquals(c, roundTrip(c));
     }

@@ -104,7 +104,7 @@ class ExperimentConfigLoaderTest {
 
         assertEquals(new TrainingConfig(12, 128,
                 new OptimizerConfig(OptimizerType.SGD, 0.05, 0.0005, 0.9),
-                new LrScheduleConfig.Cosine(0.00001), 1000, 20, 2), c.training());
+                new LrScheduleConfig.Cosine(0.00001), 1000, 20, 2, ModelSelection.LAST), c.training());
         assertEquals(new OutputConfig(Path.of("/tmp/runs"), false, 250), c.output());
         assertEquals(Path.of("/tmp/runs/fashion-mnist-w8a8"), c.runDirectory());
     }
@@ -143,7 +143,7 @@ class ExperimentConfigLoaderTest {
         assertEquals(TrainingConfig.DEFAULT, c.training());
         assertEquals(new TrainingConfig(10, 64,
                 new OptimizerConfig(OptimizerType.ADAM, 0.001, 0.0, 0.0),
-                new LrScheduleConfig.Constant(), 500, 50, 1), c.training());
+                new LrScheduleConfig.Constant(), 500, 50, 1, ModelSelection.LAST), c.training());
         assertEquals(new OutputConfig(Path.of("runs"), true, 500), c.output());
         assertEquals(Path.of("runs", "minimal"), c.runDirectory());
     }
@@ -282,7 +282,7 @@ class ExperimentConfigLoaderTest {
                 "  many.yaml:8:20: training.epochs: must be between 1 and 100000, got 0",
                 "  many.yaml:8:38: training.colour: unknown key `colour` under `training`;"
                         + " expected one of: epochs, batchSize, optimizer, lrSchedule,"
-                        + " checkpointEverySteps, logEverySteps, evaluateEveryEpochs",
+                        + " checkpointEverySteps, logEverySteps, evaluateEveryEpochs, select",
                 "  many.yaml:9:32: quantization.weights.bits: must be between 2 and 8, got 16",
                 "  --set seed=x: seed: expected an integer, got string 'x'"),
                 lines.subList(1, lines.size()));

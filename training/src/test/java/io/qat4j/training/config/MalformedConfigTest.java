@@ -91,6 +91,29 @@ class MalformedConfigTest {
                         "must be > 0, got -0.001"),
                 file("zero learning rate", edit(16, "  optimizer: {type: adam, learningRate: 0}"),
                         "training.optimizer.learningRate", 16, "must be > 0, got 0"),
+                file("degree-quant with the cnn family", edit(12, "  activations: {bits: 8}\n"
+                        + "  method: degree-quant"), "quantization.method", 13, "`degree-quant` is not a"
+                                + " method of model family `cnn`, which supports: qat"),
+                file("step schedule in steps and epochs", edit(16, "  optimizer: {type: adam, learningRate:"
+                        + " 0.001}\n  lrSchedule: {type: step, stepSize: 10, stepEpochs: 5}"),
+                        "training.lrSchedule.stepEpochs", 17, "give the interval of lrSchedule type `step`"
+                                + " once: `stepSize` (optimizer steps) or `stepEpochs` (epochs), not both"),
+                file("step schedule without an interval", edit(16, "  optimizer: {type: adam, learningRate:"
+                        + " 0.001}\n  lrSchedule: {type: step, gamma: 0.5}"), "training.lrSchedule.stepSize", 17,
+                        "missing required key `stepSize` under `training.lrSchedule`: lrSchedule type `step`"
+                                + " decays every `stepSize` optimizer steps or every `stepEpochs` epochs"),
+                file("step schedule of 0 epochs", edit(16, "  optimizer: {type: adam, learningRate:"
+                        + " 0.001}\n  lrSchedule: {type: step, stepEpochs: 0}"), "training.lrSchedule.stepEpochs",
+                        17, "must be between 1 and 100000, got 0"),
+                file("model selection without a validation split", edit(15, "  batchSize: 32\n"
+                        + "  select: best-validation-loss"), "training.select", 16, "`best-validation-loss` ranks"
+                                + " epochs by their validation loss, but dataset `fashion-mnist` (format idx)"
+                                + " has no validation split; set dataset.validationFraction above 0"),
+                file("model selection evaluating every other epoch", edit(3, "  {name: fashion-mnist,"
+                        + " validationFraction: 0.1}", 15, "  batchSize: 32\n  select: best-validation-loss\n"
+                        + "  evaluateEveryEpochs: 2"), "training.evaluateEveryEpochs", 17, "must be 1 with select"
+                                + " `best-validation-loss` (training.select), which compares every epoch's"
+                                + " validation loss; got 2"),
                 file("missing dataset", edit(2, "#", 3, "#"), "dataset", 1,
                         "missing required key `dataset`"),
                 file("missing dataset.name", edit(3, "  path: /data"), "dataset.name", 2,

@@ -54,6 +54,12 @@ final class NodeClassificationData implements TaskData {
         return 1;
     }
 
+    /** @return the full graph in every step, whatever the batch size */
+    @Override
+    public String describeBatches(int batchSize) {
+        return "step(s) on the full graph (training.batchSize is not used)";
+    }
+
     @Override
     public TrainingBatches training(int batchSize, long seed, int epoch, int batchInEpoch) {
         FullGraphBatch batch = new FullGraphBatch(graph, split.train(), mask);

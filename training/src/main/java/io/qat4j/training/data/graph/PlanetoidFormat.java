@@ -91,4 +91,10 @@ public final class PlanetoidFormat implements DatasetFormat {
                 DataOrigin.splits(0, 0, 0), OptionalInt.of(d.classCount()));
         return new PlanetoidDataset(d, ((PlanetoidSettings) config.settings()).normalizeFeatures(), origin);
     }
+
+    /** @return true: the split file names the validation nodes */
+    @Override
+    public boolean hasValidationSplit(DatasetConfig config) {
+        return true;
+    }
 }

@@ -15,6 +15,7 @@ import io.qat4j.training.family.ModelFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
@@ -96,6 +97,12 @@ public final class GnnFamily implements ModelFamily {
     @Override
     public Optional<String> int8ExportUnavailable() {
         return Optional.of(UNEXPORTABLE);
+    }
+
+    /** @return plain QAT and Degree-Quant (Tailor et al., ICLR 2021), which protects high-in-degree nodes */
+    @Override
+    public Set<QuantMethod> quantMethods() {
+        return Set.of(QuantMethod.QAT, QuantMethod.DEGREE_QUANT);
     }
 
     /**
