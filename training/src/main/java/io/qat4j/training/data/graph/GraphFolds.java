@@ -38,6 +38,28 @@ import java.util.SplittableRandom;
  */
 record GraphFolds(int[] train, int[] validation, int[] test) {
 
+    /** Copies the arrays in; the accessors copy them out. */
+    GraphFolds {
+        train = train.clone();
+        validation = validation.clone();
+        test = test.clone();
+    }
+
+    @Override
+    public int[] train() {
+        return train.clone();
+    }
+
+    @Override
+    public int[] validation() {
+        return validation.clone();
+    }
+
+    @Override
+    public int[] test() {
+        return test.clone();
+    }
+
     /**
      * @param d the dataset
      * @param k number of folds, at least 3 (with 2, validation and test would leave no training graph)
