@@ -27,7 +27,7 @@ class GraphLevelTrainingTest {
         String yaml = """
                 name: toy-gin
                 seed: 5
-                dataset: {format: %s, path: '%s', folds: 4, fold: 1%s}
+                dataset: {format: %s, path: '%s', fold: 1%s}
                 model:
                   family: gnn
                   features: %d
@@ -58,7 +58,7 @@ class GraphLevelTrainingTest {
     void tuCyclesAndStarsAreClassifiedFarAboveChance(@TempDir Path dir) throws Exception {
         Path data = SyntheticGraphs.tu(dir.resolve("RINGS"), "RINGS");
         ExperimentConfig cfg = config("tu", data, dir.resolve("runs"), 1, "mean", "{classes: 2}", "{enabled: false}",
-                25, "");
+                25, ", folds: 4");
         TrainResult r = new LocalTrainer().train(cfg, LocalTrainerTest.quiet());
         assertEquals(25 * 4, r.steps());
         assertEquals(10, r.test().examples());
@@ -71,7 +71,7 @@ class GraphLevelTrainingTest {
     void ginTextWithShippedFoldsTrainsWithDegreeQuant(@TempDir Path dir) throws Exception {
         Path data = SyntheticGraphs.ginText(dir.resolve("RINGS-TXT"), 4);
         ExperimentConfig cfg = config("gin-text", data, dir.resolve("runs"), 1, "mean", "{classes: 2}",
-                "{method: degree-quant, activations: {bits: 8}}", 25, "");
+                "{method: degree-quant, activations: {bits: 8}}", 25, ", folds: 4");
         TaskData d = TaskDataLoader.load(cfg);
         // the shipped fold 2 (fold index 1) tests on graphs 1, 5, 9, ...; validation is shipped fold 1
         assertEquals(10, d.test().count());
@@ -90,7 +90,7 @@ class GraphLevelTrainingTest {
     void smilesCsvRegressionCountsAtoms(@TempDir Path dir) throws Exception {
         Path data = SyntheticGraphs.smilesCsv(dir.resolve("toy"));
         ExperimentConfig cfg = config("smiles-csv", data, dir.resolve("runs"), 31, "sum", "{regression: 1}",
-                "{enabled: false}", 40, ", smilesColumn: smiles, targetColumns: atoms");
+                "{enabled: false}", 40, ", folds: 4, smilesColumn: smiles, targetColumns: atoms");
         TaskData d = TaskDataLoader.load(cfg);
         assertEquals(TaskKind.REGRESSION, d.kind());
         double[] truth = d.test().truth().values();
@@ -129,10 +129,28 @@ class GraphLevelTrainingTest {
         assertEquals("model.layers", e.problems().get(0).path(), e.getMessage());
         assertTrue(e.problems().get(0).message().contains("is labelled per graph"), e.getMessage());
         ExperimentConfig regression = config("tu", data, dir.resolve("runs"), 1, "sum", "{regression: 1}",
-                "{enabled: false}", 1, "");
+                "{enabled: false}", 1, ", folds: 4");
         ConfigException kind = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> TaskDataLoader.load(regression));
         assertEquals("model.output", kind.problems().get(0).path(), kind.getMessage());
         assertTrue(kind.problems().get(0).message().contains("write `output: {classes: 2}`"), kind.getMessage());
+    }
+
+    @Test
+    void settingsTheFilesContradictAreConfigErrorsAtTheirKeys(@TempDir Path dir) throws Exception {
+        Path data = SyntheticGraphs.ginText(dir.resolve("RINGS-TXT"), 4);
+        ExperimentConfig tenFolds = config("gin-text", data, dir.resolve("runs"), 1, "mean", "{classes: 2}",
+                "{enabled: false}", 1, ", folds: 10");
+        ConfigException folds = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> TaskDataLoader.load(tenFolds));
+        assertEquals("dataset.folds", folds.problems().get(0).path());
+        assertTrue(folds.problems().get(0).message().contains("ships 4 folds; dataset.folds must be 4, got 10"),
+                folds.getMessage());
+        ExperimentConfig oneHot = config("gin-text", data, dir.resolve("runs"), 3, "mean", "{classes: 2}",
+                "{enabled: false}", 1, ", folds: 4, nodeFeatures: degree-one-hot, maxDegree: 2");
+        ConfigException degree = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> TaskDataLoader.load(oneHot));
+        assertEquals("dataset.maxDegree", degree.problems().get(0).path());
+        assertTrue(degree.problems().get(0).message().contains("above maxDegree 2"), degree.getMessage());
     }
 }

@@ -7,6 +7,9 @@ import io.qat4j.graph.layers.DegreeQuantMask;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.QuantMethod;
 import io.qat4j.training.config.QuantizationConfig;
+import io.qat4j.training.config.binding.ConfigException;
+import io.qat4j.training.config.binding.ConfigLocation;
+import io.qat4j.training.config.binding.ConfigProblem;
 import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.data.DataSignature;
 import io.qat4j.training.data.LoadedDataset;
@@ -21,7 +24,9 @@ import java.util.List;
  * {@link GraphFolds}: {@code dataset.fold}'s test graphs, the previous fold's as validation, the
  * rest for training ({@link GraphLevelData}). {@code dataset.validationFraction} is not used: the
  * validation set is the previous fold. Degree-Quant's protective mask is drawn when
- * {@code quantization} is enabled with {@code method: degree-quant}.
+ * {@code quantization} is enabled with {@code method: degree-quant}. Settings the files
+ * contradict (more folds than graphs, a fold count other than the shipped one, an in-degree above
+ * {@code maxDegree}) are config errors at their key, located at the data file.
  */
 final class GraphLevelDataset implements LoadedDataset {
 
@@ -41,7 +46,11 @@ final class GraphLevelDataset implements LoadedDataset {
                     + " graph classification and regression datasets");
         }
         this.dataset = dataset;
-        this.graphs = settings.nodeFeatures().apply(dataset.graphs(), settings.maxDegree());
+        try {
+            this.graphs = settings.nodeFeatures().apply(dataset.graphs(), settings.maxDegree());
+        } catch (IllegalArgumentException e) {
+            throw dataError(settings.nodeFeatures() == NodeFeatureMode.DEGREE_ONE_HOT ? "maxDegree" : "nodeFeatures", e);
+        }
         this.settings = settings;
         this.origin = origin;
     }
@@ -77,11 +86,22 @@ final class GraphLevelDataset implements LoadedDataset {
     }
 
     private TaskData taskData(DegreeQuantMask mask) {
-        GraphFolds folds = GraphFolds.of(dataset, settings.folds(), settings.fold(), settings.foldSeed());
+        GraphFolds folds;
+        try {
+            folds = GraphFolds.of(dataset, settings.folds(), settings.fold(), settings.foldSeed());
+        } catch (IllegalArgumentException e) {
+            throw dataError("folds", e);
+        }
         DataOrigin withSplits = origin.withExamples(DataOrigin.splits(folds.train().length,
                 folds.validation().length, folds.test().length));
         TaskKind kind = dataset.task() == GraphTask.GRAPH_REGRESSION ? TaskKind.REGRESSION : TaskKind.CLASSIFICATION;
         return new GraphLevelData(dataset.name() + " fold " + settings.fold() + " of " + settings.folds(), graphs,
                 folds, kind, mask, withSplits);
+    }
+
+    /** @return a config error at {@code dataset.<key>} for settings the files contradict, located at the data */
+    private ConfigException dataError(String key, IllegalArgumentException e) {
+        return new ConfigException(new ConfigProblem(new ConfigLocation(source().toString(), 0, 0), "dataset." + key,
+                e.getMessage()));
     }
 }
