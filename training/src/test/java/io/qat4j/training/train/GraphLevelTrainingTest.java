@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Graph classification and regression datasets qat4j has never seen, one per graph-level format
  * ({@code tu}, {@code gin-text}, {@code smiles-csv}, written by {@link SyntheticGraphs}), train a
  * GIN through the normal config path with a pool read-out; only the format and the path name the
- * data. A quantized run with Degree-Quant trains on the same path.
+ * data. A quantized run with Degree-Quant trains on the same path. The dense layer after the pool
+ * is linear: with a ReLU there, all 16 units died in one run of the cycles-and-stars task (test
+ * accuracy 0.5, one class for every graph), while the linear one reached 1.0 on each of seeds 1 to 4
+ * and the regression's MAE stayed between 0.26 and 0.47 (measured once on this machine).
  */
 class GraphLevelTrainingTest {
 
@@ -35,7 +38,7 @@ class GraphLevelTrainingTest {
                     - {type: gin, units: 16}
                     - {type: gin, units: 16}
                     - {type: pool, op: %s}
-                    - {type: dense, units: 16, activation: relu}
+                    - {type: dense, units: 16, activation: identity}
                   output: %s
                 quantization: %s
                 training:
