@@ -49,7 +49,8 @@ final class GraphLevelDataset implements LoadedDataset {
         try {
             this.graphs = settings.nodeFeatures().apply(dataset.graphs(), settings.maxDegree());
         } catch (IllegalArgumentException e) {
-            throw dataError(settings.nodeFeatures() == NodeFeatureMode.DEGREE_ONE_HOT ? "maxDegree" : "nodeFeatures", e);
+            boolean oneHot = settings.nodeFeatures() == NodeFeatureMode.DEGREE_ONE_HOT;
+            throw dataError(oneHot ? "maxDegree" : "nodeFeatures", e);
         }
         this.settings = settings;
         this.origin = origin;

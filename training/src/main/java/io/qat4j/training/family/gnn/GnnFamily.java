@@ -18,8 +18,9 @@ import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
- * The {@code gnn} model family: node classifiers, graph classifiers and graph regressors of GCN (Kipf and Welling, ICLR 2017), GIN (Xu et
- * al., ICLR 2019) and GAT (Velickovic et al., ICLR 2018) layers, in full precision, plain QAT or
+ * The {@code gnn} model family: node classifiers, graph classifiers and graph regressors of GCN
+ * (Kipf and Welling, ICLR 2017), GIN (Xu et al., ICLR 2019) and GAT (Velickovic et al., ICLR
+ * 2018) layers, in full precision, plain QAT or
  * Degree-Quant (Tailor, Fernandez-Marques, Lane, ICLR 2021). Its schema is {@link GnnSchema}, its
  * network {@link GnnNetwork}; the quantization of its layers follows {@code quantization}
  * ({@link #quantSettings}).
@@ -91,7 +92,8 @@ public final class GnnFamily implements ModelFamily {
         }
         if (m.regression() != graph.regression()) {
             out.add(new DataMismatch("output", dataName + (graph.regression()
-                    ? " has " + graph.outputs() + " regression targets: write `output: {regression: " + graph.outputs() + "}`"
+                    ? " has " + graph.outputs() + " regression targets: write `output: {regression: "
+                            + graph.outputs() + "}`"
                     : " has " + graph.outputs() + " classes: write `output: {classes: " + graph.outputs() + "}`")));
         } else if (m.outputs() != graph.outputs()) {
             String what = graph.regression() ? "regression targets" : "classes";

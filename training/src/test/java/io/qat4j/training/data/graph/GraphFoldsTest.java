@@ -34,7 +34,8 @@ class GraphFoldsTest {
             assertArrayEquals(tests.get((f + k - 1) % k), run.validation(), "validation is the previous fold's test");
             int[] union = IntStream.concat(IntStream.concat(Arrays.stream(run.train()), Arrays.stream(run.test())),
                     Arrays.stream(run.validation())).sorted().toArray();
-            assertArrayEquals(IntStream.range(0, d.graphCount()).toArray(), union, "fold " + f + " partitions the graphs");
+            assertArrayEquals(IntStream.range(0, d.graphCount()).toArray(), union,
+                    "fold " + f + " partitions the graphs");
             assertTrue(tests.get(f).length == 5 || tests.get(f).length == 6, "40 graphs in 7 folds: 5 or 6 each");
         }
     }
@@ -69,7 +70,8 @@ class GraphFoldsTest {
 
     @Test
     void regressionFoldsAreSeededWithoutClasses(@TempDir Path dir) throws Exception {
-        GraphDataset d = new SmilesCsvLoader("smiles", List.of("atoms")).load(SyntheticGraphs.smilesCsv(dir.resolve("m")));
+        GraphDataset d = new SmilesCsvLoader("smiles", List.of("atoms"))
+                .load(SyntheticGraphs.smilesCsv(dir.resolve("m")));
         List<int[]> tests = GraphFolds.testFolds(d, 10, 12345);
         assertEquals(10, tests.size());
         assertTrue(tests.stream().allMatch(t -> t.length == 4));
@@ -87,7 +89,8 @@ class GraphFoldsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphFolds.of(d, 10, 0, 1));
         assertTrue(e.getMessage().contains("ships 4 folds; dataset.folds must be 4, got 10"), e.getMessage());
         IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
-                () -> GraphFolds.testFolds(new GinTextLoader().load(SyntheticGraphs.ginText(dir.resolve("X"), 0)), 41, 1));
+                () -> GraphFolds.testFolds(new GinTextLoader().load(SyntheticGraphs.ginText(dir.resolve("X"), 0)),
+                        41, 1));
         assertTrue(few.getMessage().contains("must be in 3..40, got 41"), few.getMessage());
     }
 }
