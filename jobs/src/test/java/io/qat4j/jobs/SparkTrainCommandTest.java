@@ -95,6 +95,68 @@ class SparkTrainCommandTest {
         assertTrue(local.out().contains("training locally (no Spark)"), local.out());
     }
 
+    /**
+     * A graph-level config (a TU dataset written here: 24 graphs, cycles of class 1 and stars of class
+     * 2, no node features) trains a GIN with Degree-Quant on Spark {@code local[2]} from the same
+     * YAML with one override: the minibatches of 6 graphs are split into two shards of 3 whole graphs.
+     * 4 folds leave 12 training graphs: 2 minibatches per epoch, 4 steps in 2 epochs.
+     */
+    @Test
+    void aGraphLevelConfigTrainsOnLocalSparkWithWholeGraphsPerShard(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("RINGS"));
+        List<String> a = new java.util.ArrayList<>();
+        List<String> indicator = new java.util.ArrayList<>();
+        List<String> labels = new java.util.ArrayList<>();
+        for (int g = 0, first = 1; g < 24; g++) {
+            int n = 4 + g % 3;
+            for (int i = 0; i < n; i++) {
+                int u = g % 2 == 0 ? i : 0;
+                int v = g % 2 == 0 ? (i + 1) % n : i;
+                if (u != v) {
+                    a.add((first + u) + ", " + (first + v));
+                    a.add((first + v) + ", " + (first + u));
+                }
+                indicator.add(Integer.toString(g + 1));
+            }
+            labels.add(g % 2 == 0 ? "1" : "2");
+            first += n;
+        }
+        Files.write(data.resolve("RINGS_A.txt"), a);
+        Files.write(data.resolve("RINGS_graph_indicator.txt"), indicator);
+        Files.write(data.resolve("RINGS_graph_labels.txt"), labels);
+        Path cfg = dir.resolve("rings.yaml");
+        Files.writeString(cfg, """
+                name: rings
+                dataset: {format: tu, path: '%s', folds: 4, fold: 2}
+                model:
+                  family: gnn
+                  features: 1
+                  layers:
+                    - {type: gin, units: 8}
+                    - {type: pool, op: mean}
+                    - {type: dense, units: 8}
+                  output: {classes: 2}
+                quantization: {method: degree-quant, activations: {bits: 8}}
+                training: {epochs: 2, batchSize: 6}
+                output: {dir: '%s', tensorboard: false}
+                """.formatted(data.toString().replace("'", "''"), dir.toString().replace("'", "''")));
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.ui.enabled", "false");
+        String printed;
+        try {
+            printed = train(cfg.toString(), "--set", "distributed.master=local[2]");
+        } finally {
+            System.clearProperty("spark.driver.host");
+            System.clearProperty("spark.ui.enabled");
+        }
+        assertTrue(printed.contains("training on Spark local[2]: 2 workers x 3 examples"), printed);
+        JsonNode metrics = new ObjectMapper().readTree(dir.resolve("rings").resolve("metrics.json").toFile());
+        assertEquals(4, metrics.get("steps").asInt(), metrics.toString());
+        assertTrue(metrics.get("testAccuracy").isNumber(), metrics.toString());
+        assertEquals("local[2]", ExperimentConfigLoader.load(dir.resolve("rings").resolve("config.yaml"))
+                .distributed().master());
+    }
+
     /** Runs {@code qat4j train ARGS} in this JVM; asserts that it succeeds; returns what it printed. */
     private static String train(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

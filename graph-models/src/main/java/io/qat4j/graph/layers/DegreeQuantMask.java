@@ -69,10 +69,24 @@ public record DegreeQuantMask(double pMin, double pMax) {
      */
     public INDArray draw(double[] inDegreeCdf, SplittableRandom random) {
         float[] v = new float[inDegreeCdf.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextDouble() < probability(inDegreeCdf[i]) ? 1f : 0f;
-        }
+        drawInto(inDegreeCdf, 0, v.length, random, v);
         return v.length == 0 ? Nd4j.create(DataType.FLOAT, 0, 1) : Nd4j.create(v, new long[] {v.length, 1}, 'c');
+    }
+
+    /**
+     * Draws the mask of nodes {@code from..to-1} (one graph of a batch, drawn from that graph's own
+     * generator) into {@code out}, as {@link #draw(double[], SplittableRandom)} draws all nodes.
+     *
+     * @param inDegreeCdf per node of the batch, its in-degree CDF value within its graph
+     * @param from the first node
+     * @param to one past the last node
+     * @param random the generator; one {@code nextDouble} per node, in node order
+     * @param out the mask of the batch's nodes, written at {@code from..to-1}: 1 where protected, else 0
+     */
+    public void drawInto(double[] inDegreeCdf, int from, int to, SplittableRandom random, float[] out) {
+        for (int i = from; i < to; i++) {
+            out[i] = random.nextDouble() < probability(inDegreeCdf[i]) ? 1f : 0f;
+        }
     }
 
     /**

@@ -123,10 +123,10 @@ class MalformedConfigTest {
                 file("unknown dataset", edit(3, "  name: fashion-mnst"), "dataset.name", 3,
                         "unknown dataset `fashion-mnst` (did you mean `fashion-mnist`?); expected"
                                 + " one of: fashion-mnist (or, for any dataset in a known format,"
-                                + " `format` (idx, planetoid) and `path`)"),
+                                + " `format` (idx, planetoid, tu, gin-text, smiles-csv) and `path`)"),
                 file("unknown dataset format", edit(3, "  {name: fashion-mnist,"
-                        + " format: tu}"), "dataset.format", 3, "unknown dataset format `tu`;"
-                                + " expected one of: idx, planetoid"),
+                        + " format: glue-tsv}"), "dataset.format", 3, "unknown dataset format `glue-tsv`;"
+                                + " expected one of: idx, planetoid, tu, gin-text, smiles-csv"),
                 file("dataset format without a path", edit(2, "dataset: {format: idx}", 3, "#"),
                         "dataset.path", 2, "missing required key `path` under `dataset`: a"
                                 + " dataset given by its `format` needs the folder that holds it"),

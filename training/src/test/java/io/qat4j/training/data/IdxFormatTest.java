@@ -105,7 +105,7 @@ class IdxFormatTest {
         DatasetFormats.Named named = DatasetFormats.named("fashion-mnist").orElseThrow();
         assertEquals(IdxFormat.NAME, named.format().name());
         assertEquals(Optional.of(new ImageSignature(1, 28, 28, 10)), named.dataset().signature());
-        assertEquals(java.util.List.of("idx", "planetoid"), DatasetFormats.names());
+        assertEquals(java.util.List.of("idx", "planetoid", "tu", "gin-text", "smiles-csv"), DatasetFormats.names());
     }
     @Test
     void theLoadedDataSaysWhereItCameFrom(@TempDir Path dir) throws Exception {

@@ -1,31 +1,46 @@
 package io.qat4j.training.data.graph;
 
+import io.qat4j.graph.data.GraphTask;
 import io.qat4j.training.data.DataSignature;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * Node classification data: every node has {@code features} features and one of
- * {@code classCount} labels.
+ * Graph data as a model must match it: {@code features} features per node, and {@code outputs}
+ * classes (node or graph classification) or regression targets (graph regression), per node or
+ * per graph as the {@code task} says.
  *
  * @param features features per node, {@code >= 1}
- * @param classCount number of classes, {@code >= 1}
+ * @param outputs number of classes or regression targets, {@code >= 1}
+ * @param task what the graphs are labelled for
  */
-public record GraphSignature(int features, int classCount) implements DataSignature {
+public record GraphSignature(int features, int outputs, GraphTask task) implements DataSignature {
 
-    /** Checks that both are positive. */
+    /** Checks that both counts are positive. */
     public GraphSignature {
-        if (features < 1 || classCount < 1) {
-            throw new IllegalArgumentException("features and classes must be >= 1: " + features + ", " + classCount);
+        Objects.requireNonNull(task, "task");
+        if (features < 1 || outputs < 1) {
+            throw new IllegalArgumentException("features and outputs must be >= 1: " + features + ", " + outputs);
         }
+    }
+
+    /** @return true when the labels are per graph (graph classification or regression) */
+    public boolean graphLevel() {
+        return task != GraphTask.NODE_CLASSIFICATION;
+    }
+
+    /** @return true for graph regression */
+    public boolean regression() {
+        return task == GraphTask.GRAPH_REGRESSION;
     }
 
     @Override
     public String examples() {
-        return "graph nodes";
+        return graphLevel() ? "graphs" : "graph nodes";
     }
 
     @Override
     public OptionalInt classes() {
-        return OptionalInt.of(classCount);
+        return regression() ? OptionalInt.empty() : OptionalInt.of(outputs);
     }
 }

@@ -2,6 +2,7 @@ package io.qat4j.training.data.graph;
 
 import io.qat4j.graph.data.Graph;
 import io.qat4j.graph.data.GraphDataset;
+import io.qat4j.graph.data.GraphTask;
 import io.qat4j.graph.data.NodeSplit;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.QuantMethod;
@@ -66,7 +67,7 @@ final class PlanetoidDataset implements LoadedDataset {
 
     @Override
     public DataSignature signature() {
-        return new GraphSignature(graph.featureCount(), dataset.classCount());
+        return new GraphSignature(graph.featureCount(), dataset.classCount(), GraphTask.NODE_CLASSIFICATION);
     }
 
     @Override

@@ -19,8 +19,9 @@ import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
- * The {@code gnn} model family: node classifiers of GCN (Kipf and Welling, ICLR 2017), GIN (Xu et
- * al., ICLR 2019) and GAT (Velickovic et al., ICLR 2018) layers, in full precision, plain QAT or
+ * The {@code gnn} model family: node classifiers, graph classifiers and graph regressors of GCN
+ * (Kipf and Welling, ICLR 2017), GIN (Xu et al., ICLR 2019) and GAT (Velickovic et al., ICLR
+ * 2018) layers, in full precision, plain QAT or
  * Degree-Quant (Tailor, Fernandez-Marques, Lane, ICLR 2021). Its schema is {@link GnnSchema}, its
  * network {@link GnnNetwork}; the quantization of its layers follows {@code quantization}
  * ({@link #quantSettings}).
@@ -66,7 +67,11 @@ public final class GnnFamily implements ModelFamily {
         GnnSchema.write(gnn(model), out);
     }
 
-    /** The model must read as many node features as the graph has and output as many classes. */
+    /**
+     * The model must read as many node features as the graph has, predict at the data's level
+     * (a {@code pool} layer for graph-level data, none for node-level data) and output as many
+     * classes or regression targets as the data has.
+     */
     @Override
     public List<DataMismatch> mismatches(ModelConfig model, DataSignature data, String dataName) {
         GnnModelConfig m = gnn(model);
@@ -79,9 +84,22 @@ public final class GnnFamily implements ModelFamily {
             out.add(new DataMismatch("features", dataName + " has " + graph.features()
                     + " node features, but the model reads " + m.features()));
         }
-        if (m.classes() != graph.classCount()) {
-            out.add(new DataMismatch("output.classes", dataName + " has " + graph.classCount()
-                    + " classes, but the output layer has " + m.classes()));
+        if (m.graphLevel() != graph.graphLevel()) {
+            out.add(new DataMismatch("layers", graph.graphLevel()
+                    ? dataName + " is labelled per graph (" + graph.task() + "): add a `{type: pool, op: sum|mean|max}`"
+                            + " layer after the message-passing layers"
+                    : dataName + " is labelled per node (" + graph.task() + "): remove the `pool` layer (and the"
+                            + " dense layers after it)"));
+        }
+        if (m.regression() != graph.regression()) {
+            out.add(new DataMismatch("output", dataName + (graph.regression()
+                    ? " has " + graph.outputs() + " regression targets: write `output: {regression: "
+                            + graph.outputs() + "}`"
+                    : " has " + graph.outputs() + " classes: write `output: {classes: " + graph.outputs() + "}`")));
+        } else if (m.outputs() != graph.outputs()) {
+            String what = graph.regression() ? "regression targets" : "classes";
+            out.add(new DataMismatch(graph.regression() ? "output.regression" : "output.classes", dataName + " has "
+                    + graph.outputs() + " " + what + ", but the output layer has " + m.outputs()));
         }
         return out;
     }

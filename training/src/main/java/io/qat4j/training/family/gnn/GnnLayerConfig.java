@@ -4,7 +4,8 @@ import io.qat4j.training.family.cnn.Activation;
 import java.util.Objects;
 
 /**
- * One entry of the {@code gnn} family's {@code model.layers}: a message-passing layer or dropout.
+ * One entry of the {@code gnn} family's {@code model.layers}: a message-passing layer, dropout, the
+ * graph read-out {@code pool}, or a fully connected layer on the pooled rows.
  */
 public sealed interface GnnLayerConfig {
 
@@ -27,8 +28,8 @@ public sealed interface GnnLayerConfig {
         public Conv {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(activation, "activation");
-            if (type == GnnLayerType.DROPOUT) {
-                throw new IllegalArgumentException("dropout is not a message-passing layer");
+            if (type != GnnLayerType.GCN && type != GnnLayerType.GIN && type != GnnLayerType.GAT) {
+                throw new IllegalArgumentException(type.yamlName() + " is not a message-passing layer");
             }
             if (units < 1 || heads < 1 || (type != GnnLayerType.GAT && heads != 1)) {
                 throw new IllegalArgumentException(type.yamlName() + ": units " + units + ", heads " + heads);
@@ -58,6 +59,47 @@ public sealed interface GnnLayerConfig {
         @Override
         public GnnLayerType type() {
             return GnnLayerType.DROPOUT;
+        }
+    }
+
+    /**
+     * The graph read-out: the node rows of each graph pooled into one row ({@code [N, H]} to
+     * {@code [G, H]}).
+     *
+     * @param op sum, mean or max
+     */
+    record Pool(GnnPoolOp op) implements GnnLayerConfig {
+
+        /** Checks the operation. */
+        public Pool {
+            Objects.requireNonNull(op, "op");
+        }
+
+        @Override
+        public GnnLayerType type() {
+            return GnnLayerType.POOL;
+        }
+    }
+
+    /**
+     * A fully connected layer on the pooled graph rows.
+     *
+     * @param units output width ({@code >= 1})
+     * @param activation applied to the output
+     */
+    record Dense(int units, Activation activation) implements GnnLayerConfig {
+
+        /** Checks the width. */
+        public Dense {
+            Objects.requireNonNull(activation, "activation");
+            if (units < 1) {
+                throw new IllegalArgumentException("dense: units " + units);
+            }
+        }
+
+        @Override
+        public GnnLayerType type() {
+            return GnnLayerType.DENSE;
         }
     }
 }

@@ -5,8 +5,9 @@ import io.qat4j.training.config.binding.ConfigChoice;
 /**
  * The layer types of the {@code gnn} family's {@code model.layers}: the message-passing layers of
  * graph-models ({@code gcn}: Kipf and Welling, ICLR 2017; {@code gin}: Xu et al., ICLR 2019;
- * {@code gat}: Velickovic et al., ICLR 2018) and dropout on node features (Srivastava et al.,
- * JMLR 2014).
+ * {@code gat}: Velickovic et al., ICLR 2018), dropout (Srivastava et al., JMLR 2014), the
+ * graph read-out {@code pool} (Xu et al., ICLR 2019, section 4.2) and fully connected layers on
+ * the pooled graph rows.
  */
 public enum GnnLayerType implements ConfigChoice {
     /** Graph convolution, {@code io.qat4j.graph.layers.GcnVertex}. */
@@ -15,8 +16,12 @@ public enum GnnLayerType implements ConfigChoice {
     GIN("gin"),
     /** Multi-head graph attention, {@code io.qat4j.graph.layers.GatVertex}. */
     GAT("gat"),
-    /** Dropout on the node features. */
-    DROPOUT("dropout");
+    /** Dropout on the node features, or on the pooled graph rows after {@code pool}. */
+    DROPOUT("dropout"),
+    /** Graph read-out, {@code io.qat4j.graph.layers.GraphPoolVertex}: the nodes of each graph to one row. */
+    POOL("pool"),
+    /** Fully connected layer on the pooled graph rows, {@code io.qat4j.quant.layers.QuantDenseLayer}. */
+    DENSE("dense");
 
     private final String yamlName;
 

@@ -6,6 +6,8 @@ import io.qat4j.graph.layers.GcnVertex;
 import io.qat4j.graph.layers.GinVertex;
 import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.graph.layers.GraphPoolVertex;
+import io.qat4j.quant.layers.QuantDenseLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantOutputLayer;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -29,6 +31,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * layers hold parameters; graph vertices' parameters are not counted.) Node-level networks do not read {@code graph}, so the graph allows
  * a disconnected input (DL4J refuses one otherwise). Vertex names: {@code L<i>_<type>},
  * {@code output}.
+ *
+ * <p>Graph-level networks pool the node states of each graph with a {@link GraphPoolVertex}
+ * (reading {@code graph}), then run dense layers ({@link QuantDenseLayer}, quantized as the cnn
+ * family's: the run's weight and activation specs) and dropout on the graph rows; the output is
+ * per graph, softmax cross-entropy over classes or identity with mean squared error for
+ * regression. The pool vertex quantizes its output in the graph layers' mode.
  */
 final class GnnNetwork {
 
@@ -52,6 +60,15 @@ final class GnnNetwork {
             String name = "L" + i + "_" + layer.type().yamlName();
             if (layer instanceof GnnLayerConfig.Dropout d) {
                 gb.addLayer(name, new DropoutLayer.Builder(1.0 - d.rate()).nIn(width).nOut(width).build(), prev);
+            } else if (layer instanceof GnnLayerConfig.Pool p) {
+                gb.addVertex(name, new GraphPoolVertex.Builder().nIn(width).pooling(p.op().pooling()).quant(quant)
+                        .build(), prev, GraphInputs.GRAPH);
+            } else if (layer instanceof GnnLayerConfig.Dense d) {
+                gb.addLayer(name, new QuantDenseLayer.Builder().nIn(width).nOut(d.units())
+                        .activation(d.activation().dl4j())
+                        .quant(QuantLayerSettings.of(q.weightSpec(q.weights().bits()), q.activationSpec(), false,
+                                schedule)).build(), prev);
+                width = d.units();
             } else {
                 GnnLayerConfig.Conv c = (GnnLayerConfig.Conv) layer;
                 gb.addVertex(name, vertex(c, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
@@ -59,9 +76,10 @@ final class GnnNetwork {
             }
             prev = name;
         }
-        gb.addLayer(NetworkBuilder.OUTPUT, new QuantOutputLayer.Builder().nIn(width).nOut(model.classes())
-                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
-                .lossFunction(LossFunctions.LossFunction.MCXENT)
+        gb.addLayer(NetworkBuilder.OUTPUT, new QuantOutputLayer.Builder().nIn(width).nOut(model.outputs())
+                .activation(model.regression() ? org.nd4j.linalg.activations.Activation.IDENTITY
+                        : org.nd4j.linalg.activations.Activation.SOFTMAX)
+                .lossFunction(model.regression() ? LossFunctions.LossFunction.MSE : LossFunctions.LossFunction.MCXENT)
                 .quant(QuantLayerSettings.of(q.weightSpec(q.weights().bits()), null, false, schedule)).build(), prev);
         gb.setOutputs(NetworkBuilder.OUTPUT).setInputTypes(GraphInputs.inputTypes(model.features()))
                 .allowDisconnected(true);
@@ -74,7 +92,7 @@ final class GnnNetwork {
             case GIN -> new GinVertex.Builder().nIn(nIn).nOut(c.units()).quant(quant).build();
             case GAT -> new GatVertex.Builder().nIn(nIn).heads(c.heads(), c.units(), c.concat()).activation(a)
                     .quant(quant).build();
-            case DROPOUT -> throw new IllegalArgumentException("dropout is not a graph vertex");
+            default -> throw new IllegalArgumentException(c.type().yamlName() + " is not a message-passing vertex");
         };
     }
 

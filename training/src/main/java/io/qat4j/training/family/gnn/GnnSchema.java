@@ -29,6 +29,22 @@ import java.util.List;
  *     - {type: gcn, units: 16, activation: identity}
  *   output: {classes: 7}                          # softmax read-out per node
  * }</pre>
+ *
+ * <p>Graph-level tasks (graph classification, graph regression) pool after the message-passing
+ * layers, then may add dense layers and dropout on the graph rows, as camlsys/degree-quant's
+ * REDDIT-BINARY GIN (five GIN layers, global mean pool, Linear-ReLU-Dropout(0.5)-Linear):
+ * <pre>{@code
+ *   layers:
+ *     - {type: gin, units: 64}                    # five times
+ *     - {type: pool, op: mean}                    # sum | mean | max
+ *     - {type: dense, units: 64, activation: relu}
+ *     - {type: dropout, rate: 0.5}
+ *   output: {classes: 2}                          # or {regression: T}: identity, mean squared error
+ * }</pre>
+ * At most one {@code pool}, after a message-passing layer; no message passing after it (the rows
+ * are graphs); {@code dense} only after it; {@code regression} only with it (per-node regression
+ * is not a task of this family). Whether the data is graph-level is checked against the dataset
+ * ({@link GnnFamily#mismatches}).
  */
 final class GnnSchema {
 
@@ -36,7 +52,9 @@ final class GnnSchema {
     static final List<String> MODEL_KEYS = List.of("features", "layers", "output");
     static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat");
     static final List<String> DROPOUT_KEYS = List.of("type", "rate");
-    static final List<String> OUTPUT_KEYS = List.of("classes");
+    static final List<String> POOL_KEYS = List.of("type", "op");
+    static final List<String> DENSE_KEYS = List.of("type", "units", "activation");
+    static final List<String> OUTPUT_KEYS = List.of("classes", "regression");
 
     /** Largest width of features, units and classes. */
     static final int MAX_WIDTH = 1 << 16;
@@ -45,6 +63,7 @@ final class GnnSchema {
 
     private static final ConfigChoices<GnnLayerType> LAYER_TYPES = ConfigChoices.of(GnnLayerType.values());
     private static final ConfigChoices<Activation> ACTIVATIONS = ConfigChoices.of(Activation.values());
+    private static final ConfigChoices<GnnPoolOp> POOL_OPS = ConfigChoices.of(GnnPoolOp.values());
 
     private GnnSchema() {
     }
@@ -58,11 +77,28 @@ final class GnnSchema {
         Integer features = m.intRequired("features", 1, MAX_WIDTH);
         List<GnnLayerConfig> layers = layers(m);
         Section out = m.section("output", OUTPUT_KEYS, true);
-        Integer classes = out == null ? null : out.intRequired("classes", 2, MAX_WIDTH);
-        if (m.problems().size() > before || features == null || layers == null || classes == null) {
+        if (out == null) {
             return null;
         }
-        return new GnnModelConfig(features, layers, classes);
+        boolean regression = out.value("regression") != null;
+        Integer outputs;
+        if (regression && out.value("classes") != null) {
+            out.problem(out.keyLocation("regression"), "regression", "an output has `classes` or `regression`,"
+                    + " not both");
+            outputs = null;
+        } else if (regression) {
+            outputs = out.intRequired("regression", 1, MAX_WIDTH);
+            if (layers != null && layers.stream().noneMatch(l -> l instanceof GnnLayerConfig.Pool)) {
+                out.problem(out.keyLocation("regression"), "regression", "a regression output predicts per graph:"
+                        + " add a `{type: pool, op: sum|mean|max}` layer after the message-passing layers");
+            }
+        } else {
+            outputs = out.intRequired("classes", 2, MAX_WIDTH);
+        }
+        if (m.problems().size() > before || features == null || layers == null || outputs == null) {
+            return null;
+        }
+        return new GnnModelConfig(features, layers, outputs, regression);
     }
 
     private static List<GnnLayerConfig> layers(Section m) {
@@ -84,7 +120,37 @@ final class GnnSchema {
             m.problem(m.keyLocation("layers"), "layers", "must contain at least one message-passing layer"
                     + " (gcn, gin or gat)");
         }
+        if (m.problems().size() == before) {
+            checkOrder(m.reader(), list, path, out);
+        }
         return m.problems().size() > before ? null : out;
+    }
+
+    /** Pool once, after message passing; nothing but dense and dropout after it; dense only after it. */
+    private static void checkOrder(ValueReader reader, ListNode list, String path, List<GnnLayerConfig> layers) {
+        int pool = -1;
+        boolean conv = false;
+        for (int i = 0; i < layers.size(); i++) {
+            GnnLayerConfig l = layers.get(i);
+            String at = KeyPaths.child(KeyPaths.index(path, i), "type");
+            String problem = null;
+            if (l instanceof GnnLayerConfig.Pool) {
+                problem = pool >= 0 ? "a second `pool` (layers[" + pool + "] pools already): the rows are graphs"
+                        : conv ? null : "`pool` reads node states: put a message-passing layer (gcn, gin or gat)"
+                                + " before it";
+                pool = pool >= 0 ? pool : i;
+            } else if (l instanceof GnnLayerConfig.Conv c) {
+                conv = true;
+                problem = pool < 0 ? null : "`" + c.type().yamlName() + "` after `pool` (layers[" + pool
+                        + "]): message passing needs node rows, and after pooling the rows are graphs";
+            } else if (l instanceof GnnLayerConfig.Dense && pool < 0) {
+                problem = "`dense` reads pooled graph rows: put it after a `{type: pool}` layer (node-level"
+                        + " models end in the output's read-out per node)";
+            }
+            if (problem != null) {
+                reader.problems().add(((MapNode) list.items().get(i)).get("type").value().location(), at, problem);
+            }
+        }
     }
 
     private static GnnLayerConfig layer(ValueReader reader, YamlNode n, String path) {
@@ -103,13 +169,26 @@ final class GnnSchema {
         if (type == null) {
             return null;
         }
-        boolean dropout = type == GnnLayerType.DROPOUT;
-        Section s = Section.of(reader, map, path, dropout ? DROPOUT_KEYS : CONV_KEYS,
-                "for layer type `" + type.yamlName() + "` (" + path + ")");
+        List<String> keys = switch (type) {
+            case DROPOUT -> DROPOUT_KEYS;
+            case POOL -> POOL_KEYS;
+            case DENSE -> DENSE_KEYS;
+            default -> CONV_KEYS;
+        };
+        Section s = Section.of(reader, map, path, keys, "for layer type `" + type.yamlName() + "` (" + path + ")");
         int before = reader.problems().size();
-        if (dropout) {
+        if (type == GnnLayerType.DROPOUT) {
             Double rate = s.doubleRequired("rate", Range.closedOpen(0, 1));
             return reader.problems().size() > before ? null : new GnnLayerConfig.Dropout(rate);
+        }
+        if (type == GnnLayerType.POOL) {
+            GnnPoolOp op = s.choiceRequired("op", POOL_OPS, "pool op");
+            return reader.problems().size() > before ? null : new GnnLayerConfig.Pool(op);
+        }
+        if (type == GnnLayerType.DENSE) {
+            Integer units = s.intRequired("units", 1, MAX_WIDTH);
+            Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
+            return reader.problems().size() > before ? null : new GnnLayerConfig.Dense(units, activation);
         }
         Integer units = s.intRequired("units", 1, MAX_WIDTH);
         Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
@@ -141,9 +220,14 @@ final class GnnSchema {
                 n.put("concat", c.concat());
             } else if (layer instanceof GnnLayerConfig.Dropout d) {
                 n.put("rate", d.rate());
+            } else if (layer instanceof GnnLayerConfig.Pool p) {
+                n.put("op", p.op().yamlName());
+            } else if (layer instanceof GnnLayerConfig.Dense d) {
+                n.put("units", d.units());
+                n.put("activation", d.activation().yamlName());
             }
         }
         ObjectNode output = out.putObject("output");
-        output.put("classes", model.classes());
+        output.put(model.regression() ? "regression" : "classes", model.outputs());
     }
 }

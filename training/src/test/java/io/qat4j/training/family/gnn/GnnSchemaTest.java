@@ -54,7 +54,8 @@ class GnnSchemaTest {
                 new GnnLayerConfig.Conv(GnnLayerType.GIN, 16, io.qat4j.training.family.cnn.Activation.RELU, 1, false)),
                 m.layers());
         assertEquals(32, ((GnnLayerConfig.Conv) m.layers().get(0)).outputWidth(), "gat concatenates by default");
-        assertEquals(4, m.classes());
+        assertEquals(4, m.outputs());
+        assertEquals(false, m.regression() || m.graphLevel());
         assertEquals(c, ExperimentConfigLoader.parse(c.toYaml(), "back.yaml"), c.toYaml());
         assertEquals(QuantMethod.QAT, c.quantization().method());
     }
@@ -106,5 +107,116 @@ class GnnSchemaTest {
         assertTrue(order.message().contains("pMin 0.3 exceeds pMax 0.2"), order.message());
         ConfigProblem method = onlyProblem(layers, "{method: degreequant}");
         assertEquals("quantization.method", method.path());
+    }
+
+    private static final String GRAPH_LEVEL = """
+            name: g
+            dataset: {format: tu, path: /tmp/none, fold: 3}
+            model:
+              family: gnn
+              features: 7
+              layers:
+            %s
+              output: %s
+            """;
+
+    private static ConfigException graphLevelProblems(String layers, String output) {
+        return assertThrows(ConfigException.class,
+                () -> ExperimentConfigLoader.parse(GRAPH_LEVEL.formatted(layers, output), "g.yaml"));
+    }
+
+    @Test
+    void graphLevelLayersBindAndWriteBack() {
+        ExperimentConfig c = ExperimentConfigLoader.parse(GRAPH_LEVEL.formatted("""
+                    - {type: gin, units: 16}
+                    - {type: pool, op: sum}
+                    - {type: dense, units: 8}
+                    - {type: dropout, rate: 0.5}
+                """, "{regression: 2}"), "g.yaml");
+        GnnModelConfig m = (GnnModelConfig) c.model();
+        assertEquals(new GnnLayerConfig.Pool(GnnPoolOp.SUM), m.layers().get(1));
+        assertEquals(new GnnLayerConfig.Dense(8, io.qat4j.training.family.cnn.Activation.RELU), m.layers().get(2));
+        assertTrue(m.graphLevel() && m.regression());
+        assertEquals(2, m.outputs());
+        assertEquals(c, ExperimentConfigLoader.parse(c.toYaml(), "back.yaml"), c.toYaml());
+    }
+
+    @Test
+    void misplacedPoolAndDenseLayersAreErrorsAtTheirLines() {
+        ConfigException twice = graphLevelProblems("""
+                    - {type: gin, units: 16}
+                    - {type: pool, op: sum}
+                    - {type: pool, op: max}
+                """, "{classes: 2}");
+        assertEquals(1, twice.problems().size(), twice.getMessage());
+        assertEquals("model.layers[2].type", twice.problems().get(0).path());
+        assertEquals(9, twice.problems().get(0).location().line());
+        assertTrue(twice.problems().get(0).message().contains("a second `pool`"), twice.getMessage());
+
+        ConfigException convAfter = graphLevelProblems("""
+                    - {type: gin, units: 16}
+                    - {type: pool, op: mean}
+                    - {type: gcn, units: 16}
+                """, "{classes: 2}");
+        assertEquals("model.layers[2].type", convAfter.problems().get(0).path());
+        assertTrue(convAfter.problems().get(0).message().contains("after `pool`"), convAfter.getMessage());
+
+        ConfigException poolFirst = graphLevelProblems("""
+                    - {type: pool, op: mean}
+                    - {type: gin, units: 16}
+                """, "{classes: 2}");
+        assertEquals("model.layers[0].type", poolFirst.problems().get(0).path());
+        assertEquals(7, poolFirst.problems().get(0).location().line());
+
+        ConfigException denseOnNodes = graphLevelProblems("""
+                    - {type: gin, units: 16}
+                    - {type: dense, units: 16}
+                """, "{classes: 2}");
+        assertEquals("model.layers[1].type", denseOnNodes.problems().get(0).path());
+        assertTrue(denseOnNodes.problems().get(0).message().contains("after a `{type: pool}`"),
+                denseOnNodes.getMessage());
+
+        ConfigException badOp = graphLevelProblems("    - {type: gin, units: 16}\n    - {type: pool, op: avg}",
+                "{classes: 2}");
+        assertEquals("model.layers[1].op", badOp.problems().get(0).path());
+    }
+
+    @Test
+    void regressionNeedsAPoolAndOneOutputKind() {
+        ConfigException noPool = graphLevelProblems("    - {type: gin, units: 16}", "{regression: 1}");
+        assertEquals("model.output.regression", noPool.problems().get(0).path());
+        assertEquals(8, noPool.problems().get(0).location().line());
+        assertTrue(noPool.problems().get(0).message().contains("add a `{type: pool"), noPool.getMessage());
+        ConfigException both = graphLevelProblems("    - {type: gin, units: 16}\n    - {type: pool, op: sum}",
+                "{regression: 1, classes: 2}");
+        assertEquals("model.output.regression", both.problems().get(0).path());
+        assertTrue(both.problems().get(0).message().contains("not both"), both.getMessage());
+    }
+
+    @Test
+    void theFoldMustBeBelowTheFoldCount() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.parse("""
+                name: g
+                dataset: {format: tu, path: /tmp/none, folds: 5, fold: 5}
+                model:
+                  family: gnn
+                  features: 7
+                  layers: [{type: gin, units: 16}, {type: pool, op: sum}]
+                  output: {classes: 2}
+                """, "g.yaml"));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertEquals("dataset.fold", e.problems().get(0).path());
+        assertEquals(2, e.problems().get(0).location().line());
+        assertTrue(e.problems().get(0).message().contains("must be below `folds` (5)"), e.getMessage());
+        ConfigException oneHot = assertThrows(ConfigException.class, () -> ExperimentConfigLoader.parse("""
+                name: g
+                dataset: {format: gin-text, path: /tmp/none, nodeFeatures: degree-one-hot}
+                model:
+                  family: gnn
+                  features: 7
+                  layers: [{type: gin, units: 16}, {type: pool, op: sum}]
+                  output: {classes: 2}
+                """, "g.yaml"));
+        assertEquals("dataset.maxDegree", oneHot.problems().get(0).path());
     }
 }
