@@ -34,7 +34,8 @@ class GraphLevelRealDataTest {
         assertEquals(validation, d.validation().orElseThrow().count(), "validation graphs");
         assertEquals(train, d.origin().examples().get(io.qat4j.training.data.DataOrigin.TRAINING), "training graphs");
         assertEquals(batchesPerEpoch, d.batchesPerEpoch(cfg.training().batchSize()));
-        assertEquals(50L * batchesPerEpoch, ((LrScheduleConfig.Step) cfg.training().lrSchedule()).stepSize(),
+        assertEquals(50L * batchesPerEpoch,
+                ((LrScheduleConfig.Step) cfg.training().lrSchedule()).intervalSteps(d.batchesPerEpoch(cfg.training().batchSize())),
                 "lr halved every 50 epochs");
         return d;
     }

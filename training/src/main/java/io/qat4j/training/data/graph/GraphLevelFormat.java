@@ -74,6 +74,12 @@ public abstract class GraphLevelFormat implements DatasetFormat {
         return keys;
     }
 
+    /** Every fold validates on the previous fold's test graphs (camlsys/degree-quant's {@code train_eval.py}). */
+    @Override
+    public boolean hasValidationSplit(DatasetConfig config) {
+        return true;
+    }
+
     @Override
     public List<NamedDataset> namedDatasets() {
         return List.of();
