@@ -166,6 +166,15 @@ public interface ExportContext {
      */
     void addOp(String opType, int opVersion, String opName, int[] inputs, int[] outputs, Attributes attributes);
 
+    /**
+     * Makes this vertex stand for its input {@code i} (a vertex that is the identity at inference,
+     * such as dropout): its int8 value, or, on a network input, that input, so that the vertices
+     * reading this one see the network input itself.
+     *
+     * @param i input index
+     */
+    void passThrough(int i);
+
     /** @param value this vertex's int8 output */
     void setOutput(Int8Value value);
 

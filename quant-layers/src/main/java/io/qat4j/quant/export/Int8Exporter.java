@@ -63,6 +63,8 @@ public final class Int8Exporter {
     private int inputId = -1;
     /** Artifact input tensor ids by network input name. */
     private final Map<String, Integer> inputIds = new HashMap<>();
+    /** Identity vertices on a network input, by name: the network input vertex they stand for. */
+    private final Map<String, GraphVertex> passedInputs = new HashMap<>();
     private int outputId = -1;
 
     private Int8Exporter(ComputationGraph net, int[] inputShape, Map<Class<?>, Int8ExportHandler> handlers) {
@@ -120,6 +122,7 @@ public final class Int8Exporter {
             for (VertexIndices vi : v.getInputVertices()) {
                 inputs.add(vertices[vi.getVertexIndex()]);
             }
+            inputs.replaceAll(in -> passedInputs.getOrDefault(in.getVertexName(), in));
             VertexContext ctx = new VertexContext(v, inputs);
             Optional<QuantizedLayer> quantized = QuantizedLayer.of(v);
             if (quantized.isPresent()) {
@@ -290,6 +293,16 @@ public final class Int8Exporter {
         @Override
         public void addOp(String opType, int opVersion, String opName, int[] in, int[] out, Attributes attributes) {
             ops.add(new OpNode(opType, opVersion, opName, in, out, attributes));
+        }
+
+        @Override
+        public void passThrough(int i) {
+            inputName(i);
+            if (inputs.get(i).isInputVertex()) {
+                passedInputs.put(name(), inputs.get(i));
+            } else {
+                setOutput(input(i));
+            }
         }
 
         @Override

@@ -7,7 +7,6 @@ import io.qat4j.training.config.ModelConfig;
 import io.qat4j.training.config.binding.Section;
 import io.qat4j.training.data.DataSignature;
 import java.util.List;
-import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
@@ -76,15 +75,4 @@ public interface ModelFamily {
      */
     void addNetwork(ComputationGraphConfiguration.GraphBuilder graph, ExperimentConfig config,
             QuantSchedule schedule);
-
-    /**
-     * Why the networks of this family cannot be exported to the int8 artifact yet, if they cannot:
-     * a quantized run then records the reason instead of an artifact and a quantization report,
-     * and keeps its metrics.
-     *
-     * @return the reason, empty when the family exports
-     */
-    default Optional<String> int8ExportUnavailable() {
-        return Optional.empty();
-    }
 }

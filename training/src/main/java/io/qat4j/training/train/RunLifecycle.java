@@ -14,7 +14,6 @@ import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.training.model.NetworkBuilder;
 import io.qat4j.training.report.FiniteJson;
-import io.qat4j.training.family.ModelFamilies;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.IOException;
@@ -61,12 +60,6 @@ public final class RunLifecycle {
 
     /** Key of {@code metrics.json} that holds the {@link io.qat4j.training.data.DataOrigin} of the run's data. */
     public static final String METRICS_DATA = "data";
-
-    /**
-     * Key of {@code metrics.json} that says why a quantized run has no int8 artifact
-     * ({@link io.qat4j.training.family.ModelFamily#int8ExportUnavailable}); absent otherwise.
-     */
-    public static final String METRICS_INT8_UNAVAILABLE = "int8ArtifactUnavailable";
 
     /** Loads the data of a config. */
     public interface DataSource {
@@ -235,12 +228,9 @@ public final class RunLifecycle {
         }
         log(options, throughput.line());
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
-        Optional<String> unexportable = config.quantization().enabled()
-                ? ModelFamilies.of(config.model()).int8ExportUnavailable() : Optional.empty();
-        writeMetrics(config, run, data, history, step, test, unexportable);
+        writeMetrics(config, run, data, history, step, test);
         Optional<QuantReport> report = Optional.empty();
-        unexportable.ifPresent(reason -> log(options, "no int8 artifact and no quantization report: " + reason));
-        if (!stoppedEarly && options.report() && config.quantization().enabled() && unexportable.isEmpty()) {
+        if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
         runFolder.filesWritten(run, true, line -> log(options, line));
@@ -308,12 +298,10 @@ public final class RunLifecycle {
     }
 
     private static void writeMetrics(ExperimentConfig config, RunDirectory run, TaskData data,
-                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test,
-                                     Optional<String> unexportable) throws IOException {
+                                     List<RunListener.EpochSummary> history, long step, TaskMetrics test) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("quantized", config.quantization().enabled());
-        unexportable.ifPresent(reason -> root.put(METRICS_INT8_UNAVAILABLE, reason));
         root.put("steps", step);
         root.set(METRICS_DATA, data.origin().toJson());
         putMetrics(root, "test", test);
