@@ -3,6 +3,8 @@ package io.qat4j.training.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.graph.layers.ParamLayout;
 import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
@@ -164,7 +166,11 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         return data.batches(n).iterator().next();
     }
 
-    /** Float bytes of the inference model: folded weights and biases of every weighted layer. */
+    /**
+     * Float bytes of the inference model: folded weights and biases of every weighted layer, and
+     * the trained weights and biases of every graph vertex (a batch norm's scale and shift
+     * counted, which the fold merges into one bias).
+     */
     static long fp32Bytes(ComputationGraph net) {
         long n = 0;
         for (GraphVertex v : net.getVertices()) {
@@ -174,6 +180,10 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
                     INDArray w = t.get(QuantParams.WEIGHT);
                     long outputs = w.rank() == 2 ? w.size(1) : w.size(0);
                     n += w.length() + outputs;
+                }
+            } else if (v.getConfig() instanceof GnnVertex g) {
+                for (ParamLayout.Entry e : g.paramLayout().entries()) {
+                    n += e.kind() == ParamLayout.Kind.STATE ? 0 : e.length();
                 }
             }
         }

@@ -86,6 +86,9 @@ class PlanetoidTrainingTest {
         assertTrue(report.int8().named().get("accuracy") > 1.0 / 3, "int8 accuracy above chance: " + report.int8().named());
         assertTrue(report.agreement() >= 0 && report.agreement() <= 1, "agreement " + report.agreement());
         assertFalse(report.layers().isEmpty(), "the graph layers' codes are compared");
+        // float bytes of the inference model: both graph convolutions' weights and biases and the read-out's
+        long floats = (SyntheticLinqs.FEATURES * 16L + 16) + (16 * 8 + 8) + (8 * 3 + 3);
+        assertEquals(4 * floats, report.fp32Bytes());
     }
 
     @Test
