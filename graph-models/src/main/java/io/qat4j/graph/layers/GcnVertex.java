@@ -1,9 +1,9 @@
 package io.qat4j.graph.layers;
 
-import io.qat4j.graph.layers.impl.GcnVertexImpl;
-import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.graph.layers.impl.GcnVertexImpl;
+import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.export.Int8Ops;
 import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.impl.FoldedWeights;

@@ -1,11 +1,11 @@
 package io.qat4j.graph.layers;
 
-import io.qat4j.graph.layers.impl.GinVertexImpl;
-import io.qat4j.graph.layers.impl.GnnVertexImpl;
-import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.graph.layers.impl.GinVertexImpl;
+import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.export.Int8Value;
+import io.qat4j.quant.layers.QuantLayerSettings;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.graph.ComputationGraph;

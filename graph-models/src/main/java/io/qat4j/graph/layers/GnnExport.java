@@ -1,5 +1,7 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.BiasRequantizeParams;
@@ -19,8 +21,6 @@ import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.prep.GraphOpParams;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
-import io.qat4j.executor.arith.QuantizedMultiplier;
-import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.export.Int8Value;

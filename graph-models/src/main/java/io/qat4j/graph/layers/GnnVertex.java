@@ -43,7 +43,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * {@code NeuralNetConfiguration.Builder} before {@code build()}.
  *
  * <p>Export to the int8 executor ({@link #exportTo}) goes through the executor's graph operators
- * ({@link GnnExport}); a vertex in FP32 mode has no integer form and refuses, naming itself. (Just over 400 lines: DL4J's
+ * ({@link GnnExport}); a vertex in FP32 mode has no integer form and refuses, naming itself.
+ * (Just over 400 lines: DL4J's
  * {@code GraphVertex} and {@code TrainingConfig} plumbing, written once here for every graph vertex.)
  */
 public abstract class GnnVertex extends GraphVertex implements TrainingConfig, QuantizedLayer {

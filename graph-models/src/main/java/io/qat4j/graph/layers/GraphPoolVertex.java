@@ -1,8 +1,8 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.graph.layers.impl.GraphPoolVertexImpl;
-import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.quant.export.Int8Value;
 import java.util.List;
 import java.util.Objects;
