@@ -1,6 +1,7 @@
 package io.qat4j.graph.layers;
 
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.graph.layers.impl.GraphPoolVertexImpl;
 import io.qat4j.quant.export.Int8Value;
@@ -78,7 +79,8 @@ public class GraphPoolVertex extends GnnVertex {
             case MEAN -> Reduction.MEAN;
             case MAX -> Reduction.MAX;
         };
-        return e.segmentPool(r, e.context().input(0), e.graphIds(1), e.params(GnnParams.OUTPUT_RANGE));
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        return e.segmentPool(r, e.context().input(0), e.graphIds(1), out);
     }
 
     @Override
