@@ -27,11 +27,12 @@ import picocli.CommandLine.Parameters;
         description = "Run a JMH benchmark and print the ratios it measures.%n"
                 + "  train-step  fake-quant training step / FP32 training step of the same network%n"
                 + "  executor    ND4J FP32 inference / int8 executor on a trained run, batch 1 and 64%n"
-                + "  dq-step     Degree-Quant INT8 and QAT-INT8 training steps / FP32 step of the REDDIT-BINARY GIN",
+                + "  dq-step     Degree-Quant INT8 and QAT-INT8 training steps / FP32 step of the REDDIT-BINARY GIN%n"
+                + "  gin         graphs/s of the int8 executor and of DL4J FP32 on Degree-Quant's REDDIT-BINARY GIN, random graphs",
         footer = "%n" + ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step, executor or dq-step")
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step, executor, dq-step or gin")
     String benchmark;
 
     @Option(names = "--run", description = "Run folder for the executor benchmark (default: ${DEFAULT-VALUE})")
@@ -60,9 +61,12 @@ final class BenchCommand implements Callable<Integer> {
         if ("dq-step".equals(benchmark)) {
             return degreeQuantStep();
         }
+        if ("gin".equals(benchmark)) {
+            return gin();
+        }
         if (!"train-step".equals(benchmark)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + benchmark + "'; known: train-step, executor, dq-step");
+                    "unknown benchmark '" + benchmark + "'; known: train-step, executor, dq-step, gin");
         }
         Options opt = new OptionsBuilder()
                 .include(TrainStepBenchmark.class.getName())
@@ -93,6 +97,38 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nfp32 step:       %.2f ms (99.9%% CI ±%.2f)%n", fp32, fp32Err);
         System.out.printf(Locale.ROOT, "fake-quant step: %.2f ms (99.9%% CI ±%.2f)%n", fq, fqErr);
         System.out.printf(Locale.ROOT, "ratio fake-quant / fp32: %.3f%n", fq / fp32);
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Graphs per second of both, each with its 99.9% confidence interval, and their ratio with the
+     * range the two intervals allow.
+     */
+    private Integer gin() throws Exception {
+        Options opt = new OptionsBuilder()
+                .include(io.qat4j.jobs.bench.GinInferenceBenchmark.class.getName())
+                .forks(1)
+                .jvmArgsAppend("-Xmx8g")
+                .warmupIterations(2).warmupTime(TimeValue.seconds(5))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(5))
+                .build();
+        double[] ex = {Double.NaN, Double.NaN};
+        double[] dl = {Double.NaN, Double.NaN};
+        int graphs = 0;
+        for (RunResult r : new Runner(opt).run()) {
+            graphs = Integer.parseInt(r.getParams().getParam("graphs"));
+            double[] s = {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()};
+            if (r.getPrimaryResult().getLabel().equals("int8Executor")) {
+                ex = s;
+            } else {
+                dl = s;
+            }
+        }
+        // batches/s times graphs per batch
+        System.out.printf(Locale.ROOT, "%nint8 executor: %10.1f graphs/s (99.9%% CI ±%.1f)%n", ex[0] * graphs, ex[1] * graphs);
+        System.out.printf(Locale.ROOT, "DL4J FP32:     %10.1f graphs/s (99.9%% CI ±%.1f)%n", dl[0] * graphs, dl[1] * graphs);
+        System.out.printf(Locale.ROOT, "executor / DL4J FP32: %.2f (%.2f to %.2f within the intervals)%n", ex[0] / dl[0],
+                (ex[0] - ex[1]) / (dl[0] + dl[1]), (ex[0] + ex[1]) / (dl[0] - dl[1]));
         return ExitCodes.OK;
     }
 

@@ -2,6 +2,7 @@ package io.qat4j.graph.layers;
 
 import io.qat4j.graph.layers.impl.GatVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
+import io.qat4j.quant.export.Int8Value;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -96,6 +97,17 @@ public class GatVertex extends GnnConvVertex {
     @Override
     public long outputWidth() {
         return concat ? heads * channels : channels;
+    }
+
+    /**
+     * Not built yet: graph attention's integer form (scores, {@code attention_logits},
+     * {@code leaky_relu}, {@code edge_softmax}, {@code weighted_gather}) is the next step of issue 10.
+     *
+     * @throws UnsupportedOperationException always, naming the vertex
+     */
+    @Override
+    protected Int8Value export(GnnExport e) {
+        throw new UnsupportedOperationException(describe() + ": int8 export of graph attention is not built yet");
     }
 
     @Override

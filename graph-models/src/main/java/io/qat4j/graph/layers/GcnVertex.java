@@ -1,7 +1,12 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.prep.ActivationClamps;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.impl.GcnVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
+import io.qat4j.quant.export.Int8Ops;
+import io.qat4j.quant.export.Int8Value;
+import io.qat4j.quant.layers.impl.FoldedWeights;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -78,6 +83,29 @@ public class GcnVertex extends GnnConvVertex {
     protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GcnVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
+    }
+
+    /**
+     * The forward pass of {@code GcnVertexImpl} in integer ops: {@code Q_in} (the quantized input,
+     * or a requantization), {@code fully_connected} without bias ({@code Q_feat}),
+     * {@code add_self_loops} and {@code gcn_norm} ({@code Q_norm}), {@code weighted_gather}
+     * ({@code Q_msg}), {@code scatter_add} ({@code Q_aggr}), then {@code bias_requantize} adding the
+     * bias and clamping for the activation ({@code Q_out}).
+     */
+    @Override
+    protected Int8Value export(GnnExport e) {
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        Int8Value x = e.nodes(e.params(GnnParams.INPUT_RANGE), "input");
+        FoldedWeights fw = e.impl().exportableWeights().orElseThrow();
+        Int8Value f = e.dense(e.tensor("features"), x, GnnExport.withoutBias(fw), ActivationClamps.none(e.params(GnnParams.FEATURE_RANGE)),
+                e.params(GnnParams.FEATURE_RANGE));
+        int edges = e.edges();
+        int loops = e.selfLoops(edges, x);
+        Int8Value norm = e.gcnNorm(edges, x, e.params(GnnParams.NORM_RANGE));
+        Int8Value messages = e.weightedGather("messages", f, loops, norm, e.params(GnnParams.MESSAGE_RANGE));
+        Int8Value aggregate = e.scatterAdd("aggregate", messages, loops, x, e.params(GnnParams.AGGREGATE_RANGE));
+        return e.biasRequantize(e.context().name(), aggregate, fw.bias(), out,
+                Int8Ops.clamp(activation.getActivationFunction(), out, e.context().name()));
     }
 
     @Override

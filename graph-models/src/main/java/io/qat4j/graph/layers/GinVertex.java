@@ -1,7 +1,10 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.prep.ActivationClamps;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.impl.GinVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
+import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import java.util.List;
 import java.util.Objects;
@@ -97,6 +100,40 @@ public class GinVertex extends GnnConvVertex {
      */
     public QuantLayerSettings secondLinearSettings() {
         return new QuantLayerSettings(quant.weights(), null, true, batchNormMomentum, batchNormEps, quant.schedule());
+    }
+
+    /**
+     * The forward pass of {@code GinVertexImpl} in integer ops: the node features requantized to
+     * {@code Q_msg} (on the network's {@code nodes} input: the artifact's input, quantized with
+     * {@code Q_msg}'s range), {@code gather} of the sources and {@code scatter_add}
+     * ({@code Q_aggr}), {@code add} of {@code a} and of the features read at scale
+     * {@code (1 + eps) S_x} ({@code Q_in}), then the MLP as two {@code fully_connected} with ReLU
+     * clamps ({@code Q_hidden}, and {@code Q_out} after the folded batch norm). On the network
+     * input the fake-quantized model adds the float features, the artifact their {@code Q_msg}
+     * codes: the two agree exactly when the features lie on that grid (one-hot node labels do).
+     *
+     * @throws UnsupportedOperationException when {@code 1 + eps <= 0}, which no scale can carry
+     */
+    @Override
+    protected Int8Value export(GnnExport e) {
+        Int8Value x = e.nodes(e.params(GnnParams.MESSAGE_RANGE), "nodes_as_messages");
+        // (1 + eps) x reads the features as they are: the previous vertex's output, or on the network input its Q_msg codes
+        Int8Value self = e.context().inputIsGraphInput(0) ? x : e.context().input(0);
+        double onePlusEps = 1 + e.context().vertex().paramTable(false).get(GnnParams.GIN_EPS).getDouble(0);
+        if (!(onePlusEps > 0)) {
+            throw new UnsupportedOperationException(describe() + ": 1 + eps = " + onePlusEps + " is not positive, so (1 + eps) x has"
+                    + " no int8 scale");
+        }
+        int edges = e.edges();
+        Int8Value aggregate = e.scatterAdd("aggregate", e.gatherSources(x, edges), edges, x, e.params(GnnParams.AGGREGATE_RANGE));
+        Int8Value scaledX = new Int8Value(self.id(), self.shape(), new AffineQuantParams(onePlusEps * self.params().scale(),
+                self.params().zeroPoint(), self.params().range()));
+        Int8Value h = e.add("input", aggregate, scaledX, e.params(GnnParams.INPUT_RANGE));
+        AffineQuantParams hidden = e.params(GnnParams.HIDDEN_RANGE);
+        Int8Value r = e.dense(e.tensor("hidden"), h, e.impl().exportableWeights().orElseThrow(), ActivationClamps.relu(hidden), hidden);
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        return e.dense(e.context().name(), r, ((GinVertexImpl) e.impl()).exportableSecondWeights().orElseThrow(),
+                ActivationClamps.relu(out), out);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.qat4j.graph.layers;
 
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.export.ExportContext;
+import io.qat4j.quant.export.Int8Value;
 import io.qat4j.quant.layers.QuantizedLayer;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.RangeObserver;
@@ -41,8 +42,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * set it on the vertex, or call {@link #inheritGlobalConfig} with the network's
  * {@code NeuralNetConfiguration.Builder} before {@code build()}.
  *
- * <p>Export to the int8 executor comes with the executor's graph operators (issue 10, part 4);
- * until then {@link #exportTo} refuses, naming the vertex. (Just over 400 lines: DL4J's
+ * <p>Export to the int8 executor ({@link #exportTo}) goes through the executor's graph operators
+ * ({@link GnnExport}); a vertex in FP32 mode has no integer form and refuses, naming itself.
+ * (Just over 400 lines: DL4J's
  * {@code GraphVertex} and {@code TrainingConfig} plumbing, written once here for every graph vertex.)
  */
 public abstract class GnnVertex extends GraphVertex implements TrainingConfig, QuantizedLayer {
@@ -256,12 +258,28 @@ public abstract class GnnVertex extends GraphVertex implements TrainingConfig, Q
         return ((GnnVertexImpl<?, ?>) vertex).exportableWeights();
     }
 
-    /** @throws UnsupportedOperationException always, naming the vertex */
+    /**
+     * Adds the vertex's integer form to the artifact ({@link #export}) and registers its output.
+     *
+     * @throws UnsupportedOperationException in FP32 mode, naming the vertex
+     */
     @Override
     public void exportTo(ExportContext context) {
-        throw new UnsupportedOperationException(kind() + " '" + context.name()
-                + "': GNN export comes with the executor's graph ops");
+        if (!quant.quantized()) {
+            throw new UnsupportedOperationException(kind() + " '" + context.name() + "' is in FP32 mode, which has no integer"
+                    + " form: train it with QAT or Degree-Quant to export it");
+        }
+        context.setOutput(export(new GnnExport(context, this)));
     }
+
+    /**
+     * The vertex's integer form, through the executor's ops; at evaluation no node is protected,
+     * so Degree-Quant exports as QAT does, with its own (percentile) ranges.
+     *
+     * @param e the export of this vertex
+     * @return its int8 output, named after the vertex
+     */
+    protected abstract Int8Value export(GnnExport e);
 
     // ---- TrainingConfig
 

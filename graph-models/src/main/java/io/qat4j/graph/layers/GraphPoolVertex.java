@@ -1,7 +1,10 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.graph.layers.impl.GraphPoolVertexImpl;
+import io.qat4j.quant.export.Int8Value;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -66,6 +69,18 @@ public class GraphPoolVertex extends GnnVertex {
     protected GnnVertexImpl<?, ?> createImpl(ComputationGraph graph, String vertexName, int idx, INDArray paramsView,
                                          boolean initializeParams, DataType dataType) {
         return new GraphPoolVertexImpl(graph, vertexName, idx, this, paramsView, initializeParams, dataType);
+    }
+
+    /** {@code segment_pool} of the previous vertex's int8 output over the network's graph ids, requantized to {@code Q_out}. */
+    @Override
+    protected Int8Value export(GnnExport e) {
+        Reduction r = switch (pooling) {
+            case SUM -> Reduction.SUM;
+            case MEAN -> Reduction.MEAN;
+            case MAX -> Reduction.MAX;
+        };
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        return e.segmentPool(r, e.context().input(0), e.graphIds(1), out);
     }
 
     @Override

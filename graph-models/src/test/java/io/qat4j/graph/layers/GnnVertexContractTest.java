@@ -30,7 +30,7 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 /**
  * The configurations of the graph vertices: JSON round trip in every mode, the
  * {@link QuantizedLayer} contract (specs, every observer named, a schedule copy of the same class,
- * export refused with the vertex's name), validation messages and DL4J's input-type checks.
+ * export of an untrained vertex refused with the vertex's name), validation messages and DL4J's input-type checks.
  */
 class GnnVertexContractTest {
 
@@ -107,10 +107,16 @@ class GnnVertexContractTest {
                         case "name" -> name;
                         default -> throw new AssertionError("the export asked for " + method.getName());
                     });
-            UnsupportedOperationException ex = assertThrows(UnsupportedOperationException.class,
-                    () -> QuantizedLayer.of(vertex).orElseThrow().exportTo(ctx));
-            assertTrue(ex.getMessage().contains("'" + name + "'")
-                    && ex.getMessage().contains("GNN export comes with the executor's graph ops"), ex.getMessage());
+            // untrained, so no quantizer has a range: the export refuses before it adds anything (GnnExportTest exports
+            // trained ones); graph attention has no integer form yet and says so
+            RuntimeException ex = assertThrows(RuntimeException.class, () -> QuantizedLayer.of(vertex).orElseThrow().exportTo(ctx));
+            if (name.equals("conv2")) {
+                assertTrue(ex instanceof UnsupportedOperationException && ex.getMessage().contains("GatVertex 'conv2'")
+                        && ex.getMessage().contains("not built yet"), ex.toString());
+            } else {
+                assertTrue(ex instanceof IllegalStateException && ex.getMessage().contains("'" + name + "'")
+                        && ex.getMessage().contains("never observed data"), ex.toString());
+            }
         }
     }
 

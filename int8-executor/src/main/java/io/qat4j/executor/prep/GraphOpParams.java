@@ -2,16 +2,18 @@ package io.qat4j.executor.prep;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
 import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.kernel.BiasRequantizeParams;
 import io.qat4j.executor.kernel.EdgeSoftmaxParams;
 import io.qat4j.executor.kernel.Requantization;
 import io.qat4j.executor.kernel.SegmentPool;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.executor.quant.Rounding;
 
 /**
  * The integer parameters of the graph ops, computed offline from floating-point scales (the
  * exporter's side of {@code scatter_add}, {@code segment_pool}, {@code weighted_aggregate},
- * {@code weighted_gather}, {@code leaky_relu}, {@code gcn_norm} and {@code edge_softmax}): Q31 multipliers of scale ratios (TFLite
+ * {@code weighted_gather}, {@code leaky_relu}, {@code gcn_norm}, {@code edge_softmax} and {@code bias_requantize}): Q31 multipliers of scale ratios (TFLite
  * {@code QuantizeMultiplier}; Jacob et al., CVPR 2018, section 2.2), the dyadic form of the GCN
  * coefficients' scale, and I-BERT's integer constants of the exponential (Kim et al., ICML 2021).
  */
@@ -87,6 +89,54 @@ public final class GraphOpParams {
         }
         return Requantization.of(OutputMultipliers.perChannel(inputScale, new double[] {1.0, slope}, output.scale()), output.zeroPoint(),
                 clamp);
+    }
+
+    /**
+     * The parameters of {@code bias_requantize}: the finest bias unit {@code S_in 2^-f}
+     * ({@code f <= }{@value BiasRequantizeParams#MAX_BIAS_SHIFT}) whose accumulator bound
+     * {@code (255 2^f + max |bias|) 2^max(shift, 0)} fits an int32, the bias rounded half away from
+     * zero to that unit (error at most {@code S_in 2^-(f+1)}), and the multiplier of
+     * {@code S_in 2^-f / S_out}.
+     *
+     * @param inputZeroPoint {@code Z_in}
+     * @param inputScale {@code S_in}
+     * @param bias the real bias per channel (zeros: a plain requantization)
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return the kernel parameters
+     * @throws IllegalArgumentException if not even {@code f = 0} fits
+     */
+    public static BiasRequantizeParams biasRequantize(int inputZeroPoint, double inputScale, double[] bias, AffineQuantParams output,
+            ActivationClamp clamp) {
+        OutputMultipliers.checkScale(inputScale, "input scale");
+        for (int f = BiasRequantizeParams.MAX_BIAS_SHIFT; f >= 0; f--) {
+            double unit = Math.scalb(inputScale, -f);
+            Requantization r = single(unit, output, clamp);
+            int[] b = new int[bias.length];
+            long bound = 0;
+            boolean fits = true;
+            for (int c = 0; c < bias.length && fits; c++) {
+                double q = Rounding.halfAwayFromZero(bias[c] / unit);
+                fits = Math.abs(q) <= Integer.MAX_VALUE;
+                b[c] = fits ? (int) q : 0;
+                bound = Math.max(bound, Math.abs((long) b[c]));
+            }
+            int left = r.maxLeftShift();
+            bound += 255L << f;
+            if (fits && left < 31 && bound <= (Integer.MAX_VALUE >> left)) {
+                return new BiasRequantizeParams(bias.length, inputZeroPoint, f, b, r);
+            }
+        }
+        throw new IllegalArgumentException("bias requantize: a bias of up to " + maxAbs(bias) + " at input scale " + inputScale
+                + " overflows the int32 accumulator even at bias shift 0");
+    }
+
+    private static double maxAbs(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
     }
 
     private static Requantization single(double inputScale, AffineQuantParams output, ActivationClamp clamp) {

@@ -12,6 +12,6 @@ public final class DropoutExportHandler implements Int8ExportHandler {
 
     @Override
     public void exportTo(Object configuration, ExportContext ctx) {
-        ctx.setOutput(ctx.input(0));
+        ctx.passThrough(0);
     }
 }

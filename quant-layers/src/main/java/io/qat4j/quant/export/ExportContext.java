@@ -61,7 +61,34 @@ public interface ExportContext {
      * @return the value
      * @throws UnsupportedOperationException when the graph input is already defined
      */
-    Int8Value defineGraphInput(AffineQuantParams p);
+    default Int8Value defineGraphInput(AffineQuantParams p) {
+        return defineGraphInput(0, p);
+    }
+
+    /**
+     * Defines the network input read as this vertex's input {@code i} as the artifact's quantized
+     * input, quantized with {@code p} (the exporter's {@code inputShape} per example).
+     *
+     * @param i input index of this vertex, a network input
+     * @param p the input quantizer's parameters
+     * @return the value
+     * @throws UnsupportedOperationException when that input is not a network input, or a quantized
+     *     input is already defined
+     */
+    Int8Value defineGraphInput(int i, AffineQuantParams p);
+
+    /**
+     * The network input read as this vertex's input {@code i} as an INT32 artifact input (edge
+     * indices, graph ids: integers the executor takes as they are), defined on first use under
+     * the network input's name.
+     *
+     * @param i input index of this vertex, a network input
+     * @param shape its per-row shape, e.g. {@code [2]} for an edge list, {@code []} for graph ids
+     * @return the tensor id
+     * @throws UnsupportedOperationException when that input is not a network input, or is already
+     *     defined otherwise
+     */
+    int indexInput(int i, int[] shape);
 
     /**
      * @param name tensor name
@@ -80,22 +107,54 @@ public interface ExportContext {
     int addInt32Activation(String name, int[] shape, QuantInfo quant);
 
     /**
-     * Adds integer weight codes, packed two per byte at 4 bits or fewer.
+     * Adds integer weight codes, packed two per byte at 4 bits or fewer, named {@code <vertex>/weights}.
      *
      * @param weights the folded weights
      * @param shape the tensor shape, output channels first
      * @return the tensor id
      */
-    int addWeights(FoldedWeights weights, int[] shape);
+    default int addWeights(FoldedWeights weights, int[] shape) {
+        return addWeights(name() + "/weights", weights, shape);
+    }
 
     /**
-     * Adds the int32 bias with scale {@code S_in * S_w} per output channel.
+     * Adds integer weight codes, packed two per byte at 4 bits or fewer.
+     *
+     * @param name tensor name
+     * @param weights the folded weights
+     * @param shape the tensor shape, output channels first
+     * @return the tensor id
+     */
+    int addWeights(String name, FoldedWeights weights, int[] shape);
+
+    /**
+     * Adds the int32 bias with scale {@code S_in * S_w} per output channel, named {@code <vertex>/bias}.
      *
      * @param weights the folded weights (float bias and weight scales)
      * @param inputScale scale of the layer's input
      * @return the tensor id
      */
-    int addBias(FoldedWeights weights, double inputScale);
+    default int addBias(FoldedWeights weights, double inputScale) {
+        return addBias(name() + "/bias", weights, inputScale);
+    }
+
+    /**
+     * Adds the int32 bias with scale {@code S_in * S_w} per output channel.
+     *
+     * @param name tensor name
+     * @param weights the folded weights (float bias and weight scales)
+     * @param inputScale scale of the layer's input
+     * @return the tensor id
+     */
+    int addBias(String name, FoldedWeights weights, double inputScale);
+
+    /**
+     * @param name tensor name
+     * @param values the values, one per channel
+     * @param quant their quantization
+     * @return the id of a new int32 constant {@code [values.length]}
+     */
+    int addInt32Constant(String name, int[] values, QuantInfo quant);
 
     /**
      * @param opType operator type, an op definition's {@code NAME}
@@ -106,6 +165,15 @@ public interface ExportContext {
      * @param attributes attributes
      */
     void addOp(String opType, int opVersion, String opName, int[] inputs, int[] outputs, Attributes attributes);
+
+    /**
+     * Makes this vertex stand for its input {@code i} (a vertex that is the identity at inference,
+     * such as dropout): its int8 value, or, on a network input, that input, so that the vertices
+     * reading this one see the network input itself.
+     *
+     * @param i input index
+     */
+    void passThrough(int i);
 
     /** @param value this vertex's int8 output */
     void setOutput(Int8Value value);

@@ -39,6 +39,12 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
  * an activation quantizer on its input (its range becomes the input's scale and zero point) and
  * one layer that registers the int32 graph output (the quantized output layer's logits).
  *
+ * <p>Inputs: the quantized input is the artifact's {@code input} in a network of one input (the
+ * classifier API's name); in a network of several (a graph network's {@code nodes}, {@code edges},
+ * {@code graph}) each artifact input takes the name of the network input it stands for, and the
+ * integer ones (edge indices, graph ids: {@link ExportContext#indexInput}) are INT32. Network
+ * inputs that no exported vertex reads (Degree-Quant's {@code protect}) are not artifact inputs.
+ *
  * <p>Weights come from {@link QuantizedLayer#exportableWeights}, the same code path that
  * fake-quantizes them in training, so the integer codes are exactly the simulated ones. Weights of
  * at most 4 bits are stored packed, two per byte.
@@ -54,6 +60,10 @@ public final class Int8Exporter {
     private final Map<String, Int8Value> values = new HashMap<>();
     private final Map<String, PendingRequantization> pending = new HashMap<>();
     private int inputId = -1;
+    /** Artifact input tensor ids by network input name. */
+    private final Map<String, Integer> inputIds = new HashMap<>();
+    /** Identity vertices on a network input, by name: the network input vertex they stand for. */
+    private final Map<String, GraphVertex> passedInputs = new HashMap<>();
     private int outputId = -1;
 
     private Int8Exporter(ComputationGraph net, int[] inputShape, Map<Class<?>, Int8ExportHandler> handlers) {
@@ -64,22 +74,26 @@ public final class Int8Exporter {
 
     /**
      * @param net a trained network
-     * @param inputShape shape of one input example, {@code [channels, height, width]}
+     * @param inputShape shape of one example of the quantized input: {@code [channels, height, width]} of
+     *     an image, {@code [features]} of a graph's node
      * @param provenance what the artifact records about its origin
      * @return the artifact (manifest and blobs)
      * @throws UnsupportedOperationException when the network has a layer the executor cannot run
      * @throws IllegalStateException when an output quantizer has never observed data
      */
     public static LoadedArtifact export(ComputationGraph net, int[] inputShape, Provenance provenance) {
-        if (inputShape.length != 3) {
-            throw new IllegalArgumentException("input shape must be [channels, height, width], got " + Arrays.toString(inputShape));
+        if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d <= 0)) {
+            throw new IllegalArgumentException("input shape must be the positive dimensions of one example, got "
+                    + Arrays.toString(inputShape));
         }
         Int8Exporter e = new Int8Exporter(net, inputShape, handlers());
         e.walk();
         if (e.inputId < 0 || e.outputId < 0) {
             throw new UnsupportedOperationException("the network needs an input activation quantizer and a QuantOutputLayer");
         }
-        ModelArtifact m = ModelArtifact.of(provenance, e.tensors, e.ops, new int[] {e.inputId}, new int[] {e.outputId});
+        int[] inputs = net.getConfiguration().getNetworkInputs().stream().filter(e.inputIds::containsKey)
+                .mapToInt(e.inputIds::get).toArray();
+        ModelArtifact m = ModelArtifact.of(provenance, e.tensors, e.ops, inputs, new int[] {e.outputId});
         return new LoadedArtifact(m, e.blobs);
     }
 
@@ -107,6 +121,7 @@ public final class Int8Exporter {
             for (VertexIndices vi : v.getInputVertices()) {
                 inputs.add(vertices[vi.getVertexIndex()]);
             }
+            inputs.replaceAll(in -> passedInputs.getOrDefault(in.getVertexName(), in));
             VertexContext ctx = new VertexContext(v, inputs);
             Optional<QuantizedLayer> quantized = QuantizedLayer.of(v);
             if (quantized.isPresent()) {
@@ -189,14 +204,40 @@ public final class Int8Exporter {
         }
 
         @Override
-        public Int8Value defineGraphInput(AffineQuantParams p) {
+        public Int8Value defineGraphInput(int i, AffineQuantParams p) {
+            String in = graphInputName(i);
             if (inputId >= 0) {
                 throw new UnsupportedOperationException("vertex '" + name() + "' quantizes the graph input, which another "
                         + "activation quantizer already quantizes");
             }
             int[] shape = inputShape.clone();
-            inputId = addActivation("input", shape, p);
+            inputId = addActivation(net.getConfiguration().getNetworkInputs().size() == 1 ? "input" : in, shape, p);
+            inputIds.put(in, inputId);
             return new Int8Value(inputId, shape, p);
+        }
+
+        @Override
+        public int indexInput(int i, int[] shape) {
+            String in = graphInputName(i);
+            Integer id = inputIds.get(in);
+            if (id == null) {
+                id = addTensor(TensorInfo.activation(tensors.size(), in, ElementType.INT32, shape, 32, QuantInfo.perTensor(1, 0)));
+                inputIds.put(in, id);
+            } else if (id == inputId || !Arrays.equals(tensors.get(id).shape(), shape)) {
+                throw new UnsupportedOperationException("vertex '" + name() + "' reads graph input '" + in + "' as INT32 of "
+                        + Arrays.toString(shape) + " per row, which another vertex defined as " + tensors.get(id).type() + " of "
+                        + Arrays.toString(tensors.get(id).shape()));
+            }
+            return id;
+        }
+
+        private String graphInputName(int i) {
+            String in = inputName(i);
+            if (!inputs.get(i).isInputVertex()) {
+                throw new UnsupportedOperationException("vertex '" + name() + "': its input " + i + " ('" + in
+                        + "') is not a graph input");
+            }
+            return in;
         }
 
         @Override
@@ -211,7 +252,7 @@ public final class Int8Exporter {
         }
 
         @Override
-        public int addWeights(FoldedWeights fw, int[] shape) {
+        public int addWeights(String name, FoldedWeights fw, int[] shape) {
             int rows = fw.codes().length;
             int k = fw.codes()[0].length;
             byte[] codes = new byte[rows * k];
@@ -222,30 +263,45 @@ public final class Int8Exporter {
             }
             boolean packed = fw.bits() <= PackedInt4.MAX_BITS;
             blobs.add(packed ? PackedInt4.pack(codes, fw.bits()) : codes);
-            return addTensor(TensorInfo.constant(tensors.size(), name() + "/weights",
+            return addTensor(TensorInfo.constant(tensors.size(), name,
                     packed ? ElementType.INT4_PACKED : ElementType.INT8, shape, fw.bits(),
                     QuantInfo.symmetricPerAxis(0, fw.scales()), blobs.size() - 1));
         }
 
         @Override
-        public int addBias(FoldedWeights fw, double inputScale) {
+        public int addBias(String name, FoldedWeights fw, double inputScale) {
             int[] b = BiasQuantizer.quantize(fw.bias(), inputScale, fw.scales());
-            ByteBuffer buf = ByteBuffer.allocate(4 * b.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (int x : b) {
-                buf.putInt(x);
-            }
-            blobs.add(buf.array());
             double[] scales = new double[b.length];
             for (int c = 0; c < b.length; c++) {
                 scales[c] = inputScale * fw.scales()[c];
             }
-            return addTensor(TensorInfo.constant(tensors.size(), name() + "/bias", ElementType.INT32, new int[] {b.length}, 32,
-                    QuantInfo.perAxis(0, new int[b.length], scales), blobs.size() - 1));
+            return addInt32Constant(name, b, QuantInfo.perAxis(0, new int[b.length], scales));
+        }
+
+        @Override
+        public int addInt32Constant(String name, int[] values, QuantInfo quant) {
+            ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (int x : values) {
+                buf.putInt(x);
+            }
+            blobs.add(buf.array());
+            return addTensor(TensorInfo.constant(tensors.size(), name, ElementType.INT32, new int[] {values.length}, 32, quant,
+                    blobs.size() - 1));
         }
 
         @Override
         public void addOp(String opType, int opVersion, String opName, int[] in, int[] out, Attributes attributes) {
             ops.add(new OpNode(opType, opVersion, opName, in, out, attributes));
+        }
+
+        @Override
+        public void passThrough(int i) {
+            inputName(i);
+            if (inputs.get(i).isInputVertex()) {
+                passedInputs.put(name(), inputs.get(i));
+            } else {
+                setOutput(input(i));
+            }
         }
 
         @Override

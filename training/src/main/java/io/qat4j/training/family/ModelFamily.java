@@ -8,7 +8,6 @@ import io.qat4j.training.config.QuantMethod;
 import io.qat4j.training.config.binding.Section;
 import io.qat4j.training.data.DataSignature;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
@@ -78,17 +77,6 @@ public interface ModelFamily {
      */
     void addNetwork(ComputationGraphConfiguration.GraphBuilder graph, ExperimentConfig config,
             QuantSchedule schedule);
-
-    /**
-     * Why the networks of this family cannot be exported to the int8 artifact yet, if they cannot:
-     * a quantized run then records the reason instead of an artifact and a quantization report,
-     * and keeps its metrics.
-     *
-     * @return the reason, empty when the family exports
-     */
-    default Optional<String> int8ExportUnavailable() {
-        return Optional.empty();
-    }
 
     /**
      * The {@code quantization.method}s this family trains with; a config asking a family for another

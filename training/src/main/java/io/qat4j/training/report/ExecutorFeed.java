@@ -3,6 +3,7 @@ package io.qat4j.training.report;
 import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.kernel.InputDataException;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.executor.tensor.Tensor;
 import java.util.Arrays;
@@ -32,7 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code [-2^(b-1), 2^(b-1) - 1]} of the input's bit width {@code b} (Jacob et al., CVPR
  *       2018, eq. 1).</li>
  *   <li>An INT32 input (edge indices, graph ids) takes the values themselves, which must be
- *       integers; anything else is an error naming the input and the row.</li>
+ *       integers of the int32 range; anything else is an {@link InputDataException} naming the
+ *       input, the row and the value (the executor's ops then check indices against the node
+ *       count and graph ids for order, naming the op, the row and the value).</li>
  *   <li>The output {@code q} becomes {@code (float) ((q - Z) S)} with the scale and zero point of
  *       its slice (per tensor, or per slice along the quantized axis), which for INT32 logits with
  *       per-class scales is exactly the classifier API's dequantized logits.</li>
@@ -92,8 +95,8 @@ public final class ExecutorFeed {
     /**
      * @param features the batch's features arrays, in the data's input order
      * @return the artifact's inputs by name
-     * @throws IllegalArgumentException when an array's values per row do not fit its input, or an
-     *     INT32 input's value is not an integer
+     * @throws IllegalArgumentException when an array's values per row do not fit its input
+     * @throws InputDataException when an INT32 input's value is not an integer of the int32 range
      */
     public Map<String, Tensor> inputs(INDArray[] features) {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -129,9 +132,13 @@ public final class ExecutorFeed {
         if (info.type() == ElementType.INT32) {
             int[] q = new int[v.length];
             for (int i = 0; i < v.length; i++) {
-                if (v[i] != Math.rint(v[i]) || Math.abs(v[i]) > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("input '" + name + "' is INT32, but row " + i / perRow + " holds "
+                if (v[i] != Math.rint(v[i])) {
+                    throw new InputDataException("input '" + name + "' is INT32, but row " + i / perRow + " holds "
                             + v[i] + ", not an integer");
+                }
+                if (Math.abs(v[i]) > Integer.MAX_VALUE) {
+                    throw new InputDataException("input '" + name + "' is INT32, but row " + i / perRow + " holds "
+                            + v[i] + ", outside the int32 range");
                 }
                 q[i] = (int) v[i];
             }

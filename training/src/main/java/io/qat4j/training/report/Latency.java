@@ -59,6 +59,25 @@ public record Latency(double p10, double median, double p90, int runs) {
         return new Latency[] {of(ta), of(tb)};
     }
 
+    /**
+     * {@link #interleaved} with as many runs as fit a time budget, between {@code minRuns} and
+     * {@code maxRuns}: one run of each, timed, sets the count (and is the first warm-up); a tenth
+     * as many warm-ups follow. Large inputs (a whole graph per run) then take seconds, not minutes,
+     * while small ones keep {@code maxRuns}.
+     *
+     * @param a first task
+     * @param b second task
+     * @param minRuns fewest timed runs of each, at least 1
+     * @param maxRuns most timed runs of each
+     * @param budgetMillis the time the timed runs of both should take together
+     * @return the latency of {@code a}, then of {@code b}
+     */
+    public static Latency[] interleavedWithin(Runnable a, Runnable b, int minRuns, int maxRuns, double budgetMillis) {
+        double pair = millis(a) + millis(b);
+        int runs = (int) Math.max(minRuns, Math.min(maxRuns, Math.floor(budgetMillis / Math.max(pair, 1e-6))));
+        return interleaved(a, b, Math.max(0, runs / 10 - 1), runs);
+    }
+
     private static double millis(Runnable r) {
         long t0 = System.nanoTime();
         r.run();

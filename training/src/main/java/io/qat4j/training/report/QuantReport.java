@@ -3,6 +3,8 @@ package io.qat4j.training.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.graph.layers.ParamLayout;
 import io.qat4j.quant.export.LayerAgreement;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.layers.Schedules;
@@ -66,6 +68,15 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
     public static final int LATENCY_RUNS_BATCH64 = 40;
 
     /**
+     * Time budget of each latency figure's timed runs, milliseconds: fewer runs (at least
+     * {@value #LATENCY_MIN_RUNS}) where one run is slow, as a whole graph per run is.
+     */
+    public static final double LATENCY_BUDGET_MILLIS = 15_000;
+
+    /** Fewest timed runs of a latency figure. */
+    public static final int LATENCY_MIN_RUNS = 10;
+
+    /**
      * Measures a run without saying what it does.
      *
      * @param r the run
@@ -101,15 +112,15 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         Predictions pInt = predictInt8(ex, test);
         progress.accept("report: comparing layers' int8 codes on " + Math.min(LAYER_EXAMPLES, test.count()) + " examples");
         List<LayerAgreement> layers = compareLayers(fq, ex, test, LAYER_EXAMPLES);
-        progress.accept("report: timing latency (executor and ND4J alternately, " + LATENCY_RUNS_BATCH1 + " runs at batch 1, "
-                + LATENCY_RUNS_BATCH64 + " at batch 64)");
+        progress.accept("report: timing latency (executor and ND4J alternately, up to " + LATENCY_RUNS_BATCH1 + " runs at batch 1"
+                + " and " + LATENCY_RUNS_BATCH64 + " at batch 64, as many as fit " + LATENCY_BUDGET_MILLIS / 1000 + " s each)");
         ExecutorFeed feed = new ExecutorFeed(ex, test.inputNames());
         MultiDataSet x1 = firstBatch(test, 1);
         MultiDataSet x64 = firstBatch(test, 64);
-        Latency[] b1 = Latency.interleaved(() -> feed.run(x1.getFeatures()), () -> Evaluator.output(fp32, x1),
-                LATENCY_RUNS_BATCH1 / 10, LATENCY_RUNS_BATCH1);
-        Latency[] b64 = Latency.interleaved(() -> feed.run(x64.getFeatures()), () -> Evaluator.output(fp32, x64),
-                LATENCY_RUNS_BATCH64 / 10, LATENCY_RUNS_BATCH64);
+        Latency[] b1 = Latency.interleavedWithin(() -> feed.run(x1.getFeatures()), () -> Evaluator.output(fp32, x1),
+                LATENCY_MIN_RUNS, LATENCY_RUNS_BATCH1, LATENCY_BUDGET_MILLIS);
+        Latency[] b64 = Latency.interleavedWithin(() -> feed.run(x64.getFeatures()), () -> Evaluator.output(fp32, x64),
+                LATENCY_MIN_RUNS, LATENCY_RUNS_BATCH64, LATENCY_BUDGET_MILLIS);
         TaskMetrics mFq = TaskMetrics.of(pFq, test.truth());
         return new QuantReport(r.config().name(), test.kind(), test.count(), TaskMetrics.of(pFp, test.truth()), mFq,
                 TaskMetrics.of(pInt, test.truth()), pInt.agreement(pFq), Files.size(artifact), fp32Bytes(fq),
@@ -155,7 +166,11 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         return data.batches(n).iterator().next();
     }
 
-    /** Float bytes of the inference model: folded weights and biases of every weighted layer. */
+    /**
+     * Float bytes of the inference model: folded weights and biases of every weighted layer, and
+     * the trained weights and biases of every graph vertex (a batch norm's scale and shift
+     * counted, which the fold merges into one bias).
+     */
     static long fp32Bytes(ComputationGraph net) {
         long n = 0;
         for (GraphVertex v : net.getVertices()) {
@@ -165,6 +180,10 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
                     INDArray w = t.get(QuantParams.WEIGHT);
                     long outputs = w.rank() == 2 ? w.size(1) : w.size(0);
                     n += w.length() + outputs;
+                }
+            } else if (v.getConfig() instanceof GnnVertex g) {
+                for (ParamLayout.Entry e : g.paramLayout().entries()) {
+                    n += e.kind() == ParamLayout.Kind.STATE ? 0 : e.length();
                 }
             }
         }

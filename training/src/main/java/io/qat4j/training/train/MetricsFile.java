@@ -51,12 +51,11 @@ final class MetricsFile {
 
     /** Writes {@code metrics.json} atomically; {@code selected} may be null (a run stopped early). */
     static void write(ExperimentConfig config, RunDirectory run, TaskData data, List<RunListener.EpochSummary> history,
-                      long step, TaskMetrics test, Optional<String> unexportable, ObjectNode selected)
+                      long step, TaskMetrics test, ObjectNode selected)
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("quantized", config.quantization().enabled());
-        unexportable.ifPresent(reason -> root.put(RunLifecycle.METRICS_INT8_UNAVAILABLE, reason));
         root.put("steps", step);
         root.set(RunLifecycle.METRICS_DATA, data.origin().toJson());
         putMetrics(root, "test", test);

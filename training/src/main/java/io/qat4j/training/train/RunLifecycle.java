@@ -11,7 +11,6 @@ import io.qat4j.training.data.TrainingBatches;
 import io.qat4j.training.eval.Evaluator;
 import io.qat4j.training.eval.TaskMetrics;
 import io.qat4j.training.model.NetworkBuilder;
-import io.qat4j.training.family.ModelFamilies;
 import io.qat4j.training.report.QuantReport;
 import io.qat4j.training.report.RunExport;
 import java.io.IOException;
@@ -57,12 +56,6 @@ public final class RunLifecycle {
 
     /** Key of {@code metrics.json} that holds the {@link io.qat4j.training.data.DataOrigin} of the run's data. */
     public static final String METRICS_DATA = "data";
-
-    /**
-     * Key of {@code metrics.json} that says why a quantized run has no int8 artifact
-     * ({@link io.qat4j.training.family.ModelFamily#int8ExportUnavailable}); absent otherwise.
-     */
-    public static final String METRICS_INT8_UNAVAILABLE = "int8ArtifactUnavailable";
 
     /**
      * Key of {@code metrics.json} that says which epoch's parameters the run kept
@@ -256,13 +249,10 @@ public final class RunLifecycle {
                     + selected.get().validationLoss() + "): test " + test.summary());
         }
         AtomicFiles.writePath(run.model(), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
-        Optional<String> unexportable = config.quantization().enabled()
-                ? ModelFamilies.of(config.model()).int8ExportUnavailable() : Optional.empty();
-        MetricsFile.write(config, run, data, history, step, test, unexportable, stoppedEarly ? null
+        MetricsFile.write(config, run, data, history, step, test, stoppedEarly ? null
                 : MetricsFile.selection(tc, history, selected));
         Optional<QuantReport> report = Optional.empty();
-        unexportable.ifPresent(reason -> log(options, "no int8 artifact and no quantization report: " + reason));
-        if (!stoppedEarly && options.report() && config.quantization().enabled() && unexportable.isEmpty()) {
+        if (!stoppedEarly && options.report() && config.quantization().enabled()) {
             report = Optional.of(exportAndReport(run, data, options));
         }
         runFolder.filesWritten(run, true, line -> log(options, line));

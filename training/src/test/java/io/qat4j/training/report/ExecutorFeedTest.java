@@ -13,6 +13,7 @@ import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.kernel.InputDataException;
 import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.quant.AffineQuantParams;
@@ -119,9 +120,18 @@ class ExecutorFeedTest {
         assertArrayEquals(new int[] {3}, ids.shape());
         assertArrayEquals(new int[] {0, 0, 1}, ids.ints());
 
-        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+        InputDataException fraction = assertThrows(InputDataException.class,
                 () -> ExecutorFeed.tensor("edges", Nd4j.createFromArray(new float[][] {{0, 1}, {1, 0.5f}}), edges));
-        assertTrue(fraction.getMessage().contains("'edges'") && fraction.getMessage().contains("row 1"), fraction.getMessage());
+        assertTrue(fraction.getMessage().contains("'edges'") && fraction.getMessage().contains("row 1")
+                && fraction.getMessage().contains("0.5"), fraction.getMessage());
+        InputDataException nan = assertThrows(InputDataException.class,
+                () -> ExecutorFeed.tensor("graph", Nd4j.createFromArray(new float[][] {{0}, {Float.NaN}}), graph));
+        assertTrue(nan.getMessage().contains("'graph'") && nan.getMessage().contains("row 1") && nan.getMessage().contains("NaN"),
+                nan.getMessage());
+        InputDataException range = assertThrows(InputDataException.class,
+                () -> ExecutorFeed.tensor("edges", Nd4j.createFromArray(new float[][] {{0, 1}, {1, 0}, {3e9f, 0}}), edges));
+        assertTrue(range.getMessage().contains("row 2") && range.getMessage().contains("3.0E9")
+                && range.getMessage().contains("int32 range"), range.getMessage());
     }
 
     /**

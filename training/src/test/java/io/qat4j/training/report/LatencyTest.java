@@ -47,4 +47,28 @@ class LatencyTest {
         assertEquals(20, both[1].runs());
         assertTrue(both[0].p10() >= 0 && both[0].p10() <= both[0].median() && both[0].median() <= both[0].p90());
     }
+
+    @Test
+    void aTimeBudgetCutsTheRunsOfSlowTasksButKeepsTheMinimumAndTheMaximum() {
+        AtomicInteger slow = new AtomicInteger();
+        // each pair takes >= 20 ms, so a 100 ms budget allows at most 5 runs: the minimum, 8, wins
+        Latency[] cut = Latency.interleavedWithin(() -> {
+            slow.incrementAndGet();
+            sleep(10);
+        }, () -> sleep(10), 8, 300, 100);
+        assertEquals(8, cut[0].runs());
+        assertEquals(1 + 8, slow.get(), "the probe run, no warm-up below 20 runs, the timed runs");
+        Latency[] fast = Latency.interleavedWithin(() -> { }, () -> { }, 8, 30, 60_000);
+        assertEquals(30, fast[0].runs());
+        assertEquals(30, fast[1].runs());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 }

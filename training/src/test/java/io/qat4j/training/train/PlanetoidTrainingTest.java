@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.config.binding.ConfigException;
@@ -15,8 +13,10 @@ import io.qat4j.training.data.TaskData;
 import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.data.TrainingBatch;
 import io.qat4j.training.data.graph.SyntheticLinqs;
-import io.qat4j.training.family.gnn.GnnFamily;
+import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.graph.GraphInputs;
 import io.qat4j.training.report.QuantReport;
+import io.qat4j.training.report.RunExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,18 +69,26 @@ class PlanetoidTrainingTest {
     }
 
     @Test
-    void degreeQuantRunKeepsItsMetricsAndSaysWhyThereIsNoInt8Artifact(@TempDir Path dir) throws Exception {
+    void degreeQuantRunExportsTheInt8ArtifactAndReportsIt(@TempDir Path dir) throws Exception {
         Path data = SyntheticLinqs.write(dir.resolve("toy"));
         ExperimentConfig cfg = config(data, dir.resolve("runs"), SyntheticLinqs.FEATURES,
                 "{method: degree-quant, activations: {bits: 8}}", 60);
         RunOptions reporting = new RunOptions(false, null, false, List.of(), -1, true);
         TrainResult r = new LocalTrainer().train(cfg, reporting);
         assertEquals(60, r.steps());
-        assertTrue(r.report().isEmpty(), "no quantization report without an artifact");
-        assertFalse(Files.exists(r.run().root().resolve(QuantReport.FILE)));
-        JsonNode metrics = new ObjectMapper().readTree(r.run().metrics().toFile());
-        assertEquals(GnnFamily.UNEXPORTABLE, metrics.get(RunLifecycle.METRICS_INT8_UNAVAILABLE).asText());
-        assertTrue(metrics.get("testAccuracy").asDouble() > 1.0 / 3, metrics.toString());
+        QuantReport report = r.report().orElseThrow();
+        assertTrue(Files.exists(r.run().root().resolve(QuantReport.FILE)));
+        Int8Executor ex = Int8Executor.load(r.run().root().resolve(RunExport.ARTIFACT));
+        // node-level: the read-out never reads the graph ids, and protect is training's alone
+        assertEquals(List.of(GraphInputs.NODES, GraphInputs.EDGES), List.copyOf(ex.inputs().keySet()));
+        assertEquals(r.test().named().get("accuracy"), report.fakeQuant().named().get("accuracy"), 1e-12,
+                "the report scores the trained network on the run's test nodes");
+        assertTrue(report.int8().named().get("accuracy") > 1.0 / 3, "int8 accuracy above chance: " + report.int8().named());
+        assertTrue(report.agreement() >= 0 && report.agreement() <= 1, "agreement " + report.agreement());
+        assertFalse(report.layers().isEmpty(), "the graph layers' codes are compared");
+        // float bytes of the inference model: both graph convolutions' weights and biases and the read-out's
+        long floats = (SyntheticLinqs.FEATURES * 16L + 16) + (16 * 8 + 8) + (8 * 3 + 3);
+        assertEquals(4 * floats, report.fp32Bytes());
     }
 
     @Test

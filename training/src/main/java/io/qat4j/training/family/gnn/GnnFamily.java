@@ -14,7 +14,6 @@ import io.qat4j.training.family.DataMismatch;
 import io.qat4j.training.family.ModelFamily;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
@@ -32,11 +31,6 @@ public final class GnnFamily implements ModelFamily {
 
     /** The value of {@code model.family}. */
     public static final String NAME = "gnn";
-
-    /** Why a {@code gnn} network has no int8 artifact yet. */
-    public static final String UNEXPORTABLE = "the int8 artifact is not available for model family `gnn`: the"
-            + " int8 executor has the graph ops (gather, scatter_add, gcn_norm, segment_pool, edge_softmax), but the"
-            + " graph layers do not export themselves to them yet";
 
     /** Creates the family (instantiated by {@link java.util.ServiceLoader}). */
     public GnnFamily() {
@@ -109,12 +103,6 @@ public final class GnnFamily implements ModelFamily {
             QuantSchedule schedule) {
         GnnNetwork.add(graph, gnn(config.model()), quantSettings(config.quantization(), schedule),
                 config.quantization(), schedule);
-    }
-
-    /** The graph layers do not export themselves to the executor's graph ops yet. */
-    @Override
-    public Optional<String> int8ExportUnavailable() {
-        return Optional.of(UNEXPORTABLE);
     }
 
     /** @return plain QAT and Degree-Quant (Tailor et al., ICLR 2021), which protects high-in-degree nodes */

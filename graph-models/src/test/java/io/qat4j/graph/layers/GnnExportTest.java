@@ -1,0 +1,305 @@
+package io.qat4j.graph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.executor.artifact.ArtifactReader;
+import io.qat4j.executor.artifact.ArtifactWriter;
+import io.qat4j.executor.artifact.LoadedArtifact;
+import io.qat4j.executor.artifact.Provenance;
+import io.qat4j.executor.artifact.QuantInfo;
+import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.executor.tensor.Tensor;
+import io.qat4j.graph.GraphInputs;
+import io.qat4j.quant.export.Int8Exporter;
+import io.qat4j.quant.export.LayerAgreement;
+import io.qat4j.quant.layers.QuantLayerSettings;
+import io.qat4j.quant.layers.QuantOutputLayer;
+import io.qat4j.quant.layers.impl.FoldedWeights;
+import io.qat4j.quant.spec.QuantSchedule;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The int8 export of graph vertices ({@link GnnVertex#exportTo}) run on the executor against the
+ * fake-quantized DL4J network it came from, on small random graphs, node- and graph-level, in QAT
+ * and Degree-Quant modes and with each pooling.
+ *
+ * <p>The bound. Every quantizer of the fake-quantized vertex is the output quantization of one
+ * executor op, which rounds the same real value: the executor from its exact integer accumulator,
+ * the network from a float32 computation of it. The two roundings differ only where that value lies
+ * within float32 error of a rounding boundary, and then by one code; so every vertex output is
+ * within one code (one output LSB) of the network's. The read-out's logits
+ * {@code z_c = sum_k W_ck h_k + b_c} then differ by at most {@code S_h sum_k |W_ck|}
+ * ({@code W} the dequantized weights): wherever the network's top logit leads the second by more
+ * than twice that, both predict the same class, and the test requires it there. Features are
+ * on the input quantizer's grid (one-hot node labels, as the TU datasets have) where the integer
+ * model reads the input at another quantizer than the network (GIN's {@code (1 + eps) x} reads the
+ * float input in the network and its {@code Q_msg} codes in the artifact).
+ */
+class GnnExportTest {
+
+    private static final int F = 5;
+    private static final int HIDDEN = 8;
+    private static final int CLASSES = 3;
+    private static final int STEPS = 30;
+
+    enum Mode { QAT, DEGREE_QUANT }
+
+    private static GnnQuantSettings quant(Mode mode) {
+        QuantSchedule s = new QuantSchedule(0, -1, 15);
+        return mode == Mode.QAT ? GnnQuantSettings.qat(8, s) : GnnQuantSettings.degreeQuant(8, s);
+    }
+
+    /**
+     * A batch whose node features are codes of the grid {@code S = 1/64, Z = 0} spanning all 256 codes,
+     * each extreme on a twentieth of the values, so that every input quantizer (min/max, EMA or
+     * percentile) finds that grid.
+     */
+    static TestGraphs.Batch onGrid(int graphs, int nodesPerGraph, int edgesPerGraph, long seed) {
+        TestGraphs.Batch b = TestGraphs.random(graphs, nodesPerGraph, edgesPerGraph, F, seed);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, b.numNodes(), F);
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        for (int i = 0; i < b.numNodes(); i++) {
+            for (int c = 0; c < F; c++) {
+                int u = r.nextInt(20);
+                int q = u == 0 ? -128 : u == 1 ? 127 : r.nextInt(256) - 128;
+                x.putScalar(i, c, q / 64.0);
+            }
+        }
+        return new TestGraphs.Batch(b.numNodes(), x, b.src(), b.dst(), b.graphIds());
+    }
+
+    /** Node-level (no pool) or graph-level network of the given vertices, with a quantized read-out. */
+    static ComputationGraph network(GnnQuantSettings q, GraphPoolVertex pool, GnnVertex... convs) {
+        NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                .updater(new Adam(0.02));
+        ComputationGraphConfiguration.GraphBuilder g = global.graphBuilder().addInputs(GraphInputs.ORDER);
+        String last = GraphInputs.NODES;
+        for (int i = 0; i < convs.length; i++) {
+            g.addVertex("conv" + i, convs[i], last, GraphInputs.EDGES, GraphInputs.PROTECT);
+            last = "conv" + i;
+        }
+        if (pool != null) {
+            g.addVertex("pool", pool, last, GraphInputs.GRAPH);
+            last = "pool";
+        }
+        g.addLayer("out", new QuantOutputLayer.Builder().nIn(HIDDEN).nOut(CLASSES).activation(Activation.SOFTMAX)
+                .lossFunction(LossFunctions.LossFunction.MCXENT)
+                .quant(QuantLayerSettings.of(q.weights(), null, false, q.schedule())).build(), last);
+        g.setOutputs("out").setInputTypes(GraphInputs.inputTypes(F)).allowDisconnected(pool == null);
+        ComputationGraph net = new ComputationGraph(GnnVertex.inheritGlobalConfig(global, g).build());
+        net.init();
+        return net;
+    }
+
+    static GcnVertex gcn(GnnQuantSettings q, long nIn, Activation a) {
+        return new GcnVertex.Builder().nIn(nIn).nOut(HIDDEN).activation(a).quant(q).build();
+    }
+
+    static GinVertex gin(GnnQuantSettings q, long nIn) {
+        return new GinVertex.Builder().nIn(nIn).nOut(HIDDEN).quant(q).build();
+    }
+
+    /** Trains on random labels so that every observer sees data and the weights move. */
+    static void train(ComputationGraph net, TestGraphs.Batch b, boolean graphLevel, boolean degreeQuant, long seed) {
+        int rows = graphLevel ? b.numGraphs() : b.numNodes();
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, CLASSES);
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < rows; i++) {
+            labels.putScalar(i, r.nextInt(CLASSES), 1);
+        }
+        double[] cdf = b.inDegreeCdf();
+        for (int step = 0; step < STEPS; step++) {
+            INDArray protect = degreeQuant ? DegreeQuantMask.INT8.draw(cdf, 100L + step) : DegreeQuantMask.none(b.numNodes());
+            net.fit(TestGraphs.dataSet(b.inputs(protect), labels, null));
+        }
+    }
+
+    /** The executor's inputs of a batch: node features quantized at the boundary, edges and graph ids as integers. */
+    static Map<String, Tensor> executorInputs(Int8Executor ex, TestGraphs.Batch b) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorInfo> e : ex.inputs().entrySet()) {
+            switch (e.getKey()) {
+                case GraphInputs.NODES -> in.put(e.getKey(), Tensor.int8(new int[] {b.numNodes(), F},
+                        Int8Executor.quantizeInput(e.getValue(), b.features().dup('c').data().asFloat())));
+                case GraphInputs.EDGES -> {
+                    int[] edges = new int[2 * b.src().length];
+                    for (int k = 0; k < b.src().length; k++) {
+                        edges[2 * k] = b.src()[k];
+                        edges[2 * k + 1] = b.dst()[k];
+                    }
+                    in.put(e.getKey(), Tensor.int32(new int[] {b.src().length, 2}, edges));
+                }
+                case GraphInputs.GRAPH -> in.put(e.getKey(), Tensor.int32(new int[] {b.numNodes()}, b.graphIds().clone()));
+                default -> throw new AssertionError("unexpected artifact input " + e.getKey());
+            }
+        }
+        return in;
+    }
+
+    /**
+     * Runs the artifact on a batch and checks it against the network within the bound derived op by
+     * op ({@link ExportDisagreementBound}) for every vertex output's codes; then, from the code
+     * differences {@code d} of the read-out's input (so bounded), the logits differ by at most
+     * {@code S_h max_c sum_k |W_ck| d}, and the prediction must be the same wherever the network's
+     * logit margin exceeds twice that.
+     *
+     * @return rows whose prediction the bound decides
+     */
+    static int assertAgrees(ComputationGraph net, LoadedArtifact artifact, Int8Executor ex, TestGraphs.Batch b, String what) {
+        int[] inDegree = new int[b.numNodes()];
+        for (int t : b.dst()) {
+            inDegree[t]++;
+        }
+        int[] graphSize = new int[b.numGraphs()];
+        for (int g : b.graphIds()) {
+            graphSize[g]++;
+        }
+        ExportDisagreementBound bound = new ExportDisagreementBound(artifact, java.util.Arrays.stream(inDegree).max().orElse(0),
+                java.util.Arrays.stream(graphSize).max().orElse(0));
+        INDArray[] networkInputs = b.inputs();
+        Map<String, Tensor> in = executorInputs(ex, b);
+        List<LayerAgreement> layers = LayerAgreement.compare(net, ex, in, networkInputs);
+        assertFalse(layers.isEmpty(), what + ": no vertex output compared");
+        int readOutInput = 0;
+        for (LayerAgreement l : layers) {
+            assertTrue(l.maxDifference() <= bound.codes(l.layer()), what + ": " + l + ", bound " + bound.codes(l.layer()));
+            readOutInput = l.maxDifference(); // the last compared tensor is the read-out's input
+        }
+        double logitBound = bound.logitsPerCode() * readOutInput;
+        INDArray probs = net.output(false, networkInputs)[0];
+        Tensor logits = ex.run(in).values().iterator().next();
+        QuantInfo scales = ex.outputs().values().iterator().next().quant();
+        int rows = (int) probs.size(0);
+        assertEquals(rows, logits.leading(), what + ": rows of the executor's output");
+        int[] acc = logits.ints();
+        int decided = 0;
+        for (int i = 0; i < rows; i++) {
+            int fq = 0;
+            int q = 0;
+            for (int c = 1; c < CLASSES; c++) {
+                fq = probs.getDouble(i, c) > probs.getDouble(i, fq) ? c : fq;
+                q = acc[i * CLASSES + c] * scales.scale(c) > acc[i * CLASSES + q] * scales.scale(q) ? c : q;
+            }
+            double margin = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < CLASSES; c++) {
+                if (c != fq) {
+                    margin = Math.min(margin, Math.log(probs.getDouble(i, fq)) - Math.log(probs.getDouble(i, c)));
+                }
+            }
+            // 1e-4: float32 softmax and logarithm of the network's probabilities
+            if (margin > 2 * logitBound + 1e-4) {
+                decided++;
+                assertEquals(fq, q, what + ": row " + i + " (margin " + margin + ", bound " + logitBound + ")");
+            }
+        }
+        return decided;
+    }
+
+    static int exportAndCompare(ComputationGraph net, TestGraphs.Batch b, String what) throws Exception {
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        return assertAgrees(net, a, Int8Executor.of(a, "test"), b, what);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void gcnNodeLevelAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        GnnQuantSettings q = quant(mode);
+        TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 31);
+        ComputationGraph net = network(q, null, gcn(q, F, Activation.RELU), gcn(q, HIDDEN, Activation.IDENTITY));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 5);
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        Int8Executor ex = Int8Executor.of(a, "test");
+        assertEquals(List.of(GraphInputs.NODES, GraphInputs.EDGES), List.copyOf(ex.inputs().keySet()));
+        int decided = assertAgrees(net, a, ex, b, "GCN " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginNodeLevelAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        GnnQuantSettings q = quant(mode);
+        TestGraphs.Batch b = onGrid(4, 12, 20, 41);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 6);
+        int decided = exportAndCompare(net, b, "GIN " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(GraphPoolVertex.Pooling.class)
+    void graphLevelPoolingAgreesInBothModes(GraphPoolVertex.Pooling pooling) throws Exception {
+        for (Mode mode : Mode.values()) {
+            GnnQuantSettings q = quant(mode);
+            TestGraphs.Batch b = onGrid(12, 8, 12, 51);
+            GraphPoolVertex pool = new GraphPoolVertex.Builder().nIn(HIDDEN).pooling(pooling).quant(q).build();
+            ComputationGraph net = network(q, pool, gin(q, F), gcn(q, HIDDEN, Activation.RELU));
+            train(net, b, true, mode == Mode.DEGREE_QUANT, 7);
+            LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+            Int8Executor ex = Int8Executor.of(a, "test");
+            assertEquals(List.of(GraphInputs.NODES, GraphInputs.EDGES, GraphInputs.GRAPH), List.copyOf(ex.inputs().keySet()));
+            assertAgrees(net, a, ex, b, pooling + " " + mode);
+        }
+    }
+
+    /** One artifact, written, read back and run on batches of different node, edge and graph counts. */
+    @Test
+    void aGraphArtifactRoundTripsAndRunsOnBatchesOfDifferentSizes(@TempDir Path dir) throws Exception {
+        GnnQuantSettings q = quant(Mode.DEGREE_QUANT);
+        TestGraphs.Batch train = onGrid(12, 8, 12, 61);
+        GraphPoolVertex pool = new GraphPoolVertex.Builder().nIn(HIDDEN).pooling(GraphPoolVertex.Pooling.MEAN).quant(q).build();
+        ComputationGraph net = network(q, pool, gcn(q, F, Activation.RELU), gin(q, HIDDEN));
+        train(net, train, true, true, 8);
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        Path file = dir.resolve("gnn.qat4j");
+        ArtifactWriter.write(a, file);
+        LoadedArtifact back = ArtifactReader.read(file);
+        assertEquals(a.model(), back.model());
+        assertArrayEquals(ArtifactWriter.toBytes(a), ArtifactWriter.toBytes(back));
+        Int8Executor ex = Int8Executor.load(file);
+        int[][] sizes = {{3, 5, 4}, {20, 12, 30}, {1, 30, 60}};
+        for (int[] s : sizes) {
+            TestGraphs.Batch b = onGrid(s[0], s[1], s[2], 70 + s[0]);
+            assertAgrees(net, back, ex, b, s[0] + " graphs of " + s[1] + " nodes");
+        }
+    }
+
+    @Test
+    void anFp32VertexRefusesNamingItself() {
+        GnnQuantSettings q = quant(Mode.QAT);
+        ComputationGraph net = network(q, null, gcn(GnnQuantSettings.fp32(), F, Activation.RELU));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY));
+        assertTrue(e.getMessage().contains("GcnVertex 'conv0'") && e.getMessage().contains("FP32"), e.getMessage());
+    }
+
+    @Test
+    void aVertexWhoseQuantizersNeverSawDataRefusesNamingTheQuantizer() {
+        GnnQuantSettings q = quant(Mode.QAT);
+        ComputationGraph net = network(q, null, gcn(q, F, Activation.RELU));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY));
+        assertTrue(e.getMessage().contains("conv0") && e.getMessage().contains("never observed"), e.getMessage());
+    }
+}
