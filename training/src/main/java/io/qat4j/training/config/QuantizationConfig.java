@@ -1,10 +1,12 @@
 package io.qat4j.training.config;
 
+import io.qat4j.graph.layers.DegreeQuantMask;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.QuantSpecs;
 import io.qat4j.quant.spec.SteMode;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code quantization} section. When the section is absent, or {@code enabled: false}, the
@@ -105,5 +107,13 @@ public record QuantizationConfig(boolean enabled, WeightQuantConfig weights,
      */
     public QuantSchedule effectiveSchedule(long batchesPerEpoch, long totalSteps, String run) {
         return enabled ? schedule.resolve(batchesPerEpoch, totalSteps, run) : QuantSchedule.NEVER;
+    }
+
+    /**
+     * @return Degree-Quant's protective mask when this run trains with it (quantization enabled and
+     *     {@code method: degree-quant}), else empty: the training data then draw no protected nodes
+     */
+    public Optional<DegreeQuantMask> degreeQuantMask() {
+        return enabled && method == QuantMethod.DEGREE_QUANT ? Optional.of(degreeQuant.mask()) : Optional.empty();
     }
 }

@@ -5,8 +5,6 @@ import io.qat4j.graph.data.GraphDataset;
 import io.qat4j.graph.data.GraphTask;
 import io.qat4j.graph.layers.DegreeQuantMask;
 import io.qat4j.training.config.ExperimentConfig;
-import io.qat4j.training.config.QuantMethod;
-import io.qat4j.training.config.QuantizationConfig;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigLocation;
 import io.qat4j.training.config.binding.ConfigProblem;
@@ -82,8 +80,7 @@ final class GraphLevelDataset implements LoadedDataset {
 
     @Override
     public TaskData toTaskData(ExperimentConfig config) {
-        QuantizationConfig q = config.quantization();
-        return taskData(q.enabled() && q.method() == QuantMethod.DEGREE_QUANT ? q.degreeQuant().mask() : null);
+        return taskData(config.quantization().degreeQuantMask().orElse(null));
     }
 
     private TaskData taskData(DegreeQuantMask mask) {

@@ -5,8 +5,6 @@ import io.qat4j.graph.data.GraphDataset;
 import io.qat4j.graph.data.GraphTask;
 import io.qat4j.graph.data.NodeSplit;
 import io.qat4j.training.config.ExperimentConfig;
-import io.qat4j.training.config.QuantMethod;
-import io.qat4j.training.config.QuantizationConfig;
 import io.qat4j.training.data.DataOrigin;
 import io.qat4j.training.data.DataSignature;
 import io.qat4j.training.data.LoadedDataset;
@@ -88,9 +86,7 @@ final class PlanetoidDataset implements LoadedDataset {
 
     @Override
     public TaskData toTaskData(ExperimentConfig config) {
-        QuantizationConfig q = config.quantization();
-        return taskData(config.seed(), q.enabled() && q.method() == QuantMethod.DEGREE_QUANT
-                ? q.degreeQuant().mask() : null);
+        return taskData(config.seed(), config.quantization().degreeQuantMask().orElse(null));
     }
 
     private TaskData taskData(long seed, DegreeQuantMask mask) {
