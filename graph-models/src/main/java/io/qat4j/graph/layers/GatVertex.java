@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Quantized as Degree-Quant's {@code GATConvMultiQuant} (camlsys/degree-quant
  * {@code dq/multi_quant.py}): the input, the weights, the features, the attention vectors (with the
- * weight spec, one scale per head when per channel), the logits before the LeakyReLU, the messages
+ * weight spec but one scale over all heads, per tensor, as {@code multi_quant.py} quantizes the
+ * attention vector as one tensor), the logits before the LeakyReLU, the messages
  * {@code alpha_ij f_j}, the summed aggregate and the output; the softmax runs in float here (the
  * executor's integer softmax replaces it at export). In {@link GnnQuantMode#DEGREE_QUANT} the rows
  * of protected nodes, and the logits and messages of edges leaving them, stay in full precision in

@@ -52,10 +52,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * within one code (one output LSB) of the network's. The read-out's logits
  * {@code z_c = sum_k W_ck h_k + b_c} then differ by at most {@code S_h sum_k |W_ck|}
  * ({@code W} the dequantized weights): wherever the network's top logit leads the second by more
- * than twice that, both predict the same class, and the test requires it there. Features are
- * on the input quantizer's grid (one-hot node labels, as the TU datasets have) where the integer
- * model reads the input at another quantizer than the network (GIN's {@code (1 + eps) x} reads the
- * float input in the network and its {@code Q_msg} codes in the artifact).
+ * than twice that, both predict the same class, and the test requires it there. Most batches have
+ * features on a grid (so every input quantizer finds it); GIN on float features off any grid
+ * (REDDIT-BINARY's standardised degree) is tested too: its self term {@code (1 + eps) x} reads
+ * the {@code Q_msg} codes of {@code x} in the network as in the artifact.
  */
 class GnnExportTest {
 
@@ -86,6 +86,26 @@ class GnnExportTest {
                 int q = u == 0 ? -128 : u == 1 ? 127 : r.nextInt(256) - 128;
                 x.putScalar(i, c, q / 64.0);
             }
+        }
+        return new TestGraphs.Batch(b.numNodes(), x, b.src(), b.dst(), b.graphIds());
+    }
+
+    /**
+     * A batch of float features off any quantization grid: column 0 the standardised in-degree
+     * (REDDIT-BINARY's only feature, {@code (d - mean) / std}), the others uniform in
+     * {@code [-0.5, 0.5)}.
+     */
+    static TestGraphs.Batch offGrid(int graphs, int nodesPerGraph, int edgesPerGraph, long seed) {
+        TestGraphs.Batch b = TestGraphs.random(graphs, nodesPerGraph, edgesPerGraph, F, seed);
+        double[] degree = new double[b.numNodes()];
+        for (int t : b.dst()) {
+            degree[t]++;
+        }
+        double mean = java.util.Arrays.stream(degree).average().orElseThrow();
+        double std = Math.sqrt(java.util.Arrays.stream(degree).map(d -> (d - mean) * (d - mean)).average().orElseThrow());
+        INDArray x = b.features().dup();
+        for (int i = 0; i < b.numNodes(); i++) {
+            x.putScalar(i, 0, (degree[i] - mean) / std);
         }
         return new TestGraphs.Batch(b.numNodes(), x, b.src(), b.dst(), b.graphIds());
     }
@@ -244,6 +264,17 @@ class GnnExportTest {
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 6);
         int decided = exportAndCompare(net, b, "GIN " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginOnFloatFeaturesOffTheGridAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        GnnQuantSettings q = quant(mode);
+        TestGraphs.Batch b = offGrid(4, 12, 20, 43);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 9);
+        int decided = exportAndCompare(net, b, "GIN on float features " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
     }
 
