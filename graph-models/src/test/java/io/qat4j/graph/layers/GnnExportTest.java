@@ -141,6 +141,10 @@ class GnnExportTest {
         return new GinVertex.Builder().nIn(nIn).nOut(HIDDEN).quant(q).build();
     }
 
+    static GatVertex gat(GnnQuantSettings q, long nIn, int heads, long channels, boolean concat, Activation a) {
+        return new GatVertex.Builder().nIn(nIn).heads(heads, channels, concat).activation(a).quant(q).build();
+    }
+
     /** Trains on random labels so that every observer sees data and the weights move. */
     static void train(ComputationGraph net, TestGraphs.Batch b, boolean graphLevel, boolean degreeQuant, long seed) {
         int rows = graphLevel ? b.numGraphs() : b.numNodes();
@@ -275,6 +279,28 @@ class GnnExportTest {
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 9);
         int decided = exportAndCompare(net, b, "GIN on float features " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    /**
+     * Two GAT layers, two heads each, concatenated then averaged: the integer attention (scores,
+     * {@code attention_logits}, {@code leaky_relu}, {@code edge_softmax}, {@code weighted_gather})
+     * within the bound that carries {@code edge_softmax}'s documented error against the float
+     * softmax ({@link ExportDisagreementBound}).
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void gatNodeLevelConcatAndMeanAgreeWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        GnnQuantSettings q = quant(mode);
+        TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 37);
+        ComputationGraph net = network(q, null, gat(q, F, 2, HIDDEN / 2, true, Activation.RELU),
+                gat(q, HIDDEN, 2, HIDDEN, false, Activation.IDENTITY));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 10);
+        for (String conv : new String[] {"conv0", "conv1"}) {
+            double[] scales = ((io.qat4j.graph.layers.impl.GatVertexImpl) net.getVertex(conv)).exportableAttention().orElseThrow().scales();
+            assertEquals(1, java.util.Arrays.stream(scales).distinct().count(), conv + ": one attention scale over all heads");
+        }
+        int decided = exportAndCompare(net, b, "GAT " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
     }
 
