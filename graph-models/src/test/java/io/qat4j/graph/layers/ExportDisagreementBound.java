@@ -54,7 +54,7 @@ import java.util.Map;
  * the scale {@code 2^-k}, whose codes reach {@code 2^k} (not 255) in {@code weighted_gather}.
  * Summed over the edges into one target the coefficients sum to 1 on the network's side, so the
  * messages {@code alpha f} that {@code scatter_add} sums differ by at most
- * {@code S_f (255 (rel + D abs) + d_f (1 + D 2^-(k+1))) + D S_msg} (the codes of one target sum to
+ * {@code S_f (M (rel + D abs) + d_f (1 + D 2^-(k+1))) + D S_msg}, {@code M = max |f - Z_f|} (the codes of one target sum to
  * {@code 2^k} within {@code D/2}; each message rounds once more on each side), not {@code D}
  * times the worst message.
  */
@@ -115,11 +115,11 @@ final class ExportDisagreementBound {
                     if (a != null) {
                         double edges = maxInDegree + 1;
                         double alphaSum = a.relative() + edges * a.absolute();
-                        summedError.put(op.output(0), scale(op.input(0)) * (255.0 * Math.min(alphaSum, 2)
+                        summedError.put(op.output(0), scale(op.input(0)) * (maxAbs(op.input(0)) * Math.min(alphaSum, 2)
                                 + d(op.input(0)) * (1 + edges * Math.scalb(1.0, -(a.fractionBits() + 1)))) + edges * scale(op.output(0)));
                     }
                     yield round(scale(op.input(0)) * scale(op.input(2))
-                            * (maxCode.getOrDefault(op.input(2), 255.0) * d(op.input(0)) + 255.0 * d(op.input(2))
+                            * (maxCode.getOrDefault(op.input(2), 255.0) * d(op.input(0)) + maxAbs(op.input(0)) * d(op.input(2))
                             + (double) d(op.input(0)) * d(op.input(2))), op);
                 }
                 case ScatterAddOp.NAME -> round(summedError.containsKey(op.input(0)) ? summedError.get(op.input(0))
@@ -149,6 +149,12 @@ final class ExportDisagreementBound {
 
     private double scale(int tensor) {
         return tensors.get(tensor).quant().scale(0);
+    }
+
+    /** @return {@code max |q - Z|} over the INT8 codes {@code [-128, 127]} of a tensor */
+    private double maxAbs(int tensor) {
+        int z = tensors.get(tensor).quant().zeroPoint(0);
+        return Math.max(z + 128, 127 - z);
     }
 
     /** @return half the largest unit of a rounded bias constant */

@@ -278,8 +278,22 @@ class GnnExportTest {
         TestGraphs.Batch b = offGrid(4, 12, 20, 43);
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 9);
-        int decided = exportAndCompare(net, b, "GIN on float features " + mode);
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        Int8Executor ex = Int8Executor.of(a, "test");
+        int decided = assertAgrees(net, a, ex, b, "GIN on float features " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
+        // the vertex reads x only through Q_msg(x) (the artifact's input quantization): fed those values, it computes the same
+        TensorInfo in = ex.inputs().get(GraphInputs.NODES);
+        byte[] codes = Int8Executor.quantizeInput(in, b.features().dup('c').data().asFloat());
+        float scale = (float) in.quant().scale(0);
+        INDArray onGrid = Nd4j.zeros(DataType.FLOAT, b.numNodes(), F);
+        for (int i = 0; i < codes.length; i++) {
+            onGrid.putScalar(i / F, i % F, (codes[i] - in.quant().zeroPoint(0)) * scale);
+        }
+        assertTrue(onGrid.sub(b.features()).amaxNumber().doubleValue() > 0, "the features are off the grid");
+        TestGraphs.Batch quantized = new TestGraphs.Batch(b.numNodes(), onGrid, b.src(), b.dst(), b.graphIds());
+        assertEquals(net.output(false, b.inputs())[0], net.output(false, quantized.inputs())[0],
+                "GIN on float features " + mode + ": the output depends on x beyond Q_msg(x)");
     }
 
     /**
@@ -302,6 +316,21 @@ class GnnExportTest {
         }
         int decided = exportAndCompare(net, b, "GAT " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    /** One GAT layer on the network input, heads concatenated and averaged, in both modes. */
+    @Test
+    void oneGatLayerConcatenatedOrAveragedAgreesInBothModes() throws Exception {
+        for (Mode mode : Mode.values()) {
+            for (boolean concat : new boolean[] {true, false}) {
+                GnnQuantSettings q = quant(mode);
+                TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 39);
+                ComputationGraph net = network(q, null, gat(q, F, 4, concat ? HIDDEN / 4 : HIDDEN, concat, Activation.RELU));
+                train(net, b, false, mode == Mode.DEGREE_QUANT, 11);
+                String what = "GAT " + mode + (concat ? " concatenated" : " averaged");
+                assertTrue(exportAndCompare(net, b, what) > 0, what + ": no row decided by the bound");
+            }
+        }
     }
 
     @ParameterizedTest
