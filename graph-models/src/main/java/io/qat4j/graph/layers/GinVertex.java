@@ -36,10 +36,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * extra per-channel operator in the integer model.
  *
  * <p>Quantized (Tailor et al., ICLR 2021, GIN: messages, aggregate, the MLP's inputs, weights and
- * outputs): the node features {@code x} once per node with
- * the messages' quantizer (the messages {@code x_j} and the self term {@code (1 + eps) x_i} both
- * read these codes, so the integer model adds what the fake-quantized one adds, also for float
- * input features off the grid; see {@code GinVertexImpl}), the summed aggregate, the MLP input, both weight matrices (the
+ * outputs): the node features {@code x} once per node with the messages' quantizer (the messages
+ * {@code x_j} and the self term {@code (1 + eps) x_i} both read these codes, so the integer model
+ * adds what the fake-quantized one adds, also for float input features off the grid; see
+ * {@code GinVertexImpl}), the summed aggregate, the MLP input, both weight matrices (the
  * second with the batch norm folded), the hidden activation after the first ReLU and the output;
  * in {@link GnnQuantMode#DEGREE_QUANT} the rows of protected nodes and the messages leaving them
  * stay in full precision in training. Inputs: {@code nodes}, {@code edges}, {@code protect}

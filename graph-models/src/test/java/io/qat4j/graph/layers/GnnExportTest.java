@@ -263,21 +263,23 @@ class GnnExportTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void ginNodeLevelAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
-        GnnQuantSettings q = quant(mode);
         TestGraphs.Batch b = onGrid(4, 12, 20, 41);
-        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
-        train(net, b, false, mode == Mode.DEGREE_QUANT, 6);
-        int decided = exportAndCompare(net, b, "GIN " + mode);
+        int decided = exportAndCompare(twoGinLayers(mode, b, 6), b, "GIN " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    private static ComputationGraph twoGinLayers(Mode mode, TestGraphs.Batch b, long seed) {
+        GnnQuantSettings q = quant(mode);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, seed);
+        return net;
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void ginOnFloatFeaturesOffTheGridAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
-        GnnQuantSettings q = quant(mode);
         TestGraphs.Batch b = offGrid(4, 12, 20, 43);
-        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
-        train(net, b, false, mode == Mode.DEGREE_QUANT, 9);
+        ComputationGraph net = twoGinLayers(mode, b, 9);
         LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
         Int8Executor ex = Int8Executor.of(a, "test");
         int decided = assertAgrees(net, a, ex, b, "GIN on float features " + mode);
