@@ -1,8 +1,13 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.prep.ActivationClamps;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.impl.GatVertexImpl;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
+import io.qat4j.quant.export.Int8Ops;
 import io.qat4j.quant.export.Int8Value;
+import io.qat4j.quant.layers.impl.FoldedWeights;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -21,9 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Quantized as Degree-Quant's {@code GATConvMultiQuant} (camlsys/degree-quant
  * {@code dq/multi_quant.py}): the input, the weights, the features, the attention vectors (with the
- * weight spec, one scale per head when per channel), the logits before the LeakyReLU, the messages
+ * weight spec but one scale over all heads, per tensor, as {@code multi_quant.py} quantizes the
+ * attention vector as one tensor), the logits before the LeakyReLU, the messages
  * {@code alpha_ij f_j}, the summed aggregate and the output; the softmax runs in float here (the
- * executor's integer softmax replaces it at export). In {@link GnnQuantMode#DEGREE_QUANT} the rows
+ * executor's integer softmax replaces it at export, {@link #export}). In {@link GnnQuantMode#DEGREE_QUANT} the rows
  * of protected nodes, and the logits and messages of edges leaving them, stay in full precision in
  * training. Inputs: {@code nodes}, {@code edges}, {@code protect} (required for Degree-Quant,
  * optional otherwise).
@@ -32,6 +38,8 @@ public class GatVertex extends GnnConvVertex {
 
     /** The LeakyReLU slope of the attention logits (the paper's 0.2). */
     public static final double NEGATIVE_SLOPE = 0.2;
+    /** {@code k} of the exported attention coefficients: INT16 codes of scale {@code 2^-14}. */
+    public static final int ATTENTION_FRACTION_BITS = 14;
 
     private int heads = 1;
     private long channels;
@@ -100,14 +108,49 @@ public class GatVertex extends GnnConvVertex {
     }
 
     /**
-     * Not built yet: graph attention's integer form (scores, {@code attention_logits},
-     * {@code leaky_relu}, {@code edge_softmax}, {@code weighted_gather}) is the next step of issue 10.
-     *
-     * @throws UnsupportedOperationException always, naming the vertex
+     * The integer graph attention, one executor op per quantizer of the fake-quantized vertex:
+     * {@code fully_connected} to the features, two {@code fully_connected_logits} to the per-node
+     * target and source scores of every head (the attention vectors quantized per tensor, so both
+     * have the scale {@code S_f S_a}), {@code add_self_loops}, {@code attention_logits} to
+     * {@code Q_logit}, {@code leaky_relu} onto the logits' grid, {@code edge_softmax} (I-BERT's
+     * integer exponential, codes of scale {@code 2^-14}) where training runs the float softmax,
+     * {@code weighted_gather} to {@code Q_msg}, {@code scatter_add} to {@code Q_aggr}; then the bias
+     * and activation to {@code Q_out} with {@code bias_requantize} when the heads are concatenated,
+     * or, when they are averaged, a {@code fully_connected} whose weights are the code 1 of scale
+     * {@code 1/H} on each head's channel (the mean, exact in its int32 accumulator) with the bias.
      */
     @Override
     protected Int8Value export(GnnExport e) {
-        throw new UnsupportedOperationException(describe() + ": int8 export of graph attention is not built yet");
+        GatVertexImpl impl = (GatVertexImpl) e.impl();
+        Int8Value x = e.nodes(e.params(GnnParams.INPUT_RANGE), "input");
+        FoldedWeights fw = impl.exportableWeights().orElseThrow();
+        AffineQuantParams featureParams = e.params(GnnParams.FEATURE_RANGE);
+        Int8Value f = e.dense(e.tensor("features"), x, GnnExport.withoutBias(fw), ActivationClamps.none(featureParams), featureParams);
+        FoldedWeights attention = impl.exportableAttention().orElseThrow();
+        int target = e.attentionScores("target_scores", f, attention, 0);
+        int source = e.attentionScores("source_scores", f, attention, (int) channels);
+        int loops = e.selfLoops(e.edges(), x);
+        Int8Value logits = e.attentionLogits(source, target, f.params().scale() * attention.scales()[0], loops, heads,
+                e.params(GnnParams.LOGIT_RANGE));
+        Int8Value alpha = e.edgeSoftmax(e.leakyRelu("leaky_logits", logits, NEGATIVE_SLOPE), loops, x, ATTENTION_FRACTION_BITS);
+        Int8Value messages = e.weightedGather("messages", f, loops, alpha, e.params(GnnParams.MESSAGE_RANGE));
+        Int8Value aggregate = e.scatterAdd("aggregate", messages, loops, x, e.params(GnnParams.AGGREGATE_RANGE));
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        ActivationClamp clamp = Int8Ops.clamp(activation.getActivationFunction(), out, e.context().name());
+        double[] bias = e.context().vertex().paramTable(false).get(GnnParams.BIAS).castTo(DataType.DOUBLE).toDoubleVector();
+        if (concat) {
+            return e.biasRequantize(e.context().name(), aggregate, bias, out, clamp);
+        }
+        int c = (int) channels;
+        int[][] codes = new int[c][heads * c];
+        double[] scales = new double[c];
+        for (int j = 0; j < c; j++) {
+            for (int h = 0; h < heads; h++) {
+                codes[j][h * c + j] = 1;
+            }
+            scales[j] = 1.0 / heads;
+        }
+        return e.dense(e.context().name(), aggregate, new FoldedWeights(codes, scales, bias, fw.bits()), clamp, out);
     }
 
     @Override

@@ -36,7 +36,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * extra per-channel operator in the integer model.
  *
  * <p>Quantized (Tailor et al., ICLR 2021, GIN: messages, aggregate, the MLP's inputs, weights and
- * outputs): messages {@code x_j}, the summed aggregate, the MLP input, both weight matrices (the
+ * outputs): the node features {@code x} once per node with the messages' quantizer (the messages
+ * {@code x_j} and the self term {@code (1 + eps) x_i} both read these codes, so the integer model
+ * adds what the fake-quantized one adds, also for float input features off the grid; see
+ * {@code GinVertexImpl}), the summed aggregate, the MLP input, both weight matrices (the
  * second with the batch norm folded), the hidden activation after the first ReLU and the output;
  * in {@link GnnQuantMode#DEGREE_QUANT} the rows of protected nodes and the messages leaving them
  * stay in full precision in training. Inputs: {@code nodes}, {@code edges}, {@code protect}
@@ -116,9 +119,8 @@ public class GinVertex extends GnnConvVertex {
      */
     @Override
     protected Int8Value export(GnnExport e) {
+        // x quantized once per node with the messages' quantizer: the messages and the self term (1 + eps) x
         Int8Value x = e.nodes(e.params(GnnParams.MESSAGE_RANGE), "nodes_as_messages");
-        // (1 + eps) x reads the features as they are: the previous vertex's output, or on the network input its Q_msg codes
-        Int8Value self = e.context().inputIsGraphInput(0) ? x : e.context().input(0);
         double onePlusEps = 1 + e.context().vertex().paramTable(false).get(GnnParams.GIN_EPS).getDouble(0);
         if (!(onePlusEps > 0)) {
             throw new UnsupportedOperationException(describe() + ": 1 + eps = " + onePlusEps + " is not positive, so (1 + eps) x has"
@@ -126,8 +128,8 @@ public class GinVertex extends GnnConvVertex {
         }
         int edges = e.edges();
         Int8Value aggregate = e.scatterAdd("aggregate", e.gatherSources(x, edges), edges, x, e.params(GnnParams.AGGREGATE_RANGE));
-        Int8Value scaledX = new Int8Value(self.id(), self.shape(), new AffineQuantParams(onePlusEps * self.params().scale(),
-                self.params().zeroPoint(), self.params().range()));
+        Int8Value scaledX = new Int8Value(x.id(), x.shape(), new AffineQuantParams(onePlusEps * x.params().scale(),
+                x.params().zeroPoint(), x.params().range()));
         Int8Value h = e.add("input", aggregate, scaledX, e.params(GnnParams.INPUT_RANGE));
         AffineQuantParams hidden = e.params(GnnParams.HIDDEN_RANGE);
         Int8Value r = e.dense(e.tensor("hidden"), h, e.impl().exportableWeights().orElseThrow(), ActivationClamps.relu(hidden), hidden);

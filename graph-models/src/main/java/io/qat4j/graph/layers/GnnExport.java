@@ -9,10 +9,14 @@ import io.qat4j.executor.kernel.EdgeIndex;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.op.AddSelfLoopsOp;
+import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.BiasRequantizeOp;
+import io.qat4j.executor.op.EdgeSoftmaxOp;
+import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.FullyConnectedOp;
 import io.qat4j.executor.op.GatherOp;
 import io.qat4j.executor.op.GcnNormOp;
+import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
 import io.qat4j.executor.op.SegmentPoolOp;
 import io.qat4j.executor.op.WeightedGatherOp;
@@ -21,6 +25,7 @@ import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.prep.GraphOpParams;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.executor.quant.QuantRange;
 import io.qat4j.graph.layers.impl.GnnVertexImpl;
 import io.qat4j.quant.export.ExportContext;
 import io.qat4j.quant.export.Int8Value;
@@ -244,6 +249,85 @@ public final class GnnExport {
         return op(SegmentPoolOp.NAME, SegmentPoolOp.VERSION, ctx.name(), new int[] {x.id(), graphIds}, x.shape(), out,
                 SegmentPoolOp.attributes(reduction, 0, x.params().zeroPoint(),
                         GraphOpParams.segmentPool(reduction, x.params().scale(), out, ActivationClamps.none(out))));
+    }
+
+    /**
+     * {@code fully_connected_logits}: per node, one int32 attention score per head,
+     * {@code sum_j a_h[offset + j] (f_h,j - Z_f)} over the head's {@code C} channels, with the
+     * scale {@code S_f S_a} (the attention vectors quantized per tensor, so one scale for every head).
+     *
+     * @param role the tensor's role
+     * @param f the features, {@code [H * C]} per node
+     * @param attention the attention vectors {@code [H][2C]}, one scale
+     * @param offset 0 for the target half {@code a[:C]}, {@code C} for the source half
+     * @return the scores' tensor id, INT32 {@code [H]} per node
+     */
+    public int attentionScores(String role, Int8Value f, FoldedWeights attention, int offset) {
+        int heads = attention.codes().length;
+        int c = f.size() / heads;
+        int[][] codes = new int[heads][f.size()];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(attention.codes()[h], offset, codes[h], h * c, c);
+        }
+        FoldedWeights blocks = new FoldedWeights(codes, attention.scales(), new double[heads], attention.bits());
+        String name = tensor(role);
+        int w = ctx.addWeights(name + "/weights", blocks, new int[] {heads, f.size()});
+        int b = ctx.addBias(name + "/bias", blocks, f.params().scale());
+        int id = ctx.addInt32Activation(name, new int[] {heads},
+                QuantInfo.perTensor(f.params().scale() * attention.scales()[0], 0));
+        ctx.addOp(FullyConnectedLogitsOp.NAME, FullyConnectedLogitsOp.VERSION, name, new int[] {f.id(), w, b}, new int[] {id},
+                FullyConnectedLogitsOp.attributes(f.params().zeroPoint()));
+        return id;
+    }
+
+    /**
+     * {@code attention_logits}: {@code Q(s_src[src] + s_dst[dst])} per edge and head.
+     *
+     * @param sourceScores INT32 {@code [H]} per node
+     * @param targetScores INT32 {@code [H]} per node, of the same scale
+     * @param scoreScale the scores' scale {@code S_f S_a}
+     * @param index the edge list
+     * @param heads attention heads
+     * @param out the logits' quantization
+     * @return INT8 {@code [H]} per edge
+     */
+    public Int8Value attentionLogits(int sourceScores, int targetScores, double scoreScale, int index, int heads, AffineQuantParams out) {
+        return op(AttentionLogitsOp.NAME, AttentionLogitsOp.VERSION, tensor("logits"), new int[] {sourceScores, targetScores, index},
+                new int[] {heads}, out, AttentionLogitsOp.attributes(GraphOpParams.attentionLogits(scoreScale, out)));
+    }
+
+    /**
+     * {@code leaky_relu} onto the input's own grid: codes {@code >= Z} unchanged, those below
+     * {@code Z + round(slope (x - Z))}.
+     *
+     * @param role the tensor's role
+     * @param x the input
+     * @param slope the negative slope
+     * @return the output, quantized as {@code x}
+     */
+    public Int8Value leakyRelu(String role, Int8Value x, double slope) {
+        AffineQuantParams p = x.params();
+        return op(LeakyReluOp.NAME, LeakyReluOp.VERSION, tensor(role), new int[] {x.id()}, x.shape(), p,
+                LeakyReluOp.attributes(p.zeroPoint(), GraphOpParams.leakyRelu(slope, p.scale(), p, ActivationClamps.none(p))));
+    }
+
+    /**
+     * {@code edge_softmax} to INT16 codes of the fixed scale {@code 2^-k}.
+     *
+     * @param logits per edge and head
+     * @param index the edge list
+     * @param size a value with one row per node
+     * @param fractionBits {@code k}
+     * @return the attention coefficients, INT16 {@code [H]} per edge, scale {@code 2^-k}, zero
+     *     point 0, codes {@code [0, 2^k]} (a weight operand of {@link #weightedGather})
+     */
+    public Int8Value edgeSoftmax(Int8Value logits, int index, Int8Value size, int fractionBits) {
+        String name = tensor("attention");
+        AffineQuantParams alpha = new AffineQuantParams(Math.scalb(1.0, -fractionBits), 0, new QuantRange(0, 1 << fractionBits));
+        int id = ctx.addInt16Activation(name, logits.shape(), QuantInfo.perTensor(alpha.scale(), 0));
+        ctx.addOp(EdgeSoftmaxOp.NAME, EdgeSoftmaxOp.VERSION, name, new int[] {logits.id(), index, size.id()}, new int[] {id},
+                EdgeSoftmaxOp.attributes(GraphOpParams.edgeSoftmax(logits.size(), logits.params().scale(), fractionBits)));
+        return new Int8Value(id, logits.shape(), alpha);
     }
 
     /**

@@ -97,7 +97,7 @@ class DegreeQuantVertexTest {
             assertEquals(0f, pd.get(k).getFloat(2), k + " observed nothing: every row was protected");
         }
 
-        // GAT: W := Q(W), att := Q(att) per head
+        // GAT: W := Q(W), att := Q(att) with one scale over all heads (per tensor, as dq/multi_quant.py)
         dq = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.degreeQuant(8, ALWAYS)).build());
         fp = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.fp32()).build());
         pd = dq.getVertex("conv0").paramTable(false);
@@ -106,7 +106,7 @@ class DegreeQuantVertexTest {
             pf.get(k).assign(pd.get(k));
         }
         pf.get(GnnParams.WEIGHT).assign(quantizedColumns(pd.get(GnnParams.WEIGHT)));
-        pf.get(GnnParams.ATTENTION).assign(WeightFakeQuant.apply(pd.get(GnnParams.ATTENTION), QuantSpecs.INT8_WEIGHT_PER_CHANNEL,
+        pf.get(GnnParams.ATTENTION).assign(WeightFakeQuant.apply(pd.get(GnnParams.ATTENTION), QuantSpecs.INT8_WEIGHT_PER_TENSOR,
                 false).values());
         compare(run(dq.getVertex("conv0"), in, eps), run(fp.getVertex("conv0"), in, eps), "GAT");
     }

@@ -5,12 +5,16 @@ import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.executor.op.AddOp;
+import io.qat4j.executor.kernel.EdgeSoftmax;
 import io.qat4j.executor.op.AddSelfLoopsOp;
+import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.BiasRequantizeOp;
+import io.qat4j.executor.op.EdgeSoftmaxOp;
 import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.FullyConnectedOp;
 import io.qat4j.executor.op.GatherOp;
 import io.qat4j.executor.op.GcnNormOp;
+import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
 import io.qat4j.executor.op.SegmentPoolOp;
 import io.qat4j.executor.op.WeightedGatherOp;
@@ -30,11 +34,52 @@ import java.util.Map;
  * {@code floor(L d_in S_in / S_out) + 1}; clamps never widen a difference. The quantized network
  * input is the same on both sides ({@code d = 0}); integer inputs are exact. The read-out's logits
  * then differ by at most {@code S_h max_c sum_k |W_ck|} per code of difference of its input.
+ * Biases rounded onto their int32 grid add half a unit of that grid ({@code bias_requantize},
+ * {@code fully_connected}).
+ *
+ * <p>Graph attention has three tensors that the network does not round, so their bound is a real
+ * error, carried to the next rounding: the int32 scores ({@code fully_connected_logits},
+ * {@code d_in S_in max_h S_a sum |a_h|}), the LeakyReLU of the logits (the network's is float;
+ * {@code leaky_relu} rounds its negative side onto the logits' grid: {@code d_in S + S/2}), and
+ * the attention coefficients. For these, {@code edge_softmax} against the network's float softmax:
+ * logits within {@code eta} change every softmax value by a factor within {@code e^{+-2 eta}};
+ * against the exact softmax of its own input the kernel errs by at most
+ * {@code alpha (U/L - 1) + 2^-(k+1)} (the derivation of {@code EdgeSoftmaxTest}'s
+ * {@code softmaxIsWithinTheDerivedBound}, here with {@code q <= 30}, so {@code U = U0 e^{30 S'}}),
+ * plus, per edge into the target, under {@code 2^-29} for the floors below the polynomial
+ * ({@code 1 / (c 2^16)}, {@code c >= 2^21}) and for terms clamped at {@code 30 x0} (both sides below
+ * {@code 2^-30} of the largest term); with {@code alpha <= 1} the coefficient's error is
+ * {@code eps = (U/L - 1) + e^{2 eta} - 1 + 2^-(k+1) + D 2^-29}, {@code D} the largest in-degree with
+ * the self-loop (and at most 1: both lie in {@code [0, 1]}), i.e. {@code ceil(eps 2^k)} codes of
+ * the scale {@code 2^-k}, whose codes reach {@code 2^k} (not 255) in {@code weighted_gather}.
+ * Summed over the edges into one target the coefficients sum to 1 on the network's side, so the
+ * messages {@code alpha f} that {@code scatter_add} sums differ by at most
+ * {@code S_f (M (rel + D abs) + d_f (1 + D 2^-(k+1))) + D S_msg}, {@code M = max |f - Z_f|} (the codes of one target sum to
+ * {@code 2^k} within {@code D/2}; each message rounds once more on each side), not {@code D}
+ * times the worst message.
  */
 final class ExportDisagreementBound {
 
     private final Map<Integer, TensorInfo> tensors = new HashMap<>();
     private final Map<Integer, Long> codes = new HashMap<>();
+    /** Tensors the network does not round: the bound on their real difference. */
+    private final Map<Integer, Double> realError = new HashMap<>();
+    /** The largest {@code |code - Z|} of a weights operand, where not 255. */
+    private final Map<Integer, Double> maxCode = new HashMap<>();
+    /** {@code edge_softmax}'s coefficients: their error against the network's float softmax. */
+    private final Map<Integer, SoftmaxError> softmax = new HashMap<>();
+    /** Graph attention's messages: the bound on their real difference summed over the edges into one target. */
+    private final Map<Integer, Double> summedError = new HashMap<>();
+
+    /**
+     * {@code |alpha_int - alpha| <= alpha relative + absolute} per edge.
+     *
+     * @param relative {@code (U/L - 1) + e^{2 eta} - 1}
+     * @param absolute {@code 2^-(k+1) + D 2^-29}
+     * @param fractionBits {@code k}
+     */
+    private record SoftmaxError(double relative, double absolute, int fractionBits) {
+    }
     private double logitsPerCode = Double.NaN;
 
     /**
@@ -49,11 +94,36 @@ final class ExportDisagreementBound {
                 case AddSelfLoopsOp.NAME -> 0;
                 case GcnNormOp.NAME -> 1;
                 case GatherOp.NAME -> d(op.input(0));
-                case BiasRequantizeOp.NAME -> round(d(op.input(0)) * scale(op.input(0)), op);
-                case FullyConnectedOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) * rowSum(artifact, op.input(1)), op);
-                case WeightedGatherOp.NAME -> round(scale(op.input(0)) * scale(op.input(2))
-                        * (255.0 * d(op.input(0)) + 255.0 * d(op.input(2)) + (double) d(op.input(0)) * d(op.input(2))), op);
-                case ScatterAddOp.NAME -> round((double) (maxInDegree + 1) * d(op.input(0)) * scale(op.input(0)), op);
+                case BiasRequantizeOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) + halfUnit(op.input(1)), op);
+                case FullyConnectedOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) * rowSum(artifact, op.input(1))
+                        + halfUnit(op.input(2)), op);
+                case AttentionLogitsOp.NAME -> round(realError.get(op.input(0)) + realError.get(op.input(1)), op);
+                case LeakyReluOp.NAME -> {
+                    realError.put(op.output(0), d(op.input(0)) * scale(op.input(0)) + scale(op.output(0)) / 2);
+                    yield 0;
+                }
+                case EdgeSoftmaxOp.NAME -> {
+                    int k = (int) op.attributes().ints(EdgeSoftmaxOp.OUTPUT_FRACTION_BITS.name())[0];
+                    double relative = softmaxRelativeError(op, scale(op.input(0))) + Math.expm1(2 * realError.get(op.input(0)));
+                    double absolute = Math.scalb(1.0, -(k + 1)) + (maxInDegree + 1) * 0x1p-29;
+                    softmax.put(op.output(0), new SoftmaxError(relative, absolute, k));
+                    maxCode.put(op.output(0), Math.scalb(1.0, k));
+                    yield (long) Math.ceil(Math.scalb(Math.min(relative + absolute, 1), k)); // both coefficients lie in [0, 1]
+                }
+                case WeightedGatherOp.NAME -> {
+                    SoftmaxError a = softmax.get(op.input(2));
+                    if (a != null) {
+                        double edges = maxInDegree + 1;
+                        double alphaSum = a.relative() + edges * a.absolute();
+                        summedError.put(op.output(0), scale(op.input(0)) * (maxAbs(op.input(0)) * Math.min(alphaSum, 2)
+                                + d(op.input(0)) * (1 + edges * Math.scalb(1.0, -(a.fractionBits() + 1)))) + edges * scale(op.output(0)));
+                    }
+                    yield round(scale(op.input(0)) * scale(op.input(2))
+                            * (maxCode.getOrDefault(op.input(2), 255.0) * d(op.input(0)) + maxAbs(op.input(0)) * d(op.input(2))
+                            + (double) d(op.input(0)) * d(op.input(2))), op);
+                }
+                case ScatterAddOp.NAME -> round(summedError.containsKey(op.input(0)) ? summedError.get(op.input(0))
+                        : (double) (maxInDegree + 1) * d(op.input(0)) * scale(op.input(0)), op);
                 case AddOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) + d(op.input(1)) * scale(op.input(1)), op);
                 case SegmentPoolOp.NAME -> {
                     Reduction r = Reduction.ofCode((int) op.attributes().ints(SegmentPoolOp.MODE.name())[0]);
@@ -62,7 +132,9 @@ final class ExportDisagreementBound {
                     yield round(n * d(op.input(0)) * scale(op.input(0)) + (r == Reduction.MEAN ? 0x1p-17 * scale(op.input(0)) : 0), op);
                 }
                 case FullyConnectedLogitsOp.NAME -> {
+                    // the read-out is the last of these; graph attention's scores come before it
                     logitsPerCode = scale(op.input(0)) * rowSum(artifact, op.input(1));
+                    realError.put(op.output(0), d(op.input(0)) * logitsPerCode);
                     yield 0;
                 }
                 default -> throw new AssertionError("no bound for op " + op.opType());
@@ -77,6 +149,45 @@ final class ExportDisagreementBound {
 
     private double scale(int tensor) {
         return tensors.get(tensor).quant().scale(0);
+    }
+
+    /** @return {@code max |q - Z|} over the INT8 codes {@code [-128, 127]} of a tensor */
+    private double maxAbs(int tensor) {
+        int z = tensors.get(tensor).quant().zeroPoint(0);
+        return Math.max(z + 128, 127 - z);
+    }
+
+    /** @return half the largest unit of a rounded bias constant */
+    private double halfUnit(int bias) {
+        TensorInfo t = tensors.get(bias);
+        double max = 0;
+        for (int c = 0; c < t.quant().count(); c++) {
+            max = Math.max(max, t.quant().scale(c));
+        }
+        return max / 2;
+    }
+
+    /**
+     * {@code U/L - 1} of the integer exponential (see the class comment): {@code L0}, {@code U0} the
+     * extremes of {@code z(r) A S'^2 / exp(r S')} over the remainders {@code r = x0 + 1 .. 0}.
+     */
+    private static double softmaxRelativeError(OpNode op, double logitScale) {
+        int p = (int) op.attributes().ints(EdgeSoftmaxOp.INPUT_SHIFT.name())[0];
+        if (p < 0) {
+            throw new AssertionError("no bound derived for edge_softmax with a negative input shift (logit scale " + logitScale + ")");
+        }
+        long x0 = op.attributes().ints(EdgeSoftmaxOp.EXP_X0.name())[0];
+        long b = op.attributes().ints(EdgeSoftmaxOp.EXP_B.name())[0];
+        long c = op.attributes().ints(EdgeSoftmaxOp.EXP_C.name())[0];
+        double fine = Math.scalb(logitScale, -p);
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (long r = x0 + 1; r <= 0; r++) {
+            double ratio = ((r + b) * r + c) * 0.35815147 * fine * fine / Math.exp(r * fine);
+            lo = Math.min(lo, ratio);
+            hi = Math.max(hi, ratio);
+        }
+        return hi * Math.exp(EdgeSoftmax.MAX_HALVINGS * fine) / lo - 1;
     }
 
     private long round(double realBound, OpNode op) {

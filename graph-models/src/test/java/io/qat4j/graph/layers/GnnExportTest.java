@@ -52,10 +52,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * within one code (one output LSB) of the network's. The read-out's logits
  * {@code z_c = sum_k W_ck h_k + b_c} then differ by at most {@code S_h sum_k |W_ck|}
  * ({@code W} the dequantized weights): wherever the network's top logit leads the second by more
- * than twice that, both predict the same class, and the test requires it there. Features are
- * on the input quantizer's grid (one-hot node labels, as the TU datasets have) where the integer
- * model reads the input at another quantizer than the network (GIN's {@code (1 + eps) x} reads the
- * float input in the network and its {@code Q_msg} codes in the artifact).
+ * than twice that, both predict the same class, and the test requires it there. Most batches have
+ * features on a grid (so every input quantizer finds it); GIN on float features off any grid
+ * (REDDIT-BINARY's standardised degree) is tested too: its self term {@code (1 + eps) x} reads
+ * the {@code Q_msg} codes of {@code x} in the network as in the artifact.
  */
 class GnnExportTest {
 
@@ -90,6 +90,26 @@ class GnnExportTest {
         return new TestGraphs.Batch(b.numNodes(), x, b.src(), b.dst(), b.graphIds());
     }
 
+    /**
+     * A batch of float features off any quantization grid: column 0 the standardised in-degree
+     * (REDDIT-BINARY's only feature, {@code (d - mean) / std}), the others uniform in
+     * {@code [-0.5, 0.5)}.
+     */
+    static TestGraphs.Batch offGrid(int graphs, int nodesPerGraph, int edgesPerGraph, long seed) {
+        TestGraphs.Batch b = TestGraphs.random(graphs, nodesPerGraph, edgesPerGraph, F, seed);
+        double[] degree = new double[b.numNodes()];
+        for (int t : b.dst()) {
+            degree[t]++;
+        }
+        double mean = java.util.Arrays.stream(degree).average().orElseThrow();
+        double std = Math.sqrt(java.util.Arrays.stream(degree).map(d -> (d - mean) * (d - mean)).average().orElseThrow());
+        INDArray x = b.features().dup();
+        for (int i = 0; i < b.numNodes(); i++) {
+            x.putScalar(i, 0, (degree[i] - mean) / std);
+        }
+        return new TestGraphs.Batch(b.numNodes(), x, b.src(), b.dst(), b.graphIds());
+    }
+
     /** Node-level (no pool) or graph-level network of the given vertices, with a quantized read-out. */
     static ComputationGraph network(GnnQuantSettings q, GraphPoolVertex pool, GnnVertex... convs) {
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
@@ -119,6 +139,10 @@ class GnnExportTest {
 
     static GinVertex gin(GnnQuantSettings q, long nIn) {
         return new GinVertex.Builder().nIn(nIn).nOut(HIDDEN).quant(q).build();
+    }
+
+    static GatVertex gat(GnnQuantSettings q, long nIn, int heads, long channels, boolean concat, Activation a) {
+        return new GatVertex.Builder().nIn(nIn).heads(heads, channels, concat).activation(a).quant(q).build();
     }
 
     /** Trains on random labels so that every observer sees data and the weights move. */
@@ -239,12 +263,76 @@ class GnnExportTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void ginNodeLevelAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
-        GnnQuantSettings q = quant(mode);
         TestGraphs.Batch b = onGrid(4, 12, 20, 41);
-        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
-        train(net, b, false, mode == Mode.DEGREE_QUANT, 6);
-        int decided = exportAndCompare(net, b, "GIN " + mode);
+        int decided = exportAndCompare(twoGinLayers(mode, b, 6), b, "GIN " + mode);
         assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    private static ComputationGraph twoGinLayers(Mode mode, TestGraphs.Batch b, long seed) {
+        GnnQuantSettings q = quant(mode);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, seed);
+        return net;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginOnFloatFeaturesOffTheGridAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        TestGraphs.Batch b = offGrid(4, 12, 20, 43);
+        ComputationGraph net = twoGinLayers(mode, b, 9);
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        Int8Executor ex = Int8Executor.of(a, "test");
+        int decided = assertAgrees(net, a, ex, b, "GIN on float features " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+        // the vertex reads x only through Q_msg(x) (the artifact's input quantization): fed those values, it computes the same
+        TensorInfo in = ex.inputs().get(GraphInputs.NODES);
+        byte[] codes = Int8Executor.quantizeInput(in, b.features().dup('c').data().asFloat());
+        float scale = (float) in.quant().scale(0);
+        INDArray onGrid = Nd4j.zeros(DataType.FLOAT, b.numNodes(), F);
+        for (int i = 0; i < codes.length; i++) {
+            onGrid.putScalar(i / F, i % F, (codes[i] - in.quant().zeroPoint(0)) * scale);
+        }
+        assertTrue(onGrid.sub(b.features()).amaxNumber().doubleValue() > 0, "the features are off the grid");
+        TestGraphs.Batch quantized = new TestGraphs.Batch(b.numNodes(), onGrid, b.src(), b.dst(), b.graphIds());
+        assertEquals(net.output(false, b.inputs())[0], net.output(false, quantized.inputs())[0],
+                "GIN on float features " + mode + ": the output depends on x beyond Q_msg(x)");
+    }
+
+    /**
+     * Two GAT layers, two heads each, concatenated then averaged: the integer attention (scores,
+     * {@code attention_logits}, {@code leaky_relu}, {@code edge_softmax}, {@code weighted_gather})
+     * within the bound that carries {@code edge_softmax}'s documented error against the float
+     * softmax ({@link ExportDisagreementBound}).
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void gatNodeLevelConcatAndMeanAgreeWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        GnnQuantSettings q = quant(mode);
+        TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 37);
+        ComputationGraph net = network(q, null, gat(q, F, 2, HIDDEN / 2, true, Activation.RELU),
+                gat(q, HIDDEN, 2, HIDDEN, false, Activation.IDENTITY));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 10);
+        for (String conv : new String[] {"conv0", "conv1"}) {
+            double[] scales = ((io.qat4j.graph.layers.impl.GatVertexImpl) net.getVertex(conv)).exportableAttention().orElseThrow().scales();
+            assertEquals(1, java.util.Arrays.stream(scales).distinct().count(), conv + ": one attention scale over all heads");
+        }
+        int decided = exportAndCompare(net, b, "GAT " + mode);
+        assertTrue(decided > 0, "no row decided by the bound");
+    }
+
+    /** One GAT layer on the network input, heads concatenated and averaged, in both modes. */
+    @Test
+    void oneGatLayerConcatenatedOrAveragedAgreesInBothModes() throws Exception {
+        for (Mode mode : Mode.values()) {
+            for (boolean concat : new boolean[] {true, false}) {
+                GnnQuantSettings q = quant(mode);
+                TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 39);
+                ComputationGraph net = network(q, null, gat(q, F, 4, concat ? HIDDEN / 4 : HIDDEN, concat, Activation.RELU));
+                train(net, b, false, mode == Mode.DEGREE_QUANT, 11);
+                String what = "GAT " + mode + (concat ? " concatenated" : " averaged");
+                assertTrue(exportAndCompare(net, b, what) > 0, what + ": no row decided by the bound");
+            }
+        }
     }
 
     @ParameterizedTest

@@ -44,6 +44,18 @@ public final class GraphOpParams {
     }
 
     /**
+     * The output stage of {@code attention_logits}: {@code S_f S_a / S_out}, no clamp beyond the
+     * output's range (the LeakyReLU that follows is an op of its own).
+     *
+     * @param scoreScale the scores' scale {@code S_f S_a}
+     * @param output the logits' scale and zero point
+     * @return one channel
+     */
+    public static Requantization attentionLogits(double scoreScale, AffineQuantParams output) {
+        return single(scoreScale, output, ActivationClamps.none(output));
+    }
+
+    /**
      * The output stage of {@code segment_pool}: {@code S_in / S_out} for sum and max,
      * {@code S_in / (S_out 2^16)} for the mean (which keeps {@value SegmentPool#MEAN_FRACTION_BITS}
      * fraction bits).

@@ -107,6 +107,14 @@ public interface ExportContext {
     int addInt32Activation(String name, int[] shape, QuantInfo quant);
 
     /**
+     * @param name tensor name
+     * @param shape per-example shape
+     * @param quant its quantization (e.g. the fixed scale {@code 2^-k} of {@code edge_softmax}'s codes)
+     * @return the id of a new 16-bit INT16 activation tensor
+     */
+    int addInt16Activation(String name, int[] shape, QuantInfo quant);
+
+    /**
      * Adds integer weight codes, packed two per byte at 4 bits or fewer, named {@code <vertex>/weights}.
      *
      * @param weights the folded weights

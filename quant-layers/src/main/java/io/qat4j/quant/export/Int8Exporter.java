@@ -252,6 +252,11 @@ public final class Int8Exporter {
         }
 
         @Override
+        public int addInt16Activation(String name, int[] shape, QuantInfo quant) {
+            return addTensor(TensorInfo.activation(tensors.size(), name, ElementType.INT16, shape, 16, quant));
+        }
+
+        @Override
         public int addWeights(String name, FoldedWeights fw, int[] shape) {
             int rows = fw.codes().length;
             int k = fw.codes()[0].length;

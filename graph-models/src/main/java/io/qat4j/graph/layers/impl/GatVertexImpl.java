@@ -8,6 +8,8 @@ import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.WeightFakeQuant;
+import io.qat4j.quant.spec.Granularity;
+import io.qat4j.quant.spec.QuantSpec;
 import io.qat4j.quant.spec.SteMode;
 import java.util.Arrays;
 import java.util.Map;
@@ -58,13 +60,23 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         return config.getActivation().getActivationFunction();
     }
 
-    /** The attention vectors, fake-quantized with the weight spec (one row per head). */
+    /**
+     * The attention vectors' spec: the weight spec with one scale over all heads (per tensor), as
+     * camlsys/degree-quant's {@code dq/multi_quant.py} quantizes the attention vector as one tensor;
+     * the integer logits of every head then share the accumulator scale {@code S_f S_a} that
+     * {@code attention_logits} requantizes with one multiplier.
+     */
+    private QuantSpec attentionSpec() {
+        return config.getQuant().weights().withGranularity(Granularity.PER_TENSOR);
+    }
+
+    /** The attention vectors, fake-quantized with {@link #attentionSpec()} (one row per head, one scale). */
     private FakeQuant.Masked attention() {
         INDArray att = param(GnnParams.ATTENTION);
         if (!config.getQuant().quantized() || !config.getQuant().schedule().quantizing(step())) {
             return new FakeQuant.Masked(att, null);
         }
-        return WeightFakeQuant.apply(att, config.getQuant().weights(), config.getQuant().weights().ste() == SteMode.CLIPPED);
+        return WeightFakeQuant.apply(att, attentionSpec(), attentionSpec().ste() == SteMode.CLIPPED);
     }
 
     @Override
@@ -264,11 +276,11 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
 
     /**
      * @return the attention vectors {@code [heads, 2C]} as the integer model uses them (one row per
-     *     head, zero bias), or empty in FP32 mode
+     *     head, one scale for all, zero bias), or empty in FP32 mode
      */
     public Optional<FoldedWeights> exportableAttention() {
         return config.getQuant().quantized()
-                ? Optional.of(FoldedWeights.of(param(GnnParams.ATTENTION), config.getQuant().weights(),
+                ? Optional.of(FoldedWeights.of(param(GnnParams.ATTENTION), attentionSpec(),
                         Nd4j.zeros(dataType, config.getHeads())))
                 : Optional.empty();
     }

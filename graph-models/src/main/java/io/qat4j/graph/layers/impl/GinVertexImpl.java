@@ -25,24 +25,32 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Implementation of {@link GinVertex}. Forward, with {@code Q_k} the quantizer of tensor {@code k}
  * (identity in FP32 mode and on protected rows):
  * <pre>
- *   m_e = Q_msg(x[src_e]);  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) x + a)
+ *   xq = Q_msg(x);  m_e = xq[src_e];  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) xq + a)
  *   r = Q_hidden(relu(h Q_w(W) + b));  out = Q_out(relu(BN(r W2_eff)))
  * </pre>
  * where {@code W2_eff = Q_w(W2 s) / s} with {@code s = gamma / sqrt(runVar + eps_bn)} once
  * quantizing, so the weight quantizer sees the folded weights (quant-layers' dense layer with a
  * folded batch norm, whose {@link BatchNormFold} and {@link ComputeTail} this reuses: batch
  * statistics before the schedule freezes them, the folded affine map after and at inference).
+ * The messages' quantizer runs once per node row (a protected node keeps its float row, so the
+ * edges leaving it carry float messages, as the contract's source masks have it), and the same
+ * {@code xq} is the self term: the fake-quantized model adds exactly the codes the integer model
+ * adds, also when the features are not on the grid (float input features). Against the reference
+ * ({@code dq/multi_quant.py} quantizes the gathered edge rows and adds the float {@code x}) the
+ * message values are the same for the same range, but the observer (and its percentile under
+ * Degree-Quant) sees node rows rather than edge rows, so a node counts once, not once per
+ * out-edge, and the self term is rounded too.
  * Backward: the tail's batch-norm backward, {@code dW2 = mask_w2 r^T g_y}, through {@code Q_hidden}
  * and the ReLU to {@code db}, {@code dW = mask_w h^T g_z}, then {@code g_h} (masked) gives
- * {@code d eps = sum g_h x}, {@code g_x = (1 + eps) g_h} plus the transposed message passing of
- * {@code mask_aggr g_h} (masked by {@code mask_msg}) back to the sources.
+ * {@code d eps = sum g_h xq}, {@code g_xq = (1 + eps) g_h} plus the transposed message passing of
+ * {@code mask_aggr g_h} back to the sources, and {@code g_x = mask_msg g_xq}.
  */
 public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> {
 
     private static final IActivation RELU = new ActivationReLU();
 
     /** What the backward pass needs from a training forward pass. */
-    record Pass(GraphInputs.Edges edges, int numNodes, INDArray x, INDArray msgMask, INDArray aggrMask,
+    record Pass(GraphInputs.Edges edges, int numNodes, INDArray xq, INDArray xMask, INDArray aggrMask,
                 INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
                 INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
     }
@@ -81,18 +89,10 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         int n = (int) x.size(0);
         GraphInputs.Edges edges = GraphInputs.edges(inputs[1], n, where());
         boolean[] protectedNodes = protectedNodes(training);
-        INDArray aggregate;
-        INDArray msgMask = null;
-        if (config.getQuant().quantized()) {
-            ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE, MessagePassing.gatherRows(x, edges.src()),
-                    RowMaskedQuantization.ofSources(protectedNodes, edges.src()), training);
-            msgMask = m.gradMask();
-            aggregate = MessagePassing.scatterAddRows(m.values(), edges.dst(), n);
-        } else {
-            aggregate = MessagePassing.gatherScatterAdd(x, edges.src(), edges.dst(), null, n);
-        }
+        ActivationQuantization.Result xq = quantize(GnnParams.MESSAGE_RANGE, x, protectedNodes, training);
+        INDArray aggregate = MessagePassing.gatherScatterAdd(xq.values(), edges.src(), edges.dst(), null, n);
         ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
-        ActivationQuantization.Result h = quantize(GnnParams.INPUT_RANGE, x.mul(1 + eps()).addi(a.values()),
+        ActivationQuantization.Result h = quantize(GnnParams.INPUT_RANGE, xq.values().mul(1 + eps()).addi(a.values()),
                 protectedNodes, training);
 
         FakeQuant.Masked w1 = quantizeWeights(param(GnnParams.WEIGHT));
@@ -117,7 +117,7 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         ComputeTail.Pass tail = ComputeTail.of(dataType, RELU).forward(r.values().mmul(w2Eff), tailInputs);
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, tail.output(), protectedNodes, training);
         if (training) {
-            pass = new Pass(edges, n, x, msgMask, a.gradMask(), h.values(), h.gradMask(), w1, z1, r.gradMask(),
+            pass = new Pass(edges, n, xq.values(), xq.gradMask(), a.gradMask(), h.values(), h.gradMask(), w1, z1, r.gradMask(),
                     r.values(), w2Eff, w2Mask, tail, out.gradMask());
         }
         return out.values();
@@ -134,15 +134,10 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         gz1.muli(p.z1().gt(0).castTo(gz1.dataType()));
         gradientViews.get(GnnParams.BIAS).assign(gz1.sum(0));
         INDArray gh = linearBackward(p.h(), p.inMask(), p.w1(), gz1, gradientViews.get(GnnParams.WEIGHT));
-        gradientViews.get(GnnParams.GIN_EPS).assign(gh.mul(p.x()).sumNumber().doubleValue());
-        INDArray gAggregate = masked(gh, p.aggrMask());
-        INDArray gx = gh.mul(1 + eps());
-        if (config.getQuant().quantized()) {
-            INDArray gMessages = masked(MessagePassing.gatherRows(gAggregate, p.edges().dst()), p.msgMask());
-            gx.addi(MessagePassing.scatterAddRows(gMessages, p.edges().src(), p.numNodes()));
-        } else {
-            gx.addi(MessagePassing.gatherScatterAdd(gAggregate, p.edges().dst(), p.edges().src(), null, p.numNodes()));
-        }
+        gradientViews.get(GnnParams.GIN_EPS).assign(gh.mul(p.xq()).sumNumber().doubleValue());
+        INDArray gxq = gh.mul(1 + eps()).addi(MessagePassing.gatherScatterAdd(masked(gh, p.aggrMask()), p.edges().dst(),
+                p.edges().src(), null, p.numNodes()));
+        INDArray gx = masked(gxq, p.xMask());
         return new INDArray[] {gx};
     }
 
