@@ -20,7 +20,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * network, DL4J ModelSerializer, without updater state) and {@value #STATE}, which names it, each
  * written atomically and in that order, so {@value #STATE} only ever names a complete file; older
  * {@code best-*.zip} files are removed afterwards. A resumed run reads {@value #STATE} and keeps
- * comparing against it. Ties keep the earlier epoch, as the reference's strict {@code <}.
+ * comparing against it. Ties keep the earlier epoch, as the reference's strict {@code <}. Under a
+ * quantization schedule with a float warm-up ({@code quantization.schedule.fp32Warmup}), only epochs
+ * that end with fake quantization on are offered: the selected network is one that trained quantized.
  */
 final class BestEpoch {
 

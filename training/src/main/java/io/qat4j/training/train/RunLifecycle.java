@@ -225,7 +225,9 @@ public final class RunLifecycle {
                     RunListener.EpochSummary e = new RunListener.EpochSummary(epoch, step,
                             lossCount == 0 ? Double.NaN : lossSum / lossCount, test, validation, trainSeconds);
                     history.add(e);
-                    if (best != null) {
+                    // an epoch whose last step (iteration step - 1) was in the float warm-up is no candidate:
+                    // its network never trained quantized
+                    if (best != null && (!config.quantization().enabled() || builder.schedule().quantizing(step - 1))) {
                         best.offer(net, epoch, step, validation.loss());
                     }
                     for (RunListener l : listeners) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qat4j.training.config.ExperimentConfig;
+import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.TaskData;
 import io.qat4j.training.data.TaskDataLoader;
 import io.qat4j.training.data.graph.SyntheticLinqs;
@@ -103,6 +104,34 @@ class ModelSelectionTest {
             assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("best-")).count(),
                     "one network file of the selected epoch");
         }
+    }
+
+    @Test
+    void epochsOfTheFloatWarmUpAreNotSelected(@TempDir Path dir) throws Exception {
+        Path data = SyntheticLinqs.write(dir.resolve("toy"));
+        // six float epochs, then two at 4 bits, whose validation losses are above the float ones
+        String training = "  optimizer: {type: adam, learningRate: 0.05}\n  epochs: 8\n  select: best-validation-loss";
+        String yaml = GnnRunTestConfigs.yaml(data, dir.resolve("warm"), training).replace("quantization: {enabled: false}",
+                "quantization: {enabled: true, weights: {bits: 4}, activations: {bits: 4},"
+                        + " schedule: {fp32Warmup: {epochs: 6}}}");
+        TrainResult r = new LocalTrainer().train(ExperimentConfigLoader.parse(yaml, "warm.yaml"),
+                LocalTrainerTest.quiet());
+        JsonNode metrics = JSON.readTree(r.run().metrics().toFile());
+        JsonNode epochs = metrics.get("epochs");
+        double floatLowest = Double.POSITIVE_INFINITY;
+        for (int e = 0; e < 6; e++) {
+            floatLowest = Math.min(floatLowest, epochs.get(e).get("validationLoss").asDouble());
+        }
+        int lowestQuantized = 6;
+        for (int e = 6; e < epochs.size(); e++) {
+            double loss = epochs.get(e).get("validationLoss").asDouble();
+            assertTrue(loss > floatLowest, "the setup: a float epoch has the lowest validation loss " + epochs);
+            if (loss < epochs.get(lowestQuantized).get("validationLoss").asDouble()) {
+                lowestQuantized = e;
+            }
+        }
+        assertEquals(lowestQuantized, metrics.get(RunLifecycle.METRICS_SELECTED).get("epoch").asInt(),
+                "the lowest validation loss among the epochs that trained quantized: " + epochs);
     }
 
     @Test
