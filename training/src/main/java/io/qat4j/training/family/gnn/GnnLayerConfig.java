@@ -13,13 +13,13 @@ public sealed interface GnnLayerConfig {
     GnnLayerType type();
 
     /**
-     * A message-passing layer (GCN, GIN or GAT).
+     * A message-passing layer ({@link GnnLayerType#messagePassing()}: GCN, GIN or GAT).
      *
-     * @param type {@code gcn}, {@code gin} or {@code gat}
+     * @param type a message-passing type
      * @param units output width per head ({@code >= 1})
      * @param activation applied to the layer's output
-     * @param heads attention heads, 1 for GCN and GIN
-     * @param concat whether GAT concatenates its heads (true) or averages them; false for GCN and GIN
+     * @param heads attention heads, 1 for types without ({@link GnnLayerType#multiHead()})
+     * @param concat whether the heads are concatenated (true) or averaged; false for types without heads
      */
     record Conv(GnnLayerType type, int units, Activation activation, int heads, boolean concat)
             implements GnnLayerConfig {
@@ -28,15 +28,15 @@ public sealed interface GnnLayerConfig {
         public Conv {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(activation, "activation");
-            if (type != GnnLayerType.GCN && type != GnnLayerType.GIN && type != GnnLayerType.GAT) {
+            if (!type.messagePassing()) {
                 throw new IllegalArgumentException(type.yamlName() + " is not a message-passing layer");
             }
-            if (units < 1 || heads < 1 || (type != GnnLayerType.GAT && heads != 1)) {
+            if (units < 1 || heads < 1 || (!type.multiHead() && (heads != 1 || concat))) {
                 throw new IllegalArgumentException(type.yamlName() + ": units " + units + ", heads " + heads);
             }
         }
 
-        /** @return the width of the layer's output: units times heads when GAT concatenates */
+        /** @return the width of the layer's output: units times heads when the heads are concatenated */
         public int outputWidth() {
             return concat ? units * heads : units;
         }

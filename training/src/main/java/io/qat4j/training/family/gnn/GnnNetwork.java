@@ -1,18 +1,13 @@
 package io.qat4j.training.family.gnn;
 
 import io.qat4j.graph.GraphInputs;
-import io.qat4j.graph.layers.GatVertex;
-import io.qat4j.graph.layers.GcnVertex;
-import io.qat4j.graph.layers.GinVertex;
 import io.qat4j.graph.layers.GnnQuantSettings;
-import io.qat4j.graph.layers.GnnVertex;
 import io.qat4j.graph.layers.GraphPoolVertex;
 import io.qat4j.quant.layers.QuantDenseLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantOutputLayer;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.QuantizationConfig;
-import io.qat4j.training.family.cnn.Activation;
 import io.qat4j.training.model.NetworkBuilder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -71,7 +66,7 @@ final class GnnNetwork {
                 width = d.units();
             } else {
                 GnnLayerConfig.Conv c = (GnnLayerConfig.Conv) layer;
-                gb.addVertex(name, vertex(c, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
+                gb.addVertex(name, c.type().vertex(c, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
                 width = c.outputWidth();
             }
             prev = name;
@@ -83,17 +78,6 @@ final class GnnNetwork {
                 .quant(QuantLayerSettings.of(q.weightSpec(q.weights().bits()), null, false, schedule)).build(), prev);
         gb.setOutputs(NetworkBuilder.OUTPUT).setInputTypes(GraphInputs.inputTypes(model.features()))
                 .allowDisconnected(true);
-    }
-
-    private static GnnVertex vertex(GnnLayerConfig.Conv c, long nIn, GnnQuantSettings quant) {
-        org.nd4j.linalg.activations.Activation a = c.activation().dl4j();
-        return switch (c.type()) {
-            case GCN -> new GcnVertex.Builder().nIn(nIn).nOut(c.units()).activation(a).quant(quant).build();
-            case GIN -> new GinVertex.Builder().nIn(nIn).nOut(c.units()).quant(quant).build();
-            case GAT -> new GatVertex.Builder().nIn(nIn).heads(c.heads(), c.units(), c.concat()).activation(a)
-                    .quant(quant).build();
-            default -> throw new IllegalArgumentException(c.type().yamlName() + " is not a message-passing vertex");
-        };
     }
 
 }

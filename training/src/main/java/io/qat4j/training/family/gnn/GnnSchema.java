@@ -12,7 +12,9 @@ import io.qat4j.training.config.binding.YamlNode.ListNode;
 import io.qat4j.training.config.binding.YamlNode.MapNode;
 import io.qat4j.training.family.cnn.Activation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The schema of the {@code gnn} family's {@code model} section, in one place: its keys, their
@@ -50,6 +52,9 @@ final class GnnSchema {
 
     /** Keys of {@code model} besides {@code family}. */
     static final List<String> MODEL_KEYS = List.of("features", "layers", "output");
+    private static final String MULTI_HEAD_TYPES = Arrays.stream(GnnLayerType.values())
+            .filter(GnnLayerType::multiHead).map(t -> "`" + t.yamlName() + "`")
+            .collect(Collectors.joining(" or "));
     static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat");
     static final List<String> DROPOUT_KEYS = List.of("type", "rate");
     static final List<String> POOL_KEYS = List.of("type", "op");
@@ -192,11 +197,15 @@ final class GnnSchema {
         }
         Integer units = s.intRequired("units", 1, MAX_WIDTH);
         Activation activation = s.choiceOr("activation", Activation.RELU, ACTIVATIONS);
-        boolean gat = type == GnnLayerType.GAT;
-        Integer heads = s.intOr("heads", 1, 1, gat ? MAX_HEADS : 1);
-        Boolean concat = s.boolOr("concat", gat);
-        if (concat != null && concat && !gat) {
-            s.problem(s.valueLocation("concat"), "concat", "only `gat` layers concatenate heads; `"
+        if (activation != null && activation != Activation.RELU && !type.choosesActivation()) {
+            s.problem(s.valueLocation("activation"), "activation", "`" + type.yamlName()
+                    + "` ends in ReLU (its MLP's last activation); omit `activation` or write `relu`");
+        }
+        boolean multiHead = type.multiHead();
+        Integer heads = s.intOr("heads", 1, 1, multiHead ? MAX_HEADS : 1);
+        Boolean concat = s.boolOr("concat", multiHead);
+        if (concat != null && concat && !multiHead) {
+            s.problem(s.valueLocation("concat"), "concat", "only " + MULTI_HEAD_TYPES + " layers concatenate heads; `"
                     + type.yamlName() + "` has one head");
         }
         return reader.problems().size() > before ? null

@@ -80,6 +80,19 @@ class GnnSchemaTest {
     }
 
     @Test
+    void ginTakesNoActivationOtherThanItsReLU() {
+        ConfigProblem p = onlyProblem("    - {type: gcn, units: 8}\n    - {type: gin, units: 8, activation: identity}",
+                "{enabled: false}");
+        assertEquals("model.layers[1].activation", p.path());
+        assertEquals(8, p.location().line());
+        assertTrue(p.message().contains("`gin` ends in ReLU"), p.message());
+        GnnModelConfig m = (GnnModelConfig) parse("    - {type: gin, units: 8, activation: relu}", "{enabled: false}")
+                .model();
+        assertEquals(new GnnLayerConfig.Conv(GnnLayerType.GIN, 8, io.qat4j.training.family.cnn.Activation.RELU, 1,
+                false), m.layers().get(0));
+    }
+
+    @Test
     void aModelWithoutMessagePassingIsAnError() {
         ConfigProblem p = onlyProblem("    - {type: dropout, rate: 0.5}", "{enabled: false}");
         assertEquals("model.layers", p.path());
