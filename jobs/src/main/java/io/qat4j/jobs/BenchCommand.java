@@ -1,6 +1,7 @@
 package io.qat4j.jobs;
 
 import io.qat4j.jobs.bench.DegreeQuantStepBenchmark;
+import io.qat4j.jobs.bench.RedditSizedGin;
 import io.qat4j.jobs.bench.TrainStepBenchmark;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,14 +33,17 @@ import picocli.CommandLine.Parameters;
         footer = "%n" + ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
 
+    private static final String TRAIN_STEP_CONFIG = "configs/fashion-mnist-w8a8.yaml";
+
     @Parameters(index = "0", paramLabel = "BENCHMARK", description = "train-step, executor, dq-step or gin")
     String benchmark;
 
     @Option(names = "--run", description = "Run folder for the executor benchmark (default: ${DEFAULT-VALUE})")
     String run = "runs/fashion-mnist-w8a8";
 
-    @Option(names = "--config", description = "Config whose network is measured (default: ${DEFAULT-VALUE})")
-    String config = "configs/fashion-mnist-w8a8.yaml";
+    @Option(names = "--config", description = "Config whose network is measured (default: "
+            + TRAIN_STEP_CONFIG + " for train-step, " + RedditSizedGin.CONFIG + " for dq-step and gin)")
+    String config;
 
     @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE})")
     int batch = 64;
@@ -70,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Options opt = new OptionsBuilder()
                 .include(TrainStepBenchmark.class.getName())
-                .param("config", config)
+                .param("config", config == null ? TRAIN_STEP_CONFIG : config)
                 .param("batchSize", Integer.toString(batch))
                 .forks(1)
                 .jvmArgsAppend("-Xmx4g")
@@ -107,6 +111,7 @@ final class BenchCommand implements Callable<Integer> {
     private Integer gin() throws Exception {
         Options opt = new OptionsBuilder()
                 .include(io.qat4j.jobs.bench.GinInferenceBenchmark.class.getName())
+                .param("config", gnnConfig())
                 .forks(1)
                 .jvmArgsAppend("-Xmx8g")
                 .warmupIterations(2).warmupTime(TimeValue.seconds(5))
@@ -162,6 +167,7 @@ final class BenchCommand implements Callable<Integer> {
     private Integer degreeQuantStep() throws Exception {
         Options opt = new OptionsBuilder()
                 .include(DegreeQuantStepBenchmark.class.getName())
+                .param("config", gnnConfig())
                 .param("graphs", Integer.toString(graphs))
                 .forks(1)
                 .jvmArgsAppend("-Xmx4g")
@@ -172,7 +178,8 @@ final class BenchCommand implements Callable<Integer> {
         for (RunResult r : new Runner(opt).run()) {
             stats.put(r.getPrimaryResult().getLabel(), r.getPrimaryResult().getStatistics());
         }
-        System.out.printf(Locale.ROOT, "%nGIN 5x64, mean pool, 2 dense; %d REDDIT-BINARY-sized graphs per step%n", graphs);
+        System.out.printf(Locale.ROOT, "%nthe network of %s; %d REDDIT-BINARY-sized graphs per step%n", gnnConfig(),
+                graphs);
         String[][] modes = {{"fp32Step", "FP32"}, {"qatInt8Step", "QAT-INT8"}, {"degreeQuantInt8Step", "DQ-INT8"}};
         for (String[] m : modes) {
             Statistics s = stats.get(m[0]);
@@ -187,5 +194,9 @@ final class BenchCommand implements Callable<Integer> {
                     s.getPercentile(75) / f.getPercentile(25));
         }
         return ExitCodes.OK;
+    }
+
+    private String gnnConfig() {
+        return config == null ? RedditSizedGin.CONFIG : config;
     }
 }

@@ -1,6 +1,7 @@
 package io.qat4j.jobs.bench;
 
 import io.qat4j.graph.data.GraphBatch;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -16,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One training step (forward, backward, Adam update) of Degree-Quant's REDDIT-BINARY GIN on a
- * minibatch of REDDIT-BINARY-sized graphs ({@link RedditSizedGin}) in FP32, plain QAT-INT8 and
+ * minibatch of REDDIT-BINARY-sized graphs ({@link RedditSizedGin}; the network of the shipped config) in FP32, plain QAT-INT8 and
  * Degree-Quant INT8, each step of the last drawing its own protective mask. Sampled per step
  * ({@link Mode#SampleTime}), so that {@code qat4j bench dq-step} prints medians and quartiles.
  */
@@ -25,6 +26,10 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class DegreeQuantStepBenchmark {
 
+    /** The experiment config whose network is trained, relative to the working directory. */
+    @Param(RedditSizedGin.CONFIG)
+    public String config;
+
     /** Graphs per minibatch. */
     @Param("128")
     public int graphs;
@@ -32,7 +37,7 @@ public class DegreeQuantStepBenchmark {
     private GraphBatch batch;
     private ComputationGraph fp32;
     private ComputationGraph qat;
-    private ComputationGraph degreeQuant;
+    private RedditSizedGin.Model degreeQuant;
     private MultiDataSet data;
     private MultiDataSet dqData;
     private long step;
@@ -40,12 +45,13 @@ public class DegreeQuantStepBenchmark {
     /** Builds the batch and the three networks from the same seed. */
     @Setup(Level.Trial)
     public void setUp() {
-        batch = RedditSizedGin.batch(graphs, 42);
+        batch = RedditSizedGin.batch(graphs, RedditSizedGin.NODES, RedditSizedGin.DIRECTED_EDGES, 42);
         data = RedditSizedGin.data(batch);
         dqData = RedditSizedGin.data(batch);
-        fp32 = RedditSizedGin.network(RedditSizedGin.Mode.FP32, 1);
-        qat = RedditSizedGin.network(RedditSizedGin.Mode.QAT_INT8, 1);
-        degreeQuant = RedditSizedGin.network(RedditSizedGin.Mode.DQ_INT8, 1);
+        Path c = Path.of(config);
+        fp32 = RedditSizedGin.model(c, RedditSizedGin.Mode.FP32, 1).network();
+        qat = RedditSizedGin.model(c, RedditSizedGin.Mode.QAT_INT8, 1).network();
+        degreeQuant = RedditSizedGin.model(c, RedditSizedGin.Mode.DQ_INT8, 1);
     }
 
     /** @return the score, so the step is not optimized away */
@@ -65,8 +71,8 @@ public class DegreeQuantStepBenchmark {
     /** @return the score, so the step is not optimized away */
     @Benchmark
     public double degreeQuantInt8Step() {
-        RedditSizedGin.drawMask(dqData, batch, RedditSizedGin.Mode.DQ_INT8, step++);
-        degreeQuant.fit(dqData);
-        return degreeQuant.score();
+        degreeQuant.drawMask(dqData, batch, step++);
+        degreeQuant.network().fit(dqData);
+        return degreeQuant.network().score();
     }
 }
