@@ -109,28 +109,21 @@ public class GinVertex extends GnnConvVertex {
      * The forward pass of {@code GinVertexImpl} in integer ops: the node features requantized to
      * {@code Q_msg} (on the network's {@code nodes} input: the artifact's input, quantized with
      * {@code Q_msg}'s range), {@code gather} of the sources and {@code scatter_add}
-     * ({@code Q_aggr}), {@code add} of {@code a} and of the features read at scale
-     * {@code (1 + eps) S_x} ({@code Q_in}), then the MLP as two {@code fully_connected} with ReLU
-     * clamps ({@code Q_hidden}, and {@code Q_out} after the folded batch norm). On the network
-     * input the fake-quantized model adds the float features, the artifact their {@code Q_msg}
-     * codes: the two agree exactly when the features lie on that grid (one-hot node labels do).
-     *
-     * @throws UnsupportedOperationException when {@code 1 + eps <= 0}, which no scale can carry
+     * ({@code Q_aggr}), {@code add} of {@code a} and of the features weighted by {@code 1 + eps}
+     * ({@code Q_in}; version 2 of the op, which subtracts, when training has left
+     * {@code 1 + eps < 0}), then the MLP as two {@code fully_connected} with ReLU clamps
+     * ({@code Q_hidden}, and {@code Q_out} after the folded batch norm). On the network input the
+     * fake-quantized model adds the float features, the artifact their {@code Q_msg} codes: the two
+     * agree exactly when the features lie on that grid (one-hot node labels do).
      */
     @Override
     protected Int8Value export(GnnExport e) {
         // x quantized once per node with the messages' quantizer: the messages and the self term (1 + eps) x
         Int8Value x = e.nodes(e.params(GnnParams.MESSAGE_RANGE), "nodes_as_messages");
         double onePlusEps = 1 + e.context().vertex().paramTable(false).get(GnnParams.GIN_EPS).getDouble(0);
-        if (!(onePlusEps > 0)) {
-            throw new UnsupportedOperationException(describe() + ": 1 + eps = " + onePlusEps + " is not positive, so (1 + eps) x has"
-                    + " no int8 scale");
-        }
         int edges = e.edges();
         Int8Value aggregate = e.scatterAdd("aggregate", e.gatherSources(x, edges), edges, x, e.params(GnnParams.AGGREGATE_RANGE));
-        Int8Value scaledX = new Int8Value(x.id(), x.shape(), new AffineQuantParams(onePlusEps * x.params().scale(),
-                x.params().zeroPoint(), x.params().range()));
-        Int8Value h = e.add("input", aggregate, scaledX, e.params(GnnParams.INPUT_RANGE));
+        Int8Value h = e.add("input", aggregate, x, onePlusEps, e.params(GnnParams.INPUT_RANGE));
         AffineQuantParams hidden = e.params(GnnParams.HIDDEN_RANGE);
         Int8Value r = e.dense(e.tensor("hidden"), h, e.impl().exportableWeights().orElseThrow(), ActivationClamps.relu(hidden), hidden);
         AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);

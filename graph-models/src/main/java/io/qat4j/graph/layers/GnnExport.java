@@ -7,6 +7,7 @@ import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.BiasRequantizeParams;
 import io.qat4j.executor.kernel.EdgeIndex;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
+import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.op.AddSelfLoopsOp;
 import io.qat4j.executor.op.AttentionLogitsOp;
@@ -331,18 +332,21 @@ public final class GnnExport {
     }
 
     /**
-     * {@code add}: {@code Q(a + b)}, each input rescaled to a common scale (TFLite's quantized
-     * {@code ADD}).
+     * {@code add}: {@code Q(a + w b)}, each input rescaled to a common scale (TFLite's quantized
+     * {@code ADD}, with {@code b}'s scale times {@code |w|}); version 2 of the op when
+     * {@code w < 0} subtracts {@code b}.
      *
      * @param role the tensor's role
      * @param a first input
      * @param b second input, of the same shape
+     * @param weightB the real factor of {@code b}
      * @param out output quantization
      * @return the sum
      */
-    public Int8Value add(String role, Int8Value a, Int8Value b, AffineQuantParams out) {
-        return op(AddOp.NAME, AddOp.VERSION, tensor(role), new int[] {a.id(), b.id()}, a.shape(), out,
-                AddOp.attributes(AddRescale.params(a.params(), b.params(), out, ActivationClamps.none(out))));
+    public Int8Value add(String role, Int8Value a, Int8Value b, double weightB, AffineQuantParams out) {
+        AddParams p = AddRescale.weighted(a.params(), b.params(), weightB, out, ActivationClamps.none(out));
+        return op(AddOp.NAME, AddOp.versionFor(p), tensor(role), new int[] {a.id(), b.id()}, a.shape(), out,
+                AddOp.attributes(p));
     }
 
     /**

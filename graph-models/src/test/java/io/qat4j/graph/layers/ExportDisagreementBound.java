@@ -14,6 +14,7 @@ import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.FullyConnectedOp;
 import io.qat4j.executor.op.GatherOp;
 import io.qat4j.executor.op.GcnNormOp;
+import io.qat4j.executor.op.IntAttribute;
 import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
 import io.qat4j.executor.op.SegmentPoolOp;
@@ -124,7 +125,9 @@ final class ExportDisagreementBound {
                 }
                 case ScatterAddOp.NAME -> round(summedError.containsKey(op.input(0)) ? summedError.get(op.input(0))
                         : (double) (maxInDegree + 1) * d(op.input(0)) * scale(op.input(0)), op);
-                case AddOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) + d(op.input(1)) * scale(op.input(1)), op);
+                // input i moves the output by |m_i| 2^L m_out codes per code (|w| S_2 / S_out for GIN's (1 + eps) x)
+                case AddOp.NAME -> round(scale(op.output(0)) * (d(op.input(0)) * addFactor(op, AddOp.INPUT1_MULTIPLIER, AddOp.INPUT1_SHIFT)
+                        + d(op.input(1)) * addFactor(op, AddOp.INPUT2_MULTIPLIER, AddOp.INPUT2_SHIFT)), op);
                 case SegmentPoolOp.NAME -> {
                     Reduction r = Reduction.ofCode((int) op.attributes().ints(SegmentPoolOp.MODE.name())[0]);
                     double n = r == Reduction.SUM ? maxGraphNodes : 1;
@@ -141,6 +144,15 @@ final class ExportDisagreementBound {
             };
             codes.put(op.output(0), d);
         }
+    }
+
+    /** @return {@code |m_i| 2^L m_out}, output codes per code of input {@code i} of an {@code add} */
+    private static double addFactor(OpNode op, IntAttribute multiplier, IntAttribute shift) {
+        double in = Math.scalb((double) Math.abs(op.attributes().ints(multiplier.name())[0]),
+                (int) op.attributes().ints(shift.name())[0] - 31);
+        double out = Math.scalb((double) op.attributes().ints(AddOp.OUTPUT_MULTIPLIER.name())[0],
+                (int) op.attributes().ints(AddOp.OUTPUT_SHIFT.name())[0] - 31);
+        return Math.scalb(in * out, (int) op.attributes().ints(AddOp.LEFT_SHIFT.name())[0]);
     }
 
     private long d(int tensor) {

@@ -12,6 +12,7 @@ import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.artifact.TensorInfo;
+import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.executor.tensor.Tensor;
 import io.qat4j.graph.GraphInputs;
@@ -273,6 +274,38 @@ class GnnExportTest {
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, seed);
         return net;
+    }
+
+    /**
+     * GIN's self term {@code (1 + eps) x} with {@code eps} trained from {@code -3} (so
+     * {@code 1 + eps < 0}, which REDDIT-BINARY's QAT-INT4 runs reach): the artifact subtracts with
+     * {@code add} version 2 and agrees within the bound; then with {@code eps = -1} in the first
+     * layer (the self term vanishes) and the second still negative.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginWithANegativeOrZeroSelfTermWeightAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        TestGraphs.Batch b = onGrid(4, 12, 20, 47);
+        GnnQuantSettings q = quant(mode);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        for (String conv : List.of("conv0", "conv1")) {
+            net.getVertex(conv).paramTable(false).get(GnnParams.GIN_EPS).assign(-3);
+        }
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 12);
+        for (String conv : List.of("conv0", "conv1")) {
+            double eps = net.getVertex(conv).paramTable(false).get(GnnParams.GIN_EPS).getDouble(0);
+            assertTrue(1 + eps < 0, conv + ": 1 + eps = " + (1 + eps) + " after training");
+        }
+        LoadedArtifact negative = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        assertEquals(2, negative.model().ops().stream().filter(o -> o.opType().equals(AddOp.NAME) && o.opVersion() == AddOp.SIGNED_VERSION)
+                .count(), "both self terms subtract");
+        assertTrue(assertAgrees(net, negative, Int8Executor.of(negative, "test"), b, "GIN, 1 + eps < 0, " + mode) > 0,
+                "no row decided by the bound");
+
+        net.getVertex("conv0").paramTable(false).get(GnnParams.GIN_EPS).assign(-1);
+        LoadedArtifact zero = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        assertTrue(assertAgrees(net, zero, Int8Executor.of(zero, "test"), b, "GIN, 1 + eps = 0, " + mode) > 0,
+                "no row decided by the bound");
     }
 
     @ParameterizedTest

@@ -16,6 +16,9 @@ import io.qat4j.executor.arith.FixedPoint;
  * where {@code mbqm} is {@link FixedPoint#multiplyByQuantizedMultiplier} (for the non-positive
  * shifts used here it equals TFLite's {@code MultiplyByQuantizedMultiplierSmallerThanOneExp}).
  *
+ * <p>A negative {@code m_i} subtracts input {@code i}: its offset is negated before the
+ * multiplication by {@code |m_i|} ({@link AddParams}).
+ *
  * <p>Accumulator bound: {@code |a|, |b| <= 255 * 2^leftShift}, {@code |sum| <= 510 * 2^leftShift},
  * checked by {@link AddParams}. No broadcasting: both inputs have {@code size} elements.
  */
@@ -40,11 +43,13 @@ public final class Add {
         KernelChecks.checkLength(output, size, "output");
         int z1 = p.input1ZeroPoint();
         int z2 = p.input2ZeroPoint();
-        int m1 = p.input1Multiplier();
+        int m1 = Math.abs(p.input1Multiplier());
         int s1 = p.input1Shift();
-        int m2 = p.input2Multiplier();
+        int m2 = Math.abs(p.input2Multiplier());
         int s2 = p.input2Shift();
-        int headroom = 1 << p.leftShift();
+        // +-2^leftShift: the sign of a multiplier is applied to its input's offset
+        int headroom1 = p.input1Multiplier() < 0 ? -(1 << p.leftShift()) : 1 << p.leftShift();
+        int headroom2 = p.input2Multiplier() < 0 ? -(1 << p.leftShift()) : 1 << p.leftShift();
         int mOut = p.outputMultiplier();
         int sOut = p.outputShift();
         int zOut = p.outputZeroPoint();
@@ -52,8 +57,8 @@ public final class Add {
         int actMax = p.activation().max();
         for (int i = 0; i < size; i++) {
             // r_i = S_i (x_i - Z_i); |x_i - Z_i| <= 255, times 2^leftShift <= 255 * 2^22 < 2^31
-            int a = (input1[i] - z1) * headroom;
-            int b = (input2[i] - z2) * headroom;
+            int a = (input1[i] - z1) * headroom1;
+            int b = (input2[i] - z2) * headroom2;
             // both on the common scale 2 max(S1, S2) / 2^leftShift; |sum| <= 510 * 2^leftShift
             int sum = FixedPoint.multiplyByQuantizedMultiplier(a, m1, s1)
                     + FixedPoint.multiplyByQuantizedMultiplier(b, m2, s2);

@@ -144,6 +144,14 @@ final class KernelChecks {
     }
 
     /** Validates one (multiplier, shift) pair: QuantizedMultiplier's invariant and shift <= 30. */
+    /** As {@link #checkMultiplier} for the magnitude of a multiplier that may be negative. */
+    static void checkSignedMultiplier(int multiplier, int shift, String name) {
+        if (multiplier == Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(name + ": multiplier must be 0 or in +-[2^30, 2^31 - 1], got " + multiplier);
+        }
+        checkMultiplier(Math.abs(multiplier), shift, name);
+    }
+
     static void checkMultiplier(int multiplier, int shift, String name) {
         if (multiplier == 0) {
             if (shift != 0) {

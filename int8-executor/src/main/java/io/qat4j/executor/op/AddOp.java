@@ -10,6 +10,7 @@ import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.Add;
 import io.qat4j.executor.kernel.AddParams;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,20 @@ import java.util.Map;
  * {@code left_shift}, {@code output_multiplier}, {@code output_shift}, {@code output_zero_point},
  * {@code clamp}. Format version 1 stored the same twelve integers positionally in
  * {@code add_params}; {@link #fromFormatVersion1} converts them.
+ *
+ * <p>{@code add} version 2 ({@link Signed}) has the same attributes and admits negative input
+ * multipliers, which subtract their input ({@link AddParams}): {@code r1 + w r2} for any real
+ * {@code w}, as GIN's {@code (1 + eps) x} needs when training drives {@code eps} below {@code -1}.
+ * The exporter writes version 2 only for such an add ({@link #versionFor}).
  */
-public final class AddOp extends AbstractOpDefinition {
+public class AddOp extends AbstractOpDefinition {
 
     /** The op type. */
     public static final String NAME = "add";
-    /** The version this class defines. */
+    /** The version this class defines: input multipliers non-negative. */
     public static final int VERSION = 1;
+    /** The version of {@link Signed}: input multipliers of either sign. */
+    public static final int SIGNED_VERSION = 2;
 
     /** {@code Z1}. */
     public static final IntAttribute INPUT1_ZERO_POINT = IntAttribute.of("input1_zero_point", ValueRule.INT8, "Z1, input a's zero point");
@@ -58,37 +66,82 @@ public final class AddOp extends AbstractOpDefinition {
             "Q31 multiplier of 2 max(S1, S2) / (2^left_shift S_out)");
     /** Its shift. */
     public static final IntAttribute OUTPUT_SHIFT = IntAttribute.of("output_shift", ValueRule.SHIFT, "shift of output_multiplier");
+    /** Version 2's {@link #INPUT1_MULTIPLIER}, of either sign. */
+    public static final IntAttribute INPUT1_SIGNED_MULTIPLIER = IntAttribute.of(INPUT1_MULTIPLIER.name(),
+            ValueRule.SIGNED_Q31_MULTIPLIER, "Q31 multiplier of S1 / (2 max(S1, S2)), negative to subtract input a");
+    /** Version 2's {@link #INPUT2_MULTIPLIER}, of either sign. */
+    public static final IntAttribute INPUT2_SIGNED_MULTIPLIER = IntAttribute.of(INPUT2_MULTIPLIER.name(),
+            ValueRule.SIGNED_Q31_MULTIPLIER, "Q31 multiplier of |w| S2 / (2 max(S1, |w| S2)), negative (w < 0) to subtract input b");
     /** The format-1 positional attribute. */
     public static final String FORMAT1_ADD_PARAMS = "add_params";
 
     private static final List<IntAttribute> SCALARS = List.of(INPUT1_ZERO_POINT, INPUT1_MULTIPLIER, INPUT1_SHIFT, INPUT2_ZERO_POINT,
             INPUT2_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT);
-    private static final List<AttributeSpec> ATTRIBUTES = List.of(INPUT1_ZERO_POINT, INPUT1_MULTIPLIER, INPUT1_SHIFT, INPUT2_ZERO_POINT,
-            INPUT2_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT, CLAMP);
+    private static final List<IntAttribute> SIGNED_SCALARS = List.of(INPUT1_ZERO_POINT, INPUT1_SIGNED_MULTIPLIER, INPUT1_SHIFT,
+            INPUT2_ZERO_POINT, INPUT2_SIGNED_MULTIPLIER, INPUT2_SHIFT, LEFT_SHIFT, OUTPUT_MULTIPLIER, OUTPUT_SHIFT, OUTPUT_ZERO_POINT);
 
-    /** The definition, as {@link OpRegistry} instantiates it. */
+    private final IntAttribute input1Multiplier;
+    private final IntAttribute input2Multiplier;
+
+    /** The definition of version 1, as {@link OpRegistry} instantiates it. */
     public AddOp() {
-        super(NAME, VERSION, "element-wise add with two rescales (TFLite ADD): a, b INT8 [...] -> INT8 [...]",
-                ATTRIBUTES);
+        this(VERSION, SCALARS, "element-wise add with two rescales (TFLite ADD): a, b INT8 [...] -> INT8 [...]");
+    }
+
+    private AddOp(int version, List<IntAttribute> scalars, String description) {
+        super(NAME, version, description, attributeList(scalars));
+        this.input1Multiplier = scalars.get(1);
+        this.input2Multiplier = scalars.get(4);
+    }
+
+    private static List<AttributeSpec> attributeList(List<IntAttribute> scalars) {
+        List<AttributeSpec> all = new ArrayList<>(scalars);
+        all.add(CLAMP);
+        return List.copyOf(all);
     }
 
     /**
-     * The typed attribute builder the exporter uses.
+     * {@code add} version 2: input multipliers of either sign, a negative one subtracting its
+     * input ({@code r1 + w r2} for a real {@code w}).
+     */
+    public static final class Signed extends AddOp {
+
+        /** The definition of version 2, as {@link OpRegistry} instantiates it. */
+        public Signed() {
+            super(SIGNED_VERSION, SIGNED_SCALARS,
+                    "element-wise weighted add with two signed rescales: a, b INT8 [...] -> INT8 [...]");
+        }
+
+        /** Format version 1 has no version-2 ops: its attributes are taken as stored. */
+        @Override
+        public Attributes fromFormatVersion1(OpContext op) {
+            return op.node().attributes();
+        }
+    }
+
+    /**
+     * @param p the add's parameters
+     * @return {@link #SIGNED_VERSION} when an input is subtracted, else {@link #VERSION}
+     */
+    public static int versionFor(AddParams p) {
+        return p.subtracts() ? SIGNED_VERSION : VERSION;
+    }
+
+    /**
+     * The typed attribute builder the exporter uses, for the op of {@link #versionFor} the parameters.
      *
      * @param p the add's parameters
      * @return the attributes
      */
     public static Attributes attributes(AddParams p) {
-        return write(new int[] {p.input1ZeroPoint(), p.input1Multiplier(), p.input1Shift(), p.input2ZeroPoint(), p.input2Multiplier(),
-                p.input2Shift(), p.leftShift(), p.outputMultiplier(), p.outputShift(), p.outputZeroPoint()}, p.activation(),
-                Attributes.builder()).build();
-    }
-
-    private static Attributes.Builder write(int[] scalars, ActivationClamp clamp, Attributes.Builder a) {
-        for (int k = 0; k < SCALARS.size(); k++) {
-            SCALARS.get(k).write(a, scalars[k]);
+        List<IntAttribute> scalars = p.subtracts() ? SIGNED_SCALARS : SCALARS;
+        int[] values = {p.input1ZeroPoint(), p.input1Multiplier(), p.input1Shift(), p.input2ZeroPoint(), p.input2Multiplier(),
+            p.input2Shift(), p.leftShift(), p.outputMultiplier(), p.outputShift(), p.outputZeroPoint()};
+        Attributes.Builder a = Attributes.builder();
+        for (int k = 0; k < scalars.size(); k++) {
+            scalars.get(k).write(a, values[k]);
         }
-        return CLAMP.write(a, clamp.min(), clamp.max());
+        return CLAMP.write(a, p.activation().min(), p.activation().max()).build();
     }
 
     /**
@@ -106,7 +159,7 @@ public final class AddOp extends AbstractOpDefinition {
         if (v.length != SCALARS.size() + 2) {
             throw op.error(field, "attribute '" + FORMAT1_ADD_PARAMS + "' takes " + (SCALARS.size() + 2) + " values, got " + v.length);
         }
-        for (AttributeSpec named : ATTRIBUTES) {
+        for (AttributeSpec named : attributes()) {
             if (ints.containsKey(named.name())) {
                 throw op.error("attributes." + named.name(), "attribute '" + named.name() + "' is given both by name and in '"
                         + FORMAT1_ADD_PARAMS + "' (format version 1 stores it in '" + FORMAT1_ADD_PARAMS + "' only)");
@@ -141,9 +194,9 @@ public final class AddOp extends AbstractOpDefinition {
         int z2 = CommonAttributes.zeroPoint(op, INPUT2_ZERO_POINT, b, "input b");
         int zOut = CommonAttributes.zeroPoint(op, OUTPUT_ZERO_POINT, out, "output");
         ActivationClamp clamp = CommonAttributes.clamp(op, CLAMP, out);
-        int m1 = INPUT1_MULTIPLIER.read(op);
+        int m1 = input1Multiplier.read(op);
         int s1 = INPUT1_SHIFT.read(op);
-        int m2 = INPUT2_MULTIPLIER.read(op);
+        int m2 = input2Multiplier.read(op);
         int s2 = INPUT2_SHIFT.read(op);
         int left = LEFT_SHIFT.read(op);
         int mOut = OUTPUT_MULTIPLIER.read(op);

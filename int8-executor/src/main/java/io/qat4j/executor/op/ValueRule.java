@@ -30,6 +30,19 @@ public interface ValueRule {
         }
     };
 
+    /** A signed Q31 multiplier: 0 or in {@code +-[2^30, 2^31 - 1]} (a negative one subtracts). */
+    ValueRule SIGNED_Q31_MULTIPLIER = new ValueRule() {
+        @Override
+        public boolean admits(long value) {
+            return Q31_MULTIPLIER.admits(Math.abs(value));
+        }
+
+        @Override
+        public String describe() {
+            return "0 or in +-[2^30, 2^31 - 1]";
+        }
+    };
+
     /**
      * @param value a value
      * @return whether the rule admits it

@@ -11,6 +11,7 @@ import static io.qat4j.executor.kernel.KernelTestSupport.quantize;
 import static io.qat4j.executor.kernel.KernelTestSupport.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.AddRescale;
@@ -83,6 +84,69 @@ class AddTest {
                 assertWithinOne(fromDouble, actual, "double reference " + act);
             }
         }
+    }
+
+    /**
+     * {@code r1 + w r2} for weights of both signs, zero and beyond one in magnitude (GIN's
+     * {@code (1 + eps) x}), on seeded random codes plus every pair of extreme codes and zero
+     * points: bit for bit the documented formula in BigInteger arithmetic, where a negative
+     * multiplier negates its input's offset before the multiplication by its magnitude; and
+     * within one code of the quantized real sum.
+     */
+    @Test
+    void weightedAddMatchesExactIntegerReference() {
+        Random rnd = new Random(77);
+        int size = 600;
+        for (double w : new double[] {-2.5, -1.7, -1, -0.3, 0, 0.6, 1, 3.1}) {
+            for (int[] zeroPoints : new int[][] {{-128, 127}, {127, -128}, {3, -9}}) {
+                AffineQuantParams in1 = activation(0.02 + 0.05 * rnd.nextDouble(), zeroPoints[0]);
+                AffineQuantParams in2 = activation(0.02 + 0.05 * rnd.nextDouble(), zeroPoints[1]);
+                byte[] q1 = new byte[size];
+                byte[] q2 = new byte[size];
+                int[] extremes = {-128, 127, zeroPoints[0], zeroPoints[1]};
+                for (int i = 0; i < size; i++) {
+                    q1[i] = (byte) (i < 16 ? extremes[i % 4] : rnd.nextInt(256) - 128);
+                    q2[i] = (byte) (i < 16 ? extremes[i / 4] : rnd.nextInt(256) - 128);
+                }
+                double[] r1 = dequantize(q1, in1);
+                double[] r2 = dequantize(q2, in2);
+                double[] real = new double[size];
+                for (int i = 0; i < size; i++) {
+                    real[i] = r1[i] + w * r2[i];
+                }
+                AffineQuantParams out = calibrate(real);
+                AddParams p = AddRescale.weighted(in1, in2, w, out, ActivationClamp.INT8);
+                assertEquals(w < 0, p.subtracts(), "weight " + w);
+                byte[] actual = new byte[size];
+                Add.run(p, size, q1, q2, actual);
+                byte[] exact = new byte[size];
+                byte[] fromDouble = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    long a = (long) (q1[i] - p.input1ZeroPoint()) << p.leftShift();
+                    long b = (long) (q2[i] - p.input2ZeroPoint()) << p.leftShift();
+                    long sum = exactRequantize(Long.signum(p.input1Multiplier()) * a, Math.abs(p.input1Multiplier()), p.input1Shift())
+                            + (long) exactRequantize(p.input2Multiplier() < 0 ? -b : b, Math.abs(p.input2Multiplier()),
+                                    p.input2Shift());
+                    exact[i] = (byte) clamp(exactRequantize(sum, p.outputMultiplier(), p.outputShift()) + p.outputZeroPoint(),
+                            -128, 127);
+                    fromDouble[i] = (byte) out.quantize(real[i]);
+                }
+                assertExact(exact, actual, "weight " + w + ", zero points " + java.util.Arrays.toString(zeroPoints));
+                assertWithinOne(fromDouble, actual, "weight " + w + ": quantized real sum");
+            }
+        }
+    }
+
+    @Test
+    void addParamsTakeSignedInputMultipliersOfQ31Magnitude() {
+        AddParams minus = new AddParams(0, -(1 << 30), 0, 0, 1 << 30, 0, 20, 1 << 30, -10, 0, ActivationClamp.INT8);
+        assertTrue(minus.subtracts());
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(0, Integer.MIN_VALUE, 0, 0, 1 << 30, 0, 20, 1 << 30,
+                -10, 0, ActivationClamp.INT8));
+        assertThrows(IllegalArgumentException.class, () -> new AddParams(0, 1 << 30, 0, 0, -(1 << 29), 0, 20, 1 << 30,
+                -10, 0, ActivationClamp.INT8)); // magnitude below 2^30
+        assertThrows(IllegalArgumentException.class, () -> AddRescale.weighted(activation(0.5, 0), activation(0.25, 0),
+                Double.NaN, activation(0.25, 0), ActivationClamp.INT8));
     }
 
     /** In place: the output may alias an input. */
