@@ -1,11 +1,13 @@
 package io.qat4j.graph.layers;
 
+import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
 import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.kernel.EdgeSoftmax;
+import io.qat4j.executor.kernel.PackedInt4;
 import io.qat4j.executor.op.AddSelfLoopsOp;
 import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.BiasRequantizeOp;
@@ -209,9 +211,10 @@ final class ExportDisagreementBound {
     /** @return {@code max_c S_w[c] sum_k |q_ck|} of an INT8 weight constant {@code [O, K]} */
     private double rowSum(LoadedArtifact artifact, int weights) {
         TensorInfo w = tensors.get(weights);
-        byte[] q = artifact.blobs().get(w.blobIndex());
         int o = w.dim(0);
         int k = w.dim(1);
+        byte[] stored = artifact.blobs().get(w.blobIndex());
+        byte[] q = w.type() == ElementType.INT4_PACKED ? PackedInt4.unpack(stored, o * k) : stored;
         double max = 0;
         for (int c = 0; c < o; c++) {
             long sum = 0;

@@ -277,6 +277,23 @@ class GnnExportTest {
     }
 
     /**
+     * GIN at 4 bits (weights and activations, 4-bit weights packed in the artifact) on float
+     * features off any grid, both modes: every vertex output within its derived code bound. The
+     * read-out's margin bound ({@code S_h sum |W|} per code) is too wide at 4 bits to decide the
+     * rows of this small random network, so predictions are not compared here.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginAtFourBitsOnFloatFeaturesAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        TestGraphs.Batch b = offGrid(4, 12, 20, 53);
+        QuantSchedule s = new QuantSchedule(0, -1, 15);
+        GnnQuantSettings q = mode == Mode.QAT ? GnnQuantSettings.qat(4, s) : GnnQuantSettings.degreeQuant(4, s);
+        ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 13);
+        exportAndCompare(net, b, "GIN 4 bits " + mode);
+    }
+
+    /**
      * GIN's self term {@code (1 + eps) x} with {@code eps} trained from {@code -3} (so
      * {@code 1 + eps < 0}, which REDDIT-BINARY's QAT-INT4 runs reach): the artifact subtracts with
      * {@code add} version 2 and agrees within the bound; then with {@code eps = -1} in the first
