@@ -4,14 +4,16 @@ import io.qat4j.executor.arith.QuantizedMultiplier;
 import io.qat4j.executor.artifact.Attributes;
 import io.qat4j.executor.artifact.QuantInfo;
 import io.qat4j.executor.kernel.ActivationClamp;
+import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.kernel.BiasRequantizeParams;
+import io.qat4j.executor.kernel.ChannelAffineParams;
 import io.qat4j.executor.kernel.EdgeIndex;
 import io.qat4j.executor.kernel.SegmentPoolParams.Reduction;
-import io.qat4j.executor.kernel.AddParams;
 import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.op.AddSelfLoopsOp;
 import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.BiasRequantizeOp;
+import io.qat4j.executor.op.ChannelAffineOp;
 import io.qat4j.executor.op.EdgeSoftmaxOp;
 import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.FullyConnectedOp;
@@ -129,6 +131,22 @@ public final class GnnExport {
         int b = ctx.addInt32Constant(name + "/bias", p.bias(), QuantInfo.perTensor(Math.scalb(in.params().scale(), -p.biasShift()), 0));
         return op(BiasRequantizeOp.NAME, BiasRequantizeOp.VERSION, name, new int[] {in.id(), b}, in.shape(), out,
                 BiasRequantizeOp.attributes(p));
+    }
+
+    /**
+     * {@code channel_affine}: {@code clamp(round((a_c S_in (x - Z_in) + t_c) / S_out) + Z_out)} per
+     * channel, no activation (a batch norm at inference after a ReLU).
+     *
+     * @param name output tensor name
+     * @param in input {@code [C]} per row
+     * @param a the per-channel factors
+     * @param t the per-channel offsets
+     * @param out output quantization
+     * @return the output
+     */
+    public Int8Value channelAffine(String name, Int8Value in, double[] a, double[] t, AffineQuantParams out) {
+        ChannelAffineParams p = GraphOpParams.channelAffine(a, t, in.params(), out, ActivationClamps.none(out));
+        return op(ChannelAffineOp.NAME, ChannelAffineOp.VERSION, name, new int[] {in.id()}, in.shape(), out, ChannelAffineOp.attributes(p));
     }
 
     /**

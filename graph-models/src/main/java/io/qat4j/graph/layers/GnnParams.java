@@ -16,8 +16,10 @@ public final class GnnParams {
     public static final String WEIGHT = QuantParams.WEIGHT;
     /** Bias {@code [nOut]} (GCN, GAT; GIN's first linear layer). */
     public static final String BIAS = QuantParams.BIAS;
-    /** GIN: weights of the MLP's second linear layer {@code [nOut, nOut]}, batch norm folded into it. */
+    /** GIN: weights of the MLP's second linear layer {@code [nOut, nOut]}. */
     public static final String WEIGHT_2 = "W2";
+    /** GIN: bias of the MLP's second linear layer {@code [nOut]}. */
+    public static final String BIAS_2 = "b2";
     /** GIN: the trainable {@code epsilon} weighting the node's own features. */
     public static final String GIN_EPS = "eps";
     /** GAT: attention vectors {@code [heads, 2 * C]}, target half first ({@code att}). */
@@ -45,6 +47,8 @@ public final class GnnParams {
     public static final String AGGREGATE_RANGE = "aggrRange";
     /** GIN: observer of the MLP's hidden activation (its first linear layer's {@code features}). */
     public static final String HIDDEN_RANGE = "hiddenRange";
+    /** GIN: observer of the MLP's second activation, after its second linear layer and ReLU, before the batch norm. */
+    public static final String HIDDEN_2_RANGE = "hidden2Range";
     /** Observer of the output ({@code update_low}): the vertex's output quantizer. */
     public static final String OUTPUT_RANGE = QuantParams.OUTPUT_RANGE;
 }

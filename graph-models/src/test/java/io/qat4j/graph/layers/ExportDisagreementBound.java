@@ -11,12 +11,14 @@ import io.qat4j.executor.kernel.PackedInt4;
 import io.qat4j.executor.op.AddSelfLoopsOp;
 import io.qat4j.executor.op.AttentionLogitsOp;
 import io.qat4j.executor.op.BiasRequantizeOp;
+import io.qat4j.executor.op.ChannelAffineOp;
 import io.qat4j.executor.op.EdgeSoftmaxOp;
 import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.op.FullyConnectedOp;
 import io.qat4j.executor.op.GatherOp;
 import io.qat4j.executor.op.GcnNormOp;
 import io.qat4j.executor.op.IntAttribute;
+import io.qat4j.executor.op.IntListAttribute;
 import io.qat4j.executor.op.LeakyReluOp;
 import io.qat4j.executor.op.ScatterAddOp;
 import io.qat4j.executor.op.SegmentPoolOp;
@@ -130,6 +132,13 @@ final class ExportDisagreementBound {
                 // input i moves the output by |m_i| 2^L m_out codes per code (|w| S_2 / S_out for GIN's (1 + eps) x)
                 case AddOp.NAME -> round(scale(op.output(0)) * (d(op.input(0)) * addFactor(op, AddOp.INPUT1_MULTIPLIER, AddOp.INPUT1_SHIFT)
                         + d(op.input(1)) * addFactor(op, AddOp.INPUT2_MULTIPLIER, AddOp.INPUT2_SHIFT)), op);
+                case ChannelAffineOp.NAME -> {
+                    // the fixed point's factors within 2^-(P+1) of a_c S_in / S_out per code of input offset (|x - Z| <= 255)
+                    int[] m = intList(op, ChannelAffineOp.FACTORS);
+                    int shift = (int) op.attributes().ints(ChannelAffineOp.FRACTION_BITS.name())[0];
+                    long largest = java.util.Arrays.stream(m).mapToLong(v -> Math.abs((long) v)).max().orElse(0);
+                    yield (long) Math.floor(Math.scalb((double) largest, -shift) * d(op.input(0)) + Math.scalb(257.0, -shift - 1)) + 1;
+                }
                 case SegmentPoolOp.NAME -> {
                     Reduction r = Reduction.ofCode((int) op.attributes().ints(SegmentPoolOp.MODE.name())[0]);
                     double n = r == Reduction.SUM ? maxGraphNodes : 1;
@@ -155,6 +164,10 @@ final class ExportDisagreementBound {
         double out = Math.scalb((double) op.attributes().ints(AddOp.OUTPUT_MULTIPLIER.name())[0],
                 (int) op.attributes().ints(AddOp.OUTPUT_SHIFT.name())[0] - 31);
         return Math.scalb(in * out, (int) op.attributes().ints(AddOp.LEFT_SHIFT.name())[0]);
+    }
+
+    private static int[] intList(OpNode op, IntListAttribute a) {
+        return java.util.Arrays.stream(op.attributes().ints(a.name())).mapToInt(v -> (int) v).toArray();
     }
 
     private long d(int tensor) {

@@ -3,6 +3,7 @@ package io.qat4j.executor.prep;
 import io.qat4j.executor.arith.QuantizedMultiplier;
 import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.BiasRequantizeParams;
+import io.qat4j.executor.kernel.ChannelAffineParams;
 import io.qat4j.executor.kernel.EdgeSoftmaxParams;
 import io.qat4j.executor.kernel.Requantization;
 import io.qat4j.executor.kernel.SegmentPool;
@@ -141,6 +142,54 @@ public final class GraphOpParams {
         }
         throw new IllegalArgumentException("bias requantize: a bias of up to " + maxAbs(bias) + " at input scale " + inputScale
                 + " overflows the int32 accumulator even at bias shift 0");
+    }
+
+    /**
+     * {@code channel_affine}'s fixed point for {@code y_c = a_c x_c + t_c} from real
+     * {@code x = S_in (q - Z_in)} onto the output's grid: {@code m_c = round(a_c S_in 2^P / S_out)},
+     * {@code b_c = round(t_c 2^P / S_out)} (half away from zero), with the largest {@code P <= 30}
+     * for which every {@code m_c} and {@code b_c} fits an int32, so each multiplier errs by at most
+     * {@code 2^-(P+1)} and the map by at most {@code 2^-(P+1) (255 + 1)} output codes before the
+     * final rounding.
+     *
+     * @param a the per-channel factors, any sign
+     * @param t the per-channel offsets, real
+     * @param input the input's scale and zero point
+     * @param output the output's scale and zero point
+     * @param clamp the output clamp
+     * @return the kernel parameters
+     * @throws IllegalArgumentException on lengths that differ, a value that is not finite, or an
+     *     offset of {@code 2^31} output codes or more
+     */
+    public static ChannelAffineParams channelAffine(double[] a, double[] t, AffineQuantParams input, AffineQuantParams output,
+            ActivationClamp clamp) {
+        if (a.length != t.length || a.length == 0) {
+            throw new IllegalArgumentException("channel affine: " + a.length + " factors and " + t.length + " offsets");
+        }
+        double[] m = new double[a.length];
+        double[] b = new double[a.length];
+        double largest = 0;
+        for (int c = 0; c < a.length; c++) {
+            m[c] = a[c] * input.scale() / output.scale();
+            b[c] = t[c] / output.scale();
+            if (!Double.isFinite(m[c]) || !Double.isFinite(b[c])) {
+                throw new IllegalArgumentException("channel affine: channel " + c + " has factor " + a[c] + " and offset " + t[c]
+                        + " (scales " + input.scale() + " -> " + output.scale() + "), not finite");
+            }
+            largest = Math.max(largest, Math.max(Math.abs(m[c]), Math.abs(b[c])));
+        }
+        for (int p = ChannelAffineParams.MAX_FRACTION_BITS; p >= 0; p--) {
+            if (Rounding.halfAwayFromZero(Math.scalb(largest, p)) <= Integer.MAX_VALUE) {
+                int[] mq = new int[a.length];
+                int[] bq = new int[a.length];
+                for (int c = 0; c < a.length; c++) {
+                    mq[c] = (int) Rounding.halfAwayFromZero(Math.scalb(m[c], p));
+                    bq[c] = (int) Rounding.halfAwayFromZero(Math.scalb(b[c], p));
+                }
+                return new ChannelAffineParams(a.length, input.zeroPoint(), p, mq, bq, output.zeroPoint(), clamp);
+            }
+        }
+        throw new IllegalArgumentException("channel affine: a factor or offset of " + largest + " output codes does not fit an int32");
     }
 
     private static double maxAbs(double[] v) {

@@ -73,7 +73,7 @@ class OpRegistryTest {
     @Test
     void theStandardRegistryFindsTheBuiltInOpsAndTheTestScopeOne() {
         List<String> names = OpRegistry.standard().definitions().stream().map(d -> d.name() + " v" + d.version()).toList();
-        assertEquals(List.of("add v1", "add v2", "add_self_loops v1", "attention_logits v1", "avg_pool2d v1", "bias_requantize v1", "conv2d v1", "edge_softmax v1",
+        assertEquals(List.of("add v1", "add v2", "add_self_loops v1", "attention_logits v1", "avg_pool2d v1", "bias_requantize v1", "channel_affine v1", "conv2d v1", "edge_softmax v1",
                 "fully_connected v1", "fully_connected_logits v1", "gather v1", "gather_rows v1", "gcn_norm v1", "global_avg_pool v1",
                 "leaky_relu v1", "max_pool2d v1", "scatter_add v1", "segment_pool v1", "weighted_aggregate v1", "weighted_gather v1"),
                 names);

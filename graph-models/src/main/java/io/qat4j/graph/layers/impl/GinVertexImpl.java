@@ -4,21 +4,19 @@ import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GinVertex;
 import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.MessagePassing;
-import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.BatchNormFold;
 import io.qat4j.quant.layers.impl.ComputeTail;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.FakeQuant;
-import io.qat4j.quant.math.WeightFakeQuant;
-import io.qat4j.quant.spec.SteMode;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -26,12 +24,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (identity in FP32 mode and on protected rows):
  * <pre>
  *   xq = Q_msg(x);  m_e = xq[src_e];  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) xq + a)
- *   r = Q_hidden(relu(h Q_w(W) + b));  out = Q_out(relu(BN(r W2_eff)))
+ *   r = Q_hidden(relu(h Q_w(W) + b));  r2 = Q_hidden2(relu(r Q_w(W2) + b2));  out = Q_out(BN(r2))
  * </pre>
- * where {@code W2_eff = Q_w(W2 s) / s} with {@code s = gamma / sqrt(runVar + eps_bn)} once
- * quantizing, so the weight quantizer sees the folded weights (quant-layers' dense layer with a
- * folded batch norm, whose {@link BatchNormFold} and {@link ComputeTail} this reuses: batch
- * statistics before the schedule freezes them, the folded affine map after and at inference).
+ * The batch norm is quant-layers' {@link ComputeTail} with the identity activation: batch
+ * statistics in training until the schedule freezes them, then, and at inference, the affine map
+ * {@code s r2 + (beta - s runMean)} of its {@link BatchNormFold} ({@code s = gamma / sqrt(runVar +
+ * eps_bn)}), which the integer model runs as {@code channel_affine}.
  * The messages' quantizer runs once per node row (a protected node keeps its float row, so the
  * edges leaving it carry float messages, as the contract's source masks have it), and the same
  * {@code xq} is the self term: the fake-quantized model adds exactly the codes the integer model
@@ -40,19 +38,20 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * message values are the same for the same range, but the observer (and its percentile under
  * Degree-Quant) sees node rows rather than edge rows, so a node counts once, not once per
  * out-edge, and the self term is rounded too.
- * Backward: the tail's batch-norm backward, {@code dW2 = mask_w2 r^T g_y}, through {@code Q_hidden}
- * and the ReLU to {@code db}, {@code dW = mask_w h^T g_z}, then {@code g_h} (masked) gives
+ * Backward: the tail's batch-norm backward to {@code g_r2}, through {@code Q_hidden2} and the ReLU
+ * to {@code db2}, {@code dW2 = mask_w2 r^T g_z2}, through {@code Q_hidden} and the ReLU to
+ * {@code db}, {@code dW = mask_w h^T g_z}, then {@code g_h} (masked) gives
  * {@code d eps = sum g_h xq}, {@code g_xq = (1 + eps) g_h} plus the transposed message passing of
  * {@code mask_aggr g_h} back to the sources, and {@code g_x = mask_msg g_xq}.
  */
 public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> {
 
-    private static final IActivation RELU = new ActivationReLU();
+    private static final IActivation IDENTITY = new ActivationIdentity();
 
     /** What the backward pass needs from a training forward pass. */
     record Pass(GraphInputs.Edges edges, int numNodes, INDArray xq, INDArray xMask, INDArray aggrMask,
                 INDArray h, INDArray inMask, FakeQuant.Masked w1, INDArray z1, INDArray hiddenMask, INDArray r,
-                INDArray w2Eff, INDArray w2Mask, ComputeTail.Pass tail, INDArray outMask) {
+                FakeQuant.Masked w2, INDArray z2, INDArray hidden2Mask, ComputeTail.Pass tail, INDArray outMask) {
     }
 
     /** Created by {@link GinVertex}'s {@code instantiate}, with the arguments of {@link GnnVertexImpl}'s constructor. */
@@ -61,23 +60,36 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         super(graph, name, vertexIndex, config, paramsView, initializeParams, dataType);
     }
 
+    /**
+     * PyTorch's {@code nn.Linear} initialization for both linear layers of the MLP, as the reference
+     * GIN has them: weights and biases {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} (Kaiming uniform
+     * with {@code a = sqrt(5)}); the first layer's biases make its units distinct functions of a
+     * one-feature input (REDDIT-BINARY's degree) from the start. {@code eps = 0}, the batch norm
+     * the identity.
+     */
     @Override
     protected void initializeParams(Map<String, INDArray> views) {
         views.get(GnnParams.GIN_EPS).assign(0);
-        glorotUniform(views.get(GnnParams.WEIGHT), config.getNIn(), config.getNOut());
-        views.get(GnnParams.BIAS).assign(0);
-        glorotUniform(views.get(GnnParams.WEIGHT_2), config.getNOut(), config.getNOut());
+        linearUniform(views.get(GnnParams.WEIGHT), config.getNIn());
+        linearUniform(views.get(GnnParams.BIAS), config.getNIn());
+        linearUniform(views.get(GnnParams.WEIGHT_2), config.getNOut());
+        linearUniform(views.get(GnnParams.BIAS_2), config.getNOut());
         views.get(GnnParams.GAMMA).assign(1);
         views.get(GnnParams.BETA).assign(0);
         views.get(GnnParams.RUNNING_MEAN).assign(0);
         views.get(GnnParams.RUNNING_VAR).assign(1);
     }
 
+    private static void linearUniform(INDArray v, long fanIn) {
+        double limit = 1 / Math.sqrt(fanIn);
+        v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
+    }
+
     private double eps() {
         return param(GnnParams.GIN_EPS).getDouble(0);
     }
 
-    /** @return the fold of the batch norm's current running statistics */
+    /** @return the batch norm's current running statistics as an affine map */
     private BatchNormFold fold() {
         return BatchNormFold.of(param(GnnParams.GAMMA), param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN),
                 param(GnnParams.RUNNING_VAR), config.getBatchNormEps());
@@ -99,26 +111,19 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         INDArray z1 = h.values().mmul(w1.values()).addiRowVector(param(GnnParams.BIAS));
         ActivationQuantization.Result r = quantize(GnnParams.HIDDEN_RANGE, Transforms.relu(z1, true), protectedNodes,
                 training);
+        FakeQuant.Masked w2 = quantizeWeights(param(GnnParams.WEIGHT_2));
+        INDArray z2 = r.values().mmul(w2.values()).addiRowVector(param(GnnParams.BIAS_2));
+        ActivationQuantization.Result r2 = quantize(GnnParams.HIDDEN_2_RANGE, Transforms.relu(z2, true), protectedNodes,
+                training);
 
-        QuantLayerSettings second = config.secondLinearSettings();
-        BatchNormFold fold = fold();
-        INDArray w2 = param(GnnParams.WEIGHT_2);
-        INDArray w2Eff = w2;
-        INDArray w2Mask = null;
-        if (config.getQuant().quantized() && second.schedule().quantizing(step())) {
-            FakeQuant.Masked m = WeightFakeQuant.apply(fold.fold(w2.transpose()), second.weights(),
-                    second.weights().ste() == SteMode.CLIPPED);
-            w2Eff = fold.unfoldInPlace(m.values()).transpose();
-            w2Mask = m.mask() == null ? null : m.mask().transpose();
-        }
-        ComputeTail.Inputs tailInputs = new ComputeTail.Inputs(second, RELU, new int[] {0}, fold, param(GnnParams.GAMMA),
-                param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN), param(GnnParams.RUNNING_VAR), null, step(),
-                training, true);
-        ComputeTail.Pass tail = ComputeTail.of(dataType, RELU).forward(r.values().mmul(w2Eff), tailInputs);
+        ComputeTail.Inputs tailInputs = new ComputeTail.Inputs(config.batchNormSettings(), IDENTITY, new int[] {0}, fold(),
+                param(GnnParams.GAMMA), param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN), param(GnnParams.RUNNING_VAR), null,
+                step(), training, true);
+        ComputeTail.Pass tail = ComputeTail.of(dataType, IDENTITY).forward(r2.values(), tailInputs);
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, tail.output(), protectedNodes, training);
         if (training) {
             pass = new Pass(edges, n, xq.values(), xq.gradMask(), a.gradMask(), h.values(), h.gradMask(), w1, z1, r.gradMask(),
-                    r.values(), w2Eff, w2Mask, tail, out.gradMask());
+                    r.values(), w2, z2, r2.gradMask(), tail, out.gradMask());
         }
         return out.values();
     }
@@ -129,8 +134,10 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         ComputeTail.Gradients tg = p.tail().backward(masked(epsilon, p.outMask()));
         gradientViews.get(GnnParams.GAMMA).assign(tg.dGamma());
         gradientViews.get(GnnParams.BETA).assign(tg.dBeta());
-        gradientViews.get(GnnParams.WEIGHT_2).assign(masked(p.r().transpose().mmul(tg.dY()), p.w2Mask()));
-        INDArray gz1 = masked(tg.dY().mmul(p.w2Eff().transpose()), p.hiddenMask());
+        INDArray gz2 = masked(tg.dY(), p.hidden2Mask());
+        gz2.muli(p.z2().gt(0).castTo(gz2.dataType()));
+        gradientViews.get(GnnParams.BIAS_2).assign(gz2.sum(0));
+        INDArray gz1 = linearBackward(p.r(), p.hiddenMask(), p.w2(), gz2, gradientViews.get(GnnParams.WEIGHT_2));
         gz1.muli(p.z1().gt(0).castTo(gz1.dataType()));
         gradientViews.get(GnnParams.BIAS).assign(gz1.sum(0));
         INDArray gh = linearBackward(p.h(), p.inMask(), p.w1(), gz1, gradientViews.get(GnnParams.WEIGHT));
@@ -152,17 +159,22 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
     }
 
     /**
-     * The MLP's second linear layer with the batch norm folded into it, computed as the forward pass
-     * fake-quantizes it: {@code W2 * s} per output channel and the bias {@code beta - s runMean}.
+     * The MLP's second linear layer as the integer model uses it.
      *
-     * @return codes, scales and folded bias, or empty in FP32 mode
+     * @return codes, scales and bias of {@code W2}, or empty in FP32 mode
      */
     public Optional<FoldedWeights> exportableSecondWeights() {
-        if (!config.getQuant().quantized()) {
-            return Optional.empty();
-        }
-        BatchNormFold fold = fold();
-        return Optional.of(FoldedWeights.of(fold.fold(param(GnnParams.WEIGHT_2).transpose()), config.getQuant().weights(),
-                fold.bias()));
+        return denseWeights(GnnParams.WEIGHT_2, param(GnnParams.BIAS_2));
+    }
+
+    /**
+     * The batch norm at inference, {@code s r2 + t}: {@code s = gamma / sqrt(runVar + eps_bn)},
+     * {@code t = beta - s runMean}, per channel.
+     *
+     * @return {@code {s, t}}
+     */
+    public double[][] batchNormAffine() {
+        BatchNormFold f = fold();
+        return new double[][] {f.scale().castTo(DataType.DOUBLE).toDoubleVector(), f.bias().castTo(DataType.DOUBLE).toDoubleVector()};
     }
 }
