@@ -23,6 +23,19 @@ import org.junit.jupiter.api.Test;
 class AddTest {
 
     /**
+     * The documented formula in BigInteger arithmetic: each offset times {@code 2^leftShift},
+     * negated for a negative multiplier, times the multiplier's magnitude, the sum rescaled and clamped.
+     */
+    private static byte exactAdd(AddParams p, byte q1, byte q2) {
+        long a = (long) (q1 - p.input1ZeroPoint()) << p.leftShift();
+        long b = (long) (q2 - p.input2ZeroPoint()) << p.leftShift();
+        long sum = exactRequantize(p.input1Multiplier() < 0 ? -a : a, Math.abs(p.input1Multiplier()), p.input1Shift())
+                + (long) exactRequantize(p.input2Multiplier() < 0 ? -b : b, Math.abs(p.input2Multiplier()), p.input2Shift());
+        return (byte) clamp(exactRequantize(sum, p.outputMultiplier(), p.outputShift()) + p.outputZeroPoint(), p.activation().min(),
+                p.activation().max());
+    }
+
+    /**
      * Double reference, exact: scales 0.5, 0.25 and 0.25 make every multiplier a power of two and
      * every intermediate exact, so the quantized sum equals the quantized float golden.
      */
@@ -71,12 +84,7 @@ class AddTest {
                 byte[] exact = new byte[size];
                 byte[] fromDouble = new byte[size];
                 for (int i = 0; i < size; i++) {
-                    long a = (long) (q1[i] - p.input1ZeroPoint()) << p.leftShift();
-                    long b = (long) (q2[i] - p.input2ZeroPoint()) << p.leftShift();
-                    long sum = exactRequantize(a, p.input1Multiplier(), p.input1Shift())
-                            + (long) exactRequantize(b, p.input2Multiplier(), p.input2Shift());
-                    exact[i] = (byte) clamp(exactRequantize(sum, p.outputMultiplier(), p.outputShift())
-                            + p.outputZeroPoint(), act.min(), act.max());
+                    exact[i] = exactAdd(p, q1[i], q2[i]);
                     double r = act == ActivationClamp.INT8 ? real[i] : Math.max(real[i], 0);
                     fromDouble[i] = (byte) out.quantize(r);
                 }
@@ -122,13 +130,7 @@ class AddTest {
                 byte[] exact = new byte[size];
                 byte[] fromDouble = new byte[size];
                 for (int i = 0; i < size; i++) {
-                    long a = (long) (q1[i] - p.input1ZeroPoint()) << p.leftShift();
-                    long b = (long) (q2[i] - p.input2ZeroPoint()) << p.leftShift();
-                    long sum = exactRequantize(Long.signum(p.input1Multiplier()) * a, Math.abs(p.input1Multiplier()), p.input1Shift())
-                            + (long) exactRequantize(p.input2Multiplier() < 0 ? -b : b, Math.abs(p.input2Multiplier()),
-                                    p.input2Shift());
-                    exact[i] = (byte) clamp(exactRequantize(sum, p.outputMultiplier(), p.outputShift()) + p.outputZeroPoint(),
-                            -128, 127);
+                    exact[i] = exactAdd(p, q1[i], q2[i]);
                     fromDouble[i] = (byte) out.quantize(real[i]);
                 }
                 assertExact(exact, actual, "weight " + w + ", zero points " + java.util.Arrays.toString(zeroPoints));
