@@ -31,15 +31,13 @@ final class RowMaskedQuantization {
      * @param schedule the schedule
      * @param state the observer state {@code [min, max, batchesSeen]}
      * @param step the iteration
-     * @param training training mode
-     * @param observe whether the observer updates from these rows (in training)
+     * @param training training mode (observers update)
      * @return the values, the gradient mask (null: all ones) and the clipped fraction of the quantized rows
      */
     static ActivationQuantization.Result apply(INDArray x, boolean[] protectedRows, QuantSpec spec,
-                                               QuantSchedule schedule, INDArray state, long step, boolean training,
-                                               boolean observe) {
+                                               QuantSchedule schedule, INDArray state, long step, boolean training) {
         if (protectedRows == null) {
-            return ActivationQuantization.apply(x, spec, schedule, state, step, training, observe);
+            return ActivationQuantization.apply(x, spec, schedule, state, step, training, true);
         }
         int rows = (int) x.size(0);
         int[] quantized = unprotected(protectedRows);
@@ -47,10 +45,10 @@ final class RowMaskedQuantization {
             return new ActivationQuantization.Result(x, null, Double.NaN);
         }
         if (x.dataType() == DataType.FLOAT) {
-            return applyFloat(x, quantized, spec, schedule, state, step, training, observe);
+            return applyFloat(x, quantized, spec, schedule, state, step, training);
         }
         ActivationQuantization.Result r = ActivationQuantization.apply(MessagePassing.gatherRows(x, quantized), spec,
-                schedule, state, step, training, observe);
+                schedule, state, step, training, true);
         INDArray keep = keepColumn(protectedRows, x);
         // protected rows: x * 1 + 0; quantized rows: x * 0 + q (the indices are distinct, the sum is exact)
         INDArray values = x.mulColumnVector(keep).addi(MessagePassing.scatterAddRows(r.values(), quantized, rows));
@@ -66,7 +64,7 @@ final class RowMaskedQuantization {
      */
     private static ActivationQuantization.Result applyFloat(INDArray x, int[] quantized, QuantSpec spec,
                                                             QuantSchedule schedule, INDArray state, long step,
-                                                            boolean training, boolean observe) {
+                                                            boolean training) {
         int f = (int) x.size(1);
         float[] v = HeapArrays.floats(x);
         float[] q = new float[quantized.length * f];
@@ -85,7 +83,7 @@ final class RowMaskedQuantization {
             Arrays.fill(qMask, 1f);
         }
         double clippedFraction = ActivationQuantization.applyFused(q, q.length, new double[] {min, max}, qMask, spec,
-                schedule, state, step, training, observe);
+                schedule, state, step, training, true);
         if (!RangeObserver.initialized(state) || !schedule.quantizing(step)) {
             return new ActivationQuantization.Result(x, null, clippedFraction);
         }
