@@ -16,11 +16,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.AddRescale;
 import io.qat4j.executor.quant.AffineQuantParams;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@link Add}, TFLite micro {@code add_test.cc} style. */
 class AddTest {
+
+    /** The kernel bit for bit against {@link #exactAdd}, and within one code of the quantized real sums. */
+    private static void assertMatchesReferences(AddParams p, byte[] q1, byte[] q2, double[] real, AffineQuantParams out, String what) {
+        int size = q1.length;
+        byte[] actual = new byte[size];
+        Add.run(p, size, q1, q2, actual);
+        byte[] exact = new byte[size];
+        byte[] fromDouble = new byte[size];
+        for (int i = 0; i < size; i++) {
+            exact[i] = exactAdd(p, q1[i], q2[i]);
+            fromDouble[i] = (byte) out.quantize(real[i]);
+        }
+        assertExact(exact, actual, what + ": exact integer reference");
+        assertWithinOne(fromDouble, actual, what + ": quantized real sum");
+    }
 
     /**
      * The documented formula in BigInteger arithmetic: each offset times {@code 2^leftShift},
@@ -78,18 +94,9 @@ class AddTest {
             }
             AffineQuantParams out = calibrate(real);
             for (ActivationClamp act : new ActivationClamp[] {ActivationClamp.INT8, ActivationClamps.relu(out)}) {
-                AddParams p = AddRescale.params(in1, in2, out, act);
-                byte[] actual = new byte[size];
-                Add.run(p, size, q1, q2, actual);
-                byte[] exact = new byte[size];
-                byte[] fromDouble = new byte[size];
-                for (int i = 0; i < size; i++) {
-                    exact[i] = exactAdd(p, q1[i], q2[i]);
-                    double r = act == ActivationClamp.INT8 ? real[i] : Math.max(real[i], 0);
-                    fromDouble[i] = (byte) out.quantize(r);
-                }
-                assertExact(exact, actual, "exact integer reference " + act);
-                assertWithinOne(fromDouble, actual, "double reference " + act);
+                double[] activated = act == ActivationClamp.INT8 ? real
+                        : Arrays.stream(real).map(r -> Math.max(r, 0)).toArray();
+                assertMatchesReferences(AddRescale.params(in1, in2, out, act), q1, q2, activated, out, "clamp " + act);
             }
         }
     }
@@ -125,16 +132,7 @@ class AddTest {
                 AffineQuantParams out = calibrate(real);
                 AddParams p = AddRescale.weighted(in1, in2, w, out, ActivationClamp.INT8);
                 assertEquals(w < 0, p.subtracts(), "weight " + w);
-                byte[] actual = new byte[size];
-                Add.run(p, size, q1, q2, actual);
-                byte[] exact = new byte[size];
-                byte[] fromDouble = new byte[size];
-                for (int i = 0; i < size; i++) {
-                    exact[i] = exactAdd(p, q1[i], q2[i]);
-                    fromDouble[i] = (byte) out.quantize(real[i]);
-                }
-                assertExact(exact, actual, "weight " + w + ", zero points " + java.util.Arrays.toString(zeroPoints));
-                assertWithinOne(fromDouble, actual, "weight " + w + ": quantized real sum");
+                assertMatchesReferences(p, q1, q2, real, out, "weight " + w + ", zero points " + Arrays.toString(zeroPoints));
             }
         }
     }
