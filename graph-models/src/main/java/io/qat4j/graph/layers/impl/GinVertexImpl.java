@@ -16,7 +16,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -75,19 +74,14 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
     @Override
     protected void initializeParams(Map<String, INDArray> views) {
         views.get(GnnParams.GIN_EPS).assign(0);
-        linearUniform(views.get(GnnParams.WEIGHT), config.getNIn());
-        linearUniform(views.get(GnnParams.BIAS), config.getNIn());
-        linearUniform(views.get(GnnParams.WEIGHT_2), config.getNOut());
-        linearUniform(views.get(GnnParams.BIAS_2), config.getNOut());
+        uniform(views.get(GnnParams.WEIGHT), 1 / Math.sqrt(config.getNIn()));
+        uniform(views.get(GnnParams.BIAS), 1 / Math.sqrt(config.getNIn()));
+        uniform(views.get(GnnParams.WEIGHT_2), 1 / Math.sqrt(config.getNOut()));
+        uniform(views.get(GnnParams.BIAS_2), 1 / Math.sqrt(config.getNOut()));
         views.get(GnnParams.GAMMA).assign(1);
         views.get(GnnParams.BETA).assign(0);
         views.get(GnnParams.RUNNING_MEAN).assign(0);
         views.get(GnnParams.RUNNING_VAR).assign(1);
-    }
-
-    private static void linearUniform(INDArray v, long fanIn) {
-        double limit = 1 / Math.sqrt(fanIn);
-        v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
     }
 
     private double eps() {

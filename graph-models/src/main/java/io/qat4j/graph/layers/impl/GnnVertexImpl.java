@@ -210,8 +210,12 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
      * @param fanOut outputs per input
      */
     protected static void glorotUniform(INDArray w, long fanIn, long fanOut) {
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        w.assign(Nd4j.rand(w.dataType(), w.shape()).muli(2 * limit).subi(limit));
+        uniform(w, Math.sqrt(6.0 / (fanIn + fanOut)));
+    }
+
+    /** Fills {@code v} in place from {@code U(-limit, limit)} with ND4J's (seeded) generator. */
+    protected static void uniform(INDArray v, double limit) {
+        v.assign(Nd4j.rand(v.dataType(), v.shape()).muli(2 * limit).subi(limit));
     }
 
     /**
