@@ -102,6 +102,15 @@ public record GnnQuantSettings(GnnQuantMode mode, int bits, QuantSpec weights, Q
     }
 
     /**
+     * @param newBits 8 or 4
+     * @return these settings with weights and activations at {@code newBits} (their observer and
+     *     percentile follow the width); FP32 settings unchanged
+     */
+    public GnnQuantSettings withBits(int newBits) {
+        return quantized() ? new GnnQuantSettings(mode, newBits, weights.withBits(newBits), schedule) : this;
+    }
+
+    /**
      * @param newSchedule another schedule
      * @return these settings on it
      */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.artifact.ArtifactWriter;
+import io.qat4j.executor.artifact.ElementType;
 import io.qat4j.executor.artifact.LoadedArtifact;
 import io.qat4j.executor.artifact.Provenance;
 import io.qat4j.executor.artifact.QuantInfo;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -291,6 +293,36 @@ class GnnExportTest {
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 13);
         exportAndCompare(net, b, "GIN 4 bits " + mode);
+    }
+
+    /**
+     * Mixed precision, the first GIN layer at 8 bits and the second at 4 ({@link GnnQuantSettings#withBits}),
+     * on float features off any grid, both modes: each layer exports its own widths (8-bit and packed
+     * 4-bit weights in one artifact, the 8-bit output requantized to the 4-bit layer's messages) and
+     * every vertex output lies within its derived code bound.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ginWithAnEightBitFirstLayerInAFourBitNetworkAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
+        TestGraphs.Batch b = offGrid(4, 12, 20, 59);
+        QuantSchedule s = new QuantSchedule(0, -1, 15);
+        GnnQuantSettings q = mode == Mode.QAT ? GnnQuantSettings.qat(4, s) : GnnQuantSettings.degreeQuant(4, s);
+        ComputationGraph net = network(q, null, gin(q.withBits(8), F), gin(q, HIDDEN));
+        train(net, b, false, mode == Mode.DEGREE_QUANT, 17);
+        LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+        assertAgrees(net, a, Int8Executor.of(a, "test"), b, "GIN 8+4 bits " + mode);
+        assertEquals(Set.of(8), widths(a, "conv0/", true), "the first layer's weights");
+        assertEquals(Set.of(8), widths(a, "conv0/", false), "the first layer's activations");
+        assertEquals(Set.of(4), widths(a, "conv1/", true), "the second layer's weights");
+        assertEquals(Set.of(4), widths(a, "conv1/", false), "the second layer's activations");
+    }
+
+    /** @return the bit widths of a vertex's INT8-typed (or packed INT4) constants or activations */
+    private static Set<Integer> widths(LoadedArtifact a, String vertexPrefix, boolean constants) {
+        return a.model().tensors().stream()
+                .filter(t -> t.name().startsWith(vertexPrefix) && t.isConstant() == constants)
+                .filter(t -> t.type() == ElementType.INT8 || t.type() == ElementType.INT4_PACKED)
+                .map(TensorInfo::bits).collect(java.util.stream.Collectors.toSet());
     }
 
     /**

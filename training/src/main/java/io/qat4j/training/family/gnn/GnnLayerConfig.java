@@ -1,7 +1,9 @@
 package io.qat4j.training.family.gnn;
 
+import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.training.family.cnn.Activation;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * One entry of the {@code gnn} family's {@code model.layers}: a message-passing layer, dropout, the
@@ -20,14 +22,21 @@ public sealed interface GnnLayerConfig {
      * @param activation applied to the layer's output
      * @param heads attention heads, 1 for types without ({@link GnnLayerType#multiHead()})
      * @param concat whether the heads are concatenated (true) or averaged; false for types without heads
+     * @param bits this layer's width for weights and activations, 8 or 4, overriding
+     *     {@code quantization.activations.bits} (mixed precision, e.g. the first layer at 8 bits in
+     *     a 4-bit network), or empty for the global width
      */
-    record Conv(GnnLayerType type, int units, Activation activation, int heads, boolean concat)
+    record Conv(GnnLayerType type, int units, Activation activation, int heads, boolean concat, OptionalInt bits)
             implements GnnLayerConfig {
 
-        /** Checks the type and the extents. */
+        /** Checks the type, the extents and the width. */
         public Conv {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(activation, "activation");
+            Objects.requireNonNull(bits, "bits");
+            if (bits.isPresent() && bits.getAsInt() != 8 && bits.getAsInt() != 4) {
+                throw new IllegalArgumentException(type.yamlName() + ": bits " + bits.getAsInt() + " (8 or 4)");
+            }
             if (!type.messagePassing()) {
                 throw new IllegalArgumentException(type.yamlName() + " is not a message-passing layer");
             }
@@ -39,6 +48,14 @@ public sealed interface GnnLayerConfig {
         /** @return the width of the layer's output: units times heads when the heads are concatenated */
         public int outputWidth() {
             return concat ? units * heads : units;
+        }
+
+        /**
+         * @param network the quantization of the network's graph layers
+         * @return this layer's: the network's, at {@link #bits()} when given
+         */
+        public GnnQuantSettings quant(GnnQuantSettings network) {
+            return bits.isPresent() ? network.withBits(bits.getAsInt()) : network;
         }
     }
 

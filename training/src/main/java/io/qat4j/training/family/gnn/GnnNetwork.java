@@ -41,7 +41,7 @@ final class GnnNetwork {
     /**
      * @param gb a graph with its global settings
      * @param model the model
-     * @param quant the quantization of every graph layer
+     * @param quant the quantization of the graph layers (a layer's {@code bits} overrides the width)
      * @param q the {@code quantization} section, for the read-out's weights
      * @param schedule the run's quantization schedule
      */
@@ -66,7 +66,7 @@ final class GnnNetwork {
                 width = d.units();
             } else {
                 GnnLayerConfig.Conv c = (GnnLayerConfig.Conv) layer;
-                gb.addVertex(name, c.type().vertex(c, width, quant), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
+                gb.addVertex(name, c.type().vertex(c, width, c.quant(quant)), prev, GraphInputs.EDGES, GraphInputs.PROTECT);
                 width = c.outputWidth();
             }
             prev = name;

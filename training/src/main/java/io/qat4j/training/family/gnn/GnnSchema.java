@@ -14,6 +14,7 @@ import io.qat4j.training.family.cnn.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  *   features: 1433                               # node features of the data
  *   layers:
  *     - {type: dropout, rate: 0.5}
- *     - {type: gcn, units: 16, activation: relu}  # gin and gat too; gat: heads, concat
+ *     - {type: gcn, units: 16, activation: relu}  # gin and gat too; gat: heads, concat; any: bits (8 or 4)
  *     - {type: dropout, rate: 0.5}
  *     - {type: gcn, units: 16, activation: identity}
  *   output: {classes: 7}                          # softmax read-out per node
@@ -55,7 +56,7 @@ final class GnnSchema {
     private static final String MULTI_HEAD_TYPES = Arrays.stream(GnnLayerType.values())
             .filter(GnnLayerType::multiHead).map(t -> "`" + t.yamlName() + "`")
             .collect(Collectors.joining(" or "));
-    static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat");
+    static final List<String> CONV_KEYS = List.of("type", "units", "activation", "heads", "concat", "bits");
     static final List<String> DROPOUT_KEYS = List.of("type", "rate");
     static final List<String> POOL_KEYS = List.of("type", "op");
     static final List<String> DENSE_KEYS = List.of("type", "units", "activation");
@@ -208,8 +209,23 @@ final class GnnSchema {
             s.problem(s.valueLocation("concat"), "concat", "only " + MULTI_HEAD_TYPES + " layers concatenate heads; `"
                     + type.yamlName() + "` has one head");
         }
+        OptionalInt bits = bits(s);
         return reader.problems().size() > before ? null
-                : new GnnLayerConfig.Conv(type, units, activation, heads, concat);
+                : new GnnLayerConfig.Conv(type, units, activation, heads, concat, bits);
+    }
+
+    /** @return a message-passing layer's {@code bits}, 8 or 4, empty when absent, or null after a problem */
+    private static OptionalInt bits(Section s) {
+        YamlNode n = s.value("bits");
+        if (n == null) {
+            return OptionalInt.empty();
+        }
+        Long v = s.reader().integer(n, s.path("bits"), 4, 8);
+        if (v != null && v != 4 && v != 8) {
+            s.problem(s.valueLocation("bits"), "bits", "graph layers quantize to 8 or 4 bits, got " + v);
+            return null;
+        }
+        return v == null ? null : OptionalInt.of(v.intValue());
     }
 
     /**
@@ -227,6 +243,7 @@ final class GnnSchema {
                 n.put("activation", c.activation().yamlName());
                 n.put("heads", c.heads());
                 n.put("concat", c.concat());
+                c.bits().ifPresent(b -> n.put("bits", b));
             } else if (layer instanceof GnnLayerConfig.Dropout d) {
                 n.put("rate", d.rate());
             } else if (layer instanceof GnnLayerConfig.Pool p) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.graph.layers.GnnQuantMode;
+import io.qat4j.graph.layers.GnnQuantSettings;
+import io.qat4j.quant.spec.ObserverSpec;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.training.config.DegreeQuantConfig;
 import io.qat4j.training.config.ExperimentConfig;
@@ -13,6 +15,7 @@ import io.qat4j.training.config.QuantMethod;
 import io.qat4j.training.config.binding.ConfigException;
 import io.qat4j.training.config.binding.ConfigProblem;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The {@code gnn} family's schema: binding, defaults, errors at key and line, writing back. */
@@ -49,9 +52,11 @@ class GnnSchemaTest {
                 """, "{enabled: false}");
         GnnModelConfig m = (GnnModelConfig) c.model();
         assertEquals(List.of(
-                new GnnLayerConfig.Conv(GnnLayerType.GAT, 8, io.qat4j.training.family.cnn.Activation.RELU, 4, true),
+                new GnnLayerConfig.Conv(GnnLayerType.GAT, 8, io.qat4j.training.family.cnn.Activation.RELU, 4, true,
+                        OptionalInt.empty()),
                 new GnnLayerConfig.Dropout(0.6),
-                new GnnLayerConfig.Conv(GnnLayerType.GIN, 16, io.qat4j.training.family.cnn.Activation.RELU, 1, false)),
+                new GnnLayerConfig.Conv(GnnLayerType.GIN, 16, io.qat4j.training.family.cnn.Activation.RELU, 1, false,
+                        OptionalInt.empty())),
                 m.layers());
         assertEquals(32, ((GnnLayerConfig.Conv) m.layers().get(0)).outputWidth(), "gat concatenates by default");
         assertEquals(4, m.outputs());
@@ -89,7 +94,30 @@ class GnnSchemaTest {
         GnnModelConfig m = (GnnModelConfig) parse("    - {type: gin, units: 8, activation: relu}", "{enabled: false}")
                 .model();
         assertEquals(new GnnLayerConfig.Conv(GnnLayerType.GIN, 8, io.qat4j.training.family.cnn.Activation.RELU, 1,
-                false), m.layers().get(0));
+                false, OptionalInt.empty()), m.layers().get(0));
+    }
+
+    @Test
+    void aLayersBitsOverrideTheNetworksWidthForThatLayerOnly() {
+        ExperimentConfig c = parse("    - {type: gin, units: 8, bits: 8}\n    - {type: gin, units: 8}",
+                "{method: degree-quant, activations: {bits: 4}}");
+        GnnModelConfig m = (GnnModelConfig) c.model();
+        GnnQuantSettings network = GnnFamily.quantSettings(c.quantization(), QuantSchedule.ALWAYS);
+        GnnQuantSettings first = ((GnnLayerConfig.Conv) m.layers().get(0)).quant(network);
+        assertEquals(8, first.bits());
+        assertEquals(8, first.weights().bits());
+        assertEquals(ObserverSpec.percentile(GnnQuantSettings.PERCENTILE_INT8), first.activations().observer(),
+                "the observer follows the layer's width");
+        assertEquals(network, ((GnnLayerConfig.Conv) m.layers().get(1)).quant(network));
+        assertEquals(4, network.weights().bits());
+        assertEquals(c, ExperimentConfigLoader.parse(c.toYaml(), "back.yaml"), c.toYaml());
+
+        ConfigProblem six = onlyProblem("    - {type: gcn, units: 8, bits: 6}", "{activations: {bits: 4}}");
+        assertEquals("model.layers[0].bits", six.path());
+        assertEquals(7, six.location().line());
+        assertTrue(six.message().contains("8 or 4 bits, got 6"), six.message());
+        ConfigProblem two = onlyProblem("    - {type: gcn, units: 8, bits: 2}", "{activations: {bits: 4}}");
+        assertEquals("model.layers[0].bits", two.path());
     }
 
     @Test
