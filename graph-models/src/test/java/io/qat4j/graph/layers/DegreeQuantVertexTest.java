@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.quant.AffineQuantParams;
+import io.qat4j.quant.layers.impl.ActivationQuantization;
+import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.layers.OutputQuantizers;
 import io.qat4j.quant.spec.QuantSchedule;
@@ -22,13 +24,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Degree-Quant and the straight-through estimators at the level of whole vertices, quantization on:
  * <ul>
- * <li>with every node protected, a Degree-Quant vertex computes, forward and backward, exactly what
+ * <li>with every node protected, a Degree-Quant GAT computes, forward and backward, exactly what
  *     the FP32 vertex computes with the fake-quantized weights (weights are shared, so they stay
- *     quantized; nothing a node produces is);</li>
+ *     quantized; nothing a node produces is); GIN keeps its messages, aggregate and output float
+ *     and quantizes its MLP on every row (the reference's mask-unaware MLP);</li>
  * <li>at evaluation nothing is protected (the protect input is ignored) and no observer moves;</li>
  * <li>the clipped estimator of Degree-Quant zeroes every gradient when every output is clamped,
  *     where the plain estimator of QAT passes it;</li>
@@ -66,39 +70,17 @@ class DegreeQuantVertexTest {
     }
 
     @Test
-    void allProtectedGinAndGatComputeTheFp32LayerWithQuantizedWeights() {
+    void allProtectedGatComputesTheFp32LayerWithQuantizedWeights() {
         TestGraphs.Batch b = TestGraphs.random(3, 12, 20, F, 5);
-        int[] all = new int[b.numNodes()];
-        Arrays.setAll(all, i -> i);
-        INDArray[] protectAll = b.inputs(all);
-        INDArray[] in = {protectAll[0], protectAll[1], protectAll[3]};
+        INDArray[] in = allProtected(b);
         Nd4j.getRandom().setSeed(3);
         INDArray eps = Nd4j.rand(DataType.FLOAT, b.numNodes(), 8).subi(0.5);
 
-        // GIN: W := Q(W), W2 := Q(W2); the batch norm after the second ReLU is float in both
-        ComputationGraph dq = net(new GinVertex.Builder().nIn(F).nOut(8).quant(GnnQuantSettings.degreeQuant(8, ALWAYS)).build());
-        ComputationGraph fp = net(new GinVertex.Builder().nIn(F).nOut(8).quant(GnnQuantSettings.fp32()).build());
+        // GAT: W := Q(W), att := Q(att) with one scale over all heads (per tensor, as dq/multi_quant.py)
+        ComputationGraph dq = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.degreeQuant(8, ALWAYS)).build());
+        ComputationGraph fp = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.fp32()).build());
         Map<String, INDArray> pd = dq.getVertex("conv0").paramTable(false);
         Map<String, INDArray> pf = fp.getVertex("conv0").paramTable(false);
-        pd.get(GnnParams.GIN_EPS).assign(0.3);
-        pd.get(GnnParams.RUNNING_VAR).assign(Nd4j.rand(DataType.FLOAT, 1, 8).addi(0.5));
-        pd.get(GnnParams.GAMMA).assign(Nd4j.rand(DataType.FLOAT, 1, 8).addi(0.5));
-        for (String k : pf.keySet()) {
-            pf.get(k).assign(pd.get(k));
-        }
-        pf.get(GnnParams.WEIGHT).assign(quantizedColumns(pd.get(GnnParams.WEIGHT)));
-        pf.get(GnnParams.WEIGHT_2).assign(quantizedColumns(pd.get(GnnParams.WEIGHT_2)));
-        compare(run(dq.getVertex("conv0"), in, eps), run(fp.getVertex("conv0"), in, eps), "GIN");
-        for (String k : new String[] {GnnParams.MESSAGE_RANGE, GnnParams.AGGREGATE_RANGE, GnnParams.HIDDEN_2_RANGE,
-            GnnParams.OUTPUT_RANGE}) {
-            assertEquals(0f, pd.get(k).getFloat(2), k + " observed nothing: every row was protected");
-        }
-
-        // GAT: W := Q(W), att := Q(att) with one scale over all heads (per tensor, as dq/multi_quant.py)
-        dq = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.degreeQuant(8, ALWAYS)).build());
-        fp = net(new GatVertex.Builder().nIn(F).heads(2, 4, true).quant(GnnQuantSettings.fp32()).build());
-        pd = dq.getVertex("conv0").paramTable(false);
-        pf = fp.getVertex("conv0").paramTable(false);
         for (String k : pf.keySet()) {
             pf.get(k).assign(pd.get(k));
         }
@@ -106,6 +88,60 @@ class DegreeQuantVertexTest {
         pf.get(GnnParams.ATTENTION).assign(WeightFakeQuant.apply(pd.get(GnnParams.ATTENTION), QuantSpecs.INT8_WEIGHT_PER_TENSOR,
                 false).values());
         compare(run(dq.getVertex("conv0"), in, eps), run(fp.getVertex("conv0"), in, eps), "GAT");
+    }
+
+    /**
+     * GIN's MLP is mask-unaware, as in the reference ({@code dq/multi_quant.py} GINConvMultiQuant):
+     * with every node protected, the messages, the aggregate and the output stay float and their
+     * observers see nothing, while the MLP's input and hidden quantizers observe and round every
+     * row. Expected forward, written out: {@code h = Q_in((1 + eps) x + A x)},
+     * {@code r = Q_hidden(relu(h Q(W) + b))}, {@code r2 = Q_hidden2(relu(r Q(W2) + b2))}, the batch
+     * norm on the batch's statistics (biased variance).
+     */
+    @Test
+    void allProtectedGinKeepsMessagesAggregateAndOutputFloatAndQuantizesItsMlpOnEveryRow() {
+        TestGraphs.Batch b = TestGraphs.random(3, 12, 20, F, 5);
+        INDArray[] in = allProtected(b);
+        GnnQuantSettings q = GnnQuantSettings.degreeQuant(8, ALWAYS);
+        ComputationGraph dq = net(new GinVertex.Builder().nIn(F).nOut(8).quant(q).build());
+        GraphVertex v = dq.getVertex("conv0");
+        Map<String, INDArray> pd = v.paramTable(false);
+        pd.get(GnnParams.GIN_EPS).assign(0.3);
+        Nd4j.getRandom().setSeed(3);
+        pd.get(GnnParams.GAMMA).assign(Nd4j.rand(DataType.FLOAT, 1, 8).addi(0.5));
+        pd.get(GnnParams.BETA).assign(Nd4j.rand(DataType.FLOAT, 1, 8).subi(0.5));
+        v.setInputs(in);
+        INDArray out = v.doForward(true, LayerWorkspaceMgr.noWorkspaces()).dup();
+
+        for (String k : new String[] {GnnParams.MESSAGE_RANGE, GnnParams.AGGREGATE_RANGE, GnnParams.OUTPUT_RANGE}) {
+            assertEquals(0f, pd.get(k).getFloat(2), k + " observed nothing: every row was protected");
+        }
+        INDArray x = in[0];
+        INDArray a = MessagePassing.gatherScatterAdd(x, b.src(), b.dst(), null, b.numNodes());
+        INDArray h = observedAndRounded(q, pd.get(GnnParams.INPUT_RANGE), x.mul(1.3).addi(a));
+        INDArray z1 = h.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT))).addiRowVector(pd.get(GnnParams.BIAS));
+        INDArray r = observedAndRounded(q, pd.get(GnnParams.HIDDEN_RANGE), Transforms.relu(z1));
+        INDArray z2 = r.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT_2))).addiRowVector(pd.get(GnnParams.BIAS_2));
+        INDArray r2 = observedAndRounded(q, pd.get(GnnParams.HIDDEN_2_RANGE), Transforms.relu(z2));
+        INDArray std = Transforms.sqrt(r2.var(false, 0).addi(1e-5));
+        INDArray expected = r2.subRowVector(r2.mean(0)).diviRowVector(std).muliRowVector(pd.get(GnnParams.GAMMA))
+                .addiRowVector(pd.get(GnnParams.BETA));
+        assertClose(expected, out, "GIN output");
+    }
+
+    /** @return the vertex inputs (nodes, edges, protect) of a batch with every node protected */
+    private static INDArray[] allProtected(TestGraphs.Batch b) {
+        int[] all = new int[b.numNodes()];
+        Arrays.setAll(all, i -> i);
+        INDArray[] protectAll = b.inputs(all);
+        return new INDArray[] {protectAll[0], protectAll[1], protectAll[3]};
+    }
+
+    /** @return {@code x} rounded with the range its observer took from it (exactly one batch seen) */
+    private static INDArray observedAndRounded(GnnQuantSettings q, INDArray state, INDArray x) {
+        assertEquals(1f, state.getFloat(2), "the MLP's quantizer observed the one batch, protected rows included");
+        AffineQuantParams p = ActivationQuantization.params(q.activations(), state);
+        return FakeQuant.apply(x, (float) p.scale(), p.zeroPoint(), p.range().qMin(), p.range().qMax());
     }
 
     private static void compare(Run dq, Run fp, String what) {

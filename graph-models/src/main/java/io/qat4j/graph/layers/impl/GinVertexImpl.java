@@ -20,7 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Implementation of {@link GinVertex}. Forward, with {@code Q_k} the quantizer of tensor {@code k}
- * (identity in FP32 mode and on protected rows):
+ * (identity in FP32 mode; on protected rows identity for {@code Q_msg}, {@code Q_aggr} and
+ * {@code Q_out}, while the MLP's {@code Q_in}, {@code Q_hidden} and {@code Q_hidden2} round and
+ * observe every row, as the reference's mask-unaware MLP):
  * <pre>
  *   xq = Q_msg(x);  m_e = xq[src_e];  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) xq + a)
  *   r = Q_hidden(relu(h Q_w(W) + b));  r2 = Q_hidden2(relu(r Q_w(W2) + b2));  out = Q_out(BN(r2))
@@ -103,17 +105,16 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         ActivationQuantization.Result xq = quantize(GnnParams.MESSAGE_RANGE, x, protectedNodes, training);
         INDArray aggregate = MessagePassing.gatherScatterAdd(xq.values(), edges.src(), edges.dst(), null, n);
         ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
+        // the MLP quantizes every row, protected or not (the reference's mask-unaware MLP, see GinVertex)
         ActivationQuantization.Result h = quantize(GnnParams.INPUT_RANGE, xq.values().mul(1 + eps()).addi(a.values()),
-                protectedNodes, training);
+                null, training);
 
         FakeQuant.Masked w1 = quantizeWeights(param(GnnParams.WEIGHT));
         INDArray z1 = h.values().mmul(w1.values()).addiRowVector(param(GnnParams.BIAS));
-        ActivationQuantization.Result r = quantize(GnnParams.HIDDEN_RANGE, Transforms.relu(z1, true), protectedNodes,
-                training);
+        ActivationQuantization.Result r = quantize(GnnParams.HIDDEN_RANGE, Transforms.relu(z1, true), null, training);
         FakeQuant.Masked w2 = quantizeWeights(param(GnnParams.WEIGHT_2));
         INDArray z2 = r.values().mmul(w2.values()).addiRowVector(param(GnnParams.BIAS_2));
-        ActivationQuantization.Result r2 = quantize(GnnParams.HIDDEN_2_RANGE, Transforms.relu(z2, true), protectedNodes,
-                training);
+        ActivationQuantization.Result r2 = quantize(GnnParams.HIDDEN_2_RANGE, Transforms.relu(z2, true), null, training);
 
         ComputeTail.Inputs tailInputs = new ComputeTail.Inputs(config.batchNormSettings(), IDENTITY, new int[] {0}, fold(),
                 param(GnnParams.GAMMA), param(GnnParams.BETA), param(GnnParams.RUNNING_MEAN), param(GnnParams.RUNNING_VAR), null,
