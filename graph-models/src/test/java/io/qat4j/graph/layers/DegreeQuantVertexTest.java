@@ -10,6 +10,7 @@ import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.layers.OutputQuantizers;
+import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpecs;
 import java.util.Arrays;
@@ -213,6 +214,37 @@ class DegreeQuantVertexTest {
                 }
             }
         }
+    }
+
+    /**
+     * GIN's message observer weighs a node by its out-degree, as the reference's per-edge
+     * {@code message_low} does: a star of one hub (features 100) and 300 leaves (features in
+     * {@code [0, 1)}) has the hub on half of its 600 edge rows but on one of 301 node rows, so the
+     * 4-bit Degree-Quant percentile (1% / 99%) keeps the hub in the message range (max 100), where
+     * node rows would clip it below 1.
+     */
+    @Test
+    void ginMessageObserverWeighsANodeByItsOutDegree() {
+        int leaves = 300;
+        int n = leaves + 1;
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, F);
+        x.getRow(0).assign(100);
+        int[] src = new int[2 * leaves];
+        int[] dst = new int[2 * leaves];
+        for (int k = 0; k < leaves; k++) {
+            src[2 * k] = 0;
+            dst[2 * k] = k + 1;
+            src[2 * k + 1] = k + 1;
+            dst[2 * k + 1] = 0;
+        }
+        TestGraphs.Batch b = new TestGraphs.Batch(n, x, src, dst, new int[n]);
+        ComputationGraph net = net(new GinVertex.Builder().nIn(F).nOut(8).quant(GnnQuantSettings.degreeQuant(4, ALWAYS)).build());
+        GraphVertex v = net.getVertex("conv0");
+        INDArray[] in = b.inputs();
+        v.setInputs(in[0], in[1], in[3]);
+        v.doForward(true, LayerWorkspaceMgr.noWorkspaces());
+        INDArray range = v.paramTable(false).get(GnnParams.MESSAGE_RANGE);
+        assertEquals(100f, range.getFloat(RangeObserver.MAX), "the hub's messages are half the edge rows");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.qat4j.graph.layers.impl;
 
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GnnParams;
+import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.graph.layers.GnnVertex;
 import io.qat4j.graph.layers.ParamLayout;
@@ -9,6 +10,7 @@ import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.layers.impl.QuantizerStats;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
 import java.util.Map;
@@ -172,16 +174,51 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
      * @return values, gradient mask (null: ones) and clipped fraction
      */
     protected ActivationQuantization.Result quantize(String key, INDArray x, boolean[] protectedRows, boolean training) {
+        return quantize(key, x, protectedRows, training, true);
+    }
+
+    /**
+     * As {@link #quantize(String, INDArray, boolean[], boolean)}, with the observer's update from
+     * these rows optional (a layer that observes the tensor in another form, e.g. per edge, then
+     * quantizes it per node with that range).
+     *
+     * @param key the observer's parameter key
+     * @param x the values {@code [rows, C]}
+     * @param protectedRows the protected rows, or null
+     * @param training training mode
+     * @param observe whether the observer updates from {@code x} (in training)
+     * @return values, gradient mask (null: ones) and clipped fraction
+     */
+    protected ActivationQuantization.Result quantize(String key, INDArray x, boolean[] protectedRows, boolean training,
+                                                     boolean observe) {
         GnnQuantSettings q = config.getQuant();
         if (!q.quantized()) {
             return new ActivationQuantization.Result(x, null, Double.NaN);
         }
         ActivationQuantization.Result r = RowMaskedQuantization.apply(x, protectedRows, q.activations(), q.schedule(),
-                param(key), step(), training);
+                param(key), step(), training, observe);
         if (key.equals(GnnParams.OUTPUT_RANGE) && !Double.isNaN(r.clippedFraction())) {
             clippedFraction = r.clippedFraction();
         }
         return r;
+    }
+
+    /**
+     * Updates the observer under {@code key} from the rows {@code rows} of {@code x} (repeats
+     * allowed: a row listed {@code k} times weighs {@code k} times in a percentile), in training
+     * while the schedule observes.
+     *
+     * @param key the observer's parameter key
+     * @param x the values {@code [n, C]}
+     * @param rows the rows observed
+     * @param training training mode
+     */
+    protected void observeRows(String key, INDArray x, int[] rows, boolean training) {
+        GnnQuantSettings q = config.getQuant();
+        if (!q.quantized() || !training || !q.schedule().observing(step()) || rows.length == 0) {
+            return;
+        }
+        RangeObserver.observe(q.activations().observer(), MessagePassing.gatherRows(x, rows), param(key));
     }
 
     /**

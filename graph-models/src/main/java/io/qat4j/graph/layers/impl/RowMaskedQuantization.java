@@ -31,13 +31,15 @@ final class RowMaskedQuantization {
      * @param schedule the schedule
      * @param state the observer state {@code [min, max, batchesSeen]}
      * @param step the iteration
-     * @param training training mode (observers update)
+     * @param training training mode
+     * @param observe whether the observer updates from these rows (in training)
      * @return the values, the gradient mask (null: all ones) and the clipped fraction of the quantized rows
      */
     static ActivationQuantization.Result apply(INDArray x, boolean[] protectedRows, QuantSpec spec,
-                                               QuantSchedule schedule, INDArray state, long step, boolean training) {
+                                               QuantSchedule schedule, INDArray state, long step, boolean training,
+                                               boolean observe) {
         if (protectedRows == null) {
-            return ActivationQuantization.apply(x, spec, schedule, state, step, training, true);
+            return ActivationQuantization.apply(x, spec, schedule, state, step, training, observe);
         }
         int rows = (int) x.size(0);
         int[] quantized = unprotected(protectedRows);
@@ -45,10 +47,10 @@ final class RowMaskedQuantization {
             return new ActivationQuantization.Result(x, null, Double.NaN);
         }
         if (x.dataType() == DataType.FLOAT) {
-            return applyFloat(x, quantized, spec, schedule, state, step, training);
+            return applyFloat(x, quantized, spec, schedule, state, step, training, observe);
         }
         ActivationQuantization.Result r = ActivationQuantization.apply(MessagePassing.gatherRows(x, quantized), spec,
-                schedule, state, step, training, true);
+                schedule, state, step, training, observe);
         INDArray keep = keepColumn(protectedRows, x);
         // protected rows: x * 1 + 0; quantized rows: x * 0 + q (the indices are distinct, the sum is exact)
         INDArray values = x.mulColumnVector(keep).addi(MessagePassing.scatterAddRows(r.values(), quantized, rows));
@@ -64,7 +66,7 @@ final class RowMaskedQuantization {
      */
     private static ActivationQuantization.Result applyFloat(INDArray x, int[] quantized, QuantSpec spec,
                                                             QuantSchedule schedule, INDArray state, long step,
-                                                            boolean training) {
+                                                            boolean training, boolean observe) {
         int f = (int) x.size(1);
         float[] v = HeapArrays.floats(x);
         float[] q = new float[quantized.length * f];
@@ -83,7 +85,7 @@ final class RowMaskedQuantization {
             Arrays.fill(qMask, 1f);
         }
         double clippedFraction = ActivationQuantization.applyFused(q, q.length, new double[] {min, max}, qMask, spec,
-                schedule, state, step, training, true);
+                schedule, state, step, training, observe);
         if (!RangeObserver.initialized(state) || !schedule.quantizing(step)) {
             return new ActivationQuantization.Result(x, null, clippedFraction);
         }

@@ -48,7 +48,7 @@ class RowMaskedQuantizationTest {
         INDArray x = Nd4j.create(v, new long[] {rows, cols}, 'c');
         INDArray s = state();
         ActivationQuantization.Result r = RowMaskedQuantization.apply(x, new boolean[rows], dq4, QuantSchedule.ALWAYS, s,
-                0, true);
+                0, true, true);
         assertArrayEquals(new float[] {0, 1, 1}, s.toFloatVector());
         assertArrayEquals(v, r.values().reshape(rows * cols).toFloatVector());
     }
@@ -69,15 +69,15 @@ class RowMaskedQuantizationTest {
         }
         protect[rows - 1] = true; // and 9950 .. 9999
         INDArray s = state();
-        RowMaskedQuantization.apply(x, protect, DQ8, QuantSchedule.ALWAYS, s, 0, true);
+        RowMaskedQuantization.apply(x, protect, DQ8, QuantSchedule.ALWAYS, s, 0, true, true);
         // 8950 observed values 1000 .. 9949: ranks round(0.001 * 8949) = 9 and 8949 - 9 = 8940
         assertArrayEquals(new float[] {1009, 9940, 1}, s.toFloatVector());
         // a second batch: running min of the lower percentiles, max of the upper
         INDArray y = x.mul(2).subi(5000);
-        RowMaskedQuantization.apply(y, protect, DQ8, QuantSchedule.ALWAYS, s, 1, true);
+        RowMaskedQuantization.apply(y, protect, DQ8, QuantSchedule.ALWAYS, s, 1, true, true);
         assertArrayEquals(new float[] {1009 * 2 - 5000, 9940 * 2 - 5000, 2}, s.toFloatVector());
         // evaluation observes nothing
-        RowMaskedQuantization.apply(x.mul(10), null, DQ8, QuantSchedule.ALWAYS, s, 2, false);
+        RowMaskedQuantization.apply(x.mul(10), null, DQ8, QuantSchedule.ALWAYS, s, 2, false, true);
         assertEquals(2f, s.getFloat(RangeObserver.COUNT));
     }
 
@@ -92,7 +92,7 @@ class RowMaskedQuantizationTest {
         }
         INDArray s = Nd4j.createFromArray(-1f, 1f, 1f); // frozen narrow range: most values clip
         QuantSchedule frozen = new QuantSchedule(0, 0, -1);
-        ActivationQuantization.Result q = RowMaskedQuantization.apply(x, protect, DQ8, frozen, s, 5, true);
+        ActivationQuantization.Result q = RowMaskedQuantization.apply(x, protect, DQ8, frozen, s, 5, true, true);
         AffineQuantParams p = AffineQuantParams.asymmetric(-1, 1, DQ8.range());
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < 8; j++) {
@@ -120,14 +120,14 @@ class RowMaskedQuantizationTest {
         boolean[] all = new boolean[10];
         Arrays.fill(all, true);
         INDArray s = state();
-        ActivationQuantization.Result q = RowMaskedQuantization.apply(x, all, DQ8, QuantSchedule.ALWAYS, s, 0, true);
+        ActivationQuantization.Result q = RowMaskedQuantization.apply(x, all, DQ8, QuantSchedule.ALWAYS, s, 0, true, true);
         assertEquals(x, q.values());
         assertNull(q.gradMask());
         assertEquals(0f, s.getFloat(RangeObserver.COUNT), "nothing observed");
         INDArray s2 = state();
         INDArray s3 = state();
         assertEquals(ActivationQuantization.apply(x, DQ8, QuantSchedule.ALWAYS, s2, 0, true, true).values(),
-                RowMaskedQuantization.apply(x, null, DQ8, QuantSchedule.ALWAYS, s3, 0, true).values());
+                RowMaskedQuantization.apply(x, null, DQ8, QuantSchedule.ALWAYS, s3, 0, true, true).values());
         assertEquals(s2, s3);
         assertArrayEquals(new boolean[] {true, false, true}, RowMaskedQuantization.ofSources(new boolean[] {true, false},
                 new int[] {0, 1, 0}));
