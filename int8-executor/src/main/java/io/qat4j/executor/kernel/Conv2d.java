@@ -17,7 +17,7 @@ package io.qat4j.executor.kernel;
  * and contribute {@code w * (Z_in - Z_in) = 0}.
  *
  * <p>These static entry points prepare the weights for one call and delegate to
- * {@link PreparedConv2d} (an {@code im2col} matrix product with magnitude-grouped weights, the
+ * {@link PreparedConv2d} (an {@code im2col} matrix product by {@link io.qat4j.executor.kernel.gemm.IntGemm}, the
  * same int32 accumulators); code that runs a layer repeatedly should keep a
  * {@link PreparedConv2d}.
  *

@@ -1,5 +1,7 @@
 package io.qat4j.executor.kernel;
 
+import io.qat4j.executor.kernel.gemm.IntGemm;
+
 /**
  * A {@link Conv2d} layer with its weights prepared once, for repeated inference: the same integer
  * results as {@link Conv2d#run} (TFLite {@code reference_integer_ops::ConvPerChannel},
@@ -13,15 +15,13 @@ package io.qat4j.executor.kernel;
  * </pre>
  *
  * computed as a matrix product in the manner of gemmlowp / TFLite's optimized {@code im2col}
- * convolution: for a chunk of images the input, minus {@code Z_in}, is copied into a buffer padded
+ * convolution: for a chunk of images the input, minus {@code Z_in}, is copied into a plane padded
  * with zeros (a padded position holds the real value 0, the code {@code Z_in}, and contributes
  * {@code w * (Z_in - Z_in) = 0}), from which the {@code im2col} matrix
- * {@code c[g*K + (ic*KH + ky)*KW + kx][p]}, {@code p = (n, oy, ox)}, is gathered without branches;
- * its rows are stored two columns per int ({@code c[k][j] + 2^16 c[k][j + H]}, {@code H} = half the
- * columns of the chunk). Every output channel then takes
- * {@code acc[p] = bias[o] + sum_k w[o][k] c[g*K + k][p]} with the multiplication-free,
- * magnitude-grouped product of {@link WeightGroups} (weights unpacked and grouped once, here),
- * and the output stage writes the int8 plane.
+ * {@code col[g*K + (ic*KH + ky)*KW + kx][p]}, {@code p = (n, oy, ox)}, is gathered without
+ * branches; per group, {@code acc = bias + W_g col_g} by {@link IntGemm} (weights
+ * {@code [C_out / groups, K]} as its left operand, widened to int once here), and the output stage
+ * writes the int8 planes.
  *
  * <p>Layouts: input {@code [N, C_in, H, W]}, weights {@code [C_out, C_in / groups, KH, KW]} (int8,
  * or packed 4-bit, see {@link PackedInt4}), bias {@code [C_out]} int32 with scale
@@ -29,11 +29,10 @@ package io.qat4j.executor.kernel;
  *
  * <p>Accumulator bound: {@code |acc| <= 128 * 255 * K + |bias[o]| <= 2^31 - 1} with
  * {@code K = Cg * KH * KW}; the product part is checked by {@link Conv2dParams}, the bias when the
- * layer is prepared. Intermediate sums of the grouped product are exact modulo {@code 2^32}, so the
- * final accumulator is the same int32 as the direct sum (see {@link WeightGroups}).
+ * layer is prepared; under it every int32 sum of the matrix product is the true one.
  *
- * <p>Thread safety: immutable; the scratch buffers (im2col matrix, padded plane, accumulator rows)
- * are per thread, so one instance serves concurrent {@link #run} calls.
+ * <p>Thread safety: immutable; the scratch buffers (im2col matrix, padded plane, accumulators) are
+ * per thread, so one instance serves concurrent {@link #run} calls.
  */
 public final class PreparedConv2d {
 
@@ -44,29 +43,30 @@ public final class PreparedConv2d {
 
     private final Conv2dParams p;
     private final int[] bias;
-    private final WeightGroups groups;
-    private final int rowsTotal; // C_in * KH * KW im2col rows, plus one zero row
+    /** {@code w[o][k]} as ints, row-major {@code [C_out, K]}: the product's left operand. */
+    private final int[] weights;
+    private final IntGemm gemm;
+    private final int depth; // K = C_in / groups * KH * KW
+    private final int rowsTotal; // C_in * KH * KW im2col rows
     private final int plane; // OH * OW
     private final int imagesPerChunk;
     private final int paddedHeight;
     private final int paddedWidth;
     private final ThreadLocal<Scratch> scratch;
 
-    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias) {
+    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm) {
         this.p = p;
         int outC = p.outChannels();
         KernelChecks.checkBias(bias, outC, p.productBound(), p.requantization().shiftArray());
         this.bias = bias == null ? new int[outC] : java.util.Arrays.copyOf(bias, outC);
-        Window2d win = p.window();
-        int taps = win.kernelHeight() * win.kernelWidth();
-        this.rowsTotal = p.inChannels() * taps + 1;
-        int groupIn = p.inChannels() / p.groups();
-        int outPerGroup = outC / p.groups();
-        int[] rowBase = new int[outC];
-        for (int o = 0; o < outC; o++) {
-            rowBase[o] = (o / outPerGroup) * groupIn * taps;
+        this.gemm = gemm;
+        this.depth = p.filterSize();
+        this.weights = new int[outC * depth];
+        for (int i = 0; i < this.weights.length; i++) {
+            this.weights[i] = weights[i];
         }
-        this.groups = WeightGroups.of(weights, outC, p.filterSize(), rowBase, rowsTotal - 1);
+        Window2d win = p.window();
+        this.rowsTotal = p.inChannels() * win.kernelHeight() * win.kernelWidth();
         this.plane = p.outHeight() * p.outWidth();
         this.imagesPerChunk = imagesPerChunk(rowsTotal, plane);
         this.paddedHeight = p.inHeight() + win.padTop() + win.padBottom();
@@ -91,14 +91,13 @@ public final class PreparedConv2d {
     public static long scratchBytes(Conv2dParams p) {
         Window2d win = p.window();
         long taps = (long) win.kernelHeight() * win.kernelWidth();
-        long rows = p.inChannels() * taps + 1;
+        long rows = p.inChannels() * taps;
         long plane = (long) p.outHeight() * p.outWidth();
         long columns = imagesPerChunk(rows, plane) * plane;
-        long half = (columns + 1) / 2;
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
-        // the ints of Scratch: col, gatherRows, six half-rows, padded, shifted
-        return Integer.BYTES * (rows * half + taps * columns + 6 * half + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
+        // the ints of Scratch: col, acc, padded, shifted
+        return 4L * (rows * columns + p.outChannels() * columns + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
     }
 
     /**
@@ -111,8 +110,13 @@ public final class PreparedConv2d {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias) {
+        return of(p, weights, bias, IntGemm.selected());
+    }
+
+    /** {@link #of} with a given matrix product (tests run every implementation the dispatch can choose). */
+    static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm) {
         KernelChecks.checkLength(weights, (long) p.outChannels() * p.filterSize(), "weights");
-        return new PreparedConv2d(p, weights, bias);
+        return new PreparedConv2d(p, weights, bias, gemm);
     }
 
     /**
@@ -128,7 +132,7 @@ public final class PreparedConv2d {
     public static PreparedConv2d ofPacked4(Conv2dParams p, byte[] packedWeights, int[] bias) {
         int count = p.outChannels() * p.filterSize();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
-        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias);
+        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected());
     }
 
     /** @return the parameters */
@@ -155,25 +159,31 @@ public final class PreparedConv2d {
     private void run(int batches, byte[] input, byte[] output, Scratch s) {
         KernelChecks.checkLength(input, KernelChecks.batchSize(batches, p.inputImageSize(), "input"), "input");
         KernelChecks.checkLength(output, KernelChecks.batchSize(batches, p.outputImageSize(), "output"), "output");
+        int outC = p.outChannels();
+        int outPerGroup = outC / p.groups();
         for (int n0 = 0; n0 < batches; n0 += imagesPerChunk) {
             int images = Math.min(imagesPerChunk, batches - n0);
             int columns = images * plane;
-            int half = (columns + 1) / 2;
-            im2col(input, n0, images, half, s);
-            for (int o = 0; o < p.outChannels(); o++) {
+            im2col(input, n0, images, columns, s);
+            for (int o = 0; o < outC; o++) {
+                java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, bias[o]);
+            }
+            for (int g = 0; g < p.groups(); g++) {
                 // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked when prepared)
-                groups.accumulate(o, s.col, bias[o], s.g, s.runLo, s.runHi, s.accLo, s.accHi, half);
-                outputStage(o, n0, images, half, s, output);
+                gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
+                        g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
+            }
+            for (int o = 0; o < outC; o++) {
+                outputStage(o, n0, images, columns, s, output);
             }
         }
     }
 
     /**
-     * Fills the packed {@code col[(c*KH + ky)*KW + kx][j] = v[j] + 2^16 v[half + j]} for all input
-     * channels {@code c}, where {@code v[i*OH*OW + oy*OW + ox] = x[n0 + i][c][iy][ix] - Z_in}, 0 at
-     * padded positions and past the last column.
+     * Fills {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = x[n0 + i][c][iy][ix] - Z_in}
+     * for all input channels {@code c}, 0 at padded positions; rows of {@code columns} ints.
      */
-    private void im2col(byte[] input, int n0, int images, int half, Scratch s) {
+    private void im2col(byte[] input, int n0, int images, int columns, Scratch s) {
         Window2d win = p.window();
         int inC = p.inChannels();
         int inH = p.inHeight();
@@ -190,10 +200,8 @@ public final class PreparedConv2d {
         int padLeft = win.padLeft();
         int pw = paddedWidth;
         int zIn = p.inputZeroPoint();
-        int columns = images * plane;
         int[] pad = s.padded; // the border stays 0: only the interior is ever written
-        int[] high = s.high;
-        high[half - 1] = 0; // stays 0 when the column count is odd
+        int[] col = s.col;
         for (int c = 0; c < inC; c++) {
             for (int i = 0; i < images; i++) {
                 int in = ((n0 + i) * inC + c) * inH * inW;
@@ -204,6 +212,7 @@ public final class PreparedConv2d {
                         pad[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
                     }
                 }
+                int rowBase = c * kH * kW;
                 if (strideW == 1 && strideH == 1) {
                     // per kx, the padded image cropped to the output width; each tap's rows are then
                     // one contiguous range of it
@@ -213,68 +222,42 @@ public final class PreparedConv2d {
                             System.arraycopy(pad, y * pw + kx * dilW, shifted, y * outW, outW);
                         }
                         for (int ky = 0; ky < kH; ky++) {
-                            System.arraycopy(shifted, ky * dilH * outW, s.gatherRows[ky * kW + kx], i * plane, plane);
+                            System.arraycopy(shifted, ky * dilH * outW, col, (rowBase + ky * kW + kx) * columns + i * plane,
+                                    plane);
                         }
                     }
                 } else {
                     for (int ky = 0; ky < kH; ky++) {
                         for (int kx = 0; kx < kW; kx++) {
-                            int[] row = s.gatherRows[ky * kW + kx];
+                            int row = (rowBase + ky * kW + kx) * columns + i * plane;
                             for (int oy = 0; oy < outH; oy++) {
                                 int src = (oy * strideH + ky * dilH) * pw + kx * dilW;
-                                int dst = i * plane + oy * outW;
+                                int dst = row + oy * outW;
                                 for (int ox = 0; ox < outW; ox++) {
-                                    row[dst + ox] = pad[src + ox * strideW];
+                                    col[dst + ox] = pad[src + ox * strideW];
                                 }
                             }
                         }
                     }
                 }
             }
-            for (int t = 0; t < kH * kW; t++) {
-                System.arraycopy(s.gatherRows[t], half, high, 0, columns - half);
-                pack(s.col[c * kH * kW + t], s.gatherRows[t], high, half);
-            }
         }
     }
 
-    /** {@code row[j] = lo[j] + 2^16 hi[j]}; {@code |lo|, |hi| <= 255}. */
-    private static void pack(int[] row, int[] lo, int[] hi, int n) {
-        for (int j = 0; j < n; j++) {
-            row[j] = lo[j] + (hi[j] << 16);
-        }
-    }
-
-    /** Requantizes output channel {@code o} of images {@code n0 .. n0 + images - 1}. */
-    private void outputStage(int o, int n0, int images, int half, Scratch s, byte[] output) {
+    /** Requantizes output channel {@code o} of images {@code n0 .. n0 + images - 1} from {@code acc[o][0 .. columns)}. */
+    private void outputStage(int o, int n0, int images, int columns, Scratch s, byte[] output) {
         Requantization rq = p.requantization();
-        int multiplier = rq.multiplierArray()[o];
-        int shift = rq.shiftArray()[o];
-        int zOut = rq.outputZeroPoint();
-        int actMin = rq.activation().min();
-        int actMax = rq.activation().max();
         int outC = p.outChannels();
         for (int i = 0; i < images; i++) {
-            int from = i * plane; // columns [from, from + plane) of the chunk
-            int to = from + plane;
-            int outBase = ((n0 + i) * outC + o) * plane;
-            if (from < half) { // low columns: accLo[j] is column j
-                OutputStage.requantize(s.accLo, from, Math.min(to, half) - from, multiplier, shift, zOut, actMin,
-                        actMax, output, outBase);
-            }
-            if (to > half) { // high columns: accHi[j] is column half + j
-                int first = Math.max(from, half);
-                OutputStage.requantize(s.accHi, first - half, to - first, multiplier, shift, zOut, actMin, actMax,
-                        output, outBase + first - from);
-            }
+            OutputStage.requantize(s.acc, o * columns + i * plane, plane, rq.multiplierArray()[o], rq.shiftArray()[o],
+                    rq.outputZeroPoint(), rq.activation().min(), rq.activation().max(), output, ((n0 + i) * outC + o) * plane);
         }
     }
 
     private Scratch newScratch() {
-        int half = (imagesPerChunk * plane + 1) / 2;
-        Window2d win = p.window();
-        return new Scratch(rowsTotal, win.kernelHeight() * win.kernelWidth(), imagesPerChunk * plane, half,
-                paddedHeight * paddedWidth, paddedHeight * p.outWidth());
+        int columns = imagesPerChunk * plane;
+        return new Scratch(rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
+                paddedHeight * p.outWidth());
     }
 
     /**
@@ -282,28 +265,16 @@ public final class PreparedConv2d {
      * its ThreadLocal), or the value would never become collectable.
      */
     private static final class Scratch {
-        final int[][] col; // packed im2col rows; the last row is the all-zero row and is never written
-        final int[][] gatherRows; // one unpacked row per kernel tap
-        final int[] high;
+        final int[] col; // im2col rows of one chunk's columns
+        final int[] acc; // [C_out][columns]
         final int[] padded;
         final int[] shifted; // the padded image cropped to the output width
-        final int[] g;
-        final int[] runLo;
-        final int[] runHi;
-        final int[] accLo;
-        final int[] accHi;
 
-        Scratch(int rows, int taps, int columns, int half, int paddedSize, int shiftedSize) {
-            col = new int[rows][half];
-            gatherRows = new int[taps][columns];
-            high = new int[half];
+        Scratch(int colSize, int accSize, int paddedSize, int shiftedSize) {
+            col = new int[colSize];
+            acc = new int[accSize];
             padded = new int[paddedSize];
             shifted = new int[shiftedSize];
-            g = new int[half];
-            runLo = new int[half];
-            runHi = new int[half];
-            accLo = new int[half];
-            accHi = new int[half];
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.qat4j.executor.kernel;
 
 import io.qat4j.executor.arith.FixedPoint;
+import io.qat4j.executor.kernel.gemm.IntGemm;
 
 /**
  * A {@link FullyConnected} layer with its weights prepared once, for repeated inference: the same
@@ -13,17 +14,13 @@ import io.qat4j.executor.arith.FixedPoint;
  *   y[n][o]   = clamp(multiplyByQuantizedMultiplier(acc, m[o], shift[o]) + Z_out, actMin, actMax)
  * </pre>
  *
- * evaluated as matrix-vector products over the transposed weights, a block of up to
- * {@code BLOCK = 8} examples at a time (each weight row {@code wT[k]} is read once per block and
- * reused from cache):
+ * evaluated by {@link IntGemm} on up to {@code BLOCK} examples at a time, the offset inputs
+ * {@code x - Z_in} as its left operand and the transposed weights {@code wT[k][o] = w[o][k]}
+ * (widened once, here) as its right one, so that the vectors run over the output features:
  *
  * <pre>
- *   acc[n][0 .. O) = bias[0 .. O);   acc[n][0 .. O) += (x[n][k] - Z_in) * wT[k][0 .. O)  for k with x[n][k] != Z_in
+ *   acc[n][0 .. O) = bias[0 .. O);   acc[n][0 .. O) += sum_k (x[n][k] - Z_in) * wT[k][0 .. O)
  * </pre>
- *
- * The inner loop runs over the output features and vectorizes; inputs equal to {@code Z_in}
- * (zeros after a ReLU) are skipped, their products being 0. Every partial sum is the bias plus a
- * subset of the products, so it stays within the bound below.
  *
  * <p>Layouts: input {@code [N, K]}, weights {@code [O, K]} (int8, or packed 4-bit, see
  * {@link PackedInt4}), bias {@code [O]} int32 with scale {@code S_in * S_w[o]} or {@code null},
@@ -33,30 +30,32 @@ import io.qat4j.executor.arith.FixedPoint;
  * is checked by {@link FullyConnectedParams}, the bias (with the left shift of the requantization,
  * when there is one) when the layer is prepared.
  *
- * <p>Thread safety: immutable; each call allocates its few accumulator rows, so one instance serves
- * concurrent calls.
+ * <p>Thread safety: immutable; each call allocates its block of offset inputs and accumulators,
+ * so one instance serves concurrent calls.
  */
 public final class PreparedFullyConnected {
 
     /** Examples per block. */
-    static final int BLOCK = 8;
+    static final int BLOCK = 64;
 
     private final FullyConnectedParams p;
     private final int[] bias;
-    /** {@code wT[k][o] = w[o][k]}. */
-    private final int[][] transposed;
+    /** {@code wT[k][o] = w[o][k]}, row-major {@code [K, O]}: the product's right operand. */
+    private final int[] transposed;
+    private final IntGemm gemm;
 
-    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias) {
+    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm) {
         this.p = p;
         int depth = p.inputDepth();
         int outDepth = p.outputDepth();
         Requantization rq = p.requantization();
         KernelChecks.checkBias(bias, outDepth, p.productBound(), rq == null ? null : rq.shiftArray());
         this.bias = bias == null ? new int[outDepth] : java.util.Arrays.copyOf(bias, outDepth);
-        transposed = new int[depth][outDepth];
+        this.gemm = gemm;
+        transposed = new int[depth * outDepth];
         for (int o = 0; o < outDepth; o++) {
             for (int k = 0; k < depth; k++) {
-                transposed[k][o] = weights[o * depth + k];
+                transposed[k * outDepth + o] = weights[o * depth + k];
             }
         }
     }
@@ -71,8 +70,13 @@ public final class PreparedFullyConnected {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias) {
+        return of(p, weights, bias, IntGemm.selected());
+    }
+
+    /** {@link #of} with a given matrix product (tests run every implementation the dispatch can choose). */
+    static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm) {
         KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
-        return new PreparedFullyConnected(p, weights, bias);
+        return new PreparedFullyConnected(p, weights, bias, gemm);
     }
 
     /**
@@ -88,7 +92,7 @@ public final class PreparedFullyConnected {
     public static PreparedFullyConnected ofPacked4(FullyConnectedParams p, byte[] packedWeights, int[] bias) {
         int count = p.outputDepth() * p.inputDepth();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
-        return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias);
+        return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected());
     }
 
     /** @return the parameters */
@@ -130,37 +134,31 @@ public final class PreparedFullyConnected {
 
     /** Writes {@code bytes} (requantized) or {@code ints} (raw accumulators), whichever is non-null. */
     private void compute(int batches, byte[] input, byte[] bytes, int[] ints) {
-        int[][] acc = new int[Math.min(BLOCK, batches)][p.outputDepth()]; // a few KB per call
         int depth = p.inputDepth();
         int outDepth = p.outputDepth();
         int zIn = p.inputZeroPoint();
+        int rows = Math.min(BLOCK, batches);
+        int[] x = new int[rows * depth];
+        int[] acc = new int[rows * outDepth];
         for (int n0 = 0; n0 < batches; n0 += BLOCK) {
             int count = Math.min(BLOCK, batches - n0);
+            for (int i = 0; i < count * depth; i++) {
+                x[i] = input[n0 * depth + i] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
+            }
             for (int j = 0; j < count; j++) {
-                System.arraycopy(bias, 0, acc[j], 0, outDepth);
+                System.arraycopy(bias, 0, acc, j * outDepth, outDepth);
             }
-            for (int k = 0; k < depth; k++) {
-                int[] wk = transposed[k];
-                for (int j = 0; j < count; j++) {
-                    int x = input[(n0 + j) * depth + k] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
-                    if (x != 0) {
-                        // |w * (x - Z_in)| <= 128*255; partial sums within 128*255*K + |bias[o]| <= 2^31 - 1
-                        // (FullyConnectedParams; bias checked when prepared)
-                        WeightGroups.addScaledRow(acc[j], wk, x, outDepth);
-                    }
-                }
-            }
+            // |acc| <= 128*255*K + |bias[o]| <= 2^31 - 1 (FullyConnectedParams; bias checked when prepared)
+            gemm.multiplyAdd(count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0, outDepth);
             store(acc, count, n0, bytes, ints);
         }
     }
 
     /** Rows {@code n0 .. n0 + count - 1} of the output from {@code acc[0 .. count)[O]}. */
-    private void store(int[][] acc, int count, int n0, byte[] bytes, int[] ints) {
+    private void store(int[] acc, int count, int n0, byte[] bytes, int[] ints) {
         int outDepth = p.outputDepth();
         if (ints != null) {
-            for (int n = 0; n < count; n++) {
-                System.arraycopy(acc[n], 0, ints, (n0 + n) * outDepth, outDepth);
-            }
+            System.arraycopy(acc, 0, ints, n0 * outDepth, count * outDepth);
             return;
         }
         Requantization rq = p.requantization();
@@ -172,7 +170,7 @@ public final class PreparedFullyConnected {
         for (int n = 0; n < count; n++) {
             for (int o = 0; o < outDepth; o++) {
                 // q_y = Z_out + acc * S_in * S_w[o] / S_out
-                int q = FixedPoint.multiplyByQuantizedMultiplier(acc[n][o], multipliers[o], shifts[o]) + zOut;
+                int q = FixedPoint.multiplyByQuantizedMultiplier(acc[n * outDepth + o], multipliers[o], shifts[o]) + zOut;
                 bytes[(n0 + n) * outDepth + o] = (byte) Math.max(actMin, Math.min(actMax, q));
             }
         }

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
@@ -344,7 +345,7 @@ class Conv2dTest {
                 () -> Conv2d.run(p, 1, new byte[100], new byte[72], null, new byte[35]));
     }
 
-    // ---- PreparedConv2d (im2col + magnitude-grouped product): random geometry, exact reference ----
+    // ---- PreparedConv2d (im2col + IntGemm): random geometry, exact reference ----
 
     /**
      * Seeded random geometries: kernels 1-4 (non-square), strides 1-3, dilations 1-2, asymmetric
@@ -453,7 +454,10 @@ class Conv2dTest {
         PreparedConv2d prepared = PreparedConv2d.of(p, wq, bias);
         byte[] actual = new byte[exact.length];
         prepared.run(batches, xq, actual);
-        assertExact(exact, actual, "prepared, " + what);
+        assertExact(exact, actual, "prepared (" + IntGemm.selected() + "), " + what);
+        byte[] scalar = new byte[exact.length];
+        PreparedConv2d.of(p, wq, bias, IntGemm.scalar()).run(batches, xq, scalar);
+        assertExact(exact, scalar, "prepared (scalar), " + what);
         byte[] viaStatic = new byte[exact.length];
         Conv2d.run(p, batches, xq, wq, bias, viaStatic);
         assertExact(exact, viaStatic, "Conv2d.run, " + what);
@@ -473,71 +477,9 @@ class Conv2dTest {
     }
 
     /**
-     * {@link WeightGroups} on its own: packed columns (two per int) of offsets in [-255, 255]
-     * against a direct sum, for rows of 4-bit, full int8, few-valued int8 (with -128 and 127)
-     * weights and short rows, depths up to 700 (magnitude groups over several 128-row packed
-     * segments), an odd number of columns, rows read from an offset; both program kinds occur.
-     */
-    @Test
-    void groupedProductEqualsDirectSum() {
-        Random rnd = new Random(0x6A0D5L);
-        int depth = 700;
-        int rows = 16;
-        int columns = 37;
-        int half = (columns + 1) / 2;
-        byte[] w = new byte[rows * depth];
-        for (int o = 0; o < rows; o++) {
-            int[] few = {rnd.nextInt(256) - 128, rnd.nextInt(256) - 128, 127, -128};
-            for (int k = 0; k < depth; k++) {
-                int v = switch (o % 4) {
-                    case 0 -> rnd.nextInt(16) - 8;
-                    case 1 -> rnd.nextInt(256) - 128;
-                    case 2 -> few[rnd.nextInt(few.length)];
-                    default -> k < 3 + o ? rnd.nextInt(256) - 128 : 0; // short rows: direct programs
-                };
-                w[o * depth + k] = (byte) v;
-            }
-        }
-        int[] rowBase = new int[rows];
-        for (int o = 0; o < rows; o++) {
-            rowBase[o] = o % 2; // rows read from an offset like a later group's
-        }
-        int[][] c = new int[depth + 2][columns];
-        int[][] packed = new int[depth + 2][half];
-        for (int k = 0; k <= depth; k++) {
-            for (int p = 0; p < columns; p++) {
-                c[k][p] = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(511) - 255;
-            }
-            for (int j = 0; j < half; j++) {
-                packed[k][j] = c[k][j] + (j + half < columns ? c[k][j + half] << 16 : 0);
-            }
-        }
-        WeightGroups groups = WeightGroups.of(w, rows, depth, rowBase, depth + 1);
-        boolean sawGrouped = false;
-        boolean sawDirect = false;
-        int[][] scratch = new int[3][half + 2];
-        int[] lo = new int[half + 2];
-        int[] hi = new int[half + 2];
-        for (int o = 0; o < rows; o++) {
-            sawGrouped |= groups.isGrouped(o);
-            sawDirect |= !groups.isGrouped(o);
-            int bias = rnd.nextInt(2_000_001) - 1_000_000;
-            groups.accumulate(o, packed, bias, scratch[0], scratch[1], scratch[2], lo, hi, half);
-            for (int p = 0; p < columns; p++) {
-                long expected = bias;
-                for (int k = 0; k < depth; k++) {
-                    expected += (long) w[o * depth + k] * c[rowBase[o] + k][p];
-                }
-                assertEquals(expected, p < half ? lo[p] : hi[p - half], "row " + o + " column " + p);
-            }
-        }
-        assertTrue(sawGrouped && sawDirect, "both program kinds exercised");
-    }
-
-    /**
      * The largest depth the bound allows, K = 65793 (1x1 convolution over 65793 channels), with
-     * every product at its extreme (w = -128 or 127, |x - Z_in| = 255): hundreds of 128-row packed
-     * segments and digit terms, and the accumulator within a few units of -2^31 or 2^31.
+     * every product at its extreme (w = -128 or 127, |x - Z_in| = 255), the accumulator within a
+     * few units of -2^31 or 2^31; both matrix-product implementations.
      */
     @Test
     void worstCaseAtTheBoundIsExact() {
@@ -553,25 +495,14 @@ class Conv2dTest {
                     Requantization.perTensor(1, new QuantizedMultiplier(1 << 30, -30), 0, ActivationClamp.INT8));
             long acc = (long) t[0] * (t[1] - t[2]) * k;
             assertTrue(Math.abs(acc) > 127L * 255 * (k - 1), "at the bound: " + acc);
-            byte[] out = new byte[2];
-            PreparedConv2d.of(p, w, null).run(2, x, out);
-            byte expected = (byte) clamp(exactRequantize(acc, 1 << 30, -30), -128, 127);
-            assertEquals(expected, out[0], "w " + t[0] + " x " + t[1] + " Z_in " + t[2]);
-            assertEquals(0, out[1]);
+            for (IntGemm gemm : new IntGemm[] {IntGemm.selected(), IntGemm.scalar()}) {
+                byte[] out = new byte[2];
+                PreparedConv2d.of(p, w, null, gemm).run(2, x, out);
+                byte expected = (byte) clamp(exactRequantize(acc, 1 << 30, -30), -128, 127);
+                assertEquals(expected, out[0], gemm + ": w " + t[0] + " x " + t[1] + " Z_in " + t[2]);
+                assertEquals(0, out[1]);
+            }
         }
-    }
-
-    /** A 4-bit filter over 288 taps is grouped; a 3x3 filter over one channel is run directly. */
-    @Test
-    void programKindFollowsTheGroupSizes() {
-        Random rnd = new Random(7);
-        byte[] deep = new byte[288];
-        for (int i = 0; i < deep.length; i++) {
-            deep[i] = (byte) (rnd.nextInt(15) - 7);
-        }
-        assertTrue(WeightGroups.of(deep, 1, 288, new int[1], 288).isGrouped(0));
-        byte[] shallow = {3, -7, 1, 0, 5, -2, 6, 4, -1};
-        assertTrue(!WeightGroups.of(shallow, 1, 9, new int[1], 9).isGrouped(0));
     }
 
     /**

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
@@ -246,16 +247,17 @@ class FullyConnectedTest {
         assertArrayEquals(new byte[6], out);
     }
 
-    // ---- PreparedFullyConnected (blocked matrix-vector products over transposed weights) ----
+    // ---- PreparedFullyConnected (IntGemm over the transposed weights) ----
 
     /**
-     * Seeded random shapes: depths 1-400 (and one of 3136), 1-140 outputs, batches 1-20 (one
-     * block of 8 examples, several, and a remainder); weights of
+     * Seeded random shapes: depths 1-400 (and one of 3136), 1-140 outputs, batches 1-20, and one of
+     * 150 (blocks of 64 examples and a remainder); weights of
      * three kinds (4-bit container with zeros, full int8, int8 on a few values); random zero
      * points with many inputs equal to Z_in (skipped), bias or none, per-channel multipliers (some
      * above 1), full, ReLU-like and narrower clamps. Requantized outputs and raw accumulators of
      * {@link PreparedFullyConnected} and of the static entry points (packed and unpacked) equal the
-     * long / BigInteger reference bit for bit, also when the prepared layer is run again.
+     * long / BigInteger reference bit for bit, also when the prepared layer is run again, with the
+     * selected matrix product and with the scalar one.
      */
     @Test
     void preparedMatchesExactReferenceOnRandomShapes() {
@@ -264,7 +266,7 @@ class FullyConnectedTest {
             int weightKind = t % 3;
             int k = t == 7 ? 3136 : 1 + rnd.nextInt(rnd.nextBoolean() ? 20 : 400);
             int o = t == 7 ? 128 : 1 + rnd.nextInt(140);
-            int n = 1 + rnd.nextInt(20);
+            int n = t == 11 ? 150 : 1 + rnd.nextInt(20);
             byte[] w = new byte[o * k];
             int[] few = {rnd.nextInt(256) - 128, rnd.nextInt(256) - 128, rnd.nextInt(17) - 8};
             for (int i = 0; i < w.length; i++) {
@@ -324,7 +326,10 @@ class FullyConnectedTest {
             PreparedFullyConnected prepared = PreparedFullyConnected.of(p, w, bias);
             byte[] actual = new byte[n * o];
             prepared.run(n, x, actual);
-            assertExact(exact, actual, "prepared, " + what);
+            assertExact(exact, actual, "prepared (" + IntGemm.selected() + "), " + what);
+            byte[] scalar = new byte[n * o];
+            PreparedFullyConnected.of(p, w, bias, IntGemm.scalar()).run(n, x, scalar);
+            assertExact(exact, scalar, "prepared (scalar), " + what);
             int[] acc = new int[n * o];
             prepared.accumulators(n, x, acc);
             assertArrayEquals(exactAcc, acc, "prepared accumulators, " + what);

@@ -1,0 +1,119 @@
+package io.qat4j.executor.kernel.gemm;
+
+import java.util.Locale;
+
+/**
+ * The int32 matrix product under the executor's convolutions and dense layers (gemmlowp's int32
+ * accumulation, TFLite's {@code reference_integer_ops}):
+ *
+ * <pre>
+ *   c[i][j] += sum_{k < depth} a[i][k] * b[k][j]      (i < m, j < n)
+ * </pre>
+ *
+ * in Java {@code int} arithmetic, exact modulo {@code 2^32} in any order of summation, so every
+ * implementation gives the same int32 bit for bit; it is the true sum whenever the caller's
+ * accumulator bound holds (the kernels' parameter records check {@code 128 * 255 * K + |bias|
+ * <= 2^31 - 1}).
+ *
+ * <p>Implementations: {@link #scalar()}, plain loops, which runs everywhere, and the JDK Vector
+ * API's on int lanes ({@code VectorIntGemm}, register-blocked), when the JVM has module
+ * {@code jdk.incubator.vector} ({@code --add-modules jdk.incubator.vector}; the {@code qat4j}
+ * launcher and the build's tests pass it). {@link #selected()} takes the Vector API's when
+ * available, or the one the system property {@value #PROPERTY} names ({@code scalar} or
+ * {@code vector}).
+ */
+public abstract class IntGemm {
+
+    /** System property choosing an implementation: {@code auto} (the default), {@code scalar} or {@code vector}. */
+    public static final String PROPERTY = "qat4j.gemm";
+
+    private static final String VECTOR_CLASS = "io.qat4j.executor.kernel.gemm.VectorIntGemm";
+
+    /** Holder of the selection, made on first use. */
+    private static final class Selected {
+        static final IntGemm INSTANCE = select(System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Accumulates the product into {@code c}.
+     *
+     * @param m rows of {@code a} and {@code c}
+     * @param n columns of {@code b} and {@code c}
+     * @param depth columns of {@code a}, rows of {@code b}
+     * @param a row {@code i} at {@code aOffset + i * lda}
+     * @param aOffset first element of {@code a}
+     * @param lda row stride of {@code a}
+     * @param b row {@code k} at {@code bOffset + k * ldb}
+     * @param bOffset first element of {@code b}
+     * @param ldb row stride of {@code b}
+     * @param c accumulators, row {@code i} at {@code cOffset + i * ldc}, added to
+     * @param cOffset first element of {@code c}
+     * @param ldc row stride of {@code c}
+     */
+    public abstract void multiplyAdd(int m, int n, int depth, int[] a, int aOffset, int lda, int[] b, int bOffset,
+                                     int ldb, int[] c, int cOffset, int ldc);
+
+    /** @return the implementation's name, as README and the benchmarks report it ({@code scalar}, {@code vector-512}, ...) */
+    public abstract String name();
+
+    /** @return plain Java loops: the reference, available everywhere */
+    public static IntGemm scalar() {
+        return ScalarIntGemm.INSTANCE;
+    }
+
+    /**
+     * @return the Vector API implementation, when the JVM has module {@code jdk.incubator.vector}
+     *     and int vectors of at least 8 lanes; otherwise null
+     */
+    public static IntGemm vector() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            IntGemm g = (IntGemm) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+            return g.name() == null ? null : g;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * @return the implementation the executor uses: the one {@value #PROPERTY} names, else the
+     *     Vector API's when available, else the scalar one
+     * @throws IllegalStateException when {@value #PROPERTY} names an unknown or unavailable one
+     */
+    public static IntGemm selected() {
+        return Selected.INSTANCE;
+    }
+
+    static IntGemm select(String requested) {
+        switch (requested) {
+            case "", "auto" -> {
+                IntGemm v = vector();
+                if (v == null) {
+                    System.getLogger(IntGemm.class.getName()).log(System.Logger.Level.WARNING, "the JDK Vector API is not"
+                            + " available, so the int8 executor multiplies with its scalar loops, several times slower: run"
+                            + " java with --add-modules jdk.incubator.vector (the qat4j launcher does)");
+                }
+                return v != null ? v : scalar();
+            }
+            case "scalar" -> {
+                return scalar();
+            }
+            case "vector" -> {
+                IntGemm v = vector();
+                if (v == null) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=vector: the JDK Vector API is not available (run java"
+                            + " with --add-modules jdk.incubator.vector on a CPU with 256-bit vectors or wider)");
+                }
+                return v;
+            }
+            default -> throw new IllegalStateException("-D" + PROPERTY + "=" + requested + ": expected auto, scalar or vector");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,239 @@
+package io.qat4j.executor.kernel.gemm;
+
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link IntGemm} on the JDK Vector API's int lanes ({@code IntVector.SPECIES_PREFERRED}: 16 lanes
+ * with AVX-512, 8 with AVX2), register-blocked in the manner of BLIS / gemmlowp micro kernels: a
+ * block of rows of {@code c} by 2 vectors of columns stays in vector registers (8 rows with 32
+ * registers, AVX-512; 4 rows with 16, AVX2) while {@code k} runs over a panel of 256 rows of
+ * {@code b}; per {@code k}, two loads of {@code b}, one broadcast of {@code a} per row and two
+ * multiply-adds per row ({@code vpmulld}, {@code vpaddd}). The panel, two vectors wide, stays in
+ * the L1 cache while every block of rows passes over it; the block's sums are then added to
+ * {@code c}. Leftover rows run in blocks of 4 and 1, leftover columns (fewer than two vectors) one
+ * vector at a time, the last one under a lane mask. Int arithmetic is exact modulo {@code 2^32}, so
+ * the result is {@link ScalarIntGemm}'s bit for bit.
+ *
+ * <p>Loaded only by reflection from {@link IntGemm#vector()}, after checking that the JVM has
+ * module {@code jdk.incubator.vector}.
+ */
+final class VectorIntGemm extends IntGemm {
+
+    private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Whether 8-row blocks fit the registers: 16 accumulators, 2 rows of {@code b} and a broadcast need 32. */
+    private static final boolean TALL = L >= 16;
+    /** Rows of {@code b} per panel: 256 rows of 2 vectors are 32 KB with AVX-512 (an L1 data cache). */
+    private static final int PANEL_DEPTH = 256;
+
+    /** Public for {@link IntGemm#vector()}'s reflective construction. */
+    public VectorIntGemm() {
+    }
+
+    @Override
+    public String name() {
+        return L >= 8 ? "vector-" + S.vectorBitSize() : null;
+    }
+
+    @Override
+    public void multiplyAdd(int m, int n, int depth, int[] a, int aOffset, int lda, int[] b, int bOffset, int ldb,
+                            int[] c, int cOffset, int ldc) {
+        for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
+            int k1 = Math.min(depth, k0 + PANEL_DEPTH);
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                int i = 0;
+                if (TALL) {
+                    for (; i + 8 <= m; i += 8) {
+                        block8x2(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc);
+                    }
+                }
+                for (; i + 4 <= m; i += 4) {
+                    block4x2(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc);
+                }
+                for (; i < m; i++) {
+                    block1x2(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc);
+                }
+            }
+            for (; j < n; j += L) {
+                VectorMask<Integer> valid = S.indexInRange(j, n);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    block4x1(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc, valid);
+                }
+                for (; i < m; i++) {
+                    block1x1(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc, valid);
+                }
+            }
+        }
+    }
+
+    /** {@code c[r][0 .. 2L) += sum_{k0 <= k < k1} a[r][k] b[k][0 .. 2L)} for the 8 rows at {@code a0}, {@code r < 8}. */
+    private static void block8x2(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc) {
+        IntVector s00 = IntVector.zero(S);
+        IntVector s01 = IntVector.zero(S);
+        IntVector s10 = IntVector.zero(S);
+        IntVector s11 = IntVector.zero(S);
+        IntVector s20 = IntVector.zero(S);
+        IntVector s21 = IntVector.zero(S);
+        IntVector s30 = IntVector.zero(S);
+        IntVector s31 = IntVector.zero(S);
+        IntVector s40 = IntVector.zero(S);
+        IntVector s41 = IntVector.zero(S);
+        IntVector s50 = IntVector.zero(S);
+        IntVector s51 = IntVector.zero(S);
+        IntVector s60 = IntVector.zero(S);
+        IntVector s61 = IntVector.zero(S);
+        IntVector s70 = IntVector.zero(S);
+        IntVector s71 = IntVector.zero(S);
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int k = k0; k < k1; k++) {
+            int bk = b0 + k * ldb;
+            IntVector v0 = IntVector.fromArray(S, b, bk);
+            IntVector v1 = IntVector.fromArray(S, b, bk + L);
+            IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
+            s00 = s00.add(v0.mul(x0));
+            s01 = s01.add(v1.mul(x0));
+            IntVector x1 = IntVector.broadcast(S, a[a1 + k]);
+            s10 = s10.add(v0.mul(x1));
+            s11 = s11.add(v1.mul(x1));
+            IntVector x2 = IntVector.broadcast(S, a[a2 + k]);
+            s20 = s20.add(v0.mul(x2));
+            s21 = s21.add(v1.mul(x2));
+            IntVector x3 = IntVector.broadcast(S, a[a3 + k]);
+            s30 = s30.add(v0.mul(x3));
+            s31 = s31.add(v1.mul(x3));
+            IntVector x4 = IntVector.broadcast(S, a[a4 + k]);
+            s40 = s40.add(v0.mul(x4));
+            s41 = s41.add(v1.mul(x4));
+            IntVector x5 = IntVector.broadcast(S, a[a5 + k]);
+            s50 = s50.add(v0.mul(x5));
+            s51 = s51.add(v1.mul(x5));
+            IntVector x6 = IntVector.broadcast(S, a[a6 + k]);
+            s60 = s60.add(v0.mul(x6));
+            s61 = s61.add(v1.mul(x6));
+            IntVector x7 = IntVector.broadcast(S, a[a7 + k]);
+            s70 = s70.add(v0.mul(x7));
+            s71 = s71.add(v1.mul(x7));
+        }
+        IntVector.fromArray(S, c, c0).add(s00).intoArray(c, c0);
+        IntVector.fromArray(S, c, c0 + L).add(s01).intoArray(c, c0 + L);
+        IntVector.fromArray(S, c, c0 + 1 * ldc).add(s10).intoArray(c, c0 + 1 * ldc);
+        IntVector.fromArray(S, c, c0 + 1 * ldc + L).add(s11).intoArray(c, c0 + 1 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 2 * ldc).add(s20).intoArray(c, c0 + 2 * ldc);
+        IntVector.fromArray(S, c, c0 + 2 * ldc + L).add(s21).intoArray(c, c0 + 2 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 3 * ldc).add(s30).intoArray(c, c0 + 3 * ldc);
+        IntVector.fromArray(S, c, c0 + 3 * ldc + L).add(s31).intoArray(c, c0 + 3 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 4 * ldc).add(s40).intoArray(c, c0 + 4 * ldc);
+        IntVector.fromArray(S, c, c0 + 4 * ldc + L).add(s41).intoArray(c, c0 + 4 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 5 * ldc).add(s50).intoArray(c, c0 + 5 * ldc);
+        IntVector.fromArray(S, c, c0 + 5 * ldc + L).add(s51).intoArray(c, c0 + 5 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 6 * ldc).add(s60).intoArray(c, c0 + 6 * ldc);
+        IntVector.fromArray(S, c, c0 + 6 * ldc + L).add(s61).intoArray(c, c0 + 6 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 7 * ldc).add(s70).intoArray(c, c0 + 7 * ldc);
+        IntVector.fromArray(S, c, c0 + 7 * ldc + L).add(s71).intoArray(c, c0 + 7 * ldc + L);
+    }
+
+    /** {@code c[r][0 .. 2L) += sum_{k0 <= k < k1} a[r][k] b[k][0 .. 2L)} for the 4 rows at {@code a0}, {@code r < 4}. */
+    private static void block4x2(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc) {
+        IntVector s00 = IntVector.zero(S);
+        IntVector s01 = IntVector.zero(S);
+        IntVector s10 = IntVector.zero(S);
+        IntVector s11 = IntVector.zero(S);
+        IntVector s20 = IntVector.zero(S);
+        IntVector s21 = IntVector.zero(S);
+        IntVector s30 = IntVector.zero(S);
+        IntVector s31 = IntVector.zero(S);
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int k = k0; k < k1; k++) {
+            int bk = b0 + k * ldb;
+            IntVector v0 = IntVector.fromArray(S, b, bk);
+            IntVector v1 = IntVector.fromArray(S, b, bk + L);
+            IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
+            s00 = s00.add(v0.mul(x0));
+            s01 = s01.add(v1.mul(x0));
+            IntVector x1 = IntVector.broadcast(S, a[a1 + k]);
+            s10 = s10.add(v0.mul(x1));
+            s11 = s11.add(v1.mul(x1));
+            IntVector x2 = IntVector.broadcast(S, a[a2 + k]);
+            s20 = s20.add(v0.mul(x2));
+            s21 = s21.add(v1.mul(x2));
+            IntVector x3 = IntVector.broadcast(S, a[a3 + k]);
+            s30 = s30.add(v0.mul(x3));
+            s31 = s31.add(v1.mul(x3));
+        }
+        IntVector.fromArray(S, c, c0).add(s00).intoArray(c, c0);
+        IntVector.fromArray(S, c, c0 + L).add(s01).intoArray(c, c0 + L);
+        IntVector.fromArray(S, c, c0 + 1 * ldc).add(s10).intoArray(c, c0 + 1 * ldc);
+        IntVector.fromArray(S, c, c0 + 1 * ldc + L).add(s11).intoArray(c, c0 + 1 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 2 * ldc).add(s20).intoArray(c, c0 + 2 * ldc);
+        IntVector.fromArray(S, c, c0 + 2 * ldc + L).add(s21).intoArray(c, c0 + 2 * ldc + L);
+        IntVector.fromArray(S, c, c0 + 3 * ldc).add(s30).intoArray(c, c0 + 3 * ldc);
+        IntVector.fromArray(S, c, c0 + 3 * ldc + L).add(s31).intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /** {@code c[0][0 .. 2L) += sum_{k0 <= k < k1} a[0][k] b[k][0 .. 2L)} for the one row at {@code a0}. */
+    private static void block1x2(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc) {
+        IntVector s00 = IntVector.zero(S);
+        IntVector s01 = IntVector.zero(S);
+        for (int k = k0; k < k1; k++) {
+            int bk = b0 + k * ldb;
+            IntVector v0 = IntVector.fromArray(S, b, bk);
+            IntVector v1 = IntVector.fromArray(S, b, bk + L);
+            IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
+            s00 = s00.add(v0.mul(x0));
+            s01 = s01.add(v1.mul(x0));
+        }
+        IntVector.fromArray(S, c, c0).add(s00).intoArray(c, c0);
+        IntVector.fromArray(S, c, c0 + L).add(s01).intoArray(c, c0 + L);
+    }
+
+    /** {@link #block4x2} for one vector of columns, the lanes outside {@code valid} neither read nor written. */
+    private static void block4x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, VectorMask<Integer> valid) {
+        IntVector s00 = IntVector.zero(S);
+        IntVector s10 = IntVector.zero(S);
+        IntVector s20 = IntVector.zero(S);
+        IntVector s30 = IntVector.zero(S);
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int k = k0; k < k1; k++) {
+            int bk = b0 + k * ldb;
+            IntVector v0 = IntVector.fromArray(S, b, bk, valid);
+            IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
+            s00 = s00.add(v0.mul(x0));
+            IntVector x1 = IntVector.broadcast(S, a[a1 + k]);
+            s10 = s10.add(v0.mul(x1));
+            IntVector x2 = IntVector.broadcast(S, a[a2 + k]);
+            s20 = s20.add(v0.mul(x2));
+            IntVector x3 = IntVector.broadcast(S, a[a3 + k]);
+            s30 = s30.add(v0.mul(x3));
+        }
+        IntVector.fromArray(S, c, c0, valid).add(s00).intoArray(c, c0, valid);
+        IntVector.fromArray(S, c, c0 + 1 * ldc, valid).add(s10).intoArray(c, c0 + 1 * ldc, valid);
+        IntVector.fromArray(S, c, c0 + 2 * ldc, valid).add(s20).intoArray(c, c0 + 2 * ldc, valid);
+        IntVector.fromArray(S, c, c0 + 3 * ldc, valid).add(s30).intoArray(c, c0 + 3 * ldc, valid);
+    }
+
+    /** {@link #block1x2} for one vector of columns, the lanes outside {@code valid} neither read nor written. */
+    private static void block1x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, VectorMask<Integer> valid) {
+        IntVector s00 = IntVector.zero(S);
+        for (int k = k0; k < k1; k++) {
+            int bk = b0 + k * ldb;
+            IntVector v0 = IntVector.fromArray(S, b, bk, valid);
+            IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
+            s00 = s00.add(v0.mul(x0));
+        }
+        IntVector.fromArray(S, c, c0, valid).add(s00).intoArray(c, c0, valid);
+    }
+}

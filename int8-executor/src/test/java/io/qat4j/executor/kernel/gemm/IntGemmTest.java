@@ -1,0 +1,163 @@
+package io.qat4j.executor.kernel.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link IntGemm}, as gemmlowp tests its kernels: every implementation the dispatch can choose
+ * (the scalar one always; the Vector API's, which the build's tests run with, asserted present so
+ * that its path is covered) against an exact {@code long} reference, on boundary values (every
+ * product at its extreme {@code +-255 * 128}, depths around the vector path's panel of 256, the
+ * largest depth whose sum still fits int32, row and column counts leaving every remainder of the
+ * register blocks) and on seeded random geometries with offsets and strides.
+ */
+class IntGemmTest {
+
+    static Stream<IntGemm> implementations() {
+        List<IntGemm> all = new ArrayList<>(List.of(IntGemm.scalar()));
+        IntGemm v = IntGemm.vector();
+        if (v != null) {
+            all.add(v);
+        }
+        return all.stream();
+    }
+
+    /** The exact sum in 64 bits, then checked to fit the int32 accumulator. */
+    private static int[] reference(int m, int n, int depth, int[] a, int aOff, int lda, int[] b, int bOff, int ldb,
+                                   int[] c, int cOff, int ldc) {
+        int[] out = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long s = c[cOff + i * ldc + j];
+                for (int k = 0; k < depth; k++) {
+                    s += (long) a[aOff + i * lda + k] * (long) b[bOff + k * ldb + j];
+                }
+                assertEquals(s, (int) s, "test data within the int32 accumulator bound");
+                out[cOff + i * ldc + j] = (int) s;
+            }
+        }
+        return out;
+    }
+
+    private static void check(IntGemm g, int m, int n, int depth, int[] a, int aOff, int lda, int[] b, int bOff,
+                              int ldb, int[] c, int cOff, int ldc, String what) {
+        int[] expected = reference(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        int[] actual = c.clone();
+        g.multiplyAdd(m, n, depth, a, aOff, lda, b, bOff, ldb, actual, cOff, ldc);
+        assertArrayEquals(expected, actual, g.name() + ": " + what);
+    }
+
+    @Test
+    void theBuildsTestsRunTheVectorPath() {
+        assertNotNull(IntGemm.vector(), "the tests run with --add-modules jdk.incubator.vector on a CPU with 256-bit"
+                + " vectors, so the vector path must be available and tested");
+        assertTrue(IntGemm.selected().name().startsWith("vector-"), IntGemm.selected().name());
+    }
+
+    @Test
+    void thePropertyChoosesAndRejects() {
+        assertSame(IntGemm.scalar(), IntGemm.select("scalar"));
+        assertEquals(IntGemm.vector() == null ? "scalar" : IntGemm.vector().name(), IntGemm.select("").name());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> IntGemm.select("avx"));
+        assertTrue(e.getMessage().contains("qat4j.gemm=avx") && e.getMessage().contains("scalar or vector"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void extremeProductsAroundThePanelBoundary(IntGemm g) {
+        for (int depth : new int[] {1, 255, 256, 257, 515}) {
+            for (int sign : new int[] {1, -1}) {
+                int m = 5;
+                int n = 37;
+                int[] a = new int[m * depth];
+                int[] b = new int[depth * n];
+                java.util.Arrays.fill(a, 255 * sign);
+                java.util.Arrays.fill(b, -128);
+                int[] c = new int[m * n];
+                java.util.Arrays.fill(c, -7);
+                check(g, m, n, depth, a, 0, depth, b, 0, n, c, 0, n, "all products " + (-255 * 128 * sign) + ", depth " + depth);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void theLargestSumThatFitsInt32IsExact(IntGemm g) {
+        int depth = Integer.MAX_VALUE / (255 * 128); // 65792 products of 32640: 2147450880
+        for (int sign : new int[] {1, -1}) {
+            int[] a = new int[depth];
+            int[] b = new int[depth * 33];
+            java.util.Arrays.fill(a, 255 * sign);
+            java.util.Arrays.fill(b, 128);
+            int[] c = new int[33];
+            g.multiplyAdd(1, 33, depth, a, 0, depth, b, 0, 33, c, 0, 33);
+            for (int v : c) {
+                assertEquals(sign * (long) depth * 255 * 128, v, g.name());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void everyRemainderOfTheRegisterBlocks(IntGemm g) {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int m = 1; m <= 9; m++) {
+            for (int n = 1; n <= 40; n++) {
+                int depth = 1 + r.nextInt(20);
+                int[] a = codes(r, m * depth, 255);
+                int[] b = codes(r, depth * n, 128);
+                int[] c = new int[m * n];
+                check(g, m, n, depth, a, 0, depth, b, 0, n, c, 0, n, m + "x" + n + "x" + depth);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void seededRandomGeometriesWithOffsetsAndStrides(IntGemm g) {
+        SplittableRandom r = new SplittableRandom(29);
+        for (int t = 0; t < 60; t++) {
+            int m = 1 + r.nextInt(70);
+            int n = 1 + r.nextInt(300);
+            int depth = 1 + r.nextInt(t % 5 == 0 ? 1500 : 300);
+            int lda = depth + r.nextInt(5);
+            int ldb = n + r.nextInt(40);
+            int ldc = n + r.nextInt(9);
+            int aOff = r.nextInt(17);
+            int bOff = r.nextInt(33);
+            int cOff = r.nextInt(5);
+            // offset inputs in [-255, 255], weights in [-128, 127]
+            int[] a = codes(r, aOff + (m - 1) * lda + depth + r.nextInt(3), 255);
+            int[] b = codes(r, bOff + (depth - 1) * ldb + n + r.nextInt(3), 128);
+            int[] c = new int[cOff + (m - 1) * ldc + n + 2];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = r.nextInt(2_000_001) - 1_000_000; // the bias, and the guard cells that must stay
+            }
+            check(g, m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, "case " + t + ": " + m + "x" + n + "x" + depth);
+        }
+    }
+
+    /** Integers in {@code [-limit, limit]} (weights: {@code [-128, 127]}), each extreme on a tenth of the values. */
+    private static int[] codes(SplittableRandom r, int count, int limit) {
+        int[] v = new int[count];
+        int lo = limit == 128 ? -128 : -limit;
+        int hi = limit == 128 ? 127 : limit;
+        for (int i = 0; i < count; i++) {
+            int u = r.nextInt(20);
+            v[i] = u == 0 ? lo : u == 1 ? hi : lo + r.nextInt(hi - lo + 1);
+        }
+        return v;
+    }
+}
