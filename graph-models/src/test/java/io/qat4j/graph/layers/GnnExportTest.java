@@ -70,8 +70,16 @@ class GnnExportTest {
     enum Mode { QAT, DEGREE_QUANT }
 
     private static GnnQuantSettings quant(Mode mode) {
+        return quant(mode, 8);
+    }
+
+    private static GnnQuantSettings fourBits(Mode mode) {
+        return quant(mode, 4);
+    }
+
+    private static GnnQuantSettings quant(Mode mode, int bits) {
         QuantSchedule s = new QuantSchedule(0, -1, 15);
-        return mode == Mode.QAT ? GnnQuantSettings.qat(8, s) : GnnQuantSettings.degreeQuant(8, s);
+        return mode == Mode.QAT ? GnnQuantSettings.qat(bits, s) : GnnQuantSettings.degreeQuant(bits, s);
     }
 
     /**
@@ -288,8 +296,7 @@ class GnnExportTest {
     @EnumSource(Mode.class)
     void ginAtFourBitsOnFloatFeaturesAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
         TestGraphs.Batch b = offGrid(4, 12, 20, 53);
-        QuantSchedule s = new QuantSchedule(0, -1, 15);
-        GnnQuantSettings q = mode == Mode.QAT ? GnnQuantSettings.qat(4, s) : GnnQuantSettings.degreeQuant(4, s);
+        GnnQuantSettings q = fourBits(mode);
         ComputationGraph net = network(q, null, gin(q, F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 13);
         exportAndCompare(net, b, "GIN 4 bits " + mode);
@@ -305,8 +312,7 @@ class GnnExportTest {
     @EnumSource(Mode.class)
     void ginWithAnEightBitFirstLayerInAFourBitNetworkAgreesWithTheFakeQuantizedNetwork(Mode mode) throws Exception {
         TestGraphs.Batch b = offGrid(4, 12, 20, 59);
-        QuantSchedule s = new QuantSchedule(0, -1, 15);
-        GnnQuantSettings q = mode == Mode.QAT ? GnnQuantSettings.qat(4, s) : GnnQuantSettings.degreeQuant(4, s);
+        GnnQuantSettings q = fourBits(mode);
         ComputationGraph net = network(q, null, gin(q.withBits(8), F), gin(q, HIDDEN));
         train(net, b, false, mode == Mode.DEGREE_QUANT, 17);
         LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);

@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vector at a time, the last one under a lane mask. Int arithmetic is exact modulo {@code 2^32}, so
  * the result is {@link ScalarIntGemm}'s bit for bit.
  *
+ * <p>The blocks are written out rather than looped over rows: each accumulator must be a local
+ * variable of its own for the JIT to keep it in a register, so the 8-, 4- and 1-row blocks repeat
+ * the same statements.
+ *
  * <p>Loaded only by reflection from {@link IntGemm#vector()}, after checking that the JVM has
  * module {@code jdk.incubator.vector}.
  */
