@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.prep.BiasQuantizer;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
+import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.layers.OutputQuantizers;
@@ -120,14 +122,32 @@ class DegreeQuantVertexTest {
         INDArray x = in[0];
         INDArray a = MessagePassing.gatherScatterAdd(x, b.src(), b.dst(), null, b.numNodes());
         INDArray h = observedAndRounded(q, pd.get(GnnParams.INPUT_RANGE), x.mul(1.3).addi(a));
-        INDArray z1 = h.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT))).addiRowVector(pd.get(GnnParams.BIAS));
+        INDArray z1 = h.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT)))
+                .addiRowVector(exportedBias(q, pd, GnnParams.WEIGHT, GnnParams.BIAS, GnnParams.INPUT_RANGE));
         INDArray r = observedAndRounded(q, pd.get(GnnParams.HIDDEN_RANGE), Transforms.relu(z1));
-        INDArray z2 = r.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT_2))).addiRowVector(pd.get(GnnParams.BIAS_2));
+        INDArray z2 = r.mmul(quantizedColumns(pd.get(GnnParams.WEIGHT_2)))
+                .addiRowVector(exportedBias(q, pd, GnnParams.WEIGHT_2, GnnParams.BIAS_2, GnnParams.HIDDEN_RANGE));
         INDArray r2 = observedAndRounded(q, pd.get(GnnParams.HIDDEN_2_RANGE), Transforms.relu(z2));
         INDArray std = Transforms.sqrt(r2.var(false, 0).addi(1e-5));
         INDArray expected = r2.subRowVector(r2.mean(0)).diviRowVector(std).muliRowVector(pd.get(GnnParams.GAMMA))
                 .addiRowVector(pd.get(GnnParams.BETA));
         assertClose(expected, out, "GIN output");
+    }
+
+    /**
+     * @return the bias the exporter writes, {@code BiasQuantizer}'s int32 in units of
+     *     {@code S_in S_w[c]} (from {@code FoldedWeights}' weight scales), as real values
+     */
+    private static INDArray exportedBias(GnnQuantSettings q, Map<String, INDArray> p, String weightKey, String biasKey,
+                                         String inputKey) {
+        FoldedWeights fw = FoldedWeights.of(p.get(weightKey).transpose(), q.weights(), p.get(biasKey));
+        double sIn = (float) ActivationQuantization.params(q.activations(), p.get(inputKey)).scale();
+        int[] codes = BiasQuantizer.quantize(fw.bias(), sIn, fw.scales());
+        float[] real = new float[codes.length];
+        for (int c = 0; c < codes.length; c++) {
+            real[c] = (float) (codes[c] * sIn * fw.scales()[c]);
+        }
+        return Nd4j.createFromArray(real).reshape(1, codes.length);
     }
 
     /** @return the vertex inputs (nodes, edges, protect) of a batch with every node protected */

@@ -86,6 +86,7 @@ final class ExportDisagreementBound {
     private record SoftmaxError(double relative, double absolute, int fractionBits) {
     }
     private double logitsPerCode = Double.NaN;
+    private double logitBias = Double.NaN;
 
     /**
      * @param artifact the exported network
@@ -148,7 +149,9 @@ final class ExportDisagreementBound {
                 case FullyConnectedLogitsOp.NAME -> {
                     // the read-out is the last of these; graph attention's scores come before it
                     logitsPerCode = scale(op.input(0)) * rowSum(artifact, op.input(1));
-                    realError.put(op.output(0), d(op.input(0)) * logitsPerCode);
+                    // the int32 bias is within half its unit of the float bias the fake-quantized read-out adds
+                    logitBias = op.inputs().length > 2 && op.input(2) >= 0 ? halfUnit(op.input(2)) : 0;
+                    realError.put(op.output(0), d(op.input(0)) * logitsPerCode + logitBias);
                     yield 0;
                 }
                 default -> throw new AssertionError("no bound for op " + op.opType());
@@ -248,8 +251,12 @@ final class ExportDisagreementBound {
                 .map(t -> d(t.id())).orElseThrow(() -> new AssertionError("no tensor " + name));
     }
 
-    /** @return {@code S_h max_c sum_k |W_ck|}: the read-out's logits' difference per code of difference of its input */
-    double logitsPerCode() {
-        return logitsPerCode;
+    /**
+     * @param inputCodes the largest code difference of the read-out's input
+     * @return the bound on a logit's difference: {@code S_h max_c sum_k |W_ck|} per input code, plus
+     *     half a unit of the int32 bias (the fake-quantized read-out adds its float bias)
+     */
+    double logits(long inputCodes) {
+        return logitsPerCode * inputCodes + logitBias;
     }
 }

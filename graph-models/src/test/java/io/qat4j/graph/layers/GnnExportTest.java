@@ -197,7 +197,8 @@ class GnnExportTest {
      * Runs the artifact on a batch and checks it against the network within the bound derived op by
      * op ({@link ExportDisagreementBound}) for every vertex output's codes; then, from the code
      * differences {@code d} of the read-out's input (so bounded), the logits differ by at most
-     * {@code S_h max_c sum_k |W_ck| d}, and the prediction must be the same wherever the network's
+     * {@code S_h max_c sum_k |W_ck| d} plus half a unit of the int32 bias, and the prediction must be the
+     * same wherever the network's
      * logit margin exceeds twice that.
      *
      * @return rows whose prediction the bound decides
@@ -222,7 +223,7 @@ class GnnExportTest {
             assertTrue(l.maxDifference() <= bound.codes(l.layer()), what + ": " + l + ", bound " + bound.codes(l.layer()));
             readOutInput = l.maxDifference(); // the last compared tensor is the read-out's input
         }
-        double logitBound = bound.logitsPerCode() * readOutInput;
+        double logitBound = bound.logits(readOutInput);
         INDArray probs = net.output(false, networkInputs)[0];
         Tensor logits = ex.run(in).values().iterator().next();
         QuantInfo scales = ex.outputs().values().iterator().next().quant();

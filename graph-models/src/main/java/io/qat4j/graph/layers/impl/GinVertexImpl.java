@@ -25,8 +25,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * observe every row, as the reference's mask-unaware MLP):
  * <pre>
  *   xq = Q_msg(x);  m_e = xq[src_e];  a_i = Q_aggr(sum_{e: dst_e = i} m_e);  h = Q_in((1 + eps) xq + a)
- *   r = Q_hidden(relu(h Q_w(W) + b));  r2 = Q_hidden2(relu(r Q_w(W2) + b2));  out = Q_out(BN(r2))
+ *   r = Q_hidden(relu(h Q_w(W) + Q_b(b)));  r2 = Q_hidden2(relu(r Q_w(W2) + Q_b(b2)));  out = Q_out(BN(r2))
  * </pre>
+ * ({@code Q_b}: the bias rounded to the int32 the integer model adds, {@link #integerBias}).
  * The batch norm is quant-layers' {@link ComputeTail} with the identity activation: batch
  * statistics in training until the schedule freezes them, then, and at inference, the affine map
  * {@code s r2 + (beta - s runMean)} of its {@link BatchNormFold} ({@code s = gamma / sqrt(runVar +
@@ -114,10 +115,12 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
                 null, training);
 
         FakeQuant.Masked w1 = quantizeWeights(param(GnnParams.WEIGHT));
-        INDArray z1 = h.values().mmul(w1.values()).addiRowVector(param(GnnParams.BIAS));
+        INDArray z1 = h.values().mmul(w1.values()).addiRowVector(integerBias(param(GnnParams.BIAS), GnnParams.INPUT_RANGE,
+                param(GnnParams.WEIGHT)));
         ActivationQuantization.Result r = quantize(GnnParams.HIDDEN_RANGE, Transforms.relu(z1, true), null, training);
         FakeQuant.Masked w2 = quantizeWeights(param(GnnParams.WEIGHT_2));
-        INDArray z2 = r.values().mmul(w2.values()).addiRowVector(param(GnnParams.BIAS_2));
+        INDArray z2 = r.values().mmul(w2.values()).addiRowVector(integerBias(param(GnnParams.BIAS_2), GnnParams.HIDDEN_RANGE,
+                param(GnnParams.WEIGHT_2)));
         ActivationQuantization.Result r2 = quantize(GnnParams.HIDDEN_2_RANGE, Transforms.relu(z2, true), null, training);
 
         ComputeTail.Inputs tailInputs = new ComputeTail.Inputs(config.batchNormSettings(), IDENTITY, new int[] {0}, fold(),
