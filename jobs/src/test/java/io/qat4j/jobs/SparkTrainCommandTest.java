@@ -178,7 +178,8 @@ class SparkTrainCommandTest {
 
     /**
      * The launcher's classpath holds Spark core, and its JVM flags are the parent pom's
-     * {@code spark.jvm.flags}, which surefire gives this JVM too.
+     * {@code spark.jvm.flags} and {@code vector.jvm.flags} (the executor's Vector API path), which
+     * surefire gives this JVM too.
      */
     @Test
     void theLauncherGetsSparkAndItsJvmFlags() throws Exception {
@@ -187,7 +188,9 @@ class SparkTrainCommandTest {
         assertTrue(sparkClasspath.matches("(?s).*/spark-core_2\\.1[23]-[^/]*\\.jar.*"), sparkClasspath);
         List<String> flags = Arrays.asList(Files.readString(target.resolve("jvm-flags.txt")).strip().split("\\s+"));
         assertTrue(flags.contains("--add-opens=java.base/java.lang=ALL-UNNAMED"), flags.toString());
-        assertTrue(flags.stream().allMatch(f -> f.startsWith("--add-opens=")), flags.toString());
+        assertTrue(flags.contains("--add-modules=jdk.incubator.vector"), flags.toString());
+        assertTrue(flags.stream().allMatch(f -> f.startsWith("--add-opens=") || f.equals("--add-modules=jdk.incubator.vector")),
+                flags.toString());
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         assertTrue(jvmArgs.containsAll(flags), "jvm-flags.txt " + flags + " differs from spark.jvm.flags " + jvmArgs);
     }
