@@ -183,6 +183,12 @@ public class AddOp extends AbstractOpDefinition {
         return a.build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(2, 1);

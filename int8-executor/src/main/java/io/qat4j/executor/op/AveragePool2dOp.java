@@ -66,6 +66,12 @@ public final class AveragePool2dOp extends AbstractOpDefinition {
         return SHIFTS.write(a, requantization.shifts()).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(1, 1);

@@ -61,6 +61,12 @@ public final class BiasRequantizeOp extends AbstractOpDefinition {
         return CommonAttributes.writeRequantization(a, p.requantization()).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(2, 1);

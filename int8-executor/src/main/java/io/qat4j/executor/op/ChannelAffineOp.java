@@ -66,6 +66,12 @@ public final class ChannelAffineOp extends AbstractOpDefinition {
         return CLAMP.write(a, p.activation().min(), p.activation().max()).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(1, 1);

@@ -70,6 +70,12 @@ public final class Conv2dOp extends AbstractOpDefinition {
         return CommonAttributes.writeRequantization(a, requantization).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(3, 1);

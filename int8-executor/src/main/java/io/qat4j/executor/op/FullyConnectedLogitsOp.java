@@ -41,6 +41,12 @@ public final class FullyConnectedLogitsOp extends AbstractOpDefinition {
         return INPUT_ZERO_POINT.write(Attributes.builder(), inputZeroPoint).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         FullyConnectedOperands fc = FullyConnectedOperands.check(op);

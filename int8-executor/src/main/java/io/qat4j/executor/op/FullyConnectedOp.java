@@ -52,6 +52,12 @@ public final class FullyConnectedOp extends AbstractOpDefinition {
         return CommonAttributes.writeRequantization(INPUT_ZERO_POINT.write(Attributes.builder(), inputZeroPoint), requantization).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         FullyConnectedOperands fc = FullyConnectedOperands.check(op);

@@ -63,6 +63,12 @@ public final class GlobalAveragePoolOp extends AbstractOpDefinition {
         return CLAMP.write(a, clamp.min(), clamp.max()).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(1, 1);

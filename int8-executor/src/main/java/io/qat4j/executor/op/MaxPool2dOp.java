@@ -50,6 +50,12 @@ public final class MaxPool2dOp extends AbstractOpDefinition {
         return CommonAttributes.writeWindow(IN_SHAPE.write(Attributes.builder(), inShape), window, false).build();
     }
 
+    /** @return true: each example (row, image) of the batch is computed from itself alone */
+    @Override
+    public boolean perExample() {
+        return true;
+    }
+
     @Override
     public PreparedOp prepare(OpContext op) throws ArtifactFormatException {
         op.expectArity(1, 1);

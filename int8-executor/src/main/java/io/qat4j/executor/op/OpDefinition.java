@@ -50,6 +50,19 @@ public interface OpDefinition {
     PreparedOp prepare(OpContext op) throws ArtifactFormatException;
 
     /**
+     * Whether the op computes each example of its inputs' leading dimension from that example
+     * alone (convolution, pooling, dense, element-wise ops), so that the executor may run the
+     * examples of a batch on several threads: a graph whose ops all are is split by its leading
+     * dimension. False (the default) for ops that mix rows, as the graph ops do (they index nodes
+     * and edges).
+     *
+     * @return whether the op is computed example by example
+     */
+    default boolean perExample() {
+        return false;
+    }
+
+    /**
      * Converts the attributes of a version-1 op read from an artifact of format version 1 to this
      * definition's attributes (e.g. {@code add}'s positional {@code add_params}); most ops stored
      * the same attributes in both formats.

@@ -9,6 +9,7 @@ import io.qat4j.executor.artifact.ModelArtifact;
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.ArgMax;
+import io.qat4j.executor.op.OpDefinition;
 import io.qat4j.executor.op.OpRegistry;
 import io.qat4j.executor.op.PreparedOp;
 import io.qat4j.executor.quant.Rounding;
@@ -22,6 +23,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an integer-only artifact. Loading converts a format-1 artifact to the current format,
@@ -30,7 +37,9 @@ import java.util.Map;
  * of a wrong type or shape is an {@link ArtifactFormatException} at load, never an error at run
  * time. After that the executor is immutable: every run keeps its tensors in an array indexed by
  * slot (one slot per activation tensor), and the convolutions keep their scratch per thread, so
- * one executor serves concurrent inference from several threads.
+ * one executor serves concurrent inference from several threads. A run also splits its batch
+ * across the executor's own threads (the available processors, or {@link #withThreads}) when
+ * every op computes example by example, with the single-threaded result.
  *
  * <p>The general API takes and returns named {@link Tensor}s (INT8, UINT8, INT16 or INT32, any
  * rank): an activation's shape in the artifact excludes its leading dynamic dimension (batch,
@@ -53,15 +62,30 @@ public final class Int8Executor {
     private final Map<String, Integer> graphInputs;
     private final Map<String, Integer> graphOutputs;
     private final Classifier classifier;
+    /** Whether every op is computed example by example ({@link io.qat4j.executor.op.OpDefinition#perExample}). */
+    private final boolean perExample;
+    private final int threads;
+    /**
+     * Runs the parts of split batches (all but the first, which the calling thread runs), for all
+     * executors: daemon threads, created on demand, ended after 30 s idle.
+     */
+    private static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "qat4j-executor");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** The one input and the logits output of a classifier graph, or why the graph is not one. */
     private record Classifier(TensorInfo input, TensorInfo output, String problem) {
     }
 
-    private Int8Executor(ModelArtifact model, List<PreparedOp> ops, String source, ManifestLocations locations)
-            throws ArtifactFormatException {
+    private Int8Executor(ModelArtifact model, List<PreparedOp> ops, String source, ManifestLocations locations,
+                         boolean perExample) throws ArtifactFormatException {
         this.model = model;
         this.ops = ops;
+        this.perExample = perExample;
+        this.threads = 1;
         Map<Integer, Integer> slotOf = new HashMap<>();
         List<TensorInfo> activations = new ArrayList<>();
         for (int i = 0; i < model.tensors().size(); i++) {
@@ -87,6 +111,20 @@ public final class Int8Executor {
         this.graphInputs = named(model.graphInputs(), slotOf, source, locations, "graphInputs");
         this.graphOutputs = named(model.graphOutputs(), slotOf, source, locations, "graphOutputs");
         this.classifier = classifier();
+    }
+
+    /** This executor's loaded graph on {@code threads} threads. */
+    private Int8Executor(Int8Executor base, int threads) {
+        this.model = base.model;
+        this.ops = base.ops;
+        this.inputSlots = base.inputSlots;
+        this.outputSlots = base.outputSlots;
+        this.slots = base.slots;
+        this.graphInputs = base.graphInputs;
+        this.graphOutputs = base.graphOutputs;
+        this.classifier = base.classifier;
+        this.perExample = base.perExample;
+        this.threads = threads;
     }
 
     private Map<String, Integer> named(int[] ids, Map<Integer, Integer> slotOf, String source, ManifestLocations locations, String field)
@@ -154,7 +192,40 @@ public final class Int8Executor {
     public static Int8Executor of(LoadedArtifact artifact, String source, OpRegistry registry, long scratchLimit)
             throws ArtifactFormatException {
         LoadedArtifact current = registry.upgrade(artifact, source);
-        return new Int8Executor(current.model(), registry.prepare(current, source, scratchLimit), source, current.locations());
+        boolean perExample = current.model().ops().stream().allMatch(n -> registry.find(n.opType(), n.opVersion())
+                .map(OpDefinition::perExample).orElse(false));
+        Int8Executor one = new Int8Executor(current.model(), registry.prepare(current, source, scratchLimit), source,
+                current.locations(), perExample);
+        return one.withThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The same loaded graph run on {@code threads} threads (the prepared ops are shared, each thread
+     * keeps its own scratch; the calling thread runs the first part, a shared pool of daemon threads
+     * the others): a batch whose examples the graph computes one by one (every op
+     * {@code perExample}: convolutional and dense networks) is split into {@code threads} parts of
+     * consecutive examples, run at once, and joined, bit for bit the single-threaded result; other
+     * graphs (graph ops mix nodes and edges) and batches of one example run on the calling thread.
+     * Loading picks the available processors.
+     *
+     * @param threads threads per run, {@code >= 1}
+     * @return an executor with that many threads (this one when it has them)
+     */
+    public Int8Executor withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        return threads == this.threads ? this : new Int8Executor(this, threads);
+    }
+
+    /** @return threads per run */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return whether runs split their batch across threads (every op per example, more than one thread) */
+    public boolean splitsBatches() {
+        return perExample && threads > 1;
     }
 
     /** @return the model, converted to the current format */
@@ -191,9 +262,59 @@ public final class Int8Executor {
      *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        int batch = inputs.values().stream().mapToInt(Tensor::leading).min().orElse(0);
+        boolean sameLeading = inputs.values().stream().allMatch(t -> t.leading() == batch);
+        if (splitsBatches() && batch > 1 && sameLeading && inputs.keySet().equals(graphInputs.keySet())) {
+            return runSplit(inputs, batch);
+        }
         Tensor[] values = execute(inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         graphOutputs.forEach((name, slot) -> out.put(name, values[slot]));
+        return out;
+    }
+
+    /** {@link #run} on parts of consecutive examples, the first on this thread, the others on {@link #WORKERS}, joined in order. */
+    private Map<String, Tensor> runSplit(Map<String, Tensor> inputs, int batch) {
+        int parts = Math.min(threads, batch);
+        List<Map<String, Tensor>> split = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            int from = (int) ((long) batch * k / parts);
+            int to = (int) ((long) batch * (k + 1) / parts);
+            Map<String, Tensor> part = new LinkedHashMap<>();
+            inputs.forEach((name, t) -> part.put(name, t.slice(from, to)));
+            split.add(part);
+        }
+        List<Future<Tensor[]>> futures = new ArrayList<>(parts - 1);
+        for (int k = 1; k < parts; k++) {
+            Map<String, Tensor> part = split.get(k);
+            futures.add(WORKERS.submit(() -> execute(part)));
+        }
+        List<Tensor[]> results = new ArrayList<>(parts);
+        try {
+            results.add(execute(split.get(0)));
+            for (Future<Tensor[]> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running a split batch", e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        graphOutputs.forEach((name, slot) -> {
+            List<Tensor> pieces = new ArrayList<>(parts);
+            results.forEach(r -> pieces.add(r[slot]));
+            out.put(name, Tensor.concat(pieces));
+        });
         return out;
     }
 

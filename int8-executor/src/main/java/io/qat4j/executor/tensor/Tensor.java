@@ -168,6 +168,50 @@ public final class Tensor {
         return shape.length == staticShape.length + 1 && Arrays.equals(shape, 1, shape.length, staticShape, 0, staticShape.length);
     }
 
+    /**
+     * @param from first example, inclusive
+     * @param to last example, exclusive
+     * @return examples {@code [from, to)} of the leading dimension, copied
+     */
+    public Tensor slice(int from, int to) {
+        if (from < 0 || to > leading() || from > to) {
+            throw new IndexOutOfBoundsException("examples [" + from + ", " + to + ") of " + this);
+        }
+        int per = leading() == 0 ? 0 : size() / leading();
+        int[] s = shape.clone();
+        s[0] = to - from;
+        int length = (to - from) * per;
+        Object copy = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), length);
+        System.arraycopy(data, from * per, copy, 0, length);
+        return new Tensor(type, s, copy, length);
+    }
+
+    /**
+     * @param parts values of one type and one per-example shape
+     * @return their examples one after the other along the leading dimension
+     */
+    public static Tensor concat(java.util.List<Tensor> parts) {
+        Tensor first = parts.get(0);
+        int leading = 0;
+        int length = 0;
+        for (Tensor t : parts) {
+            if (t.type != first.type || !Arrays.equals(t.shape, 1, t.shape.length, first.shape, 1, first.shape.length)) {
+                throw new IllegalArgumentException("cannot concatenate " + t + " to " + first);
+            }
+            leading += t.leading();
+            length += t.size();
+        }
+        int[] s = first.shape.clone();
+        s[0] = leading;
+        Object all = java.lang.reflect.Array.newInstance(first.data.getClass().getComponentType(), length);
+        int at = 0;
+        for (Tensor t : parts) {
+            System.arraycopy(t.data, 0, all, at, t.size());
+            at += t.size();
+        }
+        return new Tensor(first.type, s, all, length);
+    }
+
     /** @return the values of an INT8 or UINT8 tensor (shared) */
     public byte[] bytes() {
         return as(byte[].class, ElementType.INT8, ElementType.UINT8);

@@ -1,0 +1,76 @@
+package io.qat4j.executor.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.executor.artifact.LoadedArtifact;
+import io.qat4j.executor.tensor.Tensor;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Int8Executor#withThreads}: a convolutional network (the fixture model, every op per
+ * example) splits its batch across threads and returns the single-threaded bytes for every batch
+ * size and thread count, including more threads than examples; a graph network (gather and
+ * scatter mix nodes) never splits and runs as before; {@link Tensor#slice} and
+ * {@link Tensor#concat} are inverse.
+ */
+class ExecutorThreadsTest {
+
+    @Test
+    void aSplitBatchGivesTheSingleThreadedResultForEveryBatchAndThreadCount() throws Exception {
+        LoadedArtifact a = FixtureModel.v2();
+        Int8Executor one = Int8Executor.of(a, "fixture").withThreads(1);
+        assertFalse(one.splitsBatches());
+        int size = one.inputSize();
+        Random r = new Random(5);
+        for (int threads : new int[] {2, 3, 4, 7}) {
+            Int8Executor many = one.withThreads(threads);
+            assertTrue(many.splitsBatches(), "the fixture's ops are all per example");
+            assertEquals(threads, many.threads());
+            for (int batch : new int[] {1, 2, 3, 5, 8, 13}) {
+                byte[] q = new byte[batch * size];
+                r.nextBytes(q);
+                Int8Executor.Output expected = one.runQuantized(q, batch);
+                Int8Executor.Output actual = many.runQuantized(q, batch);
+                assertArrayEquals(expected.accumulators(), actual.accumulators(), threads + " threads, batch " + batch);
+                assertArrayEquals(expected.predictions(), actual.predictions());
+            }
+        }
+        assertSame(one, one.withThreads(1));
+        assertThrows(IllegalArgumentException.class, () -> one.withThreads(0));
+    }
+
+    @Test
+    void loadingUsesTheAvailableProcessors() throws Exception {
+        assertEquals(Runtime.getRuntime().availableProcessors(), Int8Executor.of(FixtureModel.v2(), "fixture").threads());
+    }
+
+    @Test
+    void aGraphNetworkDoesNotSplit() throws Exception {
+        Int8Executor ex = Int8Executor.of(GraphModel.chain(), "graph").withThreads(3);
+        assertFalse(ex.splitsBatches(), "graph ops index nodes and edges across the leading dimension");
+    }
+
+    @Test
+    void sliceAndConcatAreInverse() {
+        int[] v = new int[5 * 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 7 - 20;
+        }
+        Tensor t = Tensor.int32(new int[] {5, 3}, v);
+        Tensor joined = Tensor.concat(List.of(t.slice(0, 2), t.slice(2, 2), t.slice(2, 5)));
+        assertArrayEquals(new int[] {5, 3}, joined.shape());
+        assertArrayEquals(v, joined.ints());
+        assertArrayEquals(new int[] {0, 3}, t.slice(4, 4).shape());
+        assertThrows(IndexOutOfBoundsException.class, () -> t.slice(3, 6));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.concat(List.of(t, Tensor.int32(new int[] {1, 2}, new int[2]))));
+        byte[] b = {1, 2, 3, 4};
+        assertArrayEquals(new byte[] {3, 4}, Tensor.int8(new int[] {2, 2}, b).slice(1, 2).bytes());
+    }
+}
