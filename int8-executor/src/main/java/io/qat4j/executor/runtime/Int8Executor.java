@@ -262,10 +262,11 @@ public final class Int8Executor {
      *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        int batch = inputs.values().stream().mapToInt(Tensor::leading).min().orElse(0);
-        boolean sameLeading = inputs.values().stream().allMatch(t -> t.leading() == batch);
-        if (splitsBatches() && batch > 1 && sameLeading && inputs.keySet().equals(graphInputs.keySet())) {
-            return runSplit(inputs, batch);
+        if (splitsBatches() && inputs.keySet().equals(graphInputs.keySet()) && !inputs.containsValue(null)) {
+            int batch = inputs.values().iterator().next().leading();
+            if (batch > 1 && inputs.values().stream().allMatch(t -> t.leading() == batch)) {
+                return runSplit(inputs, batch);
+            }
         }
         Tensor[] values = execute(inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
