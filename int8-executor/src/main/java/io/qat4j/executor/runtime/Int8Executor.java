@@ -262,7 +262,7 @@ public final class Int8Executor {
      *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        if (splitsBatches() && inputs.keySet().equals(graphInputs.keySet()) && !inputs.containsValue(null)) {
+        if (splitsBatches() && inputs.keySet().equals(graphInputs.keySet()) && inputs.values().stream().allMatch(t -> t != null)) {
             int batch = inputs.values().iterator().next().leading();
             if (batch > 1 && inputs.values().stream().allMatch(t -> t.leading() == batch)) {
                 return runSplit(inputs, batch);
