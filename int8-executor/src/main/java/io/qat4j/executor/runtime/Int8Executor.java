@@ -23,12 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs an integer-only artifact. Loading converts a format-1 artifact to the current format,
@@ -51,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  * {@code q = clamp(round(x / S) + Z)}, dividing in float and rounding half away from zero exactly
  * as the training-time input quantizer does, runs the integer ops, and dequantizes the logits;
  * predictions are the argmax of the dequantized logits (the first maximum wins).
+ *
+ * <p>Why one class of more than 400 lines: the general API, the classifier API over it and the
+ * thread setting all read the same loaded graph (its slots, inputs and outputs), and callers in
+ * every module hold one executor for all three; the parts that stand alone live beside it
+ * ({@link BatchSplit}, {@code ExecutorFeed} in training).
  */
 public final class Int8Executor {
 
@@ -65,16 +64,6 @@ public final class Int8Executor {
     /** Whether every op is computed example by example ({@link io.qat4j.executor.op.OpDefinition#perExample}). */
     private final boolean perExample;
     private final int threads;
-    /**
-     * Runs the parts of split batches (all but the first, which the calling thread runs), for all
-     * executors: daemon threads, created on demand, ended after 30 s idle.
-     */
-    private static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "qat4j-executor");
-                t.setDaemon(true);
-                return t;
-            });
 
     /** The one input and the logits output of a classifier graph, or why the graph is not one. */
     private record Classifier(TensorInfo input, TensorInfo output, String problem) {
@@ -201,8 +190,7 @@ public final class Int8Executor {
 
     /**
      * The same loaded graph run on {@code threads} threads (the prepared ops are shared, each thread
-     * keeps its own scratch; the calling thread runs the first part, a shared pool of daemon threads
-     * the others): a batch whose examples the graph computes one by one (every op
+     * keeps its own scratch; {@link BatchSplit}): a batch whose examples the graph computes one by one (every op
      * {@code perExample}: convolutional and dense networks) is split into {@code threads} parts of
      * consecutive examples, run at once, and joined, bit for bit the single-threaded result; other
      * graphs (graph ops mix nodes and edges) and batches of one example run on the calling thread.
@@ -265,57 +253,16 @@ public final class Int8Executor {
         if (splitsBatches() && inputs.keySet().equals(graphInputs.keySet()) && inputs.values().stream().allMatch(t -> t != null)) {
             int batch = inputs.values().iterator().next().leading();
             if (batch > 1 && inputs.values().stream().allMatch(t -> t.leading() == batch)) {
-                return runSplit(inputs, batch);
+                return BatchSplit.run(inputs, batch, threads, this::runOnThisThread);
             }
         }
+        return runOnThisThread(inputs);
+    }
+
+    private Map<String, Tensor> runOnThisThread(Map<String, Tensor> inputs) {
         Tensor[] values = execute(inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         graphOutputs.forEach((name, slot) -> out.put(name, values[slot]));
-        return out;
-    }
-
-    /** {@link #run} on parts of consecutive examples, the first on this thread, the others on {@link #WORKERS}, joined in order. */
-    private Map<String, Tensor> runSplit(Map<String, Tensor> inputs, int batch) {
-        int parts = Math.min(threads, batch);
-        List<Map<String, Tensor>> split = new ArrayList<>(parts);
-        for (int k = 0; k < parts; k++) {
-            int from = (int) ((long) batch * k / parts);
-            int to = (int) ((long) batch * (k + 1) / parts);
-            Map<String, Tensor> part = new LinkedHashMap<>();
-            inputs.forEach((name, t) -> part.put(name, t.slice(from, to)));
-            split.add(part);
-        }
-        List<Future<Tensor[]>> futures = new ArrayList<>(parts - 1);
-        for (int k = 1; k < parts; k++) {
-            Map<String, Tensor> part = split.get(k);
-            futures.add(WORKERS.submit(() -> execute(part)));
-        }
-        List<Tensor[]> results = new ArrayList<>(parts);
-        try {
-            results.add(execute(split.get(0)));
-            for (Future<Tensor[]> f : futures) {
-                results.add(f.get());
-            }
-        } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running a split batch", e);
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (RuntimeException e) {
-            futures.forEach(f -> f.cancel(true));
-            throw e;
-        }
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        graphOutputs.forEach((name, slot) -> {
-            List<Tensor> pieces = new ArrayList<>(parts);
-            results.forEach(r -> pieces.add(r[slot]));
-            out.put(name, Tensor.concat(pieces));
-        });
         return out;
     }
 
