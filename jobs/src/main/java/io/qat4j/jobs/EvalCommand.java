@@ -1,6 +1,9 @@
 package io.qat4j.jobs;
 
+import io.qat4j.executor.artifact.ArtifactReader;
 import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.jobs.onnx.OnnxAgreement;
+import io.qat4j.quant.onnx.OnnxForm;
 import io.qat4j.training.config.ExperimentConfig;
 import io.qat4j.training.config.ExperimentConfigLoader;
 import io.qat4j.training.data.DatasetNotFoundException;
@@ -69,6 +72,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--predictions-out", paramLabel = "URI", description = "new folder for part-NNNNN files of index<TAB>predicted<TAB>label lines")
     String predictionsOut;
 
+    @Option(names = "--onnx", arity = "0..1", fallbackValue = "onnx", paramLabel = "FORMAT", description = "also export the "
+            + "artifact to ONNX (onnx: QLinearConv/MatMulInteger, the default; onnx-qdq: QuantizeLinear/DequantizeLinear pairs), run it "
+            + "on ONNX Runtime (1 thread) over the test set and print its accuracy and its agreement with the int8 executor")
+    String onnx;
+
     @Spec
     CommandSpec spec;
 
@@ -110,11 +118,27 @@ final class EvalCommand implements Callable<Integer> {
             TaskMetrics m = TaskMetrics.of(QuantReport.predictInt8(ex, test), test.truth());
             System.out.printf(Locale.ROOT, "int8 executor on %d test examples: %s%n", test.count(), m.summary());
         }
+        if (onnx != null) {
+            OnnxForm form = onnxForm();
+            OnnxAgreement a = OnnxAgreement.measure(ArtifactReader.read(artifact), ex, test, form);
+            System.out.println(a.summary(form));
+        }
         return ExitCodes.OK;
+    }
+
+    private OnnxForm onnxForm() {
+        try {
+            return OnnxForm.ofFormat(onnx);
+        } catch (IllegalArgumentException e) {
+            throw usage("--onnx: " + e.getMessage());
+        }
     }
 
     /** @return the Spark master when the distributed options are given; usage errors for incomplete or conflicting ones */
     private Optional<String> distributedMaster() {
+        if (onnx != null) {
+            onnxForm();
+        }
         boolean distributed = images != null || labels != null || partitions != null || batch != null
                 || predictionsOut != null;
         if (!distributed) {

@@ -52,11 +52,18 @@ import org.nd4j.linalg.learning.config.Adam;
  * integer reference fed the fake-quantized codes, and end to end within bounds propagated through
  * the artifact.
  */
-class Int8ExporterTest {
+public class Int8ExporterTest {
 
-    static final int[] SHAPE = {2, 8, 8};
-    /** Every exportable operator: conv-bn-relu, max pool, conv-relu6, avg pool + quantizer, residual add, GAP, dense, dropout. */
-    static ComputationGraph net(int bits) {
+    /** Input shape of {@link #net}. */
+    public static final int[] SHAPE = {2, 8, 8};
+
+    /**
+     * Every exportable operator: conv-bn-relu, max pool, conv-relu6, avg pool + quantizer, residual add, GAP, dense, dropout.
+     *
+     * @param bits weight bit width
+     * @return the network, trained for 40 steps on a learnable rule
+     */
+    public static ComputationGraph net(int bits) {
         QuantSchedule s = new QuantSchedule(0, -1, 30);
         QuantSpec w = QuantSpecs.weight(bits, Granularity.PER_CHANNEL);
         QuantSpec a = QuantSpecs.INT8_ACTIVATION;

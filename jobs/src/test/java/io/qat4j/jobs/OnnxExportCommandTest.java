@@ -1,0 +1,71 @@
+package io.qat4j.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qat4j.executor.runtime.Int8Executor;
+import io.qat4j.jobs.Qat4jCommandTest.Run;
+import io.qat4j.jobs.onnx.OnnxAgreement;
+import io.qat4j.quant.onnx.OnnxForm;
+import io.qat4j.training.config.ExperimentConfigLoader;
+import io.qat4j.training.data.TaskDataLoader;
+import io.qat4j.training.eval.EvaluationSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code qat4j export --format onnx|onnx-qdq} on a model trained on Fashion-MNIST, the written files
+ * run by ONNX Runtime over the whole test set against the int8 executor (issue 11: equal
+ * predictions on at least 99.9% of the test set), and {@code qat4j eval --onnx}.
+ */
+class OnnxExportCommandTest {
+
+    @Test
+    void theOnnxFilesOfATrainedModelPredictAsTheExecutorOnTheFashionMnistTestSet(@TempDir Path dir) throws Exception {
+        TrainOutputTest.requireFashionMnist();
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, """
+                name: tiny
+                dataset: {name: fashion-mnist}
+                model:
+                  input: {channels: 1, height: 28, width: 28}
+                  layers:
+                    - {type: conv2d, filters: 4, kernel: 3, stride: 2}
+                    - {type: maxpool, kernel: 2}
+                    - {type: output, classes: 10}
+                quantization:
+                  schedule: {fp32WarmupSteps: 100}
+                training: {epochs: 1, batchSize: 128}
+                output: {dir: '%s', tensorboard: false}
+                """.formatted(dir.toString().replace("'", "''")));
+        Run train = Qat4jCommandTest.run("train", cfg.toString(), "--quiet");
+        assertEquals(0, train.code(), train.err());
+        Path run = dir.resolve("tiny");
+        Int8Executor ex = Int8Executor.load(run.resolve("model.qat4j"));
+        EvaluationSet test = TaskDataLoader.load(ExperimentConfigLoader.load(cfg)).test();
+        for (OnnxForm form : OnnxForm.values()) {
+            Run export = Qat4jCommandTest.run("export", run.toString(), "--format", form.format());
+            assertEquals(0, export.code(), export.err());
+            Path model = run.resolve(form.fileName());
+            assertTrue(export.out().contains("wrote " + model.toAbsolutePath()), export.out());
+            OnnxAgreement a = OnnxAgreement.measure(Files.readAllBytes(model), ex, test);
+            System.out.println(a.summary(form));
+            assertEquals(10_000, a.onnx().count());
+            assertTrue(a.agreement() >= 0.999, a.summary(form));
+        }
+        Run eval = Qat4jCommandTest.run("eval", run.resolve("model.qat4j").toString(), "--onnx", "onnx-qdq");
+        assertEquals(0, eval.code(), eval.err());
+    }
+
+    @Test
+    void anUnknownFormatIsAUsageErrorNamingTheFormats(@TempDir Path dir) {
+        Run r = Qat4jCommandTest.run("export", dir.toString(), "--format", "tflite");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--format: unknown format 'tflite'; expected qat4j, onnx or onnx-qdq"), r.err());
+        Run e = Qat4jCommandTest.run("eval", dir.resolve("model.qat4j").toString(), "--onnx", "qdq");
+        assertEquals(ExitCodes.USAGE, e.code(), e.err());
+        assertTrue(e.err().contains("--onnx: unknown ONNX format 'qdq'"), e.err());
+    }
+}

@@ -1,0 +1,30 @@
+package io.qat4j.quant.onnx;
+
+import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.artifact.TensorInfo;
+import java.util.List;
+
+/**
+ * {@code global_avg_pool} v1 as ONNX, in both forms {@code DequantizeLinear -> GlobalAveragePool ->
+ * Reshape [N, C] -> Relu/Clip -> QuantizeLinear}.
+ */
+public final class GlobalAveragePoolOnnx implements OnnxOpConverter {
+
+    @Override
+    public String opType() {
+        return "global_avg_pool";
+    }
+
+    @Override
+    public boolean converts(int version) {
+        return version == 1;
+    }
+
+    @Override
+    public void convert(OpNode op, OnnxGraph g) {
+        TensorInfo y = g.output(op);
+        String pooled = g.node("GlobalAveragePool", op.name(), List.of(g.dequantized(op.inputs()[0])));
+        String rows = g.node("Reshape", op.name() + "_rows", List.of(pooled, g.int64s(op.name() + "_rows_shape", -1, y.dim(0))));
+        g.quantize(y.id(), g.clampReal(rows, y, OnnxGraph.clamp(op, y), op.name()));
+    }
+}
