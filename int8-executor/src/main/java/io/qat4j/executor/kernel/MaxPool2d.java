@@ -30,31 +30,97 @@ public final class MaxPool2d {
         Window2d win = p.window();
         int kH = win.kernelHeight();
         int kW = win.kernelWidth();
+        int sH = win.strideHeight();
+        int sW = win.strideWidth();
+        int dH = win.dilationHeight();
+        int dW = win.dilationWidth();
+        // outputs whose whole window lies inside the image: oy in [oyLo, oyHi), ox in [oxLo, oxHi)
+        int oyLo = Math.min(outH, ceilDiv(win.padTop(), sH));
+        int oyHi = Math.max(oyLo, Math.min(outH, Math.floorDiv(inH - 1 - (kH - 1) * dH + win.padTop(), sH) + 1));
+        int oxLo = Math.min(outW, ceilDiv(win.padLeft(), sW));
+        int oxHi = Math.max(oxLo, Math.min(outW, Math.floorDiv(inW - 1 - (kW - 1) * dW + win.padLeft(), sW) + 1));
+        int[] interior = {oyLo, oyHi, oxLo, oxHi};
+        for (int plane = 0; plane < planes; plane++) { // plane = n * C + c
+            // one call per plane: a small method that the JIT compiles whole, not a long loop replaced on stack
+            pool(p, interior, input, plane * inH * inW, output, plane * outH * outW);
+        }
+    }
+
+    private static void pool(MaxPool2dParams p, int[] interior, byte[] input, int inBase, byte[] output, int outBase) {
+        Window2d win = p.window();
+        int inH = p.inHeight();
+        int inW = p.inWidth();
+        int outH = p.outHeight();
+        int outW = p.outWidth();
+        int kH = win.kernelHeight();
+        int kW = win.kernelWidth();
+        int sH = win.strideHeight();
+        int sW = win.strideWidth();
+        int dH = win.dilationHeight();
+        int dW = win.dilationWidth();
         int actMin = p.activation().min();
         int actMax = p.activation().max();
-        for (int plane = 0; plane < planes; plane++) { // plane = n * C + c
-            int inBase = plane * inH * inW;
-            int outBase = plane * outH * outW;
-            for (int oy = 0; oy < outH; oy++) {
-                int iyOrigin = oy * win.strideHeight() - win.padTop();
-                for (int ox = 0; ox < outW; ox++) {
-                    int ixOrigin = ox * win.strideWidth() - win.padLeft();
+        boolean twoByTwo = kH == 2 && kW == 2 && sH == 2 && sW == 2 && dH == 1 && dW == 1;
+        for (int oy = 0; oy < outH; oy++) {
+            int iyOrigin = oy * sH - win.padTop();
+            int o = outBase + oy * outW;
+            boolean rowInside = oy >= interior[0] && oy < interior[1];
+            int oxLo = rowInside ? interior[2] : outW;
+            int oxHi = rowInside ? interior[3] : outW;
+            for (int ox = 0; ox < oxLo; ox++) {
+                int max = borderMax(input, inBase, inH, inW, iyOrigin, ox * sW - win.padLeft(), kH, kW, dH, dW);
+                output[o + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+            }
+            // the windows inside the image: no bounds to check
+            int origin = inBase + iyOrigin * inW - win.padLeft();
+            if (twoByTwo) {
+                // the common 2x2 / stride 2 pooling written out: HotSpot compiles the general loops
+                // below, whose trip counts it does not know, several times slower
+                int r1 = origin + inW;
+                for (int ox = oxLo; ox < oxHi; ox++) {
+                    int x = 2 * ox;
+                    int max = Math.max(Math.max(input[origin + x], input[origin + x + 1]), Math.max(input[r1 + x], input[r1 + x + 1]));
+                    output[o + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+                }
+            } else {
+                for (int ox = oxLo; ox < oxHi; ox++) {
                     int max = Byte.MIN_VALUE;
                     for (int ky = 0; ky < kH; ky++) {
-                        int iy = iyOrigin + ky * win.dilationHeight();
-                        if (iy < 0 || iy >= inH) {
-                            continue; // padding is not a candidate
-                        }
+                        int row = origin + ox * sW + ky * dH * inW;
                         for (int kx = 0; kx < kW; kx++) {
-                            int ix = ixOrigin + kx * win.dilationWidth();
-                            if (ix >= 0 && ix < inW) {
-                                max = Math.max(max, input[inBase + iy * inW + ix]);
-                            }
+                            max = Math.max(max, input[row + kx * dW]);
                         }
                     }
-                    output[outBase + oy * outW + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+                    output[o + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+                }
+            }
+            for (int ox = Math.max(oxHi, oxLo); ox < outW; ox++) {
+                int max = borderMax(input, inBase, inH, inW, iyOrigin, ox * sW - win.padLeft(), kH, kW, dH, dW);
+                output[o + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+            }
+        }
+    }
+
+    /** The maximum over the in-image positions of a window that reaches into the padding. */
+    private static int borderMax(byte[] input, int inBase, int inH, int inW, int iyOrigin, int ixOrigin, int kH, int kW, int dH,
+            int dW) {
+        int max = Byte.MIN_VALUE;
+        for (int ky = 0; ky < kH; ky++) {
+            int iy = iyOrigin + ky * dH;
+            if (iy < 0 || iy >= inH) {
+                continue; // padding is not a candidate
+            }
+            for (int kx = 0; kx < kW; kx++) {
+                int ix = ixOrigin + kx * dW;
+                if (ix >= 0 && ix < inW) {
+                    max = Math.max(max, input[inBase + iy * inW + ix]);
                 }
             }
         }
+        return max;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 }

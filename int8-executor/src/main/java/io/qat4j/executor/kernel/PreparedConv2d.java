@@ -97,7 +97,7 @@ public final class PreparedConv2d {
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
         // the ints of Scratch: col, acc, padded, shifted
-        return 4L * (rows * columns + p.outChannels() * columns + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
+        return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
     }
 
     /**
@@ -249,7 +249,7 @@ public final class PreparedConv2d {
         Requantization rq = p.requantization();
         int outC = p.outChannels();
         for (int i = 0; i < images; i++) {
-            OutputStage.requantize(s.acc, o * columns + i * plane, plane, rq.multiplierArray()[o], rq.shiftArray()[o],
+            gemm.requantize(s.acc, o * columns + i * plane, plane, rq.multiplierArray()[o], rq.shiftArray()[o],
                     rq.outputZeroPoint(), rq.activation().min(), rq.activation().max(), output, ((n0 + i) * outC + o) * plane);
         }
     }
@@ -271,7 +271,7 @@ public final class PreparedConv2d {
         final int[] shifted; // the padded image cropped to the output width
 
         Scratch(int colSize, int accSize, int paddedSize, int shiftedSize) {
-            col = new int[colSize];
+            col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
             acc = new int[accSize];
             padded = new int[paddedSize];
             shifted = new int[shiftedSize];

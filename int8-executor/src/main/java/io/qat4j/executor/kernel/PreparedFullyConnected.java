@@ -52,7 +52,7 @@ public final class PreparedFullyConnected {
         KernelChecks.checkBias(bias, outDepth, p.productBound(), rq == null ? null : rq.shiftArray());
         this.bias = bias == null ? new int[outDepth] : java.util.Arrays.copyOf(bias, outDepth);
         this.gemm = gemm;
-        transposed = new int[depth * outDepth];
+        transposed = new int[depth * outDepth + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
         for (int o = 0; o < outDepth; o++) {
             for (int k = 0; k < depth; k++) {
                 transposed[k * outDepth + o] = weights[o * depth + k];

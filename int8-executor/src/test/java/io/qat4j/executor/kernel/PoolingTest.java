@@ -12,6 +12,7 @@ import static io.qat4j.executor.kernel.KernelTestSupport.roundedDivide;
 import static io.qat4j.executor.kernel.KernelTestSupport.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
 import io.qat4j.executor.prep.ActivationClamps;
@@ -85,6 +86,69 @@ class PoolingTest {
             MaxPool2d.run(p, n, xq, out);
             assertExact(quantize(golden, q), out, "max pool SAME " + act);
         }
+    }
+
+    /**
+     * Seeded random geometries (kernels 1-4, strides 1-3, dilations 1-2, paddings 0-2 per side,
+     * images 1-13 square or not, batches 1-3, random clamps) against the definition written as
+     * plainly as possible: the maximum over the window's in-image positions, clamped. Covers the
+     * kernel's border/interior split and its written-out 2x2 / stride 2 path (every fourth case).
+     */
+    @Test
+    void maxPoolEqualsTheDefinitionOnSeededRandomGeometries() {
+        Random r = new Random(47);
+        int checked = 0;
+        for (int t = 0; t < 400; t++) {
+            boolean twoByTwo = t % 4 == 0;
+            int kh = twoByTwo ? 2 : 1 + r.nextInt(4);
+            int kw = twoByTwo ? 2 : 1 + r.nextInt(4);
+            int sh = twoByTwo ? 2 : 1 + r.nextInt(3);
+            int sw = twoByTwo ? 2 : 1 + r.nextInt(3);
+            int dh = twoByTwo ? 1 : 1 + r.nextInt(2);
+            int dw = twoByTwo ? 1 : 1 + r.nextInt(2);
+            int h = 1 + r.nextInt(13);
+            int w = 1 + r.nextInt(13);
+            // padding up to 2, less than the window's extent (a window wholly in the padding is refused)
+            int ph = Math.min(3, (kh - 1) * dh + 1);
+            int pw = Math.min(3, (kw - 1) * dw + 1);
+            int[] pad = {r.nextInt(ph), r.nextInt(pw), r.nextInt(ph), r.nextInt(pw)};
+            Window2d win = new Window2d(kh, kw, sh, sw, dh, dw, pad[0], pad[1], pad[2], pad[3]);
+            int lo = -128 + r.nextInt(3) * 60;
+            int hi = Math.max(lo, 127 - r.nextInt(3) * 60);
+            MaxPool2dParams p;
+            try {
+                p = new MaxPool2dParams(1 + r.nextInt(3), h, w, win, new ActivationClamp(lo, hi));
+            } catch (IllegalArgumentException e) {
+                continue; // no output, or a window wholly in the padding: refused, as tested above
+            }
+            int n = 1 + r.nextInt(3);
+            byte[] x = new byte[n * p.channels() * h * w];
+            r.nextBytes(x);
+            int oh = p.outHeight();
+            int ow = p.outWidth();
+            byte[] out = new byte[n * p.channels() * oh * ow];
+            MaxPool2d.run(p, n, x, out);
+            for (int plane = 0; plane < n * p.channels(); plane++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int max = Integer.MIN_VALUE;
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int iy = oy * sh - pad[0] + ky * dh;
+                                int ix = ox * sw - pad[1] + kx * dw;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    max = Math.max(max, x[(plane * h + iy) * w + ix]);
+                                }
+                            }
+                        }
+                        assertEquals(Math.max(lo, Math.min(hi, max)), out[(plane * oh + oy) * ow + ox],
+                                "case " + t + " " + win + " " + h + "x" + w + " plane " + plane + " at " + oy + "," + ox);
+                    }
+                }
+            }
+            checked++;
+        }
+        assertTrue(checked > 300, "most random geometries are valid: " + checked);
     }
 
     @Test

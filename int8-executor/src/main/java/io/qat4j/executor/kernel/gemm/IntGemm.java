@@ -3,8 +3,9 @@ package io.qat4j.executor.kernel.gemm;
 import java.util.Locale;
 
 /**
- * The int32 matrix product under the executor's convolutions and dense layers (gemmlowp's int32
- * accumulation, TFLite's {@code reference_integer_ops}):
+ * The integer kernels under the executor's convolutions and dense layers: the int32 matrix product
+ * (gemmlowp's int32 accumulation, TFLite's {@code reference_integer_ops}) and the output stage that
+ * requantizes its accumulators ({@link #requantize}). The product:
  *
  * <pre>
  *   c[i][j] += sum_{k < depth} a[i][k] * b[k][j]      (i < m, j < n)
@@ -26,6 +27,13 @@ public abstract class IntGemm {
 
     /** System property choosing an implementation: {@code auto} (the default), {@code scalar} or {@code vector}. */
     public static final String PROPERTY = "qat4j.gemm";
+
+    /**
+     * Ints a caller may leave unused after the last element of {@code b} so that the vector
+     * implementation loads whole vectors at the last columns (a masked load costs scalar code on JDK
+     * 17); without them the results are the same, only slower.
+     */
+    public static final int B_SLACK = 64;
 
     private static final String VECTOR_CLASS = "io.qat4j.executor.kernel.gemm.VectorIntGemm";
 
@@ -52,6 +60,44 @@ public abstract class IntGemm {
      */
     public abstract void multiplyAdd(int m, int n, int depth, int[] a, int aOffset, int lda, int[] b, int bOffset,
                                      int ldb, int[] c, int cOffset, int ldc);
+
+    /**
+     * The output stage of the prepared kernels, gemmlowp's "fixed-point multiplier, rounding shift,
+     * add zero point, clamp" (TFLite's {@code MultiplyByQuantizedMultiplier} then the activation
+     * clamp), on {@code n} accumulators:
+     *
+     * <pre>
+     *   out[outOffset + i] = clamp(((long) acc[accOffset + i] * m + 2^(T - 1)) >> T + Z_out, actMin, actMax),  T = 31 - shift
+     * </pre>
+     *
+     * i.e. {@code FixedPoint.multiplyByQuantizedMultiplier}, the nearest integer to
+     * {@code acc * m * 2^(shift - 31)}, ties upward. The {@code long} product is exact
+     * ({@code |acc * m| < 2^62}) and the result fits an int (callers bound their accumulators and
+     * multipliers), so every implementation gives these bytes. This one is the reference loop,
+     * without branches (a shortcut for {@code acc <= 0} under a fused ReLU gave the same bytes but
+     * cost more in mispredicted branches than the multiplication it saved).
+     *
+     * @param acc accumulators
+     * @param accOffset first accumulator
+     * @param n count
+     * @param multiplier Q31 multiplier {@code m >= 0}
+     * @param shift exponent, in {@code [-31, 30]}
+     * @param zOut output zero point
+     * @param actMin clamp minimum, an int8 code
+     * @param actMax clamp maximum, an int8 code
+     * @param out int8 output
+     * @param outOffset first output element
+     */
+    public void requantize(int[] acc, int accOffset, int n, int multiplier, int shift, int zOut, int actMin, int actMax,
+                           byte[] out, int outOffset) {
+        int total = 31 - shift;
+        long round = 1L << (total - 1);
+        for (int i = 0; i < n; i++) {
+            // q_y = Z_out + acc * S_in * S_w / S_out
+            int q = (int) (((long) acc[accOffset + i] * multiplier + round) >> total) + zOut;
+            out[outOffset + i] = (byte) Math.max(actMin, Math.min(actMax, q));
+        }
+    }
 
     /** @return the implementation's name, as README and the benchmarks report it ({@code scalar}, {@code vector-512}, ...) */
     public abstract String name();

@@ -1,6 +1,10 @@
 package io.qat4j.executor.kernel.gemm;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds per row ({@code vpmulld}, {@code vpaddd}). The panel, two vectors wide, stays in
  * the L1 cache while every block of rows passes over it; the block's sums are then added to
  * {@code c}. Leftover rows run in blocks of 4 and 1, leftover columns (fewer than two vectors) one
- * vector at a time, the last one under a lane mask. Int arithmetic is exact modulo {@code 2^32}, so
+ * vector at a time, the last one partly ({@link #block4x1}). Int arithmetic is exact modulo {@code 2^32}, so
  * the result is {@link ScalarIntGemm}'s bit for bit.
  *
  * <p>The blocks are written out rather than looped over rows: each accumulator must be a local
@@ -29,6 +33,16 @@ final class VectorIntGemm extends IntGemm {
     private static final int L = S.length();
     /** Whether 8-row blocks fit the registers: 16 accumulators, 2 rows of {@code b} and a broadcast need 32. */
     private static final boolean TALL = L >= 16;
+    /** Longs in a vector of {@link #S}'s size: half its lanes. */
+    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+    /** Bytes of {@link #L} lanes, a quarter of {@link #S}'s size. */
+    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
+    /**
+     * Whether {@link #requantize} runs on vectors: with 512-bit vectors, where the 64-bit lane
+     * multiplication is one instruction (AVX-512DQ {@code vpmullq}); AVX2 has none, and HotSpot's
+     * emulation of it is slower than the scalar loop.
+     */
+    private static final boolean VECTOR_REQUANTIZE = S.vectorBitSize() >= 512;
     /** Rows of {@code b} per panel: 256 rows of 2 vectors are 32 KB with AVX-512 (an L1 data cache). */
     private static final int PANEL_DEPTH = 256;
 
@@ -39,6 +53,33 @@ final class VectorIntGemm extends IntGemm {
     @Override
     public String name() {
         return L >= 8 ? "vector-" + S.vectorBitSize() : null;
+    }
+
+    /**
+     * {@link IntGemm#requantize} on vectors: per {@link #L} accumulators, widened to two vectors
+     * of longs, {@code (acc * m + 2^(T - 1)) >> T} exactly as the scalar loop, narrowed back, zero
+     * point added, clamped and narrowed to bytes; the last {@code n mod L} by the scalar loop.
+     */
+    @Override
+    public void requantize(int[] acc, int accOffset, int n, int multiplier, int shift, int zOut, int actMin, int actMax,
+                           byte[] out, int outOffset) {
+        int i = 0;
+        if (VECTOR_REQUANTIZE) {
+            int total = 31 - shift;
+            long round = 1L << (total - 1);
+            for (; i + L <= n; i += L) {
+                IntVector a = IntVector.fromArray(S, acc, accOffset + i);
+                LongVector lo = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
+                LongVector hi = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
+                lo = lo.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                hi = hi.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                IntVector q = ((IntVector) lo.convertShape(VectorOperators.L2I, S, 0))
+                        .or((IntVector) hi.convertShape(VectorOperators.L2I, S, -1));
+                q = q.add(zOut).max(actMin).min(actMax);
+                ((ByteVector) q.convertShape(VectorOperators.I2B, BS, 0)).intoArray(out, outOffset + i);
+            }
+        }
+        super.requantize(acc, accOffset + i, n - i, multiplier, shift, zOut, actMin, actMax, out, outOffset + i);
     }
 
     @Override
@@ -62,7 +103,7 @@ final class VectorIntGemm extends IntGemm {
                 }
             }
             for (; j < n; j += L) {
-                VectorMask<Integer> valid = S.indexInRange(j, n);
+                int valid = Math.min(L, n - j);
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
                     block4x1(k0, k1, a, aOffset + i * lda, lda, b, bOffset + j, ldb, c, cOffset + i * ldc + j, ldc, valid);
@@ -202,8 +243,14 @@ final class VectorIntGemm extends IntGemm {
         IntVector.fromArray(S, c, c0 + L).add(s01).intoArray(c, c0 + L);
     }
 
-    /** {@link #block4x2} for one vector of columns, the lanes outside {@code valid} neither read nor written. */
-    private static void block4x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, VectorMask<Integer> valid) {
+    /**
+     * {@link #block4x2} for one vector of columns of which the first {@code valid} are {@code c}'s.
+     * The loop over {@code k} loads whole vectors of {@code b} when the array holds them (the lanes
+     * past {@code valid} then read the next columns or row, whose products are never stored): JDK
+     * 17 compiles masked array loads to scalar code, so the mask is used only where a whole vector
+     * would run past the array's end. The partial row of {@code c} is then added lane by lane.
+     */
+    private static void block4x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, int valid) {
         IntVector s00 = IntVector.zero(S);
         IntVector s10 = IntVector.zero(S);
         IntVector s20 = IntVector.zero(S);
@@ -211,9 +258,10 @@ final class VectorIntGemm extends IntGemm {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
+        boolean whole = wholeLoads(b, b0, k1, ldb);
+        VectorMask<Integer> mask = S.indexInRange(0, valid);
         for (int k = k0; k < k1; k++) {
-            int bk = b0 + k * ldb;
-            IntVector v0 = IntVector.fromArray(S, b, bk, valid);
+            IntVector v0 = whole ? IntVector.fromArray(S, b, b0 + k * ldb) : IntVector.fromArray(S, b, b0 + k * ldb, mask);
             IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
             s00 = s00.add(v0.mul(x0));
             IntVector x1 = IntVector.broadcast(S, a[a1 + k]);
@@ -223,21 +271,38 @@ final class VectorIntGemm extends IntGemm {
             IntVector x3 = IntVector.broadcast(S, a[a3 + k]);
             s30 = s30.add(v0.mul(x3));
         }
-        IntVector.fromArray(S, c, c0, valid).add(s00).intoArray(c, c0, valid);
-        IntVector.fromArray(S, c, c0 + 1 * ldc, valid).add(s10).intoArray(c, c0 + 1 * ldc, valid);
-        IntVector.fromArray(S, c, c0 + 2 * ldc, valid).add(s20).intoArray(c, c0 + 2 * ldc, valid);
-        IntVector.fromArray(S, c, c0 + 3 * ldc, valid).add(s30).intoArray(c, c0 + 3 * ldc, valid);
+        addTo(s00, c, c0, valid);
+        addTo(s10, c, c0 + ldc, valid);
+        addTo(s20, c, c0 + 2 * ldc, valid);
+        addTo(s30, c, c0 + 3 * ldc, valid);
     }
 
-    /** {@link #block1x2} for one vector of columns, the lanes outside {@code valid} neither read nor written. */
-    private static void block1x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, VectorMask<Integer> valid) {
+    /** {@link #block1x2} for one vector of columns of which the first {@code valid} are {@code c}'s; see {@link #block4x1}. */
+    private static void block1x1(int k0, int k1, int[] a, int a0, int lda, int[] b, int b0, int ldb, int[] c, int c0, int ldc, int valid) {
         IntVector s00 = IntVector.zero(S);
+        boolean whole = wholeLoads(b, b0, k1, ldb);
+        VectorMask<Integer> mask = S.indexInRange(0, valid);
         for (int k = k0; k < k1; k++) {
-            int bk = b0 + k * ldb;
-            IntVector v0 = IntVector.fromArray(S, b, bk, valid);
+            IntVector v0 = whole ? IntVector.fromArray(S, b, b0 + k * ldb) : IntVector.fromArray(S, b, b0 + k * ldb, mask);
             IntVector x0 = IntVector.broadcast(S, a[a0 + k]);
             s00 = s00.add(v0.mul(x0));
         }
-        IntVector.fromArray(S, c, c0, valid).add(s00).intoArray(c, c0, valid);
+        addTo(s00, c, c0, valid);
+    }
+
+    /** @return whether a whole vector can be loaded at {@code b0 + k * ldb} for every {@code k < k1} */
+    private static boolean wholeLoads(int[] b, int b0, int k1, int ldb) {
+        return (long) b0 + (long) (k1 - 1) * ldb + L <= b.length;
+    }
+
+    /** {@code c[c0 + l] += sum[l]} for {@code l < valid}. */
+    private static void addTo(IntVector sum, int[] c, int c0, int valid) {
+        if (valid == L) {
+            IntVector.fromArray(S, c, c0).add(sum).intoArray(c, c0);
+        } else {
+            for (int l = 0; l < valid; l++) {
+                c[c0 + l] += sum.lane(l);
+            }
+        }
     }
 }

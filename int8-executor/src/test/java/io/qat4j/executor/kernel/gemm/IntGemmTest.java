@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,6 +65,7 @@ class IntGemmTest {
         assertNotNull(IntGemm.vector(), "the tests run with --add-modules jdk.incubator.vector on a CPU with 256-bit"
                 + " vectors, so the vector path must be available and tested");
         assertTrue(IntGemm.selected().name().startsWith("vector-"), IntGemm.selected().name());
+        System.out.println("IntGemm path under test: " + IntGemm.selected().name());
     }
 
     @Test
@@ -146,6 +148,82 @@ class IntGemmTest {
                 c[i] = r.nextInt(2_000_001) - 1_000_000; // the bias, and the guard cells that must stay
             }
             check(g, m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, "case " + t + ": " + m + "x" + n + "x" + depth);
+        }
+    }
+
+    /**
+     * {@code requantize} against an exact {@link BigInteger} reference of its contract,
+     * {@code clamp(floor((acc m + 2^(T - 1)) / 2^T) + Z_out)} with {@code T = 31 - shift}: boundary
+     * accumulators ({@code 0, +-2^i + {-2..2}}, the int32 extremes) under boundary multipliers
+     * ({@code 0, 1, 2^30, 2^30 + 1, 2^31 - 1}) and every shift, random ones under random Q31
+     * multipliers, zero points and clamps at the int8 extremes, offsets, and counts that leave every
+     * remainder of the vector length. Pairs whose exact result leaves the int32 range (the contract's
+     * precondition) are skipped.
+     */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void requantizeEqualsTheExactReferenceOnBoundaryAndRandomValues(IntGemm g) {
+        List<Integer> boundary = new ArrayList<>(List.of(0, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE + 1,
+                Integer.MAX_VALUE - 1));
+        for (int i = 0; i <= 30; i++) {
+            for (int d = -2; d <= 2; d++) {
+                boundary.add((1 << i) + d);
+                boundary.add(-(1 << i) + d);
+            }
+        }
+        int[] multipliers = {0, 1, 1 << 30, (1 << 30) + 1, Integer.MAX_VALUE};
+        int[][] outputs = {{-128, -128, 127}, {0, -128, 127}, {-128, -128, 127}, {127, -128, 127}, {5, 5, 127}, {-3, -10, 6}};
+        for (int m : multipliers) {
+            for (int shift = -31; shift <= 30; shift++) {
+                for (int[] o : outputs) {
+                    checkRequantize(g, boundary.stream().mapToInt(Integer::intValue).toArray(), m, shift, o[0], o[1], o[2],
+                            "m " + m + ", shift " + shift);
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(31);
+        for (int t = 0; t < 300; t++) {
+            int n = 1 + r.nextInt(70);
+            int[] acc = new int[n];
+            for (int i = 0; i < n; i++) {
+                acc[i] = t % 3 == 0 ? r.nextInt() : r.nextInt(2_000_001) - 1_000_000;
+            }
+            int m = (1 << 30) + r.nextInt(1 << 30);
+            int shift = -31 + r.nextInt(t % 4 == 0 ? 62 : 32);
+            int z = r.nextInt(256) - 128;
+            int lo = r.nextInt(256) - 128;
+            int hi = lo + r.nextInt(128 - lo);
+            checkRequantize(g, acc, m, shift, z, lo, hi, "case " + t);
+        }
+    }
+
+    private static void checkRequantize(IntGemm g, int[] accs, int m, int shift, int zOut, int lo, int hi, String what) {
+        int total = 31 - shift;
+        List<Integer> kept = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (int a : accs) {
+            BigInteger q = BigInteger.valueOf(a).multiply(BigInteger.valueOf(m)).add(BigInteger.ONE.shiftLeft(total - 1))
+                    .shiftRight(total); // shiftRight of a BigInteger is floor division
+            if (q.bitLength() > 30) {
+                continue; // beyond the contract: the caller's accumulator and multiplier keep the result small
+            }
+            kept.add(a);
+            expected.add(Math.max(lo, Math.min(hi, q.intValue() + zOut)));
+        }
+        int accOffset = 3;
+        int outOffset = 5;
+        int[] acc = new int[accOffset + kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            acc[accOffset + i] = kept.get(i);
+        }
+        byte[] out = new byte[outOffset + kept.size() + 2];
+        java.util.Arrays.fill(out, (byte) 77);
+        g.requantize(acc, accOffset, kept.size(), m, shift, zOut, lo, hi, out, outOffset);
+        for (int i = 0; i < kept.size(); i++) {
+            assertEquals(expected.get(i).intValue(), out[outOffset + i], g.name() + " " + what + ": acc " + kept.get(i));
+        }
+        for (int i : new int[] {0, outOffset - 1, outOffset + kept.size(), outOffset + kept.size() + 1}) {
+            assertEquals(77, out[i], g.name() + " " + what + ": byte " + i + " outside the range is untouched");
         }
     }
 
