@@ -21,13 +21,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code qat4j bench train-step}: JMH measurement of a fake-quant training step against the FP32
  * step of the same network, printing their ratio; {@code bench executor}: the int8 executor
- * against ND4J FP32 inference; {@code bench dq-step}: Degree-Quant's REDDIT-BINARY GIN training
+ * against ONNX Runtime (int8 and FP32, on our ONNX export) and ND4J FP32 inference; {@code bench dq-step}: Degree-Quant's REDDIT-BINARY GIN training
  * step in DQ-INT8 and QAT-INT8 against FP32 ({@link DegreeQuantStepBenchmark}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a JMH benchmark and print the ratios it measures.%n"
                 + "  train-step  fake-quant training step / FP32 training step of the same network%n"
-                + "  executor    ND4J FP32 inference / int8 executor on a trained run, batch 1 and 64%n"
+                + "  executor    int8 executor vs ONNX Runtime int8 and FP32 (its ONNX export; 1 and 2 threads) and ND4J FP32,%n"
+                + "              batch 1, 64 and 256, on a trained run%n"
                 + "  dq-step     Degree-Quant INT8 and QAT-INT8 training steps / FP32 step of the REDDIT-BINARY GIN%n"
                 + "  gin         graphs/s of the int8 executor and of DL4J FP32 on Degree-Quant's REDDIT-BINARY GIN, random graphs",
         footer = "%n" + ExitCodes.HELP)
@@ -51,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", description = "Measurement iterations of 5 s each (default: ${DEFAULT-VALUE})")
     int iterations = 5;
 
-    @Option(names = "--warmup", description = "Warm-up iterations of dq-step, 5 s each (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "Warm-up iterations of dq-step (5 s each) and executor (3 s each) (default: ${DEFAULT-VALUE})")
     int warmup = 3;
 
     @Option(names = "--graphs", description = "Graphs per minibatch of dq-step (default: ${DEFAULT-VALUE})")
@@ -137,26 +138,69 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * One JMH run of {@link io.qat4j.jobs.bench.ExecutorBenchmark} (int8 executor, ONNX Runtime int8
+     * and FP32, 1 and 2 threads) and {@link io.qat4j.jobs.bench.Nd4jInferenceBenchmark} at batch 1, 64
+     * and 256: per engine the median time per batch with its quartiles, then the ratios of medians
+     * with the range the quartiles allow.
+     */
     private Integer executor() throws Exception {
         Options opt = new OptionsBuilder()
                 .include(io.qat4j.jobs.bench.ExecutorBenchmark.class.getName())
+                .include(io.qat4j.jobs.bench.Nd4jInferenceBenchmark.class.getName())
                 .param("run", run)
                 .forks(1)
                 .jvmArgsAppend("-Xmx4g")
-                .warmupIterations(3).warmupTime(TimeValue.seconds(3))
+                .warmupIterations(warmup).warmupTime(TimeValue.seconds(3))
                 .measurementIterations(iterations).measurementTime(TimeValue.seconds(3))
                 .build();
-        java.util.Map<String, Double> score = new java.util.HashMap<>();
+        Map<String, Statistics> stats = new HashMap<>();
         for (RunResult r : new Runner(opt).run()) {
-            score.put(r.getPrimaryResult().getLabel() + "@" + r.getParams().getParam("batch"), r.getPrimaryResult().getScore());
+            String threads = r.getParams().getParam("threads");
+            stats.put(r.getPrimaryResult().getLabel() + "@" + r.getParams().getParam("batch") + "x" + (threads == null ? "nd4j" : threads),
+                    r.getPrimaryResult().getStatistics());
         }
-        for (String b : new String[] {"1", "64"}) {
-            double e = score.getOrDefault("int8Executor@" + b, Double.NaN);
-            double n = score.getOrDefault("nd4jFp32@" + b, Double.NaN);
-            System.out.printf(Locale.ROOT, "batch %2s: int8 executor %10.1f us, ND4J FP32 %10.1f us, ND4J / executor = %.2f%n",
-                    b, e, n, n / e);
+        System.out.printf(Locale.ROOT, "%n%s; int8 executor matrix path: %s; ONNX Runtime %s (CPU); ND4J threads: its own "
+                + "(OMP_NUM_THREADS=%s)%n", run, io.qat4j.executor.kernel.gemm.IntGemm.selected().name(),
+                ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        System.out.printf(Locale.ROOT, "%-6s %-8s %-22s %12s %25s%n", "batch", "threads", "engine", "median us", "quartiles us");
+        String[][] engines = {{"int8Executor", "int8 executor"}, {"onnxRuntimeInt8", "ONNX Runtime int8"},
+            {"onnxRuntimeFp32", "ONNX Runtime FP32"}};
+        for (String b : new String[] {"1", "64", "256"}) {
+            for (String t : new String[] {"1", "2"}) {
+                for (String[] e : engines) {
+                    printRow(b, t, e[1], stats.get(e[0] + "@" + b + "x" + t));
+                }
+            }
+            printRow(b, "ND4J's", "ND4J FP32 (oneDNN)", stats.get("nd4jFp32@" + b + "xnd4j"));
+        }
+        System.out.println();
+        for (String b : new String[] {"1", "64", "256"}) {
+            for (String t : new String[] {"1", "2"}) {
+                printRatio("batch " + b + ", " + t + " thread(s): executor speed / ONNX Runtime int8",
+                        stats.get("onnxRuntimeInt8@" + b + "x" + t), stats.get("int8Executor@" + b + "x" + t));
+            }
+        }
+        for (String b : new String[] {"64", "256"}) {
+            printRatio("batch " + b + ": executor 2 threads / 1 thread throughput", stats.get("int8Executor@" + b + "x1"),
+                    stats.get("int8Executor@" + b + "x2"));
         }
         return ExitCodes.OK;
+    }
+
+    private static void printRow(String batch, String threads, String engine, Statistics s) {
+        if (s != null) {
+            System.out.printf(Locale.ROOT, "%-6s %-8s %-22s %12.1f %12.1f-%12.1f%n", batch, threads, engine, s.getPercentile(50),
+                    s.getPercentile(25), s.getPercentile(75));
+        }
+    }
+
+    /** Prints {@code median(slow) / median(fast)}: how many times faster {@code fast} is, with the quartile range. */
+    private static void printRatio(String what, Statistics slow, Statistics fast) {
+        if (slow != null && fast != null) {
+            System.out.printf(Locale.ROOT, "%s: %.2f (quartile range %.2f-%.2f)%n", what, slow.getPercentile(50) / fast.getPercentile(50),
+                    slow.getPercentile(25) / fast.getPercentile(75), slow.getPercentile(75) / fast.getPercentile(25));
+        }
     }
 
     /**

@@ -13,11 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code qat4j export RUN [--format qat4j|onnx|onnx-qdq]}: writes the run's integer-only artifact, or its ONNX form. */
+/** {@code qat4j export RUN [--format qat4j|onnx|onnx-qdq|onnx-float]}: writes the run's integer-only artifact, or its ONNX form. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a trained run (config.yaml + model.zip) to the int8 artifact RUN/model.qat4j.",
                 "--format onnx also writes RUN/model.onnx (QLinearConv, MatMulInteger; uint8 activations), --format onnx-qdq "
-                        + "RUN/model.qdq.onnx (QuantizeLinear/DequantizeLinear pairs), for ONNX Runtime, TensorRT and OpenVINO. "
+                        + "RUN/model.qdq.onnx (QuantizeLinear/DequantizeLinear pairs), for ONNX Runtime, TensorRT and OpenVINO; "
+                        + "--format onnx-float RUN/model.float.onnx, the float network they quantize (a speed reference). "
                         + "RUN may also be a .qat4j artifact, for the ONNX formats."},
         footer = "%n" + ExitCodes.HELP)
 final class ExportCommand implements Callable<Integer> {
@@ -26,7 +27,7 @@ final class ExportCommand implements Callable<Integer> {
     Path run;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "qat4j",
-            description = "qat4j (default), onnx or onnx-qdq")
+            description = "qat4j (default), onnx, onnx-qdq or onnx-float")
     String format;
 
     @Spec
@@ -40,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
                 onnx = OnnxForm.ofFormat(format);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format: unknown format '" + format
-                        + "'; expected qat4j, onnx or onnx-qdq");
+                        + "'; expected qat4j, onnx, onnx-qdq or onnx-float");
             }
         }
         Path artifact;

@@ -11,7 +11,7 @@ import onnx.Onnx;
  * {@code fully_connected_logits} v1 as ONNX. Operator form: the exact int32 accumulators
  * {@code MatMulInteger(flatten(x), W^T, Z_x, 0) + b} (output {@code <name>_int32}, equal to the
  * executor's when the input codes are equal), and the logits {@code acc * S_in S_w[c]} as float
- * ({@code Cast}, {@code Mul}). QDQ form: the float logits of {@code Gemm} over the dequantized input,
+ * ({@code Cast}, {@code Mul}). QDQ and float forms: the float logits of {@code Gemm} over the dequantized input,
  * weights and bias.
  */
 public final class FullyConnectedLogitsOnnx implements OnnxOpConverter {
@@ -31,7 +31,7 @@ public final class FullyConnectedLogitsOnnx implements OnnxOpConverter {
         TensorInfo x = g.input(op, 0);
         TensorInfo w = g.input(op, 1);
         TensorInfo y = g.output(op);
-        if (g.form() == OnnxForm.QDQ) {
+        if (g.form() != OnnxForm.QOPERATOR) {
             g.defineAccumulators(y.id(), null, FullyConnectedOnnx.gemm(op, g, x, w));
             return;
         }

@@ -21,7 +21,8 @@ import onnx.Onnx;
  * Writes an int8 artifact as an ONNX model (IR version 7, default-domain opset 13) that ONNX
  * Runtime, TensorRT and OpenVINO read, in one of the two {@link OnnxForm}s: float inputs named as
  * the artifact's inputs, shape {@code [N, ...]} with a symbolic batch {@code N}, quantized by
- * {@code QuantizeLinear} to uint8 (a {@code Clip} keeps inputs of fewer than 8 bits in their range);
+ * {@code QuantizeLinear} to uint8 (a {@code Clip} keeps inputs of fewer than 8 bits in their range)
+ * except in the float form;
  * every op through the {@link OnnxOpConverter} registered for its type; outputs dequantized to float
  * under the artifact's output names, and in the operator form also the exact int32 accumulators as
  * {@code <name>_int32}. The artifact's provenance becomes the model's {@code metadata_props}.
@@ -131,6 +132,10 @@ public final class OnnxExporter {
             throw new OnnxExportException("graph input '" + t.name() + "' has the name of another input or output");
         }
         g.proto().addInput(valueInfo(t.name(), Onnx.TensorProto.DataType.FLOAT, t.shape()));
+        if (g.form() == OnnxForm.FLOAT) {
+            g.quantize(t.id(), t.name());
+            return;
+        }
         String q = g.node("QuantizeLinear", t.name() + "_q", List.of(t.name(), g.scale(t), g.zeroPoint(t)));
         int qMax = (1 << (t.bits() - 1)) - 1;
         g.define(t.id(), g.clampCodes(q, new int[] {-qMax - 1, qMax}, t.name()));

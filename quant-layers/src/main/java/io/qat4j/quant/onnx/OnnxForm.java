@@ -2,7 +2,8 @@ package io.qat4j.quant.onnx;
 
 /**
  * The two ways an integer model is written as ONNX (ONNX Runtime's "quantization overview":
- * operator-oriented and tensor-oriented representations). Activations are {@code uint8} in both:
+ * operator-oriented and tensor-oriented representations), and the float network they quantize.
+ * Quantized activations are {@code uint8}:
  * an int8 code {@code q} with zero point {@code Z} is the uint8 code {@code q + 128} with zero point
  * {@code Z + 128}, the same real value.
  */
@@ -24,7 +25,16 @@ public enum OnnxForm {
      * {@code DequantizeLinear} of their integer initializers; ONNX Runtime, TensorRT and OpenVINO
      * recognise the pattern and run integer kernels.
      */
-    QDQ("onnx-qdq");
+    QDQ("onnx-qdq"),
+
+    /**
+     * The float network the artifact approximates, as the QDQ form without the activations'
+     * {@code QuantizeLinear -> DequantizeLinear} pairs: float input, float activations, weights and
+     * biases {@code DequantizeLinear} of their integer initializers (ONNX Runtime folds them into
+     * float constants when it loads the model). The FP32 reference for speed: its predictions are
+     * close to the integer model's, not equal.
+     */
+    FLOAT("onnx-float");
 
     private final String format;
 
@@ -38,7 +48,7 @@ public enum OnnxForm {
     }
 
     /**
-     * @param format {@code onnx} or {@code onnx-qdq}
+     * @param format {@code onnx}, {@code onnx-qdq} or {@code onnx-float}
      * @return the form of that name
      * @throws IllegalArgumentException naming the accepted names otherwise
      */
@@ -48,11 +58,16 @@ public enum OnnxForm {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown ONNX format '" + format + "'; expected onnx (QLinear ops) or onnx-qdq (QDQ)");
+        throw new IllegalArgumentException("unknown ONNX format '" + format + "'; expected onnx (QLinear ops), onnx-qdq (QDQ) or "
+                + "onnx-float (float activations)");
     }
 
     /** @return the file name of this form's model beside the artifact */
     public String fileName() {
-        return this == QDQ ? "model.qdq.onnx" : "model.onnx";
+        return switch (this) {
+            case QOPERATOR -> "model.onnx";
+            case QDQ -> "model.qdq.onnx";
+            case FLOAT -> "model.float.onnx";
+        };
     }
 }

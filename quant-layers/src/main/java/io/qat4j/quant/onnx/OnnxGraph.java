@@ -135,6 +135,9 @@ public final class OnnxGraph {
      */
     public String dequantized(int id) {
         String f = floatValues.get(id);
+        if (f == null && form == OnnxForm.FLOAT) {
+            throw new OnnxExportException("tensor " + id + " '" + tensor(id).name() + "' has no float value (read before written)");
+        }
         if (f == null) {
             TensorInfo t = tensor(id);
             f = node("DequantizeLinear", t.name() + "_dq", List.of(uint8(id), scale(t), zeroPoint(t)));
@@ -169,12 +172,19 @@ public final class OnnxGraph {
 
     /**
      * Quantizes real values to the tensor's uint8 codes ({@code QuantizeLinear}, round half to even,
-     * saturating to [0, 255]) and defines the tensor with them.
+     * saturating to [0, 255]) and defines the tensor with them; in the {@link OnnxForm#FLOAT} form the
+     * real values themselves are the tensor.
      *
      * @param id the activation tensor id
      * @param floatValue ONNX value of real numbers
      */
     public void quantize(int id, String floatValue) {
+        if (form == OnnxForm.FLOAT) {
+            if (floatValues.putIfAbsent(id, floatValue) != null) {
+                throw new OnnxExportException("tensor " + id + " '" + tensor(id).name() + "' is written twice");
+            }
+            return;
+        }
         TensorInfo t = tensor(id);
         define(id, node("QuantizeLinear", valueName(id, ""), List.of(floatValue, scale(t), zeroPoint(t))));
     }

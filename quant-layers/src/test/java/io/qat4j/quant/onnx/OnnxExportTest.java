@@ -197,7 +197,7 @@ class OnnxExportTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"QOPERATOR", "QDQ"})
+    @CsvSource({"QOPERATOR", "QDQ", "FLOAT"})
     void theWholeNetworkLoadsInOnnxRuntimeWithDocumentedInputsAndOutputs(OnnxForm form) throws Exception {
         LoadedArtifact art = Int8Exporter.export(Int8ExporterTest.net(8), Int8ExporterTest.SHAPE,
                 Provenance.builder().put(Provenance.SEED, "5").build());
@@ -225,6 +225,10 @@ class OnnxExportTest {
                 agree += best == ours.predictions()[b] ? 1 : 0;
             }
             System.out.printf("%s: ONNX Runtime and the executor predict alike on %d of %d random inputs%n", form, agree, n);
+            if (form == OnnxForm.FLOAT) {
+                boolean quantizes = m.getGraph().getNodeList().stream().anyMatch(d -> d.getOpType().equals("QuantizeLinear"));
+                assertTrue(!quantizes, "the float form quantizes no activation");
+            }
         }
     }
 
