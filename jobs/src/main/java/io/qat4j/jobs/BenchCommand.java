@@ -49,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE})")
     int batch = 64;
 
+    @Option(names = "--baseline-jar", paramLabel = "JAR", description = "executor: also time this int8-executor jar of another "
+            + "build (e.g. an earlier commit's int8-executor/target/int8-executor-*.jar) on the same artifact, 1 thread")
+    java.nio.file.Path baselineJar;
+
     @Option(names = "--iterations", description = "Measurement iterations of 5 s each (default: ${DEFAULT-VALUE})")
     int iterations = 5;
 
@@ -145,9 +149,14 @@ final class BenchCommand implements Callable<Integer> {
      * with the range the quartiles allow.
      */
     private Integer executor() throws Exception {
-        Options opt = new OptionsBuilder()
-                .include(io.qat4j.jobs.bench.ExecutorBenchmark.class.getName())
-                .include(io.qat4j.jobs.bench.Nd4jInferenceBenchmark.class.getName())
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.include(io.qat4j.jobs.bench.ExecutorBenchmark.class.getName() + "\\.")
+                .include(io.qat4j.jobs.bench.Nd4jInferenceBenchmark.class.getName() + "\\.");
+        if (baselineJar != null) {
+            builder.include(io.qat4j.jobs.bench.BaselineExecutorBenchmark.class.getName() + "\\.")
+                    .param("baselineJar", baselineJar.toAbsolutePath().toString());
+        }
+        Options opt = builder
                 .param("run", run)
                 .forks(1)
                 .jvmArgsAppend("-Xmx4g")
@@ -173,6 +182,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             printRow(b, "ND4J's", "ND4J FP32 (oneDNN)", stats.get("nd4jFp32@" + b + "xnd4j"));
+            printRow(b, "1", "baseline int8 executor", stats.get("baselineInt8Executor@" + b + "xnd4j"));
         }
         System.out.println();
         for (String b : new String[] {"1", "64", "256"}) {
@@ -180,6 +190,10 @@ final class BenchCommand implements Callable<Integer> {
                 printRatio("batch " + b + ", " + t + " thread(s): executor speed / ONNX Runtime int8",
                         stats.get("onnxRuntimeInt8@" + b + "x" + t), stats.get("int8Executor@" + b + "x" + t));
             }
+        }
+        for (String b : new String[] {"1", "64", "256"}) {
+            printRatio("batch " + b + ": executor speed / baseline jar's (1 thread each)", stats.get("baselineInt8Executor@" + b + "xnd4j"),
+                    stats.get("int8Executor@" + b + "x1"));
         }
         for (String b : new String[] {"64", "256"}) {
             printRatio("batch " + b + ": executor 2 threads / 1 thread throughput", stats.get("int8Executor@" + b + "x1"),
