@@ -3,7 +3,10 @@ package io.qat4j.executor.op;
 import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.tensor.Tensor;
 
-/** The run-time shell of an op with one INT8 output whose leading dimension is its first input's. */
+/**
+ * The run-time shell of an op with one INT8 output whose leading dimension is its first input's;
+ * the output's array comes from the executor's {@link OutputBuffers}.
+ */
 final class Int8Outputs {
 
     private Int8Outputs() {
@@ -17,17 +20,26 @@ final class Int8Outputs {
 
     /**
      * @param output the declared output tensor
-     * @param kernel the kernel call
-     * @return a prepared op that allocates the output and calls the kernel
+     * @param kernel the kernel call; it writes every element of {@code y}
+     * @return a prepared op that takes the output's array from the executor's buffers (or
+     *     allocates it) and calls the kernel
      */
     static PreparedOp of(TensorInfo output, Kernel kernel) {
         int[] shape = output.shape();
         int size = output.elementCount();
-        return inputs -> {
-            int n = inputs[0].leading();
-            byte[] y = new byte[Math.multiplyExact(n, size)];
-            kernel.run(n, inputs, y);
-            return new Tensor[] {Tensor.int8(Tensor.withLeading(n, shape), y)};
+        return new PreparedOp() {
+            @Override
+            public Tensor[] run(Tensor[] inputs) {
+                return run(inputs, OutputBuffers.FRESH);
+            }
+
+            @Override
+            public Tensor[] run(Tensor[] inputs, OutputBuffers buffers) {
+                int n = inputs[0].leading();
+                byte[] y = buffers.int8(0, Math.multiplyExact(n, size));
+                kernel.run(n, inputs, y);
+                return new Tensor[] {Tensor.int8(Tensor.withLeading(n, shape), y)};
+            }
         };
     }
 }

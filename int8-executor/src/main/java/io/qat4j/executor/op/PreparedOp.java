@@ -21,4 +21,16 @@ public interface PreparedOp {
      *     from its inputs
      */
     Tensor[] run(Tensor[] inputs);
+
+    /**
+     * {@link #run(Tensor[])} with the storage of the outputs taken from {@code buffers} where the
+     * op can (ops with int8 outputs); by default it allocates its own.
+     *
+     * @param inputs as for {@link #run(Tensor[])}
+     * @param buffers where the outputs' arrays come from
+     * @return as for {@link #run(Tensor[])}
+     */
+    default Tensor[] run(Tensor[] inputs, OutputBuffers buffers) {
+        return run(inputs);
+    }
 }

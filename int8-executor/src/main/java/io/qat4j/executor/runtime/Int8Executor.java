@@ -11,6 +11,7 @@ import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.kernel.ArgMax;
 import io.qat4j.executor.op.OpDefinition;
 import io.qat4j.executor.op.OpRegistry;
+import io.qat4j.executor.op.OutputBuffers;
 import io.qat4j.executor.op.PreparedOp;
 import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.tensor.Tensor;
@@ -30,8 +31,10 @@ import java.util.Map;
  * weights unpacked, weights laid out for the kernels); every malformed attribute and every tensor
  * of a wrong type or shape is an {@link ArtifactFormatException} at load, never an error at run
  * time. After that the executor is immutable: every run keeps its tensors in an array indexed by
- * slot (one slot per activation tensor), and the convolutions keep their scratch per thread, so
- * one executor serves concurrent inference from several threads. A run also splits its batch
+ * slot (one slot per activation tensor) and writes the int8 tensors that no caller keeps (all but
+ * the graph outputs) into the arrays its thread used for them in the previous run; the
+ * convolutions keep their scratch per thread too, so one executor serves concurrent inference from
+ * several threads. A run also splits its batch
  * across the executor's own threads (the available processors, or {@link #withThreads}) when
  * every op computes example by example, with the single-threaded result.
  *
@@ -64,6 +67,14 @@ public final class Int8Executor {
     /** Whether every op is computed example by example ({@link io.qat4j.executor.op.OpDefinition#perExample}). */
     private final boolean perExample;
     private final int threads;
+    /** Per slot: whether a caller receives the tensor (a graph output), so its array must not be reused. */
+    private final boolean[] kept;
+    /**
+     * Per thread, the arrays of the last run's tensors that no caller keeps, by slot, reused by the
+     * next run of this thread (the values hold arrays only, so an entry does not keep the executor
+     * reachable). Up to the sum of the intermediate tensors of the largest batch run on the thread.
+     */
+    private final ThreadLocal<byte[][]> workspace;
 
     /** The one input and the logits output of a classifier graph, or why the graph is not one. */
     private record Classifier(TensorInfo input, TensorInfo output, String problem) {
@@ -100,6 +111,13 @@ public final class Int8Executor {
         this.graphInputs = named(model.graphInputs(), slotOf, source, locations, "graphInputs");
         this.graphOutputs = named(model.graphOutputs(), slotOf, source, locations, "graphOutputs");
         this.classifier = classifier();
+        this.kept = new boolean[slots.length];
+        graphOutputs.values().forEach(slot -> kept[slot] = true);
+        this.workspace = newWorkspace(slots.length);
+    }
+
+    private static ThreadLocal<byte[][]> newWorkspace(int slots) {
+        return ThreadLocal.withInitial(() -> new byte[slots][]);
     }
 
     /** This executor's loaded graph on {@code threads} threads. */
@@ -114,6 +132,8 @@ public final class Int8Executor {
         this.classifier = base.classifier;
         this.perExample = base.perExample;
         this.threads = threads;
+        this.kept = base.kept;
+        this.workspace = newWorkspace(slots.length);
     }
 
     private Map<String, Integer> named(int[] ids, Map<Integer, Integer> slotOf, String source, ManifestLocations locations, String field)
@@ -260,7 +280,7 @@ public final class Int8Executor {
     }
 
     private Map<String, Tensor> runOnThisThread(Map<String, Tensor> inputs) {
-        Tensor[] values = execute(inputs);
+        Tensor[] values = execute(inputs, true);
         Map<String, Tensor> out = new LinkedHashMap<>();
         graphOutputs.forEach((name, slot) -> out.put(name, values[slot]));
         return out;
@@ -274,7 +294,7 @@ public final class Int8Executor {
      * @return every activation by tensor name, in graph order, the inputs first
      */
     public Map<String, Tensor> traceAll(Map<String, Tensor> inputs) {
-        Tensor[] values = execute(inputs);
+        Tensor[] values = execute(inputs, false);
         Map<String, Tensor> out = new LinkedHashMap<>();
         graphInputs.forEach((name, slot) -> out.put(name, values[slot]));
         for (int[] outs : outputSlots) {
@@ -285,10 +305,15 @@ public final class Int8Executor {
         return out;
     }
 
-    private Tensor[] execute(Map<String, Tensor> inputs) {
+    /**
+     * @param reuse whether the tensors no caller keeps take this thread's arrays of the previous
+     *     run (false for traces, whose caller keeps every tensor)
+     */
+    private Tensor[] execute(Map<String, Tensor> inputs, boolean reuse) {
         if (!inputs.keySet().equals(graphInputs.keySet())) {
             throw new IllegalArgumentException("the graph takes inputs " + graphInputs.keySet() + ", got " + inputs.keySet());
         }
+        byte[][] arrays = reuse ? workspace.get() : null;
         Tensor[] values = new Tensor[slots.length];
         graphInputs.forEach((name, slot) -> values[slot] = checked(inputs.get(name), slots[slot], "input '" + name + "'"));
         for (int o = 0; o < ops.size(); o++) {
@@ -297,8 +322,8 @@ public final class Int8Executor {
             for (int k = 0; k < ins.length; k++) {
                 args[k] = ins[k] < 0 ? null : values[ins[k]];
             }
-            Tensor[] results = ops.get(o).run(args);
             int[] outs = outputSlots[o];
+            Tensor[] results = ops.get(o).run(args, arrays == null ? OutputBuffers.FRESH : (k, length) -> reused(arrays, outs[k], length));
             if (results.length != outs.length) {
                 throw new IllegalStateException("op " + o + " '" + model.ops().get(o).name() + "' returned " + results.length + " values for "
                         + outs.length + " outputs");
@@ -308,6 +333,19 @@ public final class Int8Executor {
             }
         }
         return values;
+    }
+
+    /** This thread's array of {@code length} codes for slot {@code slot}: the previous run's, unless a caller keeps the slot. */
+    private byte[] reused(byte[][] arrays, int slot, int length) {
+        if (kept[slot]) {
+            return new byte[length];
+        }
+        byte[] a = arrays[slot];
+        if (a == null || a.length != length) {
+            a = new byte[length];
+            arrays[slot] = a;
+        }
+        return a;
     }
 
     private static Tensor checked(Tensor v, TensorInfo declared, String what) {

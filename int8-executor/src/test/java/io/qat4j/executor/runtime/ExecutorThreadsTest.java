@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.artifact.LoadedArtifact;
+import io.qat4j.executor.artifact.ModelArtifact;
 import io.qat4j.executor.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,47 @@ class ExecutorThreadsTest {
         }
         assertSame(one, one.withThreads(1));
         assertThrows(IllegalArgumentException.class, () -> one.withThreads(0));
+    }
+
+    /**
+     * Runs reuse, per thread, the arrays of the tensors no caller keeps: a sequence of runs with
+     * varying batches (arrays reallocated when the size changes) gives the trace's fresh results,
+     * and a graph output an earlier run returned is not touched by later runs, on one thread and
+     * with the batch split over two.
+     */
+    @Test
+    void reusedArraysNeverChangeWhatACallerHolds() throws Exception {
+        LoadedArtifact a = FixtureModel.v2();
+        ModelArtifact m = a.model();
+        int pooled = m.ops().stream().filter(op -> op.opType().equals("max_pool2d")).findFirst().orElseThrow().output(0);
+        int logits = m.graphOutputs()[0];
+        LoadedArtifact twoOutputs = new LoadedArtifact(new ModelArtifact(m.formatVersion(), m.provenance(), m.tensors(), m.ops(),
+                m.graphInputs(), new int[] {pooled, logits}), a.blobs());
+        for (int threads : new int[] {1, 2}) {
+            Int8Executor ex = Int8Executor.of(twoOutputs, "fixture").withThreads(threads);
+            String in = ex.inputs().keySet().iterator().next();
+            String pooledName = m.tensor(pooled).orElseThrow().name();
+            int[] exampleShape = ex.inputs().get(in).shape();
+            int size = ex.inputs().get(in).elementCount();
+            Random r = new Random(9);
+            Map<String, Tensor> held = null;
+            byte[] heldCopy = null;
+            for (int batch : new int[] {4, 4, 7, 1, 7, 4}) {
+                byte[] q = new byte[batch * size];
+                r.nextBytes(q);
+                Map<String, Tensor> inputs = Map.of(in, Tensor.int8(Tensor.withLeading(batch, exampleShape), q));
+                Map<String, Tensor> got = ex.run(inputs);
+                Map<String, Tensor> fresh = ex.traceAll(inputs);
+                assertArrayEquals(fresh.get(pooledName).bytes(), got.get(pooledName).bytes(), threads + " threads, batch " + batch);
+                assertArrayEquals(fresh.get(m.tensor(logits).orElseThrow().name()).ints(),
+                        got.get(m.tensor(logits).orElseThrow().name()).ints());
+                if (held != null) {
+                    assertArrayEquals(heldCopy, held.get(pooledName).bytes(), "an output of an earlier run is unchanged");
+                }
+                held = got;
+                heldCopy = got.get(pooledName).bytes().clone();
+            }
+        }
     }
 
     @Test
