@@ -29,22 +29,8 @@ class OnnxExportCommandTest {
     @Test
     void theOnnxFilesOfATrainedModelPredictAsTheExecutorOnTheFashionMnistTestSet(@TempDir Path dir) throws Exception {
         TrainOutputTest.requireFashionMnist();
-        Path cfg = dir.resolve("tiny.yaml");
-        Files.writeString(cfg, """
-                name: tiny
-                dataset: {name: fashion-mnist}
-                model:
-                  input: {channels: 1, height: 28, width: 28}
-                  layers:
-                    - {type: conv2d, filters: 4, kernel: 3, stride: 2}
-                    - {type: maxpool, kernel: 2}
-                    - {type: output, classes: 10}
-                quantization:
-                  schedule: {fp32WarmupSteps: 100}
-                training: {epochs: 1, batchSize: 128}
-                output: {dir: '%s', tensorboard: false}
-                """.formatted(dir.toString().replace("'", "''")));
-        Run train = Qat4jCommandTest.run("train", cfg.toString(), "--quiet");
+        Path cfg = TrainOutputTest.tinyConfig(dir);
+        Run train = Qat4jCommandTest.run("train", cfg.toString(), "--quiet", "--set", "training.batchSize=128");
         assertEquals(0, train.code(), train.err());
         Path run = dir.resolve("tiny");
         Int8Executor ex = Int8Executor.load(run.resolve("model.qat4j"));

@@ -20,30 +20,30 @@ public final class MaxPool2d {
      * @param output {@code [N, C, OH, OW]} int8, written
      */
     public static void run(MaxPool2dParams p, int batches, byte[] input, byte[] output) {
-        int inH = p.inHeight();
-        int inW = p.inWidth();
-        int outH = p.outHeight();
-        int outW = p.outWidth();
+        int inPlane = p.inHeight() * p.inWidth();
+        int outPlane = p.outHeight() * p.outWidth();
         int planes = KernelChecks.batchSize(batches, p.channels(), "planes");
-        KernelChecks.checkLength(input, KernelChecks.batchSize(planes, inH * inW, "input"), "input");
-        KernelChecks.checkLength(output, KernelChecks.batchSize(planes, outH * outW, "output"), "output");
-        Window2d win = p.window();
-        int kH = win.kernelHeight();
-        int kW = win.kernelWidth();
-        int sH = win.strideHeight();
-        int sW = win.strideWidth();
-        int dH = win.dilationHeight();
-        int dW = win.dilationWidth();
+        KernelChecks.checkLength(input, KernelChecks.batchSize(planes, inPlane, "input"), "input");
+        KernelChecks.checkLength(output, KernelChecks.batchSize(planes, outPlane, "output"), "output");
+        Window2d w = p.window();
         // outputs whose whole window lies inside the image: oy in [oyLo, oyHi), ox in [oxLo, oxHi)
-        int oyLo = Math.min(outH, ceilDiv(win.padTop(), sH));
-        int oyHi = Math.max(oyLo, Math.min(outH, Math.floorDiv(inH - 1 - (kH - 1) * dH + win.padTop(), sH) + 1));
-        int oxLo = Math.min(outW, ceilDiv(win.padLeft(), sW));
-        int oxHi = Math.max(oxLo, Math.min(outW, Math.floorDiv(inW - 1 - (kW - 1) * dW + win.padLeft(), sW) + 1));
-        int[] interior = {oyLo, oyHi, oxLo, oxHi};
+        int[] y = inside(p.inHeight(), p.outHeight(), w.kernelHeight(), w.strideHeight(), w.dilationHeight(), w.padTop());
+        int[] x = inside(p.inWidth(), p.outWidth(), w.kernelWidth(), w.strideWidth(), w.dilationWidth(), w.padLeft());
+        int[] interior = {y[0], y[1], x[0], x[1]};
         for (int plane = 0; plane < planes; plane++) { // plane = n * C + c
             // one call per plane: a small method that the JIT compiles whole, not a long loop replaced on stack
-            pool(p, interior, input, plane * inH * inW, output, plane * outH * outW);
+            pool(p, interior, input, plane * inPlane, output, plane * outPlane);
         }
+    }
+
+    /**
+     * Along one axis, the outputs {@code o} in {@code [lo, hi)} whose window
+     * {@code o * stride - pad + k * dilation}, {@code k < kernel}, lies inside {@code [0, in)}.
+     */
+    private static int[] inside(int in, int out, int kernel, int stride, int dilation, int pad) {
+        int lo = Math.min(out, -Math.floorDiv(-pad, stride));
+        int hi = Math.max(lo, Math.min(out, Math.floorDiv(in - 1 - (kernel - 1) * dilation + pad, stride) + 1));
+        return new int[] {lo, hi};
     }
 
     private static void pool(MaxPool2dParams p, int[] interior, byte[] input, int inBase, byte[] output, int outBase) {
@@ -118,9 +118,5 @@ public final class MaxPool2d {
             }
         }
         return max;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
     }
 }

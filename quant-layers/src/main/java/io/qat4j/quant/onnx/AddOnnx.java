@@ -1,6 +1,7 @@
 package io.qat4j.quant.onnx;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 
@@ -11,16 +12,11 @@ import java.util.List;
  * its {@code QLinearAdd}). Version 2's weighted add ({@code r_a + w r_b}, GIN's self term) has no
  * ONNX form here.
  */
-public final class AddOnnx implements OnnxOpConverter {
+public final class AddOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "add";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public AddOnnx() {
+        super(AddOp.NAME);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static io.qat4j.quant.onnx.OnnxGraph.integer;
 import static io.qat4j.quant.onnx.OnnxGraph.ints;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.AveragePool2dOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 
@@ -13,16 +14,11 @@ import java.util.List;
  * (ONNX has no standard quantized average pool; ONNX Runtime fuses the pattern). The artifact
  * divides by the count of in-image positions, ONNX's {@code count_include_pad = 0}.
  */
-public final class AveragePool2dOnnx implements OnnxOpConverter {
+public final class AveragePool2dOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "avg_pool2d";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public AveragePool2dOnnx() {
+        super(AveragePool2dOp.NAME);
     }
 
     @Override

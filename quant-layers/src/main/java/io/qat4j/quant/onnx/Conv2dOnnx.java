@@ -5,6 +5,7 @@ import static io.qat4j.quant.onnx.OnnxGraph.integer;
 import static io.qat4j.quant.onnx.OnnxGraph.ints;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.Conv2dOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 import onnx.Onnx;
@@ -16,16 +17,11 @@ import onnx.Onnx;
  * {@code Conv}, {@code Relu}/{@code Clip}, {@code QuantizeLinear} (QDQ form). The artifact's
  * padding fills input codes equal to the zero point, as ONNX's {@code QLinearConv} pads.
  */
-public final class Conv2dOnnx implements OnnxOpConverter {
+public final class Conv2dOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "conv2d";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public Conv2dOnnx() {
+        super(Conv2dOp.NAME);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.qat4j.quant.onnx;
 import static io.qat4j.quant.onnx.OnnxGraph.integer;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.FullyConnectedLogitsOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 import onnx.Onnx;
@@ -14,16 +15,11 @@ import onnx.Onnx;
  * ({@code Cast}, {@code Mul}). QDQ and float forms: the float logits of {@code Gemm} over the dequantized input,
  * weights and bias.
  */
-public final class FullyConnectedLogitsOnnx implements OnnxOpConverter {
+public final class FullyConnectedLogitsOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "fully_connected_logits";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public FullyConnectedLogitsOnnx() {
+        super(FullyConnectedLogitsOp.NAME);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.qat4j.quant.onnx;
 import static io.qat4j.quant.onnx.OnnxGraph.integer;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.FullyConnectedOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 
@@ -14,16 +15,11 @@ import java.util.List;
  * {@code Clip} on uint8 for the clamp. QDQ form: {@code Gemm} ({@code transB = 1}) over the
  * dequantized input, weights and bias, {@code Relu}/{@code Clip}, {@code QuantizeLinear}.
  */
-public final class FullyConnectedOnnx implements OnnxOpConverter {
+public final class FullyConnectedOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "fully_connected";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public FullyConnectedOnnx() {
+        super(FullyConnectedOp.NAME);
     }
 
     @Override

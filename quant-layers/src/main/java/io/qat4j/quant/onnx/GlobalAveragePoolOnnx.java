@@ -1,6 +1,7 @@
 package io.qat4j.quant.onnx;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.GlobalAveragePoolOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 
@@ -8,16 +9,11 @@ import java.util.List;
  * {@code global_avg_pool} v1 as ONNX, in both forms {@code DequantizeLinear -> GlobalAveragePool ->
  * Reshape [N, C] -> Relu/Clip -> QuantizeLinear}.
  */
-public final class GlobalAveragePoolOnnx implements OnnxOpConverter {
+public final class GlobalAveragePoolOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "global_avg_pool";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public GlobalAveragePoolOnnx() {
+        super(GlobalAveragePoolOp.NAME);
     }
 
     @Override

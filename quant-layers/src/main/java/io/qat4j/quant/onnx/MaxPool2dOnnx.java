@@ -4,6 +4,7 @@ import static io.qat4j.quant.onnx.OnnxGraph.attribute;
 import static io.qat4j.quant.onnx.OnnxGraph.ints;
 
 import io.qat4j.executor.artifact.OpNode;
+import io.qat4j.executor.op.MaxPool2dOp;
 import io.qat4j.executor.artifact.TensorInfo;
 import java.util.List;
 
@@ -12,16 +13,11 @@ import java.util.List;
  * dequantized reals followed by {@code QuantizeLinear} to the same parameters (QDQ form). Both the
  * executor and ONNX's {@code MaxPool} ignore padded positions.
  */
-public final class MaxPool2dOnnx implements OnnxOpConverter {
+public final class MaxPool2dOnnx extends OnnxOpConverter {
 
-    @Override
-    public String opType() {
-        return "max_pool2d";
-    }
-
-    @Override
-    public boolean converts(int version) {
-        return version == 1;
+    /** The converter, as the service loader instantiates it. */
+    public MaxPool2dOnnx() {
+        super(MaxPool2dOp.NAME);
     }
 
     @Override
