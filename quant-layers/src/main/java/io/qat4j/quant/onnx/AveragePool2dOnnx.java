@@ -1,8 +1,8 @@
 package io.qat4j.quant.onnx;
 
-import static io.qat4j.quant.onnx.OnnxGraph.attribute;
-import static io.qat4j.quant.onnx.OnnxGraph.integer;
-import static io.qat4j.quant.onnx.OnnxGraph.ints;
+import static io.qat4j.quant.onnx.OnnxAttributes.attribute;
+import static io.qat4j.quant.onnx.OnnxAttributes.integer;
+import static io.qat4j.quant.onnx.OnnxAttributes.ints;
 
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.op.AveragePool2dOp;

@@ -1,6 +1,6 @@
 package io.qat4j.quant.onnx;
 
-import static io.qat4j.quant.onnx.OnnxGraph.integer;
+import static io.qat4j.quant.onnx.OnnxAttributes.integer;
 
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.op.FullyConnectedLogitsOp;
@@ -41,13 +41,13 @@ public final class FullyConnectedLogitsOnnx extends OnnxOpConverter {
             }
         }
         String n = op.name();
-        String rows = g.node("Reshape", n + "_rows", List.of(g.uint8(x.id()), g.int64s(n + "_rows_shape", -1, k)));
+        String rows = g.node("Reshape", n + "_rows", List.of(g.uint8(x.id()), g.initializers().int64s(n + "_rows_shape", -1, k)));
         String product = g.node("MatMulInteger", n + "_product", List.of(rows,
-                g.int8Initializer(n + "_weights_t", new long[] {k, outC}, transposed), g.zeroPoint(x),
-                g.int8Initializer(n + "_weights_zero_point", new long[0], new byte[1])));
-        String acc = g.node("Add", n + "_acc", List.of(product, g.int32Initializer(n + "_bias", new long[] {outC}, g.int32Data(g.input(op, 2)))));
+                g.initializers().int8(n + "_weights_t", new long[] {k, outC}, transposed), g.zeroPoint(x),
+                g.initializers().int8(n + "_weights_zero_point", new long[0], new byte[1])));
+        String acc = g.node("Add", n + "_acc", List.of(product, g.initializers().int32(n + "_bias", new long[] {outC}, g.int32Data(g.input(op, 2)))));
         String real = g.node("Cast", n + "_float", List.of(acc), integer("to", Onnx.TensorProto.DataType.FLOAT.getNumber()));
-        String logits = g.node("Mul", n + "_logits", List.of(real, g.floatInitializer(n + "_scale", new long[] {outC}, g.channelScales(y, outC))));
+        String logits = g.node("Mul", n + "_logits", List.of(real, g.initializers().float32(n + "_scale", new long[] {outC}, g.channelScales(y, outC))));
         g.defineAccumulators(y.id(), acc, logits);
     }
 }

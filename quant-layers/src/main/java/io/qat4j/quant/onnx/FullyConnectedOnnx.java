@@ -1,6 +1,6 @@
 package io.qat4j.quant.onnx;
 
-import static io.qat4j.quant.onnx.OnnxGraph.integer;
+import static io.qat4j.quant.onnx.OnnxAttributes.integer;
 
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.op.FullyConnectedOp;
@@ -32,10 +32,10 @@ public final class FullyConnectedOnnx extends OnnxOpConverter {
         int[] clamp = OnnxGraph.clamp(op, y);
         if (g.form() == OnnxForm.QOPERATOR) {
             QuantizedWeights qw = QuantizedWeights.of(op, g, x, w, g.input(op, 2), new long[] {outC, k, 1, 1}, g.weightCodes(op, w));
-            String image = g.node("Reshape", op.name() + "_as_image", List.of(g.uint8(x.id()), g.int64s(op.name() + "_image_shape", -1, k, 1, 1)));
+            String image = g.node("Reshape", op.name() + "_as_image", List.of(g.uint8(x.id()), g.initializers().int64s(op.name() + "_image_shape", -1, k, 1, 1)));
             String conv = g.node("QLinearConv", op.name(), List.of(image, g.scale(x), g.zeroPoint(x), qw.codes(), qw.scales(),
                     qw.zeroPoints(), g.scale(y), g.zeroPoint(y), qw.bias()));
-            String rows = g.node("Reshape", op.name() + "_rows", List.of(conv, g.int64s(op.name() + "_rows_shape", -1, outC)));
+            String rows = g.node("Reshape", op.name() + "_rows", List.of(conv, g.initializers().int64s(op.name() + "_rows_shape", -1, outC)));
             g.define(y.id(), g.clampCodes(rows, clamp, op.name()));
         } else {
             String gemm = gemm(op, g, x, w);
@@ -54,7 +54,7 @@ public final class FullyConnectedOnnx extends OnnxOpConverter {
      */
     static String gemm(OpNode op, OnnxGraph g, TensorInfo x, TensorInfo w) {
         QuantizedWeights qw = QuantizedWeights.of(op, g, x, w, g.input(op, 2), new long[] {w.dim(0), w.dim(1)}, g.weightCodes(op, w));
-        String rows = g.node("Reshape", op.name() + "_rows", List.of(g.dequantized(x.id()), g.int64s(op.name() + "_rows_shape", -1, w.dim(1))));
+        String rows = g.node("Reshape", op.name() + "_rows", List.of(g.dequantized(x.id()), g.initializers().int64s(op.name() + "_rows_shape", -1, w.dim(1))));
         return g.node("Gemm", op.name(), List.of(rows, qw.dequantizedWeights(g), qw.dequantizedBias(g)), integer("transB", 1));
     }
 }

@@ -20,7 +20,7 @@ public final class GlobalAveragePoolOnnx extends OnnxOpConverter {
     public void convert(OpNode op, OnnxGraph g) {
         TensorInfo y = g.output(op);
         String pooled = g.node("GlobalAveragePool", op.name(), List.of(g.dequantized(op.inputs()[0])));
-        String rows = g.node("Reshape", op.name() + "_rows", List.of(pooled, g.int64s(op.name() + "_rows_shape", -1, y.dim(0))));
+        String rows = g.node("Reshape", op.name() + "_rows", List.of(pooled, g.initializers().int64s(op.name() + "_rows_shape", -1, y.dim(0))));
         g.quantize(y.id(), g.clampReal(rows, y, OnnxGraph.clamp(op, y), op.name()));
     }
 }

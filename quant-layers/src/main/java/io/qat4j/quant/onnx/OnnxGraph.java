@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.shade.protobuf.ByteString;
 import onnx.Onnx;
 
 /**
@@ -36,12 +35,18 @@ public final class OnnxGraph {
     private final Map<Integer, String> uint8Values = new HashMap<>();
     private final Map<Integer, String> floatValues = new HashMap<>();
     private final Map<Integer, String> int32Values = new HashMap<>();
-    private final Map<String, String> sharedConstants = new HashMap<>();
     private final Set<String> names = new HashSet<>();
+    private final OnnxInitializers initializers;
 
     OnnxGraph(LoadedArtifact artifact, OnnxForm form) {
         this.artifact = artifact;
         this.form = form;
+        this.initializers = new OnnxInitializers(graph, this::fresh);
+    }
+
+    /** @return the graph's constant tensors */
+    public OnnxInitializers initializers() {
+        return initializers;
     }
 
     /** @return the form being written */
@@ -201,7 +206,7 @@ public final class OnnxGraph {
      */
     public String scale(TensorInfo t) {
         QuantInfo q = quant(t);
-        return floatScalar(t.name() + "_scale", (float) q.scale(0));
+        return initializers.floatScalar(t.name() + "_scale", (float) q.scale(0));
     }
 
     /**
@@ -209,7 +214,7 @@ public final class OnnxGraph {
      * @return a uint8 scalar initializer holding its zero point plus 128
      */
     public String zeroPoint(TensorInfo t) {
-        return uint8Scalar(t.name() + "_zero_point", quant(t).zeroPoint(0) + UINT8_OFFSET);
+        return initializers.uint8Scalar(t.name() + "_zero_point", quant(t).zeroPoint(0) + UINT8_OFFSET);
     }
 
     /**
@@ -282,8 +287,8 @@ public final class OnnxGraph {
         if (clamp[0] == Byte.MIN_VALUE && clamp[1] == Byte.MAX_VALUE) {
             return uint8Value;
         }
-        return node("Clip", base + "_clip", List.of(uint8Value, uint8Scalar(base + "_clip_min", clamp[0] + UINT8_OFFSET),
-                uint8Scalar(base + "_clip_max", clamp[1] + UINT8_OFFSET)));
+        return node("Clip", base + "_clip", List.of(uint8Value, initializers.uint8Scalar(base + "_clip_min", clamp[0] + UINT8_OFFSET),
+                initializers.uint8Scalar(base + "_clip_max", clamp[1] + UINT8_OFFSET)));
     }
 
     /**
@@ -304,96 +309,8 @@ public final class OnnxGraph {
         if (clamp[0] == quant(out).zeroPoint(0) && clamp[1] == Byte.MAX_VALUE) {
             return node("Relu", base + "_relu", List.of(floatValue));
         }
-        return node("Clip", base + "_clip", List.of(floatValue, floatScalar(base + "_clip_min", (float) real(out, clamp[0])),
-                floatScalar(base + "_clip_max", (float) real(out, clamp[1]))));
-    }
-
-    // ---- initializers
-
-    /**
-     * @param base name base
-     * @param dims shape
-     * @param codes int8 values
-     * @return the initializer's name
-     */
-    public String int8Initializer(String base, long[] dims, byte[] codes) {
-        return initializer(base, Onnx.TensorProto.DataType.INT8, dims, ByteString.copyFrom(codes));
-    }
-
-    /**
-     * @param base name base
-     * @param dims shape
-     * @param values int32 values
-     * @return the initializer's name
-     */
-    public String int32Initializer(String base, long[] dims, int[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asIntBuffer().put(values);
-        return initializer(base, Onnx.TensorProto.DataType.INT32, dims, ByteString.copyFrom(b.array()));
-    }
-
-    /**
-     * @param base name base
-     * @param dims shape
-     * @param values float values
-     * @return the initializer's name
-     */
-    public String floatInitializer(String base, long[] dims, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return initializer(base, Onnx.TensorProto.DataType.FLOAT, dims, ByteString.copyFrom(b.array()));
-    }
-
-    /**
-     * @param base name base
-     * @param values int64 values of a 1-D tensor (shapes, pads)
-     * @return the initializer's name
-     */
-    public String int64s(String base, long... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        return initializer(base, Onnx.TensorProto.DataType.INT64, new long[] {values.length}, ByteString.copyFrom(b.array()));
-    }
-
-    /**
-     * @param base name base
-     * @param value the scalar
-     * @return a float scalar initializer (one per distinct name and value)
-     */
-    public String floatScalar(String base, float value) {
-        return shared("f:" + base + ":" + Float.floatToIntBits(value), () -> floatInitializer(base, new long[0], new float[] {value}));
-    }
-
-    /**
-     * @param base name base
-     * @param value in [0, 255]
-     * @return a uint8 scalar initializer (one per distinct name and value)
-     */
-    public String uint8Scalar(String base, int value) {
-        if (value < 0 || value > 255) {
-            throw new OnnxExportException("uint8 constant '" + base + "' would be " + value);
-        }
-        return shared("u:" + base + ":" + value, () -> initializer(base, Onnx.TensorProto.DataType.UINT8, new long[0],
-                ByteString.copyFrom(new byte[] {(byte) value})));
-    }
-
-    private String shared(String key, java.util.function.Supplier<String> create) {
-        String name = sharedConstants.get(key);
-        if (name == null) {
-            name = create.get();
-            sharedConstants.put(key, name);
-        }
-        return name;
-    }
-
-    private String initializer(String base, Onnx.TensorProto.DataType type, long[] dims, ByteString raw) {
-        String name = fresh(base);
-        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(raw);
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        graph.addInitializer(t);
-        return name;
+        return node("Clip", base + "_clip", List.of(floatValue, initializers.floatScalar(base + "_clip_min", (float) real(out, clamp[0])),
+                initializers.floatScalar(base + "_clip_max", (float) real(out, clamp[1]))));
     }
 
     // ---- nodes
@@ -404,7 +321,7 @@ public final class OnnxGraph {
      * @param opType ONNX op type (default domain)
      * @param base name base of the node and its output
      * @param inputs input value names
-     * @param attributes attributes, built with {@link #ints}, {@link #integer}, {@link #real}
+     * @param attributes attributes, built with {@link OnnxAttributes}
      * @return the output's name
      */
     public String node(String opType, String base, List<String> inputs, Onnx.AttributeProto... attributes) {
@@ -421,37 +338,6 @@ public final class OnnxGraph {
     void nodeWithOutput(String opType, String output, List<String> inputs) {
         graph.addNode(Onnx.NodeProto.newBuilder().setOpType(opType).setName(fresh(output + "_" + opType)).addAllInput(inputs)
                 .addOutput(output));
-    }
-
-    /**
-     * @param name attribute name
-     * @param values the integers
-     * @return an INTS attribute
-     */
-    public static Onnx.AttributeProto ints(String name, long... values) {
-        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    /**
-     * @param name attribute name
-     * @param value the integer
-     * @return an INT attribute
-     */
-    public static Onnx.AttributeProto integer(String name, long value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    /**
-     * @param name attribute name
-     * @param value the real
-     * @return a FLOAT attribute
-     */
-    public static Onnx.AttributeProto real(String name, float value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
     /**
@@ -481,15 +367,4 @@ public final class OnnxGraph {
         return names.add(name);
     }
 
-    /**
-     * @param op an op
-     * @param what the attribute
-     * @return its integers
-     */
-    public static long[] attribute(OpNode op, String what) {
-        if (!op.attributes().has(what)) {
-            throw unsupported(op, "attribute '" + what + "' missing");
-        }
-        return op.attributes().ints(what);
-    }
 }

@@ -1,6 +1,6 @@
 package io.qat4j.quant.onnx;
 
-import static io.qat4j.quant.onnx.OnnxGraph.integer;
+import static io.qat4j.quant.onnx.OnnxAttributes.integer;
 
 import io.qat4j.executor.artifact.OpNode;
 import io.qat4j.executor.artifact.TensorInfo;
@@ -34,10 +34,10 @@ record QuantizedWeights(String codes, String scales, String zeroPoints, String b
         for (int c = 0; c < outC; c++) {
             bs[c] = (float) (sIn * w.quant().scale(w.quant().isPerTensor() ? 0 : c));
         }
-        return new QuantizedWeights(g.int8Initializer(n + "_weights", dims, codes),
-                g.floatInitializer(n + "_weights_scale", new long[] {outC}, ws),
-                g.int8Initializer(n + "_weights_zero_point", new long[] {outC}, new byte[outC]),
-                g.int32Initializer(n + "_bias", new long[] {outC}, g.int32Data(b)), n, outC, bs);
+        return new QuantizedWeights(g.initializers().int8(n + "_weights", dims, codes),
+                g.initializers().float32(n + "_weights_scale", new long[] {outC}, ws),
+                g.initializers().int8(n + "_weights_zero_point", new long[] {outC}, new byte[outC]),
+                g.initializers().int32(n + "_bias", new long[] {outC}, g.int32Data(b)), n, outC, bs);
     }
 
     /** @return {@code DequantizeLinear} of the weights along axis 0 */
@@ -47,8 +47,8 @@ record QuantizedWeights(String codes, String scales, String zeroPoints, String b
 
     /** @return {@code DequantizeLinear} of the int32 bias with scales {@code S_in S_w[c]} */
     String dequantizedBias(OnnxGraph g) {
-        String s = g.floatInitializer(name + "_bias_scale", new long[] {channels}, biasScales);
-        String z = g.int32Initializer(name + "_bias_zero_point", new long[] {channels}, new int[channels]);
+        String s = g.initializers().float32(name + "_bias_scale", new long[] {channels}, biasScales);
+        String z = g.initializers().int32(name + "_bias_zero_point", new long[] {channels}, new int[channels]);
         return g.node("DequantizeLinear", name + "_bias_dq", List.of(bias, s, z), integer("axis", 0));
     }
 }
