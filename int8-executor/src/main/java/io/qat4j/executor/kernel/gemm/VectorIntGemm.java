@@ -39,8 +39,9 @@ final class VectorIntGemm extends IntGemm {
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
     /**
      * Whether {@link #requantize} runs on vectors: with 512-bit vectors, where the 64-bit lane
-     * multiplication is one instruction (AVX-512DQ {@code vpmullq}); AVX2 has none, and HotSpot's
-     * emulation of it is slower than the scalar loop.
+     * multiplication is one instruction (AVX-512DQ {@code vpmullq}, which every AVX-512 server CPU
+     * has). AVX2 has no 64-bit lane multiplication, so with 256-bit vectors the scalar loop runs
+     * (not measured against an emulated vector one).
      */
     private static final boolean VECTOR_REQUANTIZE = S.vectorBitSize() >= 512;
     /** Rows of {@code b} per panel: 256 rows of 2 vectors are 32 KB with AVX-512 (an L1 data cache). */
