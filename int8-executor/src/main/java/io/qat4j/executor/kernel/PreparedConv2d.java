@@ -1,5 +1,6 @@
 package io.qat4j.executor.kernel;
 
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 
 /**
@@ -22,6 +23,13 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  * branches; per group, {@code acc = bias + W_g col_g} by {@link IntGemm} (weights
  * {@code [C_out / groups, K]} as its left operand, widened to int once here), and the output stage
  * writes the int8 planes.
+ *
+ * <p>Two paths give these bytes. With native kernels ({@link Int8Gemm#selected()}) the im2col
+ * matrix holds the int8 codes themselves (a padded position the code {@code Z_in}) and
+ * {@link Int8Gemm#weightsTimesCodes} multiplies them as unsigned codes {@code x + 128} against
+ * the weights padded to groups of four, from accumulators that start at the bias with the offset
+ * folded in ({@link Int8Gemm#foldedBias}: {@code bias - (Z_in + 128) sum_k w}); without them the
+ * im2col holds {@code x - Z_in} widened to ints for {@link IntGemm}.
  *
  * <p>Layouts: input {@code [N, C_in, H, W]}, weights {@code [C_out, C_in / groups, KH, KW]} (int8,
  * or packed 4-bit, see {@link PackedInt4}), bias {@code [C_out]} int32 with scale
@@ -46,6 +54,11 @@ public final class PreparedConv2d {
     /** {@code w[o][k]} as ints, row-major {@code [C_out, K]}: the product's left operand. */
     private final int[] weights;
     private final IntGemm gemm;
+    /** Native byte kernels, or null: the Java path on {@link #weights}. */
+    private final Int8Gemm bytes;
+    /** With {@link #bytes}: {@code w[o][k]} padded to {@link Int8Gemm#paddedDepth} per row, and the folded bias. */
+    private final byte[] paddedWeights;
+    private final int[] foldedBias;
     private final int depth; // K = C_in / groups * KH * KW
     private final int rowsTotal; // C_in * KH * KW im2col rows
     private final int plane; // OH * OW
@@ -54,16 +67,25 @@ public final class PreparedConv2d {
     private final int paddedWidth;
     private final ThreadLocal<Scratch> scratch;
 
-    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm) {
+    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
         this.p = p;
         int outC = p.outChannels();
         KernelChecks.checkBias(bias, outC, p.productBound(), p.requantization().shiftArray());
         this.bias = bias == null ? new int[outC] : java.util.Arrays.copyOf(bias, outC);
         this.gemm = gemm;
+        this.bytes = bytes;
         this.depth = p.filterSize();
-        this.weights = new int[outC * depth];
-        for (int i = 0; i < this.weights.length; i++) {
-            this.weights[i] = weights[i];
+        if (bytes != null) {
+            this.weights = null;
+            this.paddedWeights = Int8Gemm.padRows(weights, 0, outC, depth);
+            this.foldedBias = Int8Gemm.foldedBias(this.bias, weights, outC, depth, p.inputZeroPoint());
+        } else {
+            this.paddedWeights = null;
+            this.foldedBias = null;
+            this.weights = new int[outC * depth];
+            for (int i = 0; i < this.weights.length; i++) {
+                this.weights[i] = weights[i];
+            }
         }
         Window2d win = p.window();
         this.rowsTotal = p.inChannels() * win.kernelHeight() * win.kernelWidth();
@@ -96,7 +118,7 @@ public final class PreparedConv2d {
         long columns = imagesPerChunk(rows, plane) * plane;
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
-        // the ints of Scratch: col, acc, padded, shifted
+        // the ints of Scratch on the Java path: col, acc, padded, shifted (the native path's bytes are fewer)
         return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
     }
 
@@ -110,13 +132,22 @@ public final class PreparedConv2d {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias) {
-        return of(p, weights, bias, IntGemm.selected());
+        return of(p, weights, bias, IntGemm.selected(), Int8Gemm.selected());
     }
 
-    /** {@link #of} with a given matrix product (tests run every implementation the dispatch can choose). */
-    static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm) {
+    /**
+     * {@link #of} with given kernels (tests run every implementation the dispatch can choose).
+     *
+     * @param p parameters
+     * @param weights {@code [C_out, C_in / groups, KH, KW]} int8, copied
+     * @param bias {@code [C_out]} int32, or null; copied
+     * @param gemm the Java product (and the output stage)
+     * @param bytes native byte kernels, or null for the Java path
+     * @return the prepared layer
+     */
+    public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
         KernelChecks.checkLength(weights, (long) p.outChannels() * p.filterSize(), "weights");
-        return new PreparedConv2d(p, weights, bias, gemm);
+        return new PreparedConv2d(p, weights, bias, gemm, bytes);
     }
 
     /**
@@ -132,7 +163,12 @@ public final class PreparedConv2d {
     public static PreparedConv2d ofPacked4(Conv2dParams p, byte[] packedWeights, int[] bias) {
         int count = p.outChannels() * p.filterSize();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
-        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected());
+        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected(), Int8Gemm.selected());
+    }
+
+    /** @return the path that runs the matrix product: the native kernel's name, else the Java product's */
+    public String kernelName() {
+        return bytes != null ? bytes.name() : gemm.name();
     }
 
     /** @return the parameters */
@@ -164,14 +200,24 @@ public final class PreparedConv2d {
         for (int n0 = 0; n0 < batches; n0 += imagesPerChunk) {
             int images = Math.min(imagesPerChunk, batches - n0);
             int columns = images * plane;
-            im2col(input, n0, images, columns, s);
+            int[] start = bytes != null ? foldedBias : bias;
             for (int o = 0; o < outC; o++) {
-                java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, bias[o]);
+                java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, start[o]);
             }
-            for (int g = 0; g < p.groups(); g++) {
-                // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked when prepared)
-                gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
-                        g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
+            // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked when prepared): the int32 sums
+            // (with the folded bias, modulo 2^32) are the true ones
+            im2col(input, n0, images, columns, s);
+            if (bytes != null) {
+                int kp = Int8Gemm.paddedDepth(depth);
+                for (int g = 0; g < p.groups(); g++) {
+                    bytes.weightsTimesCodes(outPerGroup, columns, depth, paddedWeights, g * outPerGroup * kp, s.colCodes,
+                            g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
+                }
+            } else {
+                for (int g = 0; g < p.groups(); g++) {
+                    gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
+                            g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
+                }
             }
             for (int o = 0; o < outC; o++) {
                 outputStage(o, n0, images, columns, s, output);
@@ -180,8 +226,10 @@ public final class PreparedConv2d {
     }
 
     /**
-     * Fills {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = x[n0 + i][c][iy][ix] - Z_in}
-     * for all input channels {@code c}, 0 at padded positions; rows of {@code columns} ints.
+     * Fills {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox]} for all input channels {@code c}
+     * from {@code x[n0 + i][c][iy][ix]}: on the Java path {@code x - Z_in} as ints, 0 at padded
+     * positions; on the native path the int8 codes, {@code Z_in} at padded positions. Rows of
+     * {@code columns} elements; the copies are {@link System#arraycopy} on either element type.
      */
     private void im2col(byte[] input, int n0, int images, int columns, Scratch s) {
         Window2d win = p.window();
@@ -196,34 +244,24 @@ public final class PreparedConv2d {
         int strideW = win.strideWidth();
         int dilH = win.dilationHeight();
         int dilW = win.dilationWidth();
-        int padTop = win.padTop();
-        int padLeft = win.padLeft();
         int pw = paddedWidth;
-        int zIn = p.inputZeroPoint();
-        int[] pad = s.padded; // the border stays 0: only the interior is ever written
-        int[] col = s.col;
         for (int c = 0; c < inC; c++) {
             for (int i = 0; i < images; i++) {
                 int in = ((n0 + i) * inC + c) * inH * inW;
                 for (int y = 0; y < inH; y++) {
-                    int dst = (y + padTop) * pw + padLeft;
-                    int src = in + y * inW;
-                    for (int x = 0; x < inW; x++) {
-                        pad[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
-                    }
+                    s.copyIntoPlane(input, in + y * inW, (y + win.padTop()) * pw + win.padLeft(), inW, p.inputZeroPoint());
                 }
                 int rowBase = c * kH * kW;
                 if (strideW == 1 && strideH == 1) {
                     // per kx, the padded image cropped to the output width; each tap's rows are then
                     // one contiguous range of it
-                    int[] shifted = s.shifted;
                     for (int kx = 0; kx < kW; kx++) {
                         for (int y = 0; y < paddedHeight; y++) {
-                            System.arraycopy(pad, y * pw + kx * dilW, shifted, y * outW, outW);
+                            System.arraycopy(s.planeArray, y * pw + kx * dilW, s.shiftedArray, y * outW, outW);
                         }
                         for (int ky = 0; ky < kH; ky++) {
-                            System.arraycopy(shifted, ky * dilH * outW, col, (rowBase + ky * kW + kx) * columns + i * plane,
-                                    plane);
+                            System.arraycopy(s.shiftedArray, ky * dilH * outW, s.colArray,
+                                    (rowBase + ky * kW + kx) * columns + i * plane, plane);
                         }
                     }
                 } else {
@@ -231,11 +269,7 @@ public final class PreparedConv2d {
                         for (int kx = 0; kx < kW; kx++) {
                             int row = (rowBase + ky * kW + kx) * columns + i * plane;
                             for (int oy = 0; oy < outH; oy++) {
-                                int src = (oy * strideH + ky * dilH) * pw + kx * dilW;
-                                int dst = row + oy * outW;
-                                for (int ox = 0; ox < outW; ox++) {
-                                    col[dst + ox] = pad[src + ox * strideW];
-                                }
+                                s.copyStrided((oy * strideH + ky * dilH) * pw + kx * dilW, strideW, row + oy * outW, outW);
                             }
                         }
                     }
@@ -256,8 +290,8 @@ public final class PreparedConv2d {
 
     private Scratch newScratch() {
         int columns = imagesPerChunk * plane;
-        return new Scratch(rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
-                paddedHeight * p.outWidth());
+        return new Scratch(bytes != null, rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
+                paddedHeight * p.outWidth(), (byte) p.inputZeroPoint());
     }
 
     /**
@@ -265,16 +299,61 @@ public final class PreparedConv2d {
      * its ThreadLocal), or the value would never become collectable.
      */
     private static final class Scratch {
-        final int[] col; // im2col rows of one chunk's columns
         final int[] acc; // [C_out][columns]
-        final int[] padded;
-        final int[] shifted; // the padded image cropped to the output width
+        /** The Java path: {@code x - Z_in} as ints, 0 at padded positions. */
+        final int[] col; // im2col rows of one chunk's columns
+        final int[] padded; // the border stays 0: only the interior is ever written
+        /** The native path: the codes, {@code Z_in} at padded positions. */
+        final byte[] colCodes;
+        final byte[] paddedCodes; // the border stays Z_in
+        /** Whichever of the two the path uses, and the padded image cropped to the output width. */
+        final Object colArray;
+        final Object planeArray;
+        final Object shiftedArray;
 
-        Scratch(int colSize, int accSize, int paddedSize, int shiftedSize) {
-            col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
+        Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize, byte zIn) {
             acc = new int[accSize];
-            padded = new int[paddedSize];
-            shifted = new int[shiftedSize];
+            if (codes) {
+                col = padded = null;
+                colCodes = new byte[colSize];
+                paddedCodes = new byte[paddedSize];
+                java.util.Arrays.fill(paddedCodes, zIn); // the code of the real value 0
+                colArray = colCodes;
+                planeArray = paddedCodes;
+                shiftedArray = new byte[shiftedSize];
+            } else {
+                colCodes = paddedCodes = null;
+                col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
+                padded = new int[paddedSize];
+                colArray = col;
+                planeArray = padded;
+                shiftedArray = new int[shiftedSize];
+            }
+        }
+
+        /** One row of an input plane into the padded plane. */
+        void copyIntoPlane(byte[] input, int src, int dst, int count, int zIn) {
+            if (colCodes != null) {
+                System.arraycopy(input, src, paddedCodes, dst, count);
+            } else {
+                for (int x = 0; x < count; x++) {
+                    padded[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
+                }
+            }
+        }
+
+        /** {@code count} elements of the padded plane, {@code stride} apart from {@code src}, into one im2col row. */
+        void copyStrided(int src, int stride, int dst, int count) {
+            if (colCodes != null) {
+                for (int x = 0; x < count; x++) {
+                    colCodes[dst + x] = paddedCodes[src + x * stride];
+                }
+            } else {
+                for (int x = 0; x < count; x++) {
+                    col[dst + x] = padded[src + x * stride];
+                }
+            }
         }
     }
+
 }

@@ -1,6 +1,7 @@
 package io.qat4j.executor.kernel;
 
 import io.qat4j.executor.arith.FixedPoint;
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 
 /**
@@ -21,6 +22,11 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  * <pre>
  *   acc[n][0 .. O) = bias[0 .. O);   acc[n][0 .. O) += sum_k (x[n][k] - Z_in) * wT[k][0 .. O)
  * </pre>
+ *
+ * <p>With native kernels ({@link Int8Gemm#selected()}) the inputs are not copied at all:
+ * {@link Int8Gemm#codesTimesWeights} reads the codes as unsigned {@code x + 128} against the
+ * weights packed once ({@link Int8Gemm#packColumns}), from accumulators that start at the bias with
+ * the offset folded in ({@link Int8Gemm#foldedBias}); the same int32 results.
  *
  * <p>Layouts: input {@code [N, K]}, weights {@code [O, K]} (int8, or packed 4-bit, see
  * {@link PackedInt4}), bias {@code [O]} int32 with scale {@code S_in * S_w[o]} or {@code null},
@@ -43,8 +49,13 @@ public final class PreparedFullyConnected {
     /** {@code wT[k][o] = w[o][k]}, row-major {@code [K, O]}: the product's right operand. */
     private final int[] transposed;
     private final IntGemm gemm;
+    /** Native byte kernels, or null: the Java path on {@link #transposed}. */
+    private final Int8Gemm bytes;
+    /** With {@link #bytes}: the weights packed for it, and the folded bias. */
+    private final byte[] packedWeights;
+    private final int[] foldedBias;
 
-    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm) {
+    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
         this.p = p;
         int depth = p.inputDepth();
         int outDepth = p.outputDepth();
@@ -52,6 +63,15 @@ public final class PreparedFullyConnected {
         KernelChecks.checkBias(bias, outDepth, p.productBound(), rq == null ? null : rq.shiftArray());
         this.bias = bias == null ? new int[outDepth] : java.util.Arrays.copyOf(bias, outDepth);
         this.gemm = gemm;
+        this.bytes = bytes;
+        if (bytes != null) {
+            transposed = null;
+            packedWeights = Int8Gemm.packColumns(weights, outDepth, depth);
+            foldedBias = Int8Gemm.foldedBias(this.bias, weights, outDepth, depth, p.inputZeroPoint());
+            return;
+        }
+        packedWeights = null;
+        foldedBias = null;
         transposed = new int[depth * outDepth + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
         for (int o = 0; o < outDepth; o++) {
             for (int k = 0; k < depth; k++) {
@@ -70,13 +90,22 @@ public final class PreparedFullyConnected {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias) {
-        return of(p, weights, bias, IntGemm.selected());
+        return of(p, weights, bias, IntGemm.selected(), Int8Gemm.selected());
     }
 
-    /** {@link #of} with a given matrix product (tests run every implementation the dispatch can choose). */
-    static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm) {
+    /**
+     * {@link #of} with given kernels (tests run every implementation the dispatch can choose).
+     *
+     * @param p parameters
+     * @param weights {@code [O, K]} int8, copied
+     * @param bias {@code [O]} int32, or null; copied
+     * @param gemm the Java product
+     * @param bytes native byte kernels, or null for the Java path
+     * @return the prepared layer
+     */
+    public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
         KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
-        return new PreparedFullyConnected(p, weights, bias, gemm);
+        return new PreparedFullyConnected(p, weights, bias, gemm, bytes);
     }
 
     /**
@@ -92,7 +121,8 @@ public final class PreparedFullyConnected {
     public static PreparedFullyConnected ofPacked4(FullyConnectedParams p, byte[] packedWeights, int[] bias) {
         int count = p.outputDepth() * p.inputDepth();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
-        return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected());
+        return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected(),
+                Int8Gemm.selected());
     }
 
     /** @return the parameters */
@@ -132,14 +162,26 @@ public final class PreparedFullyConnected {
         compute(batches, input, null, output);
     }
 
-    /** Writes {@code bytes} (requantized) or {@code ints} (raw accumulators), whichever is non-null. */
-    private void compute(int batches, byte[] input, byte[] bytes, int[] ints) {
+    /** Writes {@code codesOut} (requantized) or {@code accOut} (raw accumulators), whichever is non-null. */
+    private void compute(int batches, byte[] input, byte[] codesOut, int[] accOut) {
         int depth = p.inputDepth();
         int outDepth = p.outputDepth();
         int zIn = p.inputZeroPoint();
         int rows = Math.min(BLOCK, batches);
-        int[] x = new int[rows * depth];
         int[] acc = new int[rows * outDepth];
+        if (bytes != null) {
+            for (int n0 = 0; n0 < batches; n0 += BLOCK) {
+                int count = Math.min(BLOCK, batches - n0);
+                for (int j = 0; j < count; j++) {
+                    System.arraycopy(foldedBias, 0, acc, j * outDepth, outDepth);
+                }
+                // the same bound; with the folded bias the int32 sums (modulo 2^32) are the true ones
+                bytes.codesTimesWeights(count, outDepth, depth, input, n0 * depth, depth, packedWeights, acc, 0, outDepth);
+                store(acc, count, n0, codesOut, accOut);
+            }
+            return;
+        }
+        int[] x = new int[rows * depth];
         for (int n0 = 0; n0 < batches; n0 += BLOCK) {
             int count = Math.min(BLOCK, batches - n0);
             for (int i = 0; i < count * depth; i++) {
@@ -150,15 +192,15 @@ public final class PreparedFullyConnected {
             }
             // |acc| <= 128*255*K + |bias[o]| <= 2^31 - 1 (FullyConnectedParams; bias checked when prepared)
             gemm.multiplyAdd(count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0, outDepth);
-            store(acc, count, n0, bytes, ints);
+            store(acc, count, n0, codesOut, accOut);
         }
     }
 
     /** Rows {@code n0 .. n0 + count - 1} of the output from {@code acc[0 .. count)[O]}. */
-    private void store(int[] acc, int count, int n0, byte[] bytes, int[] ints) {
+    private void store(int[] acc, int count, int n0, byte[] codesOut, int[] accOut) {
         int outDepth = p.outputDepth();
-        if (ints != null) {
-            System.arraycopy(acc, 0, ints, n0 * outDepth, count * outDepth);
+        if (accOut != null) {
+            System.arraycopy(acc, 0, accOut, n0 * outDepth, count * outDepth);
             return;
         }
         Requantization rq = p.requantization();
@@ -171,7 +213,7 @@ public final class PreparedFullyConnected {
             for (int o = 0; o < outDepth; o++) {
                 // q_y = Z_out + acc * S_in * S_w[o] / S_out
                 int q = FixedPoint.multiplyByQuantizedMultiplier(acc[n * outDepth + o], multipliers[o], shifts[o]) + zOut;
-                bytes[(n0 + n) * outDepth + o] = (byte) Math.max(actMin, Math.min(actMax, q));
+                codesOut[(n0 + n) * outDepth + o] = (byte) Math.max(actMin, Math.min(actMax, q));
             }
         }
     }

@@ -19,10 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
 import io.qat4j.executor.quant.AffineQuantParams;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -456,8 +459,13 @@ class Conv2dTest {
         prepared.run(batches, xq, actual);
         assertExact(exact, actual, "prepared (" + IntGemm.selected() + "), " + what);
         byte[] scalar = new byte[exact.length];
-        PreparedConv2d.of(p, wq, bias, IntGemm.scalar()).run(batches, xq, scalar);
+        PreparedConv2d.of(p, wq, bias, IntGemm.scalar(), null).run(batches, xq, scalar);
         assertExact(exact, scalar, "prepared (scalar), " + what);
+        for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+            byte[] viaCodes = new byte[exact.length];
+            PreparedConv2d.of(p, wq, bias, IntGemm.selected(), bytes).run(batches, xq, viaCodes);
+            assertExact(exact, viaCodes, "prepared (" + bytes + "), " + what);
+        }
         byte[] viaStatic = new byte[exact.length];
         Conv2d.run(p, batches, xq, wq, bias, viaStatic);
         assertExact(exact, viaStatic, "Conv2d.run, " + what);
@@ -495,11 +503,16 @@ class Conv2dTest {
                     Requantization.perTensor(1, new QuantizedMultiplier(1 << 30, -30), 0, ActivationClamp.INT8));
             long acc = (long) t[0] * (t[1] - t[2]) * k;
             assertTrue(Math.abs(acc) > 127L * 255 * (k - 1), "at the bound: " + acc);
-            for (IntGemm gemm : new IntGemm[] {IntGemm.selected(), IntGemm.scalar()}) {
+            List<PreparedConv2d> paths = new ArrayList<>(List.of(PreparedConv2d.of(p, w, null, IntGemm.selected(), null),
+                    PreparedConv2d.of(p, w, null, IntGemm.scalar(), null)));
+            for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+                paths.add(PreparedConv2d.of(p, w, null, IntGemm.selected(), bytes));
+            }
+            for (PreparedConv2d prepared : paths) {
                 byte[] out = new byte[2];
-                PreparedConv2d.of(p, w, null, gemm).run(2, x, out);
+                prepared.run(2, x, out);
                 byte expected = (byte) clamp(exactRequantize(acc, 1 << 30, -30), -128, 127);
-                assertEquals(expected, out[0], gemm + ": w " + t[0] + " x " + t[1] + " Z_in " + t[2]);
+                assertEquals(expected, out[0], prepared.kernelName() + ": w " + t[0] + " x " + t[1] + " Z_in " + t[2]);
                 assertEquals(0, out[1]);
             }
         }

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
@@ -328,8 +329,16 @@ class FullyConnectedTest {
             prepared.run(n, x, actual);
             assertExact(exact, actual, "prepared (" + IntGemm.selected() + "), " + what);
             byte[] scalar = new byte[n * o];
-            PreparedFullyConnected.of(p, w, bias, IntGemm.scalar()).run(n, x, scalar);
+            PreparedFullyConnected.of(p, w, bias, IntGemm.scalar(), null).run(n, x, scalar);
             assertExact(exact, scalar, "prepared (scalar), " + what);
+            for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+                byte[] viaCodes = new byte[n * o];
+                PreparedFullyConnected.of(p, w, bias, IntGemm.selected(), bytes).run(n, x, viaCodes);
+                assertExact(exact, viaCodes, "prepared (" + bytes + "), " + what);
+                int[] codesAcc = new int[n * o];
+                PreparedFullyConnected.of(raw, w, bias, IntGemm.selected(), bytes).accumulators(n, x, codesAcc);
+                assertArrayEquals(exactAcc, codesAcc, "prepared raw layer (" + bytes + "), " + what);
+            }
             int[] acc = new int[n * o];
             prepared.accumulators(n, x, acc);
             assertArrayEquals(exactAcc, acc, "prepared accumulators, " + what);

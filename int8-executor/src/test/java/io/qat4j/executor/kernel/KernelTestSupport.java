@@ -3,11 +3,14 @@ package io.qat4j.executor.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -30,6 +33,19 @@ final class KernelTestSupport {
     private static final QuantRange INT32 = new QuantRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
 
     private KernelTestSupport() {
+    }
+
+    /**
+     * The byte-level kernels the prepared layers are tested with: the Java reference always, and the
+     * selected native one when its module is on the class path (int8-executor-native reruns these
+     * tests from this module's test jar, with its AVX-512 VNNI and its AVX2 kernel).
+     */
+    static List<Int8Gemm> byteKernels() {
+        List<Int8Gemm> all = new ArrayList<>(List.of(Int8Gemm.reference()));
+        if (Int8Gemm.selected() != null) {
+            all.add(Int8Gemm.selected());
+        }
+        return all;
     }
 
     static AffineQuantParams activation(double scale, int zeroPoint) {

@@ -25,7 +25,10 @@ import java.util.Locale;
  */
 public abstract class IntGemm {
 
-    /** System property choosing an implementation: {@code auto} (the default), {@code scalar} or {@code vector}. */
+    /**
+     * System property choosing the path: {@code auto} (the default: native kernels when present, see
+     * {@link Int8Gemm#selected()}, else the Vector API's, else scalar), {@code native}, {@code vector} or {@code scalar}.
+     */
     public static final String PROPERTY = "qat4j.gemm";
 
     /**
@@ -134,7 +137,7 @@ public abstract class IntGemm {
 
     static IntGemm select(String requested) {
         switch (requested) {
-            case "", "auto" -> {
+            case "", "auto", "native" -> { // native: Int8Gemm multiplies, this one requantizes and runs the graph ops
                 IntGemm v = vector();
                 if (v == null) {
                     System.getLogger(IntGemm.class.getName()).log(System.Logger.Level.WARNING, "the JDK Vector API is not"
@@ -154,7 +157,7 @@ public abstract class IntGemm {
                 }
                 return v;
             }
-            default -> throw new IllegalStateException("-D" + PROPERTY + "=" + requested + ": expected auto, scalar or vector");
+            default -> throw new IllegalStateException("-D" + PROPERTY + "=" + requested + ": expected auto, native, scalar or vector");
         }
     }
 

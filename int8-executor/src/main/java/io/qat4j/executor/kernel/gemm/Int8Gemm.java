@@ -1,0 +1,266 @@
+package io.qat4j.executor.kernel.gemm;
+
+import java.util.Locale;
+import java.util.ServiceLoader;
+
+/**
+ * Matrix products of int8 codes with int32 accumulation on the operands' own bytes, the form of
+ * ONNX Runtime's MLAS and oneDNN u8s8 kernels (x86 {@code vpdpbusd}: unsigned activations times
+ * signed weights, four products per 32-bit lane): activations enter as their unsigned codes
+ * {@code u = x + 128} (the byte {@code x ^ 0x80}), so a product {@code w * (x - Z)} becomes
+ * {@code w * u - w * (Z + 128)} and the caller folds {@code -(Z + 128) * sum_k w[o][k]} into the
+ * bias once, when a layer is prepared ({@link #foldedBias}). Both products, exact modulo
+ * {@code 2^32} like {@link IntGemm} (so equal to it bit for bit, and the true sums under the same
+ * accumulator bound):
+ *
+ * <pre>
+ *   weightsTimesCodes:  c[i][j] += sum_{k < depth} w[i][k] * (b[k][j] + 128)      convolutions: weights [C_out, K], im2col [K, pixels]
+ *   codesTimesWeights:  c[i][j] += sum_{k < depth} (x[i][k] + 128) * w[j][k]      dense layers: inputs [N, K], weights [O, K]
+ * </pre>
+ *
+ * with the weights in layouts prepared once ({@link #padRows}, {@link #packColumns}), the same on
+ * every implementation, in groups of four along {@code k} (the depth padded with zero weights to
+ * {@link #paddedDepth}).
+ *
+ * <p>Implementations: {@link #reference()}, plain Java loops of the definition (the tests' exact
+ * reference), and those found with {@link ServiceLoader} (module {@code int8-executor-native}:
+ * AVX-512 VNNI and AVX2 kernels through JNI), which this module does not depend on. The
+ * {@code run} methods here check every index before an implementation sees it, so a native one
+ * never reads or writes outside the arrays.
+ */
+public abstract class Int8Gemm {
+
+    /** Products summed per 32-bit lane by the packed layouts: {@code vpdpbusd}'s group of four. */
+    public static final int GROUP = 4;
+    /** Columns of {@link #packColumns}'s layout are padded to a multiple of this (a 512-bit vector pair). */
+    public static final int COLUMN_ALIGN = 32;
+
+    /** @return the implementation's name as README and the benchmarks report it ({@code native-avx512-vnni}, ...) */
+    public abstract String name();
+
+    /**
+     * {@code c[cOffset + i*ldc + j] += sum_{k < depth} w[wOffset + i*paddedDepth(depth) + k] * ((b[bOffset + k*ldb + j] ^ 0x80) & 0xFF)}.
+     * Arguments are checked by {@link #weightsTimesCodes}.
+     */
+    protected abstract void weightsTimesCodesUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
+                                                       int ldb, int[] c, int cOffset, int ldc);
+
+    /**
+     * {@code c[cOffset + i*ldc + j] += sum_{k < depth} ((x[xOffset + i*ldx + k] ^ 0x80) & 0xFF) * W[j][k]}, {@code W}
+     * packed by {@link #packColumns}. Arguments are checked by {@link #codesTimesWeights}.
+     */
+    protected abstract void codesTimesWeightsUnchecked(int m, int n, int depth, byte[] x, int xOffset, int ldx, byte[] packed,
+                                                       int[] c, int cOffset, int ldc);
+
+    /**
+     * Accumulates weights times unsigned codes: {@code c[i][j] += sum_k w[i][k] * (b[k][j] + 128)}.
+     *
+     * @param m rows of {@code w} and {@code c}
+     * @param n columns of {@code b} and {@code c}
+     * @param depth {@code K}
+     * @param w weights laid out by {@link #padRows}: row {@code i} at {@code wOffset + i * paddedDepth(depth)}
+     * @param wOffset first weight
+     * @param b int8 codes, row {@code k} at {@code bOffset + k * ldb}
+     * @param bOffset first code
+     * @param ldb row stride of {@code b}, {@code >= n}
+     * @param c accumulators, row {@code i} at {@code cOffset + i * ldc}, added to
+     * @param cOffset first accumulator
+     * @param ldc row stride of {@code c}, {@code >= n}
+     * @throws IndexOutOfBoundsException when an index falls outside its array
+     */
+    public final void weightsTimesCodes(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset, int ldb,
+                                        int[] c, int cOffset, int ldc) {
+        checkShape(m, n, depth);
+        checkStride("codes", ldb, n);
+        checkStride("accumulators", ldc, n);
+        checkRange("weights", w.length, wOffset, m, paddedDepth(depth), paddedDepth(depth));
+        checkRange("codes", b.length, bOffset, depth, ldb, n);
+        checkRange("accumulators", c.length, cOffset, m, ldc, n);
+        if (m > 0 && n > 0 && depth > 0) {
+            weightsTimesCodesUnchecked(m, n, depth, w, wOffset, b, bOffset, ldb, c, cOffset, ldc);
+        }
+    }
+
+    /**
+     * Accumulates unsigned codes times weights: {@code c[i][j] += sum_k (x[i][k] + 128) * W[j][k]}.
+     *
+     * @param m rows of {@code x} and {@code c}
+     * @param n columns of {@code c}: rows of the unpacked {@code W}
+     * @param depth {@code K}
+     * @param x int8 codes, row {@code i} at {@code xOffset + i * ldx}
+     * @param xOffset first code
+     * @param ldx row stride of {@code x}, {@code >= depth}
+     * @param packed {@code W} packed by {@link #packColumns} with these {@code n} and {@code depth}
+     * @param c accumulators, row {@code i} at {@code cOffset + i * ldc}, added to
+     * @param cOffset first accumulator
+     * @param ldc row stride of {@code c}, {@code >= n}
+     * @throws IndexOutOfBoundsException when an index falls outside its array
+     */
+    public final void codesTimesWeights(int m, int n, int depth, byte[] x, int xOffset, int ldx, byte[] packed, int[] c,
+                                        int cOffset, int ldc) {
+        checkShape(m, n, depth);
+        checkStride("codes", ldx, depth);
+        checkStride("accumulators", ldc, n);
+        if (packed.length != packedColumnsLength(n, depth)) {
+            throw new IndexOutOfBoundsException("packed weights hold " + packed.length + " bytes, " + n + " columns of depth "
+                    + depth + " need " + packedColumnsLength(n, depth));
+        }
+        checkRange("codes", x.length, xOffset, m, ldx, depth);
+        checkRange("accumulators", c.length, cOffset, m, ldc, n);
+        if (m > 0 && n > 0 && depth > 0) {
+            codesTimesWeightsUnchecked(m, n, depth, x, xOffset, ldx, packed, c, cOffset, ldc);
+        }
+    }
+
+    private static void checkShape(int m, int n, int depth) {
+        if (m < 0 || n < 0 || depth < 0) {
+            throw new IndexOutOfBoundsException("matrix product m=" + m + " n=" + n + " depth=" + depth + ": sizes must be >= 0");
+        }
+    }
+
+    private static void checkStride(String what, int stride, int rowLength) {
+        if (stride < rowLength) {
+            throw new IndexOutOfBoundsException(what + ": row stride " + stride + " is shorter than a row of " + rowLength);
+        }
+    }
+
+    /** Rows {@code 0 .. rows-1} of {@code length} elements each, {@code stride} apart from {@code offset}, inside {@code size}. */
+    private static void checkRange(String what, int size, int offset, int rows, int stride, int length) {
+        long last = rows == 0 || length == 0 ? offset : offset + (long) (rows - 1) * stride + length;
+        if (offset < 0 || last > size) {
+            throw new IndexOutOfBoundsException(what + ": " + rows + " rows of " + length + " from offset " + offset
+                    + " with stride " + stride + " end at " + last + ", past the array's " + size + " elements");
+        }
+    }
+
+    /**
+     * @param depth {@code K}
+     * @return {@code K} rounded up to a multiple of {@link #GROUP}
+     */
+    public static int paddedDepth(int depth) {
+        return (depth + GROUP - 1) / GROUP * GROUP;
+    }
+
+    /**
+     * Lays out the left operand of {@link #weightsTimesCodes}: row-major {@code [rows, paddedDepth(depth)]},
+     * zeros after each row's {@code depth} weights.
+     *
+     * @param w weights, row-major {@code [rows, depth]}, from {@code offset}
+     * @param offset first weight
+     * @param rows rows
+     * @param depth weights per row
+     * @return the padded rows
+     */
+    public static byte[] padRows(byte[] w, int offset, int rows, int depth) {
+        int kp = paddedDepth(depth);
+        byte[] out = new byte[Math.multiplyExact(rows, kp)];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(w, offset + i * depth, out, i * kp, depth);
+        }
+        return out;
+    }
+
+    /**
+     * @param n columns
+     * @param depth {@code K}
+     * @return the bytes of {@link #packColumns}'s layout
+     */
+    public static int packedColumnsLength(int n, int depth) {
+        return Math.multiplyExact(paddedDepth(depth), (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN * COLUMN_ALIGN);
+    }
+
+    /**
+     * Lays out the right operand of {@link #codesTimesWeights}: weights {@code W[j][k]} ({@code [n, depth]},
+     * a dense layer's {@code [O, K]}) as {@code packed[((k / 4) * np + j) * 4 + k % 4]}, {@code np} = {@code n}
+     * rounded up to {@link #COLUMN_ALIGN}, zeros in the padding: four consecutive {@code k} of a column are one
+     * 32-bit lane, consecutive columns consecutive lanes.
+     *
+     * @param w weights, row-major {@code [n, depth]}
+     * @param n rows of {@code w}: columns of the product
+     * @param depth {@code K}
+     * @return the packed weights
+     */
+    public static byte[] packColumns(byte[] w, int n, int depth) {
+        int np = (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN * COLUMN_ALIGN;
+        byte[] out = new byte[packedColumnsLength(n, depth)];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < depth; k++) {
+                out[((k / GROUP) * np + j) * GROUP + k % GROUP] = w[j * depth + k];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The bias with the activations' offset folded in: {@code bias[i] - (zIn + 128) * sum_k w[i][k]} in int
+     * arithmetic (modulo {@code 2^32}, which keeps the final accumulator exact whenever the true one fits int32).
+     *
+     * @param bias {@code [rows]} int32
+     * @param w weights, row-major {@code [rows, depth]}
+     * @param rows rows
+     * @param depth weights per row
+     * @param zIn input zero point, an int8 code
+     * @return the folded bias
+     */
+    public static int[] foldedBias(int[] bias, byte[] w, int rows, int depth, int zIn) {
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            int sum = 0;
+            for (int k = 0; k < depth; k++) {
+                sum += w[i * depth + k];
+            }
+            out[i] = bias[i] - (zIn + 128) * sum;
+        }
+        return out;
+    }
+
+    /** @return the definition in plain Java loops: available everywhere, the exact reference of the tests */
+    public static Int8Gemm reference() {
+        return ReferenceInt8Gemm.INSTANCE;
+    }
+
+    /**
+     * @return the byte-level implementation the executor uses: a native one found by {@link ServiceLoader}
+     *     unless {@value IntGemm#PROPERTY} names a Java path ({@code scalar}, {@code vector}); null when none
+     *     is (the executor then runs {@link IntGemm#selected()} on widened operands)
+     * @throws IllegalStateException when {@value IntGemm#PROPERTY}{@code =native} and no native one is available
+     */
+    public static Int8Gemm selected() {
+        return Selected.INSTANCE;
+    }
+
+    /** Holder of the selection, made on first use. */
+    private static final class Selected {
+        static final Int8Gemm INSTANCE = select(System.getProperty(IntGemm.PROPERTY, "").trim().toLowerCase(Locale.ROOT));
+    }
+
+    static Int8Gemm select(String requested) {
+        if (!requested.isEmpty() && !requested.equals("auto") && !requested.equals("native")) {
+            return null; // a Java path was asked for (IntGemm.select rejects unknown names)
+        }
+        for (Int8Gemm g : ServiceLoader.load(Int8Gemm.class, Int8Gemm.class.getClassLoader())) {
+            if (g.name() != null) {
+                return g;
+            }
+        }
+        if (requested.equals("native")) {
+            throw new IllegalStateException("-D" + IntGemm.PROPERTY + "=native: no native kernels are available (add the"
+                    + " int8-executor-native jar to the class path; it runs on Linux x86-64 with AVX2 or AVX-512 VNNI)");
+        }
+        return null;
+    }
+
+    /**
+     * @return the executor's path as README and the commands report it: the native kernel's name and
+     *     the Java output stage's ({@code native-avx512-vnni + vector-512}), or the Java product's alone
+     */
+    public static String executorPath() {
+        Int8Gemm bytes = selected();
+        return bytes != null ? bytes.name() + " + " + IntGemm.selected().name() : IntGemm.selected().name();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

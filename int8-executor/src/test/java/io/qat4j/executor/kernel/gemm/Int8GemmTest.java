@@ -1,0 +1,189 @@
+package io.qat4j.executor.kernel.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Int8Gemm}'s contract on its Java reference: both products against the definition summed
+ * in {@code long} and wrapped to int32 (boundary bytes -128 / 127, depths that leave every
+ * remainder of the groups of four, accumulators near the int32 extremes so that the wrap is
+ * exercised), the layouts, the folded bias (weights times unsigned codes plus the folded bias equal
+ * {@link IntGemm}'s product of the offset inputs, bit for bit) and the index checks that keep a
+ * native implementation inside its arrays.
+ */
+class Int8GemmTest {
+
+    private static int code(byte b) {
+        return b + 128; // the unsigned code of an int8 code
+    }
+
+    @Test
+    void weightsTimesCodesIsTheDefinition() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int m = 1 + rnd.nextInt(12);
+            int n = 1 + rnd.nextInt(70);
+            int depth = 1 + rnd.nextInt(40);
+            int ldb = n + rnd.nextInt(3);
+            int ldc = n + rnd.nextInt(3);
+            int bOff = rnd.nextInt(5);
+            int cOff = rnd.nextInt(5);
+            byte[] w = bytes(rnd, m * depth, trial % 3 == 0);
+            byte[] b = bytes(rnd, bOff + depth * ldb, trial % 3 == 0);
+            int[] c = accumulators(rnd, cOff + m * ldc);
+            int[] expected = c.clone();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    long s = expected[cOff + i * ldc + j];
+                    for (int k = 0; k < depth; k++) {
+                        s += (long) w[i * depth + k] * code(b[bOff + k * ldb + j]);
+                    }
+                    expected[cOff + i * ldc + j] = (int) s; // modulo 2^32, as Java's int
+                }
+            }
+            byte[] padded = Int8Gemm.padRows(w, 0, m, depth);
+            int wOff = rnd.nextInt(3);
+            byte[] shifted = new byte[wOff + padded.length];
+            System.arraycopy(padded, 0, shifted, wOff, padded.length);
+            Int8Gemm.reference().weightsTimesCodes(m, n, depth, shifted, wOff, b, bOff, ldb, c, cOff, ldc);
+            assertArrayEquals(expected, c, "trial " + trial);
+        }
+    }
+
+    @Test
+    void codesTimesWeightsIsTheDefinition() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int trial = 0; trial < 200; trial++) {
+            int m = 1 + rnd.nextInt(12);
+            int n = 1 + rnd.nextInt(70);
+            int depth = 1 + rnd.nextInt(40);
+            int ldx = depth + rnd.nextInt(3);
+            int ldc = n + rnd.nextInt(3);
+            int xOff = rnd.nextInt(5);
+            int cOff = rnd.nextInt(5);
+            byte[] w = bytes(rnd, n * depth, trial % 3 == 0); // [n][depth]: a dense layer's [O][K]
+            byte[] x = bytes(rnd, xOff + m * ldx, trial % 3 == 0);
+            int[] c = accumulators(rnd, cOff + m * ldc);
+            int[] expected = c.clone();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    long s = expected[cOff + i * ldc + j];
+                    for (int k = 0; k < depth; k++) {
+                        s += (long) code(x[xOff + i * ldx + k]) * w[j * depth + k];
+                    }
+                    expected[cOff + i * ldc + j] = (int) s;
+                }
+            }
+            Int8Gemm.reference().codesTimesWeights(m, n, depth, x, xOff, ldx, Int8Gemm.packColumns(w, n, depth), c, cOff, ldc);
+            assertArrayEquals(expected, c, "trial " + trial);
+        }
+    }
+
+    @Test
+    void theFoldedBiasGivesIntGemmsProductOfTheOffsetInputs() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int zIn : new int[] {-128, -5, 0, 127}) {
+            int m = 7;
+            int n = 33;
+            int depth = 29;
+            byte[] w = bytes(rnd, m * depth, zIn == -128);
+            byte[] b = bytes(rnd, depth * n, zIn == -128);
+            int[] bias = accumulators(rnd, m);
+            int[] offset = new int[depth * n];
+            for (int i = 0; i < offset.length; i++) {
+                offset[i] = b[i] - zIn;
+            }
+            int[] wInts = new int[m * depth];
+            for (int i = 0; i < wInts.length; i++) {
+                wInts[i] = w[i];
+            }
+            int[] expected = new int[m * n];
+            int[] actual = new int[m * n];
+            int[] folded = Int8Gemm.foldedBias(bias, w, m, depth, zIn);
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(expected, i * n, (i + 1) * n, bias[i]);
+                java.util.Arrays.fill(actual, i * n, (i + 1) * n, folded[i]);
+            }
+            IntGemm.scalar().multiplyAdd(m, n, depth, wInts, 0, depth, offset, 0, n, expected, 0, n);
+            Int8Gemm.reference().weightsTimesCodes(m, n, depth, Int8Gemm.padRows(w, 0, m, depth), 0, b, 0, n, actual, 0, n);
+            assertArrayEquals(expected, actual, "Z_in " + zIn);
+        }
+    }
+
+    @Test
+    void layoutsPadWithZeros() {
+        byte[] w = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}; // [2][5]
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 6, 7, 8, 9, 10, 0, 0, 0}, Int8Gemm.padRows(w, 0, 2, 5));
+        assertEquals(8, Int8Gemm.paddedDepth(5));
+        assertEquals(0, Int8Gemm.paddedDepth(0));
+        byte[] packed = Int8Gemm.packColumns(w, 2, 5); // np = 32, kp = 8
+        assertEquals(8 * 32, packed.length);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 6, 7, 8, 9}, java.util.Arrays.copyOfRange(packed, 0, 8));
+        assertArrayEquals(new byte[] {5, 0, 0, 0, 10, 0, 0, 0}, java.util.Arrays.copyOfRange(packed, 128, 136));
+        for (int i = 0; i < packed.length; i++) {
+            if (!(i < 8 || (i >= 128 && i < 136))) {
+                assertEquals(0, packed[i], "padding at " + i);
+            }
+        }
+    }
+
+    @Test
+    void indicesOutsideTheArraysAreRefusedBeforeAnyKernelRuns() {
+        Int8Gemm g = Int8Gemm.reference();
+        byte[] w = new byte[2 * 8];
+        byte[] b = new byte[5 * 10];
+        int[] c = new int[2 * 10];
+        g.weightsTimesCodes(2, 10, 5, w, 0, b, 0, 10, c, 0, 10); // fits exactly
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, 1, b, 0, 10, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 6, new byte[16], 0, b, 0, 10, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, 0, b, 1, 10, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, 0, b, 0, 9, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, 0, b, 0, 10, c, 1, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(-1, 10, 5, w, 0, b, 0, 10, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, -1, b, 0, 10, c, 0, 10));
+        byte[] packed = Int8Gemm.packColumns(new byte[10 * 5], 10, 5);
+        byte[] x = new byte[2 * 5];
+        g.codesTimesWeights(2, 10, 5, x, 0, 5, packed, c, 0, 10);
+        assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(2, 10, 5, x, 1, 5, packed, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(2, 10, 5, x, 0, 4, packed, c, 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(2, 11, 5, x, 0, 5, packed, c, 0, 11));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(2, 10, 5, x, 0, 5, packed, c, 0, 9));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> g.codesTimesWeights(2, 10, 5, x, 0, 5, new byte[3], c, 0, 10));
+        assertTrue(e.getMessage().contains("packed weights"), e.getMessage());
+    }
+
+    @Test
+    void aJavaPathRequestSelectsNoNativeKernels() {
+        assertNull(Int8Gemm.select("vector"));
+        assertNull(Int8Gemm.select("scalar"));
+    }
+
+    /** Random bytes, or only the extremes -128 and 127 (every product at its largest magnitude). */
+    static byte[] bytes(SplittableRandom rnd, int size, boolean extremes) {
+        byte[] out = new byte[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = extremes ? (rnd.nextBoolean() ? Byte.MIN_VALUE : Byte.MAX_VALUE) : (byte) rnd.nextInt(256);
+        }
+        return out;
+    }
+
+    /** Random accumulators, a third of them near the int32 extremes (the sums then wrap, as Java's int does). */
+    static int[] accumulators(SplittableRandom rnd, int size) {
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = switch (rnd.nextInt(3)) {
+                case 0 -> Integer.MAX_VALUE - rnd.nextInt(1 << 16);
+                case 1 -> Integer.MIN_VALUE + rnd.nextInt(1 << 16);
+                default -> rnd.nextInt(-1000, 1000);
+            };
+        }
+        return out;
+    }
+}
