@@ -1,0 +1,366 @@
+/*
+ * qat4j's native int8 matrix products (io.qat4j.executor.kernel.gemm.Int8Gemm, called through
+ * io.qat4j.executor.nativekernels.NativeInt8Gemm): unsigned activation codes u = x + 128 times
+ * signed int8 weights, int32 accumulators wrapping modulo 2^32 like Java's int arithmetic, so the
+ * results equal the Java reference bit for bit.
+ *
+ *   weightsTimesCodes: c[i][j] += sum_k w[i][k] * (b[k][j] ^ 0x80)   w [m][kp] (kp = depth rounded up to 4)
+ *   codesTimesWeights: c[i][j] += sum_k (x[i][k] ^ 0x80) * W[j][k]   W packed [kp/4][np][4] (np = n rounded up to 32)
+ *
+ * Kernels, chosen once from what the CPU has (__builtin_cpu_supports, which also checks that the
+ * OS saves the vector registers):
+ *   AVX-512 VNNI: vpdpbusd, four u8 x s8 products summed into each 32-bit lane (no saturation),
+ *     8 rows x 32 columns of accumulators in 16 zmm registers, in the manner of MLAS's
+ *     QgemmU8S8KernelAvx512Vnni and oneDNN's brgemm micro kernels;
+ *   AVX2: the bytes zero- (codes) or sign-extended (weights) to 16 bits and vpmaddwd, two exact
+ *     products per 32-bit lane (vpmaddubsw would saturate at 2^15: 255 * 127 * 2 > 32767),
+ *     4 rows x 16 columns.
+ * Both read the codes in groups of four along k: the convolution's im2col strip of 32 columns is
+ * packed here, per call, into [kp/4][32][4] bytes (SSE2 unpacks), flipping the sign bit on the way.
+ * The file is compiled for baseline x86-64; each kernel carries its own target attribute.
+ * Callers (Java) have checked every index.
+ */
+#include <jni.h>
+#include <immintrin.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ISA_NONE = 0, ISA_AVX2 = 1, ISA_AVX512_VNNI = 2 };
+enum { STRIP = 32 };
+
+#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#define AVX2_TARGET __attribute__((target("avx2")))
+#define INLINE static inline __attribute__((always_inline))
+
+static int cpu_isa(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) {
+        return ISA_AVX512_VNNI;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        return ISA_AVX2;
+    }
+    return ISA_NONE;
+}
+
+static inline int32_t load_quad(const int8_t *p) {
+    int32_t q;
+    memcpy(&q, p, 4);
+    return q;
+}
+
+/* The last, partial group of four of a row: `count` (1..3) bytes, zeros after them (their weights are 0). */
+static inline int32_t tail_quad(const int8_t *p, int count, uint32_t flip) {
+    uint32_t q = 0;
+    for (int t = 0; t < count; t++) {
+        q |= (uint32_t) (uint8_t) (p[t] ^ (int8_t) flip) << (8 * t);
+    }
+    return (int32_t) q;
+}
+
+/*
+ * Packs columns j0 .. j0+nc-1 (nc <= 32) of the codes b[k][j] (row stride ldb) into
+ * dst[k4][32][4] = b[4*k4 + t][j0 + j] ^ 0x80 (the unsigned code), zeros outside.
+ */
+static void pack_codes(const int8_t *b, int ldb, int depth, int j0, int nc, uint8_t *dst) {
+    int full = depth / 4;
+    const __m128i flip = _mm_set1_epi8((char) 0x80);
+    for (int k4 = 0; k4 < full; k4++) {
+        const int8_t *r = b + (size_t) (4 * k4) * ldb + j0;
+        uint8_t *d = dst + (size_t) k4 * 4 * STRIP;
+        if (nc == STRIP) {
+            for (int h = 0; h < 2; h++) {
+                __m128i x0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *) (r + 16 * h)), flip);
+                __m128i x1 = _mm_xor_si128(_mm_loadu_si128((const __m128i *) (r + ldb + 16 * h)), flip);
+                __m128i x2 = _mm_xor_si128(_mm_loadu_si128((const __m128i *) (r + 2 * (size_t) ldb + 16 * h)), flip);
+                __m128i x3 = _mm_xor_si128(_mm_loadu_si128((const __m128i *) (r + 3 * (size_t) ldb + 16 * h)), flip);
+                __m128i a0 = _mm_unpacklo_epi8(x0, x1), a1 = _mm_unpackhi_epi8(x0, x1);
+                __m128i b0 = _mm_unpacklo_epi8(x2, x3), b1 = _mm_unpackhi_epi8(x2, x3);
+                _mm_storeu_si128((__m128i *) (d + 64 * h), _mm_unpacklo_epi16(a0, b0));
+                _mm_storeu_si128((__m128i *) (d + 64 * h + 16), _mm_unpackhi_epi16(a0, b0));
+                _mm_storeu_si128((__m128i *) (d + 64 * h + 32), _mm_unpacklo_epi16(a1, b1));
+                _mm_storeu_si128((__m128i *) (d + 64 * h + 48), _mm_unpackhi_epi16(a1, b1));
+            }
+        } else {
+            memset(d, 0, 4 * STRIP);
+            for (int t = 0; t < 4; t++) {
+                for (int j = 0; j < nc; j++) {
+                    d[4 * j + t] = (uint8_t) (r[(size_t) t * ldb + j] ^ 0x80);
+                }
+            }
+        }
+    }
+    if (depth % 4 != 0) {
+        uint8_t *d = dst + (size_t) full * 4 * STRIP;
+        memset(d, 0, 4 * STRIP);
+        for (int t = 0; t < depth % 4; t++) {
+            const int8_t *r = b + (size_t) (4 * full + t) * ldb + j0;
+            for (int j = 0; j < nc; j++) {
+                d[4 * j + t] = (uint8_t) (r[j] ^ 0x80);
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- AVX-512 VNNI */
+
+/* Adds acc to c[0 .. nc) (nc <= 32) in two vectors of 16 lanes. */
+INLINE VNNI_TARGET void vnni_store(int32_t *c, __m512i lo, __m512i hi, int nc) {
+    __mmask16 m0 = nc >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << nc) - 1);
+    __mmask16 m1 = nc >= 32 ? (__mmask16) 0xFFFF : nc <= 16 ? (__mmask16) 0 : (__mmask16) ((1u << (nc - 16)) - 1);
+    _mm512_mask_storeu_epi32(c, m0, _mm512_add_epi32(_mm512_maskz_loadu_epi32(m0, c), lo));
+    _mm512_mask_storeu_epi32(c + 16, m1, _mm512_add_epi32(_mm512_maskz_loadu_epi32(m1, c + 16), hi));
+}
+
+/*
+ * R rows (R <= 8) x one strip of 32 columns. The unsigned operand is a vector of 16 columns x 4
+ * bytes (`vec`, 2 per k4), the signed one a broadcast quad per row (weightsTimesCodes), or the
+ * other way round (codesTimesWeights): `rows_unsigned` says which.
+ */
+INLINE VNNI_TARGET void vnni_block(int R, int rows_unsigned, int full, int tail, const int8_t *a, size_t lda,
+                                   const uint8_t *vec, size_t vec_stride, int32_t *c, int ldc, int nc) {
+    __m512i acc[8][2];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+        acc[r][0] = _mm512_setzero_si512();
+        acc[r][1] = _mm512_setzero_si512();
+    }
+    uint32_t flip = rows_unsigned ? 0x80808080u : 0u;
+#define VNNI_STEP(QUAD) \
+    do { \
+        __m512i v0 = _mm512_loadu_si512((const void *) (vec + k * vec_stride)); \
+        __m512i v1 = _mm512_loadu_si512((const void *) (vec + k * vec_stride + 64)); \
+        _Pragma("GCC unroll 8") \
+        for (int r = 0; r < R; r++) { \
+            __m512i s = _mm512_set1_epi32(QUAD); \
+            if (rows_unsigned) { \
+                acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], s, v0); \
+                acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], s, v1); \
+            } else { \
+                acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], v0, s); \
+                acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], v1, s); \
+            } \
+        } \
+    } while (0)
+    int k = 0;
+    for (; k < full; k++) {
+        VNNI_STEP((int32_t) ((uint32_t) load_quad(a + r * lda + 4 * k) ^ flip));
+    }
+    if (tail != 0) {
+        VNNI_STEP(tail_quad(a + r * lda + 4 * k, tail, flip));
+    }
+#undef VNNI_STEP
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+        vnni_store(c + (size_t) r * ldc, acc[r][0], acc[r][1], nc);
+    }
+}
+
+#define VNNI_ROWS(U) \
+    static VNNI_TARGET void vnni_rows_##U(int m, int full, int tail, const int8_t *a, size_t lda, const uint8_t *vec, \
+                                          size_t vec_stride, int32_t *c, int ldc, int nc) { \
+        int i = 0; \
+        for (; i + 8 <= m; i += 8) { \
+            vnni_block(8, U, full, tail, a + i * lda, lda, vec, vec_stride, c + (size_t) i * ldc, ldc, nc); \
+        } \
+        const int8_t *ai = a + i * lda; \
+        int32_t *ci = c + (size_t) i * ldc; \
+        switch (m - i) { \
+            case 7: vnni_block(7, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 6: vnni_block(6, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 5: vnni_block(5, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 4: vnni_block(4, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 3: vnni_block(3, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 2: vnni_block(2, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            case 1: vnni_block(1, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
+            default: break; \
+        } \
+    }
+VNNI_ROWS(0)
+VNNI_ROWS(1)
+
+/* ---------------------------------------------------------------- AVX2 */
+
+INLINE AVX2_TARGET void avx2_store(int32_t *c, __m256i lo, __m256i hi, int nc) {
+    if (nc >= 16) {
+        _mm256_storeu_si256((__m256i *) c, _mm256_add_epi32(_mm256_loadu_si256((const __m256i *) c), lo));
+        _mm256_storeu_si256((__m256i *) (c + 8), _mm256_add_epi32(_mm256_loadu_si256((const __m256i *) (c + 8)), hi));
+    } else {
+        int32_t t[16];
+        _mm256_storeu_si256((__m256i *) t, lo);
+        _mm256_storeu_si256((__m256i *) (t + 8), hi);
+        for (int j = 0; j < nc; j++) {
+            c[j] += t[j];
+        }
+    }
+}
+
+/*
+ * R rows (R <= 4) x 16 columns: per k4 two vectors of 8 columns x 4 bytes, split into their even
+ * (k, k+2) and odd (k+1, k+3) bytes widened to 16 bits, and the row's quad likewise, then
+ * vpmaddwd: w0 u0 + w2 u2 and w1 u1 + w3 u3 per lane, exact.
+ */
+INLINE AVX2_TARGET void avx2_block(int R, int rows_unsigned, int full, int tail, const int8_t *a, size_t lda,
+                                   const uint8_t *vec, size_t vec_stride, int32_t *c, int ldc, int nc) {
+    __m256i acc[4][2];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) {
+        acc[r][0] = _mm256_setzero_si256();
+        acc[r][1] = _mm256_setzero_si256();
+    }
+    const __m256i low = _mm256_set1_epi16(0x00FF);
+    uint32_t flip = rows_unsigned ? 0x80808080u : 0u;
+#define AVX2_STEP(QUAD) \
+    do { \
+        __m256i v0 = _mm256_loadu_si256((const __m256i *) (vec + k * vec_stride)); \
+        __m256i v1 = _mm256_loadu_si256((const __m256i *) (vec + k * vec_stride + 32)); \
+        __m256i e0, o0, e1, o1; \
+        if (rows_unsigned) { /* the vectors are signed weights: sign-extend */ \
+            e0 = _mm256_srai_epi16(_mm256_slli_epi16(v0, 8), 8); \
+            o0 = _mm256_srai_epi16(v0, 8); \
+            e1 = _mm256_srai_epi16(_mm256_slli_epi16(v1, 8), 8); \
+            o1 = _mm256_srai_epi16(v1, 8); \
+        } else { /* the vectors are unsigned codes: zero-extend */ \
+            e0 = _mm256_and_si256(v0, low); \
+            o0 = _mm256_srli_epi16(v0, 8); \
+            e1 = _mm256_and_si256(v1, low); \
+            o1 = _mm256_srli_epi16(v1, 8); \
+        } \
+        _Pragma("GCC unroll 4") \
+        for (int r = 0; r < R; r++) { \
+            __m256i s = _mm256_set1_epi32(QUAD), se, so; \
+            if (rows_unsigned) { \
+                se = _mm256_and_si256(s, low); \
+                so = _mm256_srli_epi16(s, 8); \
+            } else { \
+                se = _mm256_srai_epi16(_mm256_slli_epi16(s, 8), 8); \
+                so = _mm256_srai_epi16(s, 8); \
+            } \
+            acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_add_epi32(_mm256_madd_epi16(e0, se), _mm256_madd_epi16(o0, so))); \
+            acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_add_epi32(_mm256_madd_epi16(e1, se), _mm256_madd_epi16(o1, so))); \
+        } \
+    } while (0)
+    int k = 0;
+    for (; k < full; k++) {
+        AVX2_STEP((int32_t) ((uint32_t) load_quad(a + r * lda + 4 * k) ^ flip));
+    }
+    if (tail != 0) {
+        AVX2_STEP(tail_quad(a + r * lda + 4 * k, tail, flip));
+    }
+#undef AVX2_STEP
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) {
+        avx2_store(c + (size_t) r * ldc, acc[r][0], acc[r][1], nc);
+    }
+}
+
+#define AVX2_ROWS(U) \
+    static AVX2_TARGET void avx2_rows_##U(int m, int full, int tail, const int8_t *a, size_t lda, const uint8_t *vec, \
+                                          size_t vec_stride, int32_t *c, int ldc, int nc) { \
+        for (int h = 0; h < 2 && nc > 16 * h; h++) { \
+            const uint8_t *vh = vec + 64 * h; \
+            int32_t *ch = c + 16 * h; \
+            int nh = nc - 16 * h < 16 ? nc - 16 * h : 16; \
+            int i = 0; \
+            for (; i + 4 <= m; i += 4) { \
+                avx2_block(4, U, full, tail, a + i * lda, lda, vh, vec_stride, ch + (size_t) i * ldc, ldc, nh); \
+            } \
+            const int8_t *ai = a + i * lda; \
+            int32_t *ci = ch + (size_t) i * ldc; \
+            switch (m - i) { \
+                case 3: avx2_block(3, U, full, tail, ai, lda, vh, vec_stride, ci, ldc, nh); break; \
+                case 2: avx2_block(2, U, full, tail, ai, lda, vh, vec_stride, ci, ldc, nh); break; \
+                case 1: avx2_block(1, U, full, tail, ai, lda, vh, vec_stride, ci, ldc, nh); break; \
+                default: break; \
+            } \
+        } \
+    }
+AVX2_ROWS(0)
+AVX2_ROWS(1)
+
+/* ---------------------------------------------------------------- drivers */
+
+typedef void (*rows_fn)(int, int, int, const int8_t *, size_t, const uint8_t *, size_t, int32_t *, int, int);
+
+/* Rows of `a` x strips of 32 columns of `vec`; weightsTimesCodes packs each strip of codes first. */
+static void weights_times_codes(int isa, int m, int n, int depth, const int8_t *w, const int8_t *b, int ldb, int32_t *c,
+                                int ldc, uint8_t *strip) {
+    int kp = (depth + 3) & ~3; /* the weight rows are padded with zeros to kp: whole quads only */
+    rows_fn rows = isa == ISA_AVX512_VNNI ? vnni_rows_0 : avx2_rows_0;
+    for (int j0 = 0; j0 < n; j0 += STRIP) {
+        int nc = n - j0 < STRIP ? n - j0 : STRIP;
+        pack_codes(b, ldb, depth, j0, nc, strip);
+        rows(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, c + j0, ldc, nc);
+    }
+}
+
+static void codes_times_weights(int isa, int m, int n, int depth, const int8_t *x, int ldx, const uint8_t *packed,
+                                int32_t *c, int ldc) {
+    int np = (n + STRIP - 1) / STRIP * STRIP;
+    rows_fn rows = isa == ISA_AVX512_VNNI ? vnni_rows_1 : avx2_rows_1;
+    for (int j0 = 0; j0 < n; j0 += STRIP) {
+        int nc = n - j0 < STRIP ? n - j0 : STRIP;
+        rows(m, depth / 4, depth % 4, x, (size_t) ldx, packed + 4 * (size_t) j0, 4 * (size_t) np, c + j0, ldc, nc);
+    }
+}
+
+/* ---------------------------------------------------------------- JNI */
+
+JNIEXPORT jint JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_cpuIsa(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return cpu_isa();
+}
+
+static void throw_oom(JNIEnv *env, const char *what) {
+    jclass e = (*env)->FindClass(env, "java/lang/OutOfMemoryError");
+    if (e != NULL) {
+        (*env)->ThrowNew(env, e, what);
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_weightsTimesCodes0(
+        JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray w, jint w_off, jbyteArray b, jint b_off,
+        jint ldb, jintArray c, jint c_off, jint ldc) {
+    (void) cls;
+    size_t strip_bytes = (size_t) ((depth + 3) / 4) * 4 * STRIP;
+    uint8_t *strip = aligned_alloc(64, strip_bytes);
+    if (strip == NULL) {
+        throw_oom(env, "qat4j native kernels: im2col strip");
+        return;
+    }
+    jbyte *pw = (*env)->GetPrimitiveArrayCritical(env, w, NULL);
+    jbyte *pb = pw == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    jint *pc = pb == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    if (pc != NULL) {
+        weights_times_codes(isa, m, n, depth, (const int8_t *) pw + w_off, (const int8_t *) pb + b_off, ldb,
+                            (int32_t *) pc + c_off, ldc, strip);
+    }
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
+    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
+    if (pw != NULL) (*env)->ReleasePrimitiveArrayCritical(env, w, pw, JNI_ABORT);
+    free(strip);
+    if (pc == NULL && !(*env)->ExceptionCheck(env)) {
+        throw_oom(env, "qat4j native kernels: pinning the arrays");
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_codesTimesWeights0(
+        JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray x, jint x_off, jint ldx, jbyteArray packed,
+        jintArray c, jint c_off, jint ldc) {
+    (void) cls;
+    jbyte *px = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
+    jbyte *pp = px == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, packed, NULL);
+    jint *pc = pp == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
+    if (pc != NULL) {
+        codes_times_weights(isa, m, n, depth, (const int8_t *) px + x_off, ldx, (const uint8_t *) pp, (int32_t *) pc + c_off,
+                            ldc);
+    }
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
+    if (pp != NULL) (*env)->ReleasePrimitiveArrayCritical(env, packed, pp, JNI_ABORT);
+    if (px != NULL) (*env)->ReleasePrimitiveArrayCritical(env, x, px, JNI_ABORT);
+    if (pc == NULL && !(*env)->ExceptionCheck(env)) {
+        throw_oom(env, "qat4j native kernels: pinning the arrays");
+    }
+}

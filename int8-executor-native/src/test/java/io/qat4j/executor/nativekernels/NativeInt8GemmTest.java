@@ -1,0 +1,143 @@
+package io.qat4j.executor.nativekernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.qat4j.executor.kernel.gemm.Int8Gemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The native kernels, as gemmlowp tests its kernels: every kernel this CPU can run (AVX-512 VNNI
+ * when it has it, AVX2 always on x86-64; a kernel it cannot run is reported, not silently skipped)
+ * against {@link Int8Gemm#reference()} (itself checked against the definition in int8-executor's
+ * {@code Int8GemmTest}), bit for bit: boundary geometries that leave every remainder of the
+ * register blocks (rows 1..17 around the 8- and 4-row blocks, columns around the 16- and 32-column
+ * strips, depths 1..9 and around 4k), bytes at the extremes -128 / 127 and accumulators near the
+ * int32 extremes (the wrap must match Java's), and seeded random geometries with offsets and
+ * strides, up to conv-sized products.
+ */
+class NativeInt8GemmTest {
+
+    static Stream<Int8Gemm> kernels() {
+        List<Int8Gemm> all = new ArrayList<>();
+        for (String isa : new String[] {"avx512-vnni", "avx2"}) {
+            NativeInt8Gemm g = NativeInt8Gemm.forIsa(isa);
+            if (g == null) {
+                System.out.println("NativeInt8GemmTest: this CPU cannot run the " + isa + " kernel; not tested here");
+            } else {
+                all.add(g);
+            }
+        }
+        return all.stream();
+    }
+
+    @Test
+    void theServiceLoaderFindsTheKernelThisBuildSelects() {
+        assertNotNull(new NativeInt8Gemm().name(), "native kernels unavailable on this x86-64 build machine: "
+                + NativeInt8Gemm.unavailableReason());
+        Int8Gemm selected = Int8Gemm.selected();
+        assertNotNull(selected);
+        String expected = "avx2".equals(System.getProperty(NativeInt8Gemm.ISA_PROPERTY)) ? "native-avx2"
+                : NativeInt8Gemm.forIsa("avx512-vnni") != null ? "native-avx512-vnni" : "native-avx2";
+        assertEquals(expected, selected.name());
+        System.out.println("Int8Gemm path under test: " + selected.name());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void boundaryGeometriesEqualTheReference(Int8Gemm g) {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int[] rows = {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17};
+        int[] cols = {1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65};
+        int[] depths = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 255, 256, 257};
+        for (int m : rows) {
+            for (int n : cols) {
+                int depth = depths[rnd.nextInt(depths.length)];
+                boolean extremes = rnd.nextInt(3) == 0;
+                check(g, rnd, m, n, depth, 0, 0, 0, 0, extremes);
+            }
+        }
+        for (int depth : depths) {
+            check(g, rnd, 9, 33, depth, 1, 3, 2, 5, true);
+            check(g, rnd, 9, 33, depth, 1, 3, 2, 5, false);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void seededRandomGeometriesEqualTheReference(Int8Gemm g) {
+        SplittableRandom rnd = new SplittableRandom(22);
+        for (int trial = 0; trial < 150; trial++) {
+            int m = 1 + rnd.nextInt(trial % 10 == 0 ? 130 : 40);
+            int n = 1 + rnd.nextInt(trial % 10 == 0 ? 600 : 100);
+            int depth = 1 + rnd.nextInt(trial % 10 == 0 ? 700 : 80);
+            check(g, rnd, m, n, depth, rnd.nextInt(9), rnd.nextInt(9), rnd.nextInt(4), rnd.nextInt(4), rnd.nextInt(5) == 0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void indicesOutsideTheArraysAreRefusedBeforeTheNativeCall(Int8Gemm g) {
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(4, 64, 9, new byte[4 * 12], 1, new byte[9 * 64],
+                0, 64, new int[4 * 64], 0, 64));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(4, 64, 9, new byte[4 * 9], 0, 9,
+                Int8Gemm.packColumns(new byte[64 * 9], 64, 9), new int[4 * 64 - 1], 0, 64));
+    }
+
+    /** Both products on one geometry (offsets and extra stride as given), native against the reference. */
+    private static void check(Int8Gemm g, SplittableRandom rnd, int m, int n, int depth, int off1, int off2, int extraLd,
+                              int extraLdc, boolean extremes) {
+        String what = g.name() + " m=" + m + " n=" + n + " depth=" + depth + " offsets " + off1 + "," + off2 + " strides +"
+                + extraLd + ",+" + extraLdc + (extremes ? " extremes" : "");
+        int ldc = n + extraLdc;
+        int[] c = accumulators(rnd, off2 + m * ldc);
+        // weights x codes (convolutions)
+        byte[] w = bytes(rnd, m * depth, extremes);
+        byte[] padded = Int8Gemm.padRows(w, 0, m, depth);
+        byte[] wArr = new byte[off1 + padded.length];
+        System.arraycopy(padded, 0, wArr, off1, padded.length);
+        int ldb = n + extraLd;
+        byte[] b = bytes(rnd, off2 + depth * ldb, extremes);
+        int[] expected = c.clone();
+        int[] actual = c.clone();
+        Int8Gemm.reference().weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, expected, off2, ldc);
+        g.weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, actual, off2, ldc);
+        assertArrayEquals(expected, actual, "weightsTimesCodes " + what);
+        // codes x weights (dense layers)
+        int ldx = depth + extraLd;
+        byte[] x = bytes(rnd, off1 + m * ldx, extremes);
+        byte[] packed = Int8Gemm.packColumns(bytes(rnd, n * depth, extremes), n, depth);
+        expected = c.clone();
+        actual = c.clone();
+        Int8Gemm.reference().codesTimesWeights(m, n, depth, x, off1, ldx, packed, expected, off2, ldc);
+        g.codesTimesWeights(m, n, depth, x, off1, ldx, packed, actual, off2, ldc);
+        assertArrayEquals(expected, actual, "codesTimesWeights " + what);
+    }
+
+    private static byte[] bytes(SplittableRandom rnd, int size, boolean extremes) {
+        byte[] out = new byte[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = (byte) (extremes ? (rnd.nextBoolean() ? -128 : 127) : rnd.nextInt(256));
+        }
+        return out;
+    }
+
+    /** Accumulators, many near the int32 extremes so that the sums wrap. */
+    private static int[] accumulators(SplittableRandom rnd, int size) {
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            int r = rnd.nextInt(4);
+            out[i] = r == 0 ? Integer.MAX_VALUE - rnd.nextInt(1 << 20) : r == 1 ? Integer.MIN_VALUE + rnd.nextInt(1 << 20)
+                    : rnd.nextInt();
+        }
+        return out;
+    }
+}
