@@ -31,7 +31,7 @@ public final class Rounding {
     /**
      * Quantizes one float as the training-time fake quantizer and the executor's input boundary
      * both do: {@code clamp(round(x / S) + Z, qMin, qMax)} with the division in float and rounding
-     * half away from zero ({@code a - floor(a)} is exact in float, so ties are exact).
+     * half away from zero (ties detected exactly, see below).
      *
      * @param x the value
      * @param scale {@code S} as a float
@@ -44,8 +44,11 @@ public final class Rounding {
     public static int quantizeFloat(float x, float scale, int zeroPoint, int qMin, int qMax) {
         float v = x / scale;
         float av = Math.abs(v);
-        float r = (float) Math.floor(av);
-        if (av - r >= 0.5f) {
+        // nearest, ties to even; a tie rounded down to even goes up instead (away from zero). r - av is
+        // exact (Sterbenz: r and av are within a factor of 2 when r > 0), and the branch is rarely taken,
+        // so well predicted, unlike a test of the fraction on every value
+        float r = (float) Math.rint(av);
+        if (r - av == -0.5f) {
             r += 1f;
         }
         float code = Math.copySign(r, v) + zeroPoint;

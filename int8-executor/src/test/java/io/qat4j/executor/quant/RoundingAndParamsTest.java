@@ -66,6 +66,44 @@ class RoundingAndParamsTest {
         assertEquals(127, p.quantize(5.0));
     }
 
+    /**
+     * {@code quantizeFloat} against exact decimal rounding (half up of {@code |x / S|} in
+     * {@code BigDecimal}, the quotient taken in float as the contract says) on ties, their float
+     * neighbours, values near the range ends and 200,000 seeded random values of every magnitude.
+     */
+    @Test
+    void quantizeFloatRoundsHalfAwayFromZeroExactly() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        java.util.List<Float> values = new java.util.ArrayList<>();
+        for (int k = -300; k <= 300; k++) {
+            float tie = k + 0.5f;
+            values.add(tie);
+            values.add(Math.nextUp(tie));
+            values.add(Math.nextDown(tie));
+            values.add((float) k);
+        }
+        for (float v : new float[] {0f, -0f, 0.49999997f, 1e-30f, 8388607.5f, 8388608f, 1e9f, -1e9f, Float.MAX_VALUE, -Float.MAX_VALUE}) {
+            values.add(v);
+        }
+        for (int i = 0; i < 200_000; i++) {
+            values.add((float) ((rnd.nextDouble() * 2 - 1) * Math.pow(2, rnd.nextInt(-10, 12))));
+        }
+        for (float x : values) {
+            for (float scale : new float[] {1f, 0.0039215689f, 0.37f}) {
+                int zp = x > 0 ? -7 : 3;
+                float v = x / scale;
+                if (Float.isInfinite(v)) {
+                    assertEquals(v > 0 ? 128 : -129, Rounding.quantizeFloat(x, scale, zp, -128, 127), "x " + x);
+                    continue;
+                }
+                long exact = new java.math.BigDecimal(Math.abs(v)).setScale(0, java.math.RoundingMode.HALF_UP).min(
+                        java.math.BigDecimal.valueOf(1L << 40)).longValueExact() * (v < 0 ? -1 : 1) + zp;
+                int expected = exact < -128 ? -129 : exact > 127 ? 128 : (int) exact;
+                assertEquals(expected, Rounding.quantizeFloat(x, scale, zp, -128, 127), "x " + x + " scale " + scale);
+            }
+        }
+    }
+
     @Test
     void floatQuantizationRoundsTiesAwayFromZeroAndFlagsClamping() {
         assertEquals(3, Rounding.quantizeFloat(2.5f, 1f, 0, -128, 127));
