@@ -1,6 +1,6 @@
 /*
- * qat4j's native int8 matrix products (io.qat4j.executor.kernel.gemm.Int8Gemm, called through
- * io.qat4j.executor.nativekernels.NativeInt8Gemm): unsigned activation codes u = x + 128 times
+ * qat4j's native int8 matrix products (io.qat4j.executor.kernel.ByteKernels, called through
+ * io.qat4j.executor.nativekernels.NativeByteKernels): unsigned activation codes u = x + 128 times
  * signed int8 weights, int32 accumulators wrapping modulo 2^32 like Java's int arithmetic, so the
  * results equal the Java reference bit for bit.
  *
@@ -17,6 +17,8 @@
  *     4 rows x 16 columns.
  * Both read the codes in groups of four along k: the convolution's im2col strip of 32 columns is
  * packed here, per call, into [kp/4][32][4] bytes (SSE2 unpacks), flipping the sign bit on the way.
+ * 2x2 / stride 2 max pooling: vpmaxsb over the two rows, then over each byte pair (a 16-bit shift),
+ * clamped, the even bytes narrowed (vpmovwb, AVX-512BW; vpackuswb on AVX2).
  * The file is compiled for baseline x86-64; each kernel carries its own target attribute.
  * Callers (Java) have checked every index.
  */
@@ -29,13 +31,14 @@
 enum { ISA_NONE = 0, ISA_AVX2 = 1, ISA_AVX512_VNNI = 2 };
 enum { STRIP = 32 };
 
-#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 #define AVX2_TARGET __attribute__((target("avx2")))
 #define INLINE static inline __attribute__((always_inline))
 
 static int cpu_isa(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) {
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+        && __builtin_cpu_supports("avx512vnni")) {
         return ISA_AVX512_VNNI;
     }
     if (__builtin_cpu_supports("avx2")) {
@@ -305,9 +308,65 @@ static void codes_times_weights(int isa, int m, int n, int depth, const int8_t *
     }
 }
 
+/* ---------------------------------------------------------------- 2x2 max pooling */
+
+static void maxpool_row_scalar(const int8_t *r0, const int8_t *r1, int8_t *o, int from, int out_w, int lo, int hi) {
+    for (int ox = from; ox < out_w; ox++) {
+        int a = r0[2 * ox] > r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1];
+        int b = r1[2 * ox] > r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
+        int m = a > b ? a : b;
+        o[ox] = (int8_t) (m < lo ? lo : m > hi ? hi : m);
+    }
+}
+
+/* 32 outputs per step from 64 bytes of each row, the last step masked. */
+static VNNI_TARGET void maxpool_avx512(int planes, int in_h, int in_w, const int8_t *in, int8_t *out, int lo, int hi) {
+    int out_h = in_h / 2, out_w = in_w / 2;
+    __m512i vlo = _mm512_set1_epi8((char) lo), vhi = _mm512_set1_epi8((char) hi);
+    for (int p = 0; p < planes; p++) {
+        for (int oy = 0; oy < out_h; oy++) {
+            const int8_t *r0 = in + ((size_t) p * in_h + 2 * oy) * in_w;
+            const int8_t *r1 = r0 + in_w;
+            int8_t *o = out + ((size_t) p * out_h + oy) * out_w;
+            for (int ox = 0; ox < out_w; ox += 32) {
+                int n = out_w - ox < 32 ? out_w - ox : 32;
+                __mmask64 mi = n == 32 ? ~(__mmask64) 0 : (((__mmask64) 1 << (2 * n)) - 1);
+                __mmask32 mo = n == 32 ? ~(__mmask32) 0 : (((__mmask32) 1 << n) - 1);
+                __m512i v = _mm512_max_epi8(_mm512_maskz_loadu_epi8(mi, r0 + 2 * ox), _mm512_maskz_loadu_epi8(mi, r1 + 2 * ox));
+                v = _mm512_max_epi8(v, _mm512_srli_epi16(v, 8)); /* even bytes: each window's maximum */
+                v = _mm512_min_epi8(_mm512_max_epi8(v, vlo), vhi);
+                _mm256_mask_storeu_epi8(o + ox, mo, _mm512_cvtepi16_epi8(v));
+            }
+        }
+    }
+}
+
+/* 16 outputs per step from 32 bytes of each row, the rest scalar. */
+static AVX2_TARGET void maxpool_avx2(int planes, int in_h, int in_w, const int8_t *in, int8_t *out, int lo, int hi) {
+    int out_h = in_h / 2, out_w = in_w / 2;
+    __m256i vlo = _mm256_set1_epi8((char) lo), vhi = _mm256_set1_epi8((char) hi), low = _mm256_set1_epi16(0x00FF);
+    for (int p = 0; p < planes; p++) {
+        for (int oy = 0; oy < out_h; oy++) {
+            const int8_t *r0 = in + ((size_t) p * in_h + 2 * oy) * in_w;
+            const int8_t *r1 = r0 + in_w;
+            int8_t *o = out + ((size_t) p * out_h + oy) * out_w;
+            int ox = 0;
+            for (; ox + 16 <= out_w; ox += 16) {
+                __m256i v = _mm256_max_epi8(_mm256_loadu_si256((const __m256i *) (r0 + 2 * ox)),
+                                            _mm256_loadu_si256((const __m256i *) (r1 + 2 * ox)));
+                v = _mm256_max_epi8(v, _mm256_srli_epi16(v, 8));
+                v = _mm256_and_si256(_mm256_min_epi8(_mm256_max_epi8(v, vlo), vhi), low);
+                __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(v, v), 0x08); /* 0-7 of each lane */
+                _mm_storeu_si128((__m128i *) (o + ox), _mm256_castsi256_si128(packed));
+            }
+            maxpool_row_scalar(r0, r1, o, ox, out_w, lo, hi);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- JNI */
 
-JNIEXPORT jint JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_cpuIsa(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_cpuIsa(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
     return cpu_isa();
@@ -320,7 +379,7 @@ static void throw_oom(JNIEnv *env, const char *what) {
     }
 }
 
-JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_weightsTimesCodes0(
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_weightsTimesCodes0(
         JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray w, jint w_off, jbyteArray b, jint b_off,
         jint ldb, jintArray c, jint c_off, jint ldc) {
     (void) cls;
@@ -346,7 +405,7 @@ JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_weigh
     }
 }
 
-JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_codesTimesWeights0(
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_codesTimesWeights0(
         JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray x, jint x_off, jint ldx, jbyteArray packed,
         jintArray c, jint c_off, jint ldc) {
     (void) cls;
@@ -361,6 +420,25 @@ JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeInt8Gemm_codes
     if (pp != NULL) (*env)->ReleasePrimitiveArrayCritical(env, packed, pp, JNI_ABORT);
     if (px != NULL) (*env)->ReleasePrimitiveArrayCritical(env, x, px, JNI_ABORT);
     if (pc == NULL && !(*env)->ExceptionCheck(env)) {
+        throw_oom(env, "qat4j native kernels: pinning the arrays");
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_maxPoolTwoByTwo0(
+        JNIEnv *env, jclass cls, jint isa, jint planes, jint in_h, jint in_w, jbyteArray in, jbyteArray out, jint lo, jint hi) {
+    (void) cls;
+    jbyte *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    jbyte *po = pi == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (po != NULL) {
+        if (isa == ISA_AVX512_VNNI) {
+            maxpool_avx512(planes, in_h, in_w, (const int8_t *) pi, (int8_t *) po, lo, hi);
+        } else {
+            maxpool_avx2(planes, in_h, in_w, (const int8_t *) pi, (int8_t *) po, lo, hi);
+        }
+    }
+    if (po != NULL) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    if (pi != NULL) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    if (po == NULL && !(*env)->ExceptionCheck(env)) {
         throw_oom(env, "qat4j native kernels: pinning the arrays");
     }
 }

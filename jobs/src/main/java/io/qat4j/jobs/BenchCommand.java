@@ -170,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
                     r.getPrimaryResult().getStatistics());
         }
         System.out.printf(Locale.ROOT, "%n%s; int8 executor matrix path: %s; ONNX Runtime %s (CPU); ND4J threads: its own "
-                + "(OMP_NUM_THREADS=%s)%n", run, io.qat4j.executor.kernel.gemm.Int8Gemm.executorPath(),
+                + "(OMP_NUM_THREADS=%s)%n", run, io.qat4j.executor.kernel.ByteKernels.executorPath(),
                 ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         System.out.printf(Locale.ROOT, "%-6s %-8s %-22s %12s %25s%n", "batch", "threads", "engine", "median us", "quartiles us");
         String[][] engines = {{"int8Executor", "int8 executor"}, {"onnxRuntimeInt8", "ONNX Runtime int8"},

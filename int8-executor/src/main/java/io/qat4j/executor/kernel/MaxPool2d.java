@@ -7,6 +7,9 @@ package io.qat4j.executor.kernel;
  * Input and output share scale and zero point. No accumulator.
  *
  * <p>Layouts: input {@code [N, C, H, W]}, output {@code [N, C, OH, OW]}.
+ *
+ * <p>The 2x2 / stride 2 pooling without padding runs on native kernels when they are present
+ * ({@link ByteKernels#maxPool2x2}); the same bytes.
  */
 public final class MaxPool2d {
 
@@ -26,6 +29,11 @@ public final class MaxPool2d {
         KernelChecks.checkLength(input, KernelChecks.batchSize(planes, inPlane, "input"), "input");
         KernelChecks.checkLength(output, KernelChecks.batchSize(planes, outPlane, "output"), "output");
         Window2d w = p.window();
+        ByteKernels bytes = ByteKernels.selected();
+        if (bytes != null && w.equals(Window2d.valid(2, 2, 2, 2))) {
+            bytes.maxPool2x2(planes, p.inHeight(), p.inWidth(), input, output, p.activation().min(), p.activation().max());
+            return;
+        }
         // outputs whose whole window lies inside the image: oy in [oyLo, oyHi), ox in [oxLo, oxHi)
         int[] y = inside(p.inHeight(), p.outHeight(), w.kernelHeight(), w.strideHeight(), w.dilationHeight(), w.padTop());
         int[] x = inside(p.inWidth(), p.outWidth(), w.kernelWidth(), w.strideWidth(), w.dilationWidth(), w.padLeft());

@@ -1,6 +1,5 @@
 package io.qat4j.executor.kernel;
 
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 
 /**
@@ -24,11 +23,11 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  * {@code [C_out / groups, K]} as its left operand, widened to int once here), and the output stage
  * writes the int8 planes.
  *
- * <p>Two paths give these bytes. With native kernels ({@link Int8Gemm#selected()}) the im2col
+ * <p>Two paths give these bytes. With native kernels ({@link ByteKernels#selected()}) the im2col
  * matrix holds the int8 codes themselves (a padded position the code {@code Z_in}) and
- * {@link Int8Gemm#weightsTimesCodes} multiplies them as unsigned codes {@code x + 128} against
+ * {@link ByteKernels#weightsTimesCodes} multiplies them as unsigned codes {@code x + 128} against
  * the weights padded to groups of four, from accumulators that start at the bias with the offset
- * folded in ({@link Int8Gemm#foldedBias}: {@code bias - (Z_in + 128) sum_k w}); without them the
+ * folded in ({@link ByteKernels#foldedBias}: {@code bias - (Z_in + 128) sum_k w}); without them the
  * im2col holds {@code x - Z_in} widened to ints for {@link IntGemm}.
  *
  * <p>Layouts: input {@code [N, C_in, H, W]}, weights {@code [C_out, C_in / groups, KH, KW]} (int8,
@@ -55,8 +54,8 @@ public final class PreparedConv2d {
     private final int[] weights;
     private final IntGemm gemm;
     /** Native byte kernels, or null: the Java path on {@link #weights}. */
-    private final Int8Gemm bytes;
-    /** With {@link #bytes}: {@code w[o][k]} padded to {@link Int8Gemm#paddedDepth} per row, and the folded bias. */
+    private final ByteKernels bytes;
+    /** With {@link #bytes}: {@code w[o][k]} padded to {@link ByteKernels#paddedDepth} per row, and the folded bias. */
     private final byte[] paddedWeights;
     private final int[] foldedBias;
     private final int depth; // K = C_in / groups * KH * KW
@@ -67,7 +66,7 @@ public final class PreparedConv2d {
     private final int paddedWidth;
     private final ThreadLocal<Scratch> scratch;
 
-    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
+    private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         this.p = p;
         int outC = p.outChannels();
         KernelChecks.checkBias(bias, outC, p.productBound(), p.requantization().shiftArray());
@@ -77,8 +76,8 @@ public final class PreparedConv2d {
         this.depth = p.filterSize();
         if (bytes != null) {
             this.weights = null;
-            this.paddedWeights = Int8Gemm.padRows(weights, 0, outC, depth);
-            this.foldedBias = Int8Gemm.foldedBias(this.bias, weights, outC, depth, p.inputZeroPoint());
+            this.paddedWeights = ByteKernels.padRows(weights, 0, outC, depth);
+            this.foldedBias = ByteKernels.foldedBias(this.bias, weights, outC, depth, p.inputZeroPoint());
         } else {
             this.paddedWeights = null;
             this.foldedBias = null;
@@ -132,7 +131,7 @@ public final class PreparedConv2d {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias) {
-        return of(p, weights, bias, IntGemm.selected(), Int8Gemm.selected());
+        return of(p, weights, bias, IntGemm.selected(), ByteKernels.selected());
     }
 
     /**
@@ -145,7 +144,7 @@ public final class PreparedConv2d {
      * @param bytes native byte kernels, or null for the Java path
      * @return the prepared layer
      */
-    public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
+    public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         KernelChecks.checkLength(weights, (long) p.outChannels() * p.filterSize(), "weights");
         return new PreparedConv2d(p, weights, bias, gemm, bytes);
     }
@@ -163,7 +162,7 @@ public final class PreparedConv2d {
     public static PreparedConv2d ofPacked4(Conv2dParams p, byte[] packedWeights, int[] bias) {
         int count = p.outChannels() * p.filterSize();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
-        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected(), Int8Gemm.selected());
+        return new PreparedConv2d(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected(), ByteKernels.selected());
     }
 
     /** @return the path that runs the matrix product: the native kernel's name, else the Java product's */
@@ -208,7 +207,7 @@ public final class PreparedConv2d {
             // (with the folded bias, modulo 2^32) are the true ones
             im2col(input, n0, images, columns, s);
             if (bytes != null) {
-                int kp = Int8Gemm.paddedDepth(depth);
+                int kp = ByteKernels.paddedDepth(depth);
                 for (int g = 0; g < p.groups(); g++) {
                     bytes.weightsTimesCodes(outPerGroup, columns, depth, paddedWeights, g * outPerGroup * kp, s.colCodes,
                             g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
@@ -229,7 +228,7 @@ public final class PreparedConv2d {
      * Fills {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox]} for all input channels {@code c}
      * from {@code x[n0 + i][c][iy][ix]}: on the Java path {@code x - Z_in} as ints, 0 at padded
      * positions; on the native path the int8 codes, {@code Z_in} at padded positions. Rows of
-     * {@code columns} elements; the copies are {@link System#arraycopy} on either element type.
+     * {@code columns} elements; {@link Scratch} copies with the element type of the path.
      */
     private void im2col(byte[] input, int n0, int images, int columns, Scratch s) {
         Window2d win = p.window();
@@ -257,11 +256,10 @@ public final class PreparedConv2d {
                     // one contiguous range of it
                     for (int kx = 0; kx < kW; kx++) {
                         for (int y = 0; y < paddedHeight; y++) {
-                            System.arraycopy(s.planeArray, y * pw + kx * dilW, s.shiftedArray, y * outW, outW);
+                            s.copyPlaneToShifted(y * pw + kx * dilW, y * outW, outW);
                         }
                         for (int ky = 0; ky < kH; ky++) {
-                            System.arraycopy(s.shiftedArray, ky * dilH * outW, s.colArray,
-                                    (rowBase + ky * kW + kx) * columns + i * plane, plane);
+                            s.copyShiftedToColumns(ky * dilH * outW, (rowBase + ky * kW + kx) * columns + i * plane, plane);
                         }
                     }
                 } else {
@@ -306,28 +304,23 @@ public final class PreparedConv2d {
         /** The native path: the codes, {@code Z_in} at padded positions. */
         final byte[] colCodes;
         final byte[] paddedCodes; // the border stays Z_in
-        /** Whichever of the two the path uses, and the padded image cropped to the output width. */
-        final Object colArray;
-        final Object planeArray;
-        final Object shiftedArray;
+        /** The padded image cropped to the output width, on either path. */
+        final int[] shifted;
+        final byte[] shiftedCodes;
 
         Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize, byte zIn) {
             acc = new int[accSize];
             if (codes) {
-                col = padded = null;
                 colCodes = new byte[colSize];
                 paddedCodes = new byte[paddedSize];
                 java.util.Arrays.fill(paddedCodes, zIn); // the code of the real value 0
-                colArray = colCodes;
-                planeArray = paddedCodes;
-                shiftedArray = new byte[shiftedSize];
+                shiftedCodes = new byte[shiftedSize];
+                col = padded = shifted = null;
             } else {
-                colCodes = paddedCodes = null;
                 col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
                 padded = new int[paddedSize];
-                colArray = col;
-                planeArray = padded;
-                shiftedArray = new int[shiftedSize];
+                shifted = new int[shiftedSize];
+                colCodes = paddedCodes = shiftedCodes = null;
             }
         }
 
@@ -339,6 +332,24 @@ public final class PreparedConv2d {
                 for (int x = 0; x < count; x++) {
                     padded[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
                 }
+            }
+        }
+
+        // each copy with arrays of one static type, which HotSpot copies without a type check per call
+
+        void copyPlaneToShifted(int src, int dst, int count) {
+            if (colCodes != null) {
+                System.arraycopy(paddedCodes, src, shiftedCodes, dst, count);
+            } else {
+                System.arraycopy(padded, src, shifted, dst, count);
+            }
+        }
+
+        void copyShiftedToColumns(int src, int dst, int count) {
+            if (colCodes != null) {
+                System.arraycopy(shiftedCodes, src, colCodes, dst, count);
+            } else {
+                System.arraycopy(shifted, src, col, dst, count);
             }
         }
 

@@ -1,7 +1,6 @@
 package io.qat4j.executor.kernel;
 
 import io.qat4j.executor.arith.FixedPoint;
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 
 /**
@@ -23,10 +22,10 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  *   acc[n][0 .. O) = bias[0 .. O);   acc[n][0 .. O) += sum_k (x[n][k] - Z_in) * wT[k][0 .. O)
  * </pre>
  *
- * <p>With native kernels ({@link Int8Gemm#selected()}) the inputs are not copied at all:
- * {@link Int8Gemm#codesTimesWeights} reads the codes as unsigned {@code x + 128} against the
- * weights packed once ({@link Int8Gemm#packColumns}), from accumulators that start at the bias with
- * the offset folded in ({@link Int8Gemm#foldedBias}); the same int32 results.
+ * <p>With native kernels ({@link ByteKernels#selected()}) the inputs are not copied at all:
+ * {@link ByteKernels#codesTimesWeights} reads the codes as unsigned {@code x + 128} against the
+ * weights packed once ({@link ByteKernels#packColumns}), from accumulators that start at the bias with
+ * the offset folded in ({@link ByteKernels#foldedBias}); the same int32 results.
  *
  * <p>Layouts: input {@code [N, K]}, weights {@code [O, K]} (int8, or packed 4-bit, see
  * {@link PackedInt4}), bias {@code [O]} int32 with scale {@code S_in * S_w[o]} or {@code null},
@@ -50,12 +49,12 @@ public final class PreparedFullyConnected {
     private final int[] transposed;
     private final IntGemm gemm;
     /** Native byte kernels, or null: the Java path on {@link #transposed}. */
-    private final Int8Gemm bytes;
+    private final ByteKernels bytes;
     /** With {@link #bytes}: the weights packed for it, and the folded bias. */
     private final byte[] packedWeights;
     private final int[] foldedBias;
 
-    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
+    private PreparedFullyConnected(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         this.p = p;
         int depth = p.inputDepth();
         int outDepth = p.outputDepth();
@@ -66,8 +65,8 @@ public final class PreparedFullyConnected {
         this.bytes = bytes;
         if (bytes != null) {
             transposed = null;
-            packedWeights = Int8Gemm.packColumns(weights, outDepth, depth);
-            foldedBias = Int8Gemm.foldedBias(this.bias, weights, outDepth, depth, p.inputZeroPoint());
+            packedWeights = ByteKernels.packColumns(weights, outDepth, depth);
+            foldedBias = ByteKernels.foldedBias(this.bias, weights, outDepth, depth, p.inputZeroPoint());
             return;
         }
         packedWeights = null;
@@ -90,7 +89,7 @@ public final class PreparedFullyConnected {
      * @throws IllegalArgumentException on a short weight array or a bias over the accumulator bound
      */
     public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias) {
-        return of(p, weights, bias, IntGemm.selected(), Int8Gemm.selected());
+        return of(p, weights, bias, IntGemm.selected(), ByteKernels.selected());
     }
 
     /**
@@ -103,7 +102,7 @@ public final class PreparedFullyConnected {
      * @param bytes native byte kernels, or null for the Java path
      * @return the prepared layer
      */
-    public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, Int8Gemm bytes) {
+    public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
         return new PreparedFullyConnected(p, weights, bias, gemm, bytes);
     }
@@ -122,7 +121,7 @@ public final class PreparedFullyConnected {
         int count = p.outputDepth() * p.inputDepth();
         KernelChecks.checkLength(packedWeights, PackedInt4.packedLength(count), "packed weights");
         return new PreparedFullyConnected(p, PackedInt4.unpack(packedWeights, count), bias, IntGemm.selected(),
-                Int8Gemm.selected());
+                ByteKernels.selected());
     }
 
     /** @return the parameters */

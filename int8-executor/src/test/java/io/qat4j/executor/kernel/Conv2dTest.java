@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
@@ -461,7 +460,7 @@ class Conv2dTest {
         byte[] scalar = new byte[exact.length];
         PreparedConv2d.of(p, wq, bias, IntGemm.scalar(), null).run(batches, xq, scalar);
         assertExact(exact, scalar, "prepared (scalar), " + what);
-        for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+        for (ByteKernels bytes : KernelTestSupport.byteKernels()) {
             byte[] viaCodes = new byte[exact.length];
             PreparedConv2d.of(p, wq, bias, IntGemm.selected(), bytes).run(batches, xq, viaCodes);
             assertExact(exact, viaCodes, "prepared (" + bytes + "), " + what);
@@ -505,7 +504,7 @@ class Conv2dTest {
             assertTrue(Math.abs(acc) > 127L * 255 * (k - 1), "at the bound: " + acc);
             List<PreparedConv2d> paths = new ArrayList<>(List.of(PreparedConv2d.of(p, w, null, IntGemm.selected(), null),
                     PreparedConv2d.of(p, w, null, IntGemm.scalar(), null)));
-            for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+            for (ByteKernels bytes : KernelTestSupport.byteKernels()) {
                 paths.add(PreparedConv2d.of(p, w, null, IntGemm.selected(), bytes));
             }
             for (PreparedConv2d prepared : paths) {

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.arith.QuantizedMultiplier;
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.kernel.gemm.IntGemm;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.OutputMultipliers;
@@ -331,7 +330,7 @@ class FullyConnectedTest {
             byte[] scalar = new byte[n * o];
             PreparedFullyConnected.of(p, w, bias, IntGemm.scalar(), null).run(n, x, scalar);
             assertExact(exact, scalar, "prepared (scalar), " + what);
-            for (Int8Gemm bytes : KernelTestSupport.byteKernels()) {
+            for (ByteKernels bytes : KernelTestSupport.byteKernels()) {
                 byte[] viaCodes = new byte[n * o];
                 PreparedFullyConnected.of(p, w, bias, IntGemm.selected(), bytes).run(n, x, viaCodes);
                 assertExact(exact, viaCodes, "prepared (" + bytes + "), " + what);

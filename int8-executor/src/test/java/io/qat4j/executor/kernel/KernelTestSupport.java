@@ -3,7 +3,6 @@ package io.qat4j.executor.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.QuantRange;
 import java.math.BigDecimal;
@@ -40,10 +39,10 @@ final class KernelTestSupport {
      * selected native one when its module is on the class path (int8-executor-native reruns these
      * tests from this module's test jar, with its AVX-512 VNNI and its AVX2 kernel).
      */
-    static List<Int8Gemm> byteKernels() {
-        List<Int8Gemm> all = new ArrayList<>(List.of(Int8Gemm.reference()));
-        if (Int8Gemm.selected() != null) {
-            all.add(Int8Gemm.selected());
+    static List<ByteKernels> byteKernels() {
+        List<ByteKernels> all = new ArrayList<>(List.of(ByteKernels.reference()));
+        if (ByteKernels.selected() != null) {
+            all.add(ByteKernels.selected());
         }
         return all;
     }

@@ -2,6 +2,7 @@ package io.qat4j.training.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qat4j.executor.kernel.ByteKernels;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.graph.layers.GnnVertex;
 import io.qat4j.graph.layers.ParamLayout;
@@ -204,6 +205,7 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
         n.put("artifactToFp32SizeRatio", (double) artifactBytes / fp32Bytes);
         n.put("executorSpeedupBatch1", nd4jBatch1.median() / executorBatch1.median());
         n.put("executorSpeedupBatch64", nd4jBatch64.median() / executorBatch64.median());
+        n.put("executorKernels", ByteKernels.executorPath()); // the path this process timed
         FiniteJson.write(file, n);
     }
 
@@ -226,6 +228,7 @@ public record QuantReport(String run, TaskKind kind, int examples, TaskMetrics f
                 (double) artifactBytes / fp32Bytes, fp32Bytes);
         printLatency(out, "latency batch 1: executor", executorBatch1, nd4jBatch1);
         printLatency(out, "latency batch 64: executor", executorBatch64, nd4jBatch64);
+        out.printf(Locale.ROOT, "  %-34s %s%n", "executor kernels", ByteKernels.executorPath());
         if (!layers.isEmpty()) {
             out.printf(Locale.ROOT, "  int8 codes differing from fake-quant, first %d examples:%n",
                     Math.min(LAYER_EXAMPLES, examples));

@@ -27,7 +27,7 @@ public abstract class IntGemm {
 
     /**
      * System property choosing the path: {@code auto} (the default: native kernels when present, see
-     * {@link Int8Gemm#selected()}, else the Vector API's, else scalar), {@code native}, {@code vector} or {@code scalar}.
+     * {@link io.qat4j.executor.kernel.ByteKernels#selected()}, else the Vector API's, else scalar), {@code native}, {@code vector} or {@code scalar}.
      */
     public static final String PROPERTY = "qat4j.gemm";
 
@@ -137,7 +137,7 @@ public abstract class IntGemm {
 
     static IntGemm select(String requested) {
         switch (requested) {
-            case "", "auto", "native" -> { // native: Int8Gemm multiplies, this one requantizes and runs the graph ops
+            case "", "auto", "native" -> { // native: ByteKernels multiplies, this one requantizes and runs the graph ops
                 IntGemm v = vector();
                 if (v == null) {
                     System.getLogger(IntGemm.class.getName()).log(System.Logger.Level.WARNING, "the JDK Vector API is not"

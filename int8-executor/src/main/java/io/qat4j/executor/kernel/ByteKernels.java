@@ -1,10 +1,15 @@
-package io.qat4j.executor.kernel.gemm;
+package io.qat4j.executor.kernel;
 
+import io.qat4j.executor.kernel.gemm.IntGemm;
 import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * Matrix products of int8 codes with int32 accumulation on the operands' own bytes, the form of
+ * The executor's kernels on int8 codes as bytes that a native module can provide (the SPI of
+ * {@code int8-executor-native}): two matrix products and the common 2x2 max pooling
+ * ({@link #maxPool2x2}).
+ *
+ * <p>The products: int8 codes with int32 accumulation on the operands' own bytes, the form of
  * ONNX Runtime's MLAS and oneDNN u8s8 kernels (x86 {@code vpdpbusd}: unsigned activations times
  * signed weights, four products per 32-bit lane): activations enter as their unsigned codes
  * {@code u = x + 128} (the byte {@code x ^ 0x80}), so a product {@code w * (x - Z)} becomes
@@ -28,7 +33,7 @@ import java.util.ServiceLoader;
  * {@code run} methods here check every index before an implementation sees it, so a native one
  * never reads or writes outside the arrays.
  */
-public abstract class Int8Gemm {
+public abstract class ByteKernels {
 
     /** Products summed per 32-bit lane by the packed layouts: {@code vpdpbusd}'s group of four. */
     public static final int GROUP = 4;
@@ -51,6 +56,39 @@ public abstract class Int8Gemm {
      */
     protected abstract void codesTimesWeightsUnchecked(int m, int n, int depth, byte[] x, int xOffset, int ldx, byte[] packed,
                                                        int[] c, int cOffset, int ldc);
+
+    /**
+     * {@code out[p][oy][ox] = clamp(max(in[p][2oy][2ox], in[p][2oy][2ox+1], in[p][2oy+1][2ox], in[p][2oy+1][2ox+1]), actMin, actMax)}.
+     * Arguments are checked by {@link #maxPool2x2}.
+     */
+    protected abstract void maxPool2x2Unchecked(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
+                                                int actMax);
+
+    /**
+     * 2x2 max pooling with stride 2 and no padding (TFLite {@code reference_integer_ops::MaxPool} with that
+     * window), over whole planes {@code [planes, H, W]} into {@code [planes, H / 2, W / 2]} (an odd last row or
+     * column is not covered by any window), with the activation clamp.
+     *
+     * @param planes {@code N * C}
+     * @param inHeight {@code H >= 2}
+     * @param inWidth {@code W >= 2}
+     * @param in int8 codes {@code [planes, H, W]}
+     * @param out int8 codes {@code [planes, H / 2, W / 2]}, written
+     * @param actMin clamp minimum, an int8 code
+     * @param actMax clamp maximum, an int8 code {@code >= actMin}
+     * @throws IndexOutOfBoundsException when an array is too short or a size is out of range
+     */
+    public final void maxPool2x2(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin, int actMax) {
+        if (planes < 0 || inHeight < 2 || inWidth < 2 || actMin < Byte.MIN_VALUE || actMax > Byte.MAX_VALUE || actMin > actMax) {
+            throw new IndexOutOfBoundsException("2x2 max pooling of " + planes + " planes " + inHeight + "x" + inWidth
+                    + " clamped to [" + actMin + ", " + actMax + "]: sizes must be >= 2 and the clamp within int8");
+        }
+        checkRange("pooling input", in.length, 0, planes, inHeight * inWidth, inHeight * inWidth);
+        checkRange("pooling output", out.length, 0, planes, (inHeight / 2) * (inWidth / 2), (inHeight / 2) * (inWidth / 2));
+        if (planes > 0) {
+            maxPool2x2Unchecked(planes, inHeight, inWidth, in, out, actMin, actMax);
+        }
+    }
 
     /**
      * Accumulates weights times unsigned codes: {@code c[i][j] += sum_k w[i][k] * (b[k][j] + 128)}.
@@ -215,8 +253,8 @@ public abstract class Int8Gemm {
     }
 
     /** @return the definition in plain Java loops: available everywhere, the exact reference of the tests */
-    public static Int8Gemm reference() {
-        return ReferenceInt8Gemm.INSTANCE;
+    public static ByteKernels reference() {
+        return ReferenceByteKernels.INSTANCE;
     }
 
     /**
@@ -225,20 +263,20 @@ public abstract class Int8Gemm {
      *     is (the executor then runs {@link IntGemm#selected()} on widened operands)
      * @throws IllegalStateException when {@value IntGemm#PROPERTY}{@code =native} and no native one is available
      */
-    public static Int8Gemm selected() {
+    public static ByteKernels selected() {
         return Selected.INSTANCE;
     }
 
     /** Holder of the selection, made on first use. */
     private static final class Selected {
-        static final Int8Gemm INSTANCE = select(System.getProperty(IntGemm.PROPERTY, "").trim().toLowerCase(Locale.ROOT));
+        static final ByteKernels INSTANCE = select(System.getProperty(IntGemm.PROPERTY, "").trim().toLowerCase(Locale.ROOT));
     }
 
-    static Int8Gemm select(String requested) {
+    static ByteKernels select(String requested) {
         if (!requested.isEmpty() && !requested.equals("auto") && !requested.equals("native")) {
             return null; // a Java path was asked for (IntGemm.select rejects unknown names)
         }
-        for (Int8Gemm g : ServiceLoader.load(Int8Gemm.class, Int8Gemm.class.getClassLoader())) {
+        for (ByteKernels g : ServiceLoader.load(ByteKernels.class, ByteKernels.class.getClassLoader())) {
             if (g.name() != null) {
                 return g;
             }
@@ -255,7 +293,7 @@ public abstract class Int8Gemm {
      *     the Java output stage's ({@code native-avx512-vnni + vector-512}), or the Java product's alone
      */
     public static String executorPath() {
-        Int8Gemm bytes = selected();
+        ByteKernels bytes = selected();
         return bytes != null ? bytes.name() + " + " + IntGemm.selected().name() : IntGemm.selected().name();
     }
 

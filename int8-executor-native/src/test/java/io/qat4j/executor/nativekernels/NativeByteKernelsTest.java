@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
+import io.qat4j.executor.kernel.ByteKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,21 +17,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The native kernels, as gemmlowp tests its kernels: every kernel this CPU can run (AVX-512 VNNI
  * when it has it, AVX2 always on x86-64; a kernel it cannot run is reported, not silently skipped)
- * against {@link Int8Gemm#reference()} (itself checked against the definition in int8-executor's
- * {@code Int8GemmTest}), bit for bit: boundary geometries that leave every remainder of the
+ * against {@link ByteKernels#reference()} (itself checked against the definition in int8-executor's
+ * {@code ByteKernelsTest}), bit for bit: boundary geometries that leave every remainder of the
  * register blocks (rows 1..17 around the 8- and 4-row blocks, columns around the 16- and 32-column
  * strips, depths 1..9 and around 4k), bytes at the extremes -128 / 127 and accumulators near the
  * int32 extremes (the wrap must match Java's), and seeded random geometries with offsets and
  * strides, up to conv-sized products.
  */
-class NativeInt8GemmTest {
+class NativeByteKernelsTest {
 
-    static Stream<Int8Gemm> kernels() {
-        List<Int8Gemm> all = new ArrayList<>();
+    static Stream<ByteKernels> kernels() {
+        List<ByteKernels> all = new ArrayList<>();
         for (String isa : new String[] {"avx512-vnni", "avx2"}) {
-            NativeInt8Gemm g = NativeInt8Gemm.forIsa(isa);
+            NativeByteKernels g = NativeByteKernels.forIsa(isa);
             if (g == null) {
-                System.out.println("NativeInt8GemmTest: this CPU cannot run the " + isa + " kernel; not tested here");
+                System.out.println("NativeByteKernelsTest: this CPU cannot run the " + isa + " kernel; not tested here");
             } else {
                 all.add(g);
             }
@@ -41,19 +41,19 @@ class NativeInt8GemmTest {
 
     @Test
     void theServiceLoaderFindsTheKernelThisBuildSelects() {
-        assertNotNull(new NativeInt8Gemm().name(), "native kernels unavailable on this x86-64 build machine: "
-                + NativeInt8Gemm.unavailableReason());
-        Int8Gemm selected = Int8Gemm.selected();
+        assertNotNull(new NativeByteKernels().name(), "native kernels unavailable on this x86-64 build machine: "
+                + NativeByteKernels.unavailableReason());
+        ByteKernels selected = ByteKernels.selected();
         assertNotNull(selected);
-        String expected = "avx2".equals(System.getProperty(NativeInt8Gemm.ISA_PROPERTY)) ? "native-avx2"
-                : NativeInt8Gemm.forIsa("avx512-vnni") != null ? "native-avx512-vnni" : "native-avx2";
+        String expected = "avx2".equals(System.getProperty(NativeByteKernels.ISA_PROPERTY)) ? "native-avx2"
+                : NativeByteKernels.forIsa("avx512-vnni") != null ? "native-avx512-vnni" : "native-avx2";
         assertEquals(expected, selected.name());
-        System.out.println("Int8Gemm path under test: " + selected.name());
+        System.out.println("ByteKernels path under test: " + selected.name());
     }
 
     @ParameterizedTest
     @MethodSource("kernels")
-    void boundaryGeometriesEqualTheReference(Int8Gemm g) {
+    void boundaryGeometriesEqualTheReference(ByteKernels g) {
         SplittableRandom rnd = new SplittableRandom(21);
         int[] rows = {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17};
         int[] cols = {1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65};
@@ -73,7 +73,7 @@ class NativeInt8GemmTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
-    void seededRandomGeometriesEqualTheReference(Int8Gemm g) {
+    void seededRandomGeometriesEqualTheReference(ByteKernels g) {
         SplittableRandom rnd = new SplittableRandom(22);
         for (int trial = 0; trial < 150; trial++) {
             int m = 1 + rnd.nextInt(trial % 10 == 0 ? 130 : 40);
@@ -85,15 +85,37 @@ class NativeInt8GemmTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
-    void indicesOutsideTheArraysAreRefusedBeforeTheNativeCall(Int8Gemm g) {
+    void maxPool2x2EqualsTheReference(ByteKernels g) {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int trial = 0; trial < 300; trial++) {
+            int planes = 1 + rnd.nextInt(6);
+            int h = 2 + rnd.nextInt(trial % 10 == 0 ? 60 : 16);
+            int w = 2 + rnd.nextInt(trial % 10 == 0 ? 200 : 80); // output rows around the 16- and 32-output steps
+            int lo = trial % 3 == 0 ? -128 : rnd.nextInt(-128, 128);
+            int hi = trial % 3 == 0 ? 127 : rnd.nextInt(lo, 128);
+            byte[] in = bytes(rnd, planes * h * w, trial % 4 == 0);
+            byte[] expected = new byte[planes * (h / 2) * (w / 2) + 40];
+            byte[] actual = expected.clone(); // the 40 bytes after the output must stay untouched
+            java.util.Arrays.fill(expected, (byte) 99);
+            java.util.Arrays.fill(actual, (byte) 99);
+            ByteKernels.reference().maxPool2x2(planes, h, w, in, expected, lo, hi);
+            g.maxPool2x2(planes, h, w, in, actual, lo, hi);
+            assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": " + planes + "x" + h + "x" + w + " [" + lo
+                    + ", " + hi + "]");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void indicesOutsideTheArraysAreRefusedBeforeTheNativeCall(ByteKernels g) {
         assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(4, 64, 9, new byte[4 * 12], 1, new byte[9 * 64],
                 0, 64, new int[4 * 64], 0, 64));
         assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(4, 64, 9, new byte[4 * 9], 0, 9,
-                Int8Gemm.packColumns(new byte[64 * 9], 64, 9), new int[4 * 64 - 1], 0, 64));
+                ByteKernels.packColumns(new byte[64 * 9], 64, 9), new int[4 * 64 - 1], 0, 64));
     }
 
     /** Both products on one geometry (offsets and extra stride as given), native against the reference. */
-    private static void check(Int8Gemm g, SplittableRandom rnd, int m, int n, int depth, int off1, int off2, int extraLd,
+    private static void check(ByteKernels g, SplittableRandom rnd, int m, int n, int depth, int off1, int off2, int extraLd,
                               int extraLdc, boolean extremes) {
         String what = g.name() + " m=" + m + " n=" + n + " depth=" + depth + " offsets " + off1 + "," + off2 + " strides +"
                 + extraLd + ",+" + extraLdc + (extremes ? " extremes" : "");
@@ -101,23 +123,23 @@ class NativeInt8GemmTest {
         int[] c = accumulators(rnd, off2 + m * ldc);
         // weights x codes (convolutions)
         byte[] w = bytes(rnd, m * depth, extremes);
-        byte[] padded = Int8Gemm.padRows(w, 0, m, depth);
+        byte[] padded = ByteKernels.padRows(w, 0, m, depth);
         byte[] wArr = new byte[off1 + padded.length];
         System.arraycopy(padded, 0, wArr, off1, padded.length);
         int ldb = n + extraLd;
         byte[] b = bytes(rnd, off2 + depth * ldb, extremes);
         int[] expected = c.clone();
         int[] actual = c.clone();
-        Int8Gemm.reference().weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, expected, off2, ldc);
+        ByteKernels.reference().weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, expected, off2, ldc);
         g.weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, actual, off2, ldc);
         assertArrayEquals(expected, actual, "weightsTimesCodes " + what);
         // codes x weights (dense layers)
         int ldx = depth + extraLd;
         byte[] x = bytes(rnd, off1 + m * ldx, extremes);
-        byte[] packed = Int8Gemm.packColumns(bytes(rnd, n * depth, extremes), n, depth);
+        byte[] packed = ByteKernels.packColumns(bytes(rnd, n * depth, extremes), n, depth);
         expected = c.clone();
         actual = c.clone();
-        Int8Gemm.reference().codesTimesWeights(m, n, depth, x, off1, ldx, packed, expected, off2, ldc);
+        ByteKernels.reference().codesTimesWeights(m, n, depth, x, off1, ldx, packed, expected, off2, ldc);
         g.codesTimesWeights(m, n, depth, x, off1, ldx, packed, actual, off2, ldc);
         assertArrayEquals(expected, actual, "codesTimesWeights " + what);
     }

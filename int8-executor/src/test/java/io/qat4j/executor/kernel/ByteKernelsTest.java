@@ -1,4 +1,4 @@
-package io.qat4j.executor.kernel.gemm;
+package io.qat4j.executor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,18 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.kernel.gemm.IntGemm;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Int8Gemm}'s contract on its Java reference: both products against the definition summed
+ * {@link ByteKernels}'s contract on its Java reference: both products against the definition summed
  * in {@code long} and wrapped to int32 (boundary bytes -128 / 127, depths that leave every
  * remainder of the groups of four, accumulators near the int32 extremes so that the wrap is
  * exercised), the layouts, the folded bias (weights times unsigned codes plus the folded bias equal
  * {@link IntGemm}'s product of the offset inputs, bit for bit) and the index checks that keep a
  * native implementation inside its arrays.
  */
-class Int8GemmTest {
+class ByteKernelsTest {
 
     private static int code(byte b) {
         return b + 128; // the unsigned code of an int8 code
@@ -47,11 +48,11 @@ class Int8GemmTest {
                     expected[cOff + i * ldc + j] = (int) s; // modulo 2^32, as Java's int
                 }
             }
-            byte[] padded = Int8Gemm.padRows(w, 0, m, depth);
+            byte[] padded = ByteKernels.padRows(w, 0, m, depth);
             int wOff = rnd.nextInt(3);
             byte[] shifted = new byte[wOff + padded.length];
             System.arraycopy(padded, 0, shifted, wOff, padded.length);
-            Int8Gemm.reference().weightsTimesCodes(m, n, depth, shifted, wOff, b, bOff, ldb, c, cOff, ldc);
+            ByteKernels.reference().weightsTimesCodes(m, n, depth, shifted, wOff, b, bOff, ldb, c, cOff, ldc);
             assertArrayEquals(expected, c, "trial " + trial);
         }
     }
@@ -80,7 +81,7 @@ class Int8GemmTest {
                     expected[cOff + i * ldc + j] = (int) s;
                 }
             }
-            Int8Gemm.reference().codesTimesWeights(m, n, depth, x, xOff, ldx, Int8Gemm.packColumns(w, n, depth), c, cOff, ldc);
+            ByteKernels.reference().codesTimesWeights(m, n, depth, x, xOff, ldx, ByteKernels.packColumns(w, n, depth), c, cOff, ldc);
             assertArrayEquals(expected, c, "trial " + trial);
         }
     }
@@ -105,13 +106,13 @@ class Int8GemmTest {
             }
             int[] expected = new int[m * n];
             int[] actual = new int[m * n];
-            int[] folded = Int8Gemm.foldedBias(bias, w, m, depth, zIn);
+            int[] folded = ByteKernels.foldedBias(bias, w, m, depth, zIn);
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(expected, i * n, (i + 1) * n, bias[i]);
                 java.util.Arrays.fill(actual, i * n, (i + 1) * n, folded[i]);
             }
             IntGemm.scalar().multiplyAdd(m, n, depth, wInts, 0, depth, offset, 0, n, expected, 0, n);
-            Int8Gemm.reference().weightsTimesCodes(m, n, depth, Int8Gemm.padRows(w, 0, m, depth), 0, b, 0, n, actual, 0, n);
+            ByteKernels.reference().weightsTimesCodes(m, n, depth, ByteKernels.padRows(w, 0, m, depth), 0, b, 0, n, actual, 0, n);
             assertArrayEquals(expected, actual, "Z_in " + zIn);
         }
     }
@@ -119,10 +120,10 @@ class Int8GemmTest {
     @Test
     void layoutsPadWithZeros() {
         byte[] w = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}; // [2][5]
-        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 6, 7, 8, 9, 10, 0, 0, 0}, Int8Gemm.padRows(w, 0, 2, 5));
-        assertEquals(8, Int8Gemm.paddedDepth(5));
-        assertEquals(0, Int8Gemm.paddedDepth(0));
-        byte[] packed = Int8Gemm.packColumns(w, 2, 5); // np = 32, kp = 8
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 6, 7, 8, 9, 10, 0, 0, 0}, ByteKernels.padRows(w, 0, 2, 5));
+        assertEquals(8, ByteKernels.paddedDepth(5));
+        assertEquals(0, ByteKernels.paddedDepth(0));
+        byte[] packed = ByteKernels.packColumns(w, 2, 5); // np = 32, kp = 8
         assertEquals(8 * 32, packed.length);
         assertArrayEquals(new byte[] {1, 2, 3, 4, 6, 7, 8, 9}, java.util.Arrays.copyOfRange(packed, 0, 8));
         assertArrayEquals(new byte[] {5, 0, 0, 0, 10, 0, 0, 0}, java.util.Arrays.copyOfRange(packed, 128, 136));
@@ -135,7 +136,7 @@ class Int8GemmTest {
 
     @Test
     void indicesOutsideTheArraysAreRefusedBeforeAnyKernelRuns() {
-        Int8Gemm g = Int8Gemm.reference();
+        ByteKernels g = ByteKernels.reference();
         byte[] w = new byte[2 * 8];
         byte[] b = new byte[5 * 10];
         int[] c = new int[2 * 10];
@@ -147,7 +148,7 @@ class Int8GemmTest {
         assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, 0, b, 0, 10, c, 1, 10));
         assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(-1, 10, 5, w, 0, b, 0, 10, c, 0, 10));
         assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(2, 10, 5, w, -1, b, 0, 10, c, 0, 10));
-        byte[] packed = Int8Gemm.packColumns(new byte[10 * 5], 10, 5);
+        byte[] packed = ByteKernels.packColumns(new byte[10 * 5], 10, 5);
         byte[] x = new byte[2 * 5];
         g.codesTimesWeights(2, 10, 5, x, 0, 5, packed, c, 0, 10);
         assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(2, 10, 5, x, 1, 5, packed, c, 0, 10));
@@ -160,9 +161,32 @@ class Int8GemmTest {
     }
 
     @Test
+    void maxPool2x2IsMaxPool2dWithThatWindow() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int trial = 0; trial < 100; trial++) {
+            int planes = 1 + rnd.nextInt(5);
+            int h = 2 + rnd.nextInt(20);
+            int w = 2 + rnd.nextInt(70);
+            int lo = trial % 2 == 0 ? -128 : rnd.nextInt(-128, 128);
+            int hi = trial % 2 == 0 ? 127 : rnd.nextInt(lo, 128);
+            byte[] in = bytes(rnd, planes * h * w, trial % 3 == 0);
+            byte[] expected = new byte[planes * (h / 2) * (w / 2)];
+            MaxPool2d.run(new MaxPool2dParams(planes, h, w, Window2d.valid(2, 2, 2, 2), new ActivationClamp(lo, hi)), 1, in,
+                    expected); // one image of `planes` channels: the Java path here (no native module in this one)
+            byte[] actual = new byte[expected.length];
+            ByteKernels.reference().maxPool2x2(planes, h, w, in, actual, lo, hi);
+            assertArrayEquals(expected, actual, "trial " + trial + ": " + planes + "x" + h + "x" + w + " [" + lo + ", " + hi + "]");
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> ByteKernels.reference().maxPool2x2(2, 4, 4, new byte[31], new byte[8], -128, 127));
+        assertThrows(IndexOutOfBoundsException.class, () -> ByteKernels.reference().maxPool2x2(2, 4, 4, new byte[32], new byte[7], -128, 127));
+        assertThrows(IndexOutOfBoundsException.class, () -> ByteKernels.reference().maxPool2x2(2, 1, 4, new byte[32], new byte[8], -128, 127));
+        assertThrows(IndexOutOfBoundsException.class, () -> ByteKernels.reference().maxPool2x2(2, 4, 4, new byte[32], new byte[8], 5, 4));
+    }
+
+    @Test
     void aJavaPathRequestSelectsNoNativeKernels() {
-        assertNull(Int8Gemm.select("vector"));
-        assertNull(Int8Gemm.select("scalar"));
+        assertNull(ByteKernels.select("vector"));
+        assertNull(ByteKernels.select("scalar"));
     }
 
     /** Random bytes, or only the extremes -128 and 127 (every product at its largest magnitude). */

@@ -1,6 +1,6 @@
 package io.qat4j.executor.nativekernels;
 
-import io.qat4j.executor.kernel.gemm.Int8Gemm;
+import io.qat4j.executor.kernel.ByteKernels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,10 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * {@link Int8Gemm} in native code through JNI ({@code src/main/c/qat4j_int8.c}): the AVX-512 VNNI
- * kernel ({@code vpdpbusd}) where the CPU has it, else the AVX2 one ({@code vpmaddwd} on bytes
- * widened to 16 bits), chosen by the CPU's own feature flags; bit-identical to
- * {@link Int8Gemm#reference()} (int32 sums modulo {@code 2^32}).
+ * {@link ByteKernels} in native code through JNI ({@code src/main/c/qat4j_int8.c}): the AVX-512
+ * kernels (products with VNNI's {@code vpdpbusd}, pooling with AVX-512BW) where the CPU has
+ * AVX-512 F, BW, VL and VNNI, else the AVX2 ones (products with {@code vpmaddwd} on bytes widened to
+ * 16 bits), chosen by the CPU's own feature flags; bit-identical to {@link ByteKernels#reference()}
+ * (int32 sums modulo {@code 2^32}).
  *
  * <p>Found by {@link java.util.ServiceLoader} when this module's jar is on the class path. The
  * library ({@code libqat4j_int8.so}, Linux x86-64, built by the module's build with gcc) is copied
@@ -21,7 +22,7 @@ import java.util.Locale;
  * (logged) or when the CPU has neither AVX2 nor AVX-512 VNNI. System property {@value #ISA_PROPERTY}
  * ({@code avx2}) limits the choice, as tests do to run the AVX2 kernel on an AVX-512 machine.
  */
-public final class NativeInt8Gemm extends Int8Gemm {
+public final class NativeByteKernels extends ByteKernels {
 
     /** System property limiting the kernel: {@code auto} (default, the best the CPU has) or {@code avx2}. */
     public static final String ISA_PROPERTY = "qat4j.native.isa";
@@ -35,11 +36,11 @@ public final class NativeInt8Gemm extends Int8Gemm {
     private final int isa;
 
     /** The kernel the CPU and {@value #ISA_PROPERTY} allow; unavailable ({@link #name()} null) when none. */
-    public NativeInt8Gemm() {
+    public NativeByteKernels() {
         this(requestedIsa());
     }
 
-    private NativeInt8Gemm(int isa) {
+    private NativeByteKernels(int isa) {
         this.isa = isa;
     }
 
@@ -48,13 +49,13 @@ public final class NativeInt8Gemm extends Int8Gemm {
      * @return that kernel, or null when this CPU (or platform) cannot run it
      * @throws IllegalArgumentException on another name
      */
-    public static NativeInt8Gemm forIsa(String isaName) {
+    public static NativeByteKernels forIsa(String isaName) {
         int wanted = switch (isaName) {
             case "avx512-vnni" -> ISA_AVX512_VNNI;
             case "avx2" -> ISA_AVX2;
             default -> throw new IllegalArgumentException("unknown kernel " + isaName + ": expected avx512-vnni or avx2");
         };
-        return Library.CPU_ISA >= wanted ? new NativeInt8Gemm(wanted) : null;
+        return Library.CPU_ISA >= wanted ? new NativeByteKernels(wanted) : null;
     }
 
     private static int requestedIsa() {
@@ -92,7 +93,15 @@ public final class NativeInt8Gemm extends Int8Gemm {
         codesTimesWeights0(isa, m, n, depth, x, xOffset, ldx, packed, c, cOffset, ldc);
     }
 
+    @Override
+    protected void maxPool2x2Unchecked(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin, int actMax) {
+        maxPoolTwoByTwo0(isa, planes, inHeight, inWidth, in, out, actMin, actMax);
+    }
+
     private static native int cpuIsa();
+
+    private static native void maxPoolTwoByTwo0(int isa, int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
+                                            int actMax);
 
     private static native void weightsTimesCodes0(int isa, int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
                                                   int ldb, int[] c, int cOffset, int ldc);
@@ -114,7 +123,7 @@ public final class NativeInt8Gemm extends Int8Gemm {
                     reason = "the CPU has neither AVX2 nor AVX-512 VNNI";
                 }
             } else {
-                System.getLogger(NativeInt8Gemm.class.getName()).log(System.Logger.Level.WARNING,
+                System.getLogger(NativeByteKernels.class.getName()).log(System.Logger.Level.WARNING,
                         "qat4j native kernels unavailable, the executor uses its Java path: " + reason);
             }
             REASON = reason;
@@ -129,7 +138,7 @@ public final class NativeInt8Gemm extends Int8Gemm {
                 return "built for Linux x86-64, this is " + os + " " + arch;
             }
             Path tmp = null;
-            try (InputStream in = NativeInt8Gemm.class.getResourceAsStream(LIBRARY)) {
+            try (InputStream in = NativeByteKernels.class.getResourceAsStream(LIBRARY)) {
                 if (in == null) {
                     return "resource " + LIBRARY + " missing from the jar";
                 }

@@ -1,14 +1,14 @@
-package io.qat4j.executor.kernel.gemm;
+package io.qat4j.executor.kernel;
 
 /**
- * {@link Int8Gemm} as its definition, in plain Java loops over the packed layouts: the exact
- * reference that the tests compare the native kernels with.
+ * {@link ByteKernels} as its definition, in plain Java loops (over the packed layouts for the
+ * products): the exact reference that the tests compare the native kernels with.
  */
-final class ReferenceInt8Gemm extends Int8Gemm {
+final class ReferenceByteKernels extends ByteKernels {
 
-    static final ReferenceInt8Gemm INSTANCE = new ReferenceInt8Gemm();
+    static final ReferenceByteKernels INSTANCE = new ReferenceByteKernels();
 
-    private ReferenceInt8Gemm() {
+    private ReferenceByteKernels() {
     }
 
     @Override
@@ -42,6 +42,22 @@ final class ReferenceInt8Gemm extends Int8Gemm {
                     s += ((x[xOffset + i * ldx + k] ^ 0x80) & 0xFF) * packed[((k / GROUP) * np + j) * GROUP + k % GROUP];
                 }
                 c[cOffset + i * ldc + j] += s;
+            }
+        }
+    }
+
+    @Override
+    protected void maxPool2x2Unchecked(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin, int actMax) {
+        int outH = inHeight / 2;
+        int outW = inWidth / 2;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    int r0 = (p * inHeight + 2 * oy) * inWidth + 2 * ox;
+                    int r1 = r0 + inWidth;
+                    int max = Math.max(Math.max(in[r0], in[r0 + 1]), Math.max(in[r1], in[r1 + 1]));
+                    out[(p * outH + oy) * outW + ox] = (byte) Math.max(actMin, Math.min(actMax, max));
+                }
             }
         }
     }
