@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qat4j.executor.kernel.gemm.IntGemm;
 import java.util.SplittableRandom;
+import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,65 +25,57 @@ class ByteKernelsTest {
         return b + 128; // the unsigned code of an int8 code
     }
 
+    /** {@code c[i][j] + sum_k left(i, k) * right(k, j)} summed in {@code long}, wrapped to int32 as Java's int. */
+    private static int[] definition(int m, int n, int depth, IntBinaryOperator left, IntBinaryOperator right, int[] c, int cOff,
+                                    int ldc) {
+        int[] out = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long s = c[cOff + i * ldc + j];
+                for (int k = 0; k < depth; k++) {
+                    s += (long) left.applyAsInt(i, k) * right.applyAsInt(k, j);
+                }
+                out[cOff + i * ldc + j] = (int) s;
+            }
+        }
+        return out;
+    }
+
     @Test
-    void weightsTimesCodesIsTheDefinition() {
+    void bothProductsAreTheDefinition() {
         SplittableRandom rnd = new SplittableRandom(11);
-        for (int trial = 0; trial < 200; trial++) {
+        for (int trial = 0; trial < 300; trial++) {
             int m = 1 + rnd.nextInt(12);
             int n = 1 + rnd.nextInt(70);
             int depth = 1 + rnd.nextInt(40);
-            int ldb = n + rnd.nextInt(3);
+            int ld = rnd.nextInt(3); // extra row stride of the codes
             int ldc = n + rnd.nextInt(3);
-            int bOff = rnd.nextInt(5);
+            int off = rnd.nextInt(5);
             int cOff = rnd.nextInt(5);
-            byte[] w = bytes(rnd, m * depth, trial % 3 == 0);
-            byte[] b = bytes(rnd, bOff + depth * ldb, trial % 3 == 0);
+            boolean extremes = trial % 3 == 0;
             int[] c = accumulators(rnd, cOff + m * ldc);
-            int[] expected = c.clone();
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    long s = expected[cOff + i * ldc + j];
-                    for (int k = 0; k < depth; k++) {
-                        s += (long) w[i * depth + k] * code(b[bOff + k * ldb + j]);
-                    }
-                    expected[cOff + i * ldc + j] = (int) s; // modulo 2^32, as Java's int
-                }
-            }
+            String what = "trial " + trial + ": m " + m + " n " + n + " depth " + depth;
+            // weights [m][depth] x codes [depth][n] (convolutions), the weights padded and at an offset
+            byte[] w = bytes(rnd, m * depth, extremes);
+            int ldb = n + ld;
+            byte[] b = bytes(rnd, off + depth * ldb, extremes);
+            int[] expected = definition(m, n, depth, (i, k) -> w[i * depth + k], (k, j) -> code(b[off + k * ldb + j]), c, cOff, ldc);
             byte[] padded = ByteKernels.padRows(w, 0, m, depth);
             int wOff = rnd.nextInt(3);
             byte[] shifted = new byte[wOff + padded.length];
             System.arraycopy(padded, 0, shifted, wOff, padded.length);
-            ByteKernels.reference().weightsTimesCodes(m, n, depth, shifted, wOff, b, bOff, ldb, c, cOff, ldc);
-            assertArrayEquals(expected, c, "trial " + trial);
-        }
-    }
-
-    @Test
-    void codesTimesWeightsIsTheDefinition() {
-        SplittableRandom rnd = new SplittableRandom(12);
-        for (int trial = 0; trial < 200; trial++) {
-            int m = 1 + rnd.nextInt(12);
-            int n = 1 + rnd.nextInt(70);
-            int depth = 1 + rnd.nextInt(40);
-            int ldx = depth + rnd.nextInt(3);
-            int ldc = n + rnd.nextInt(3);
-            int xOff = rnd.nextInt(5);
-            int cOff = rnd.nextInt(5);
-            byte[] w = bytes(rnd, n * depth, trial % 3 == 0); // [n][depth]: a dense layer's [O][K]
-            byte[] x = bytes(rnd, xOff + m * ldx, trial % 3 == 0);
-            int[] c = accumulators(rnd, cOff + m * ldc);
-            int[] expected = c.clone();
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    long s = expected[cOff + i * ldc + j];
-                    for (int k = 0; k < depth; k++) {
-                        s += (long) code(x[xOff + i * ldx + k]) * w[j * depth + k];
-                    }
-                    expected[cOff + i * ldc + j] = (int) s;
-                }
-            }
-            ByteKernels.reference().codesTimesWeights(m, n, depth, x, xOff, ldx, ByteKernels.packColumns(w, n, depth), c, cOff, ldc);
-            assertArrayEquals(expected, c, "trial " + trial);
+            int[] actual = c.clone();
+            ByteKernels.reference().weightsTimesCodes(m, n, depth, shifted, wOff, b, off, ldb, actual, cOff, ldc);
+            assertArrayEquals(expected, actual, "weightsTimesCodes " + what);
+            // codes [m][depth] x weights [n][depth] transposed (dense layers: inputs [N][K], weights [O][K])
+            byte[] dense = bytes(rnd, n * depth, extremes);
+            int ldx = depth + ld;
+            byte[] x = bytes(rnd, off + m * ldx, extremes);
+            expected = definition(m, n, depth, (i, k) -> code(x[off + i * ldx + k]), (k, j) -> dense[j * depth + k], c, cOff, ldc);
+            actual = c.clone();
+            ByteKernels.reference().codesTimesWeights(m, n, depth, x, off, ldx, ByteKernels.packColumns(dense, n, depth), actual,
+                    cOff, ldc);
+            assertArrayEquals(expected, actual, "codesTimesWeights " + what);
         }
     }
 
