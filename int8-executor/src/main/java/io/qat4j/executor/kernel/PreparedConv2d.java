@@ -144,7 +144,7 @@ public final class PreparedConv2d {
      * @param bytes native byte kernels, or null for the Java path
      * @return the prepared layer
      */
-    public static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
+    static PreparedConv2d of(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         KernelChecks.checkLength(weights, (long) p.outChannels() * p.filterSize(), "weights");
         return new PreparedConv2d(p, weights, bias, gemm, bytes);
     }

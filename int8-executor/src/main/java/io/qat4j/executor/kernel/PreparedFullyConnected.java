@@ -102,7 +102,7 @@ public final class PreparedFullyConnected {
      * @param bytes native byte kernels, or null for the Java path
      * @return the prepared layer
      */
-    public static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
+    static PreparedFullyConnected of(FullyConnectedParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
         KernelChecks.checkLength(weights, (long) p.outputDepth() * p.inputDepth(), "weights");
         return new PreparedFullyConnected(p, weights, bias, gemm, bytes);
     }

@@ -27,7 +27,8 @@ public abstract class IntGemm {
 
     /**
      * System property choosing the path: {@code auto} (the default: native kernels when present, see
-     * {@link io.qat4j.executor.kernel.ByteKernels#selected()}, else the Vector API's, else scalar), {@code native}, {@code vector} or {@code scalar}.
+     * {@link io.qat4j.executor.kernel.ByteKernels#selected()}, else the Vector API's, else scalar),
+     * {@code native}, {@code vector} or {@code scalar}.
      */
     public static final String PROPERTY = "qat4j.gemm";
 
