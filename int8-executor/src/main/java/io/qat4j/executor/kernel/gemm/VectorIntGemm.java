@@ -35,6 +35,8 @@ final class VectorIntGemm extends IntGemm {
     private static final boolean TALL = L >= 16;
     /** Longs in a vector of {@link #S}'s size: half its lanes. */
     private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+    /** Bytes of {@link #L} lanes, a quarter of {@link #S}'s size. */
+    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
     /**
      * Whether {@link #requantize} runs on vectors: with 512-bit vectors, where the 64-bit lane
      * multiplication is one instruction (AVX-512DQ {@code vpmullq}, which every AVX-512 server CPU
@@ -42,14 +44,6 @@ final class VectorIntGemm extends IntGemm {
      * (not measured against an emulated vector one).
      */
     private static final boolean VECTOR_REQUANTIZE = S.vectorBitSize() >= 512;
-    /**
-     * Ints and bytes of {@link #L}{@code / 2} lanes, for the output stage's halves: narrowing lane for lane (a long
-     * vector to the half-size int vector, that to bytes) compiles to single instructions, where narrowing into the
-     * upper part of a vector ({@code convertShape} with part -1) ran the Vector API's Java fallback on JDK 17.
-     */
-    private static final VectorSpecies<Integer> HALF = VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
-    private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class,
-            VectorShape.forBitSize(VECTOR_REQUANTIZE ? S.vectorBitSize() / 8 : 64)); // used with 512 bits and wider
     /** Rows of {@code b} per panel: 256 rows of 2 vectors are 32 KB with AVX-512 (an L1 data cache). */
     private static final int PANEL_DEPTH = 256;
 
@@ -76,13 +70,14 @@ final class VectorIntGemm extends IntGemm {
             long round = 1L << (total - 1);
             for (; i + L <= n; i += L) {
                 IntVector a = IntVector.fromArray(S, acc, accOffset + i);
-                for (int part = 0; part < 2; part++) { // each half widened, requantized, narrowed lane for lane
-                    LongVector l = (LongVector) a.convertShape(VectorOperators.I2L, LS, part);
-                    l = l.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
-                    IntVector q = (IntVector) l.convertShape(VectorOperators.L2I, HALF, 0);
-                    q = q.add(zOut).max(actMin).min(actMax);
-                    ((ByteVector) q.convertShape(VectorOperators.I2B, HALF_BYTES, 0)).intoArray(out, outOffset + i + part * L / 2);
-                }
+                LongVector lo = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
+                LongVector hi = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
+                lo = lo.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                hi = hi.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                IntVector q = ((IntVector) lo.convertShape(VectorOperators.L2I, S, 0))
+                        .or((IntVector) hi.convertShape(VectorOperators.L2I, S, -1));
+                q = q.add(zOut).max(actMin).min(actMax);
+                ((ByteVector) q.convertShape(VectorOperators.I2B, BS, 0)).intoArray(out, outOffset + i);
             }
         }
         super.requantize(acc, accOffset + i, n - i, multiplier, shift, zOut, actMin, actMax, out, outOffset + i);
