@@ -1,5 +1,7 @@
 package io.qat4j.executor.nativekernels;
 
+import static io.qat4j.executor.kernel.ByteKernelsTest.accumulators;
+import static io.qat4j.executor.kernel.ByteKernelsTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -142,24 +144,5 @@ class NativeByteKernelsTest {
         ByteKernels.reference().codesTimesWeights(m, n, depth, x, off1, ldx, packed, expected, off2, ldc);
         g.codesTimesWeights(m, n, depth, x, off1, ldx, packed, actual, off2, ldc);
         assertArrayEquals(expected, actual, "codesTimesWeights " + what);
-    }
-
-    private static byte[] bytes(SplittableRandom rnd, int size, boolean extremes) {
-        byte[] out = new byte[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = (byte) (extremes ? (rnd.nextBoolean() ? -128 : 127) : rnd.nextInt(256));
-        }
-        return out;
-    }
-
-    /** Accumulators, many near the int32 extremes so that the sums wrap. */
-    private static int[] accumulators(SplittableRandom rnd, int size) {
-        int[] out = new int[size];
-        for (int i = 0; i < size; i++) {
-            int r = rnd.nextInt(4);
-            out[i] = r == 0 ? Integer.MAX_VALUE - rnd.nextInt(1 << 20) : r == 1 ? Integer.MIN_VALUE + rnd.nextInt(1 << 20)
-                    : rnd.nextInt();
-        }
-        return out;
     }
 }

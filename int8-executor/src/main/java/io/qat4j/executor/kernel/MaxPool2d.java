@@ -13,6 +13,9 @@ package io.qat4j.executor.kernel;
  */
 public final class MaxPool2d {
 
+    /** The window of {@link ByteKernels#maxPool2x2}. */
+    private static final Window2d TWO_BY_TWO = Window2d.valid(2, 2, 2, 2);
+
     private MaxPool2d() {
     }
 
@@ -30,7 +33,7 @@ public final class MaxPool2d {
         KernelChecks.checkLength(output, KernelChecks.batchSize(planes, outPlane, "output"), "output");
         Window2d w = p.window();
         ByteKernels bytes = ByteKernels.selected();
-        if (bytes != null && w.equals(Window2d.valid(2, 2, 2, 2))) {
+        if (bytes != null && w.equals(TWO_BY_TWO)) {
             bytes.maxPool2x2(planes, p.inHeight(), p.inWidth(), input, output, p.activation().min(), p.activation().max());
             return;
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@link IntGemm}'s product of the offset inputs, bit for bit) and the index checks that keep a
  * native implementation inside its arrays.
  */
-class ByteKernelsTest {
+public class ByteKernelsTest {
 
     private static int code(byte b) {
         return b + 128; // the unsigned code of an int8 code
@@ -182,8 +182,16 @@ class ByteKernelsTest {
         assertNull(ByteKernels.select("scalar"));
     }
 
-    /** Random bytes, or only the extremes -128 and 127 (every product at its largest magnitude). */
-    static byte[] bytes(SplittableRandom rnd, int size, boolean extremes) {
+    /**
+     * Random bytes, or only the extremes -128 and 127 (every product at its largest magnitude); also the native
+     * module's tests' operands (through this module's test jar).
+     *
+     * @param rnd source
+     * @param size count
+     * @param extremes whether only -128 and 127
+     * @return the bytes
+     */
+    public static byte[] bytes(SplittableRandom rnd, int size, boolean extremes) {
         byte[] out = new byte[size];
         for (int i = 0; i < size; i++) {
             out[i] = extremes ? (rnd.nextBoolean() ? Byte.MIN_VALUE : Byte.MAX_VALUE) : (byte) rnd.nextInt(256);
@@ -191,8 +199,14 @@ class ByteKernelsTest {
         return out;
     }
 
-    /** Random accumulators, a third of them near the int32 extremes (the sums then wrap, as Java's int does). */
-    static int[] accumulators(SplittableRandom rnd, int size) {
+    /**
+     * Random accumulators, a third of them near the int32 extremes (the sums then wrap, as Java's int does).
+     *
+     * @param rnd source
+     * @param size count
+     * @return the accumulators
+     */
+    public static int[] accumulators(SplittableRandom rnd, int size) {
         int[] out = new int[size];
         for (int i = 0; i < size; i++) {
             out[i] = switch (rnd.nextInt(3)) {
