@@ -168,32 +168,27 @@ public final class PreparedFullyConnected {
         int zIn = p.inputZeroPoint();
         int rows = Math.min(BLOCK, batches);
         int[] acc = new int[rows * outDepth];
-        if (bytes != null) {
-            for (int n0 = 0; n0 < batches; n0 += BLOCK) {
-                int count = Math.min(BLOCK, batches - n0);
-                for (int j = 0; j < count; j++) {
-                    System.arraycopy(foldedBias, 0, acc, j * outDepth, outDepth);
-                }
-                // the same bound; with the folded bias the int32 sums (modulo 2^32) are the true ones
-                bytes.codesTimesWeights(count, outDepth, depth, input, n0 * depth, depth, packedWeights, acc, 0, outDepth);
-                store(acc, count, n0, codesOut, accOut);
-            }
-            return;
-        }
-        int[] x = new int[rows * depth];
+        int[] start = bytes != null ? foldedBias : bias;
+        int[] x = bytes != null ? null : new int[rows * depth]; // the Java path's offset inputs
         for (int n0 = 0; n0 < batches; n0 += BLOCK) {
             int count = Math.min(BLOCK, batches - n0);
-            for (int i = 0; i < count * depth; i++) {
-                x[i] = input[n0 * depth + i] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
-            }
             for (int j = 0; j < count; j++) {
-                System.arraycopy(bias, 0, acc, j * outDepth, outDepth);
+                System.arraycopy(start, 0, acc, j * outDepth, outDepth);
             }
-            // |acc| <= 128*255*K + |bias[o]| <= 2^31 - 1 (FullyConnectedParams; bias checked when prepared)
-            gemm.multiplyAdd(count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0, outDepth);
+            // |acc| <= 128*255*K + |bias[o]| <= 2^31 - 1 (FullyConnectedParams; bias checked when prepared): the
+            // int32 sums (with the folded bias, modulo 2^32) are the true ones
+            if (bytes != null) {
+                bytes.codesTimesWeights(count, outDepth, depth, input, n0 * depth, depth, packedWeights, acc, 0, outDepth);
+            } else {
+                for (int i = 0; i < count * depth; i++) {
+                    x[i] = input[n0 * depth + i] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
+                }
+                gemm.multiplyAdd(count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0, outDepth);
+            }
             store(acc, count, n0, codesOut, accOut);
         }
     }
+
 
     /** Rows {@code n0 .. n0 + count - 1} of the output from {@code acc[0 .. count)[O]}. */
     private void store(int[] acc, int count, int n0, byte[] codesOut, int[] accOut) {
