@@ -17,6 +17,8 @@
  *     4 rows x 16 columns.
  * Both read the codes in groups of four along k: the convolution's im2col strip of 32 columns is
  * packed here, per call, into [kp/4][32][4] bytes (SSE2 unpacks), flipping the sign bit on the way.
+ * The convolution's im2col of the codes (row copies through a padded plane) and its output stage (TFLite's
+ * single-rounding requantization on even and odd lanes with vpmuldq, exact like the Java one).
  * 2x2 / stride 2 max pooling: vpmaxsb over the two rows, then over each byte pair (a 16-bit shift),
  * clamped, the even bytes narrowed (vpmovwb, AVX-512BW; vpackuswb on AVX2).
  * The file is compiled for baseline x86-64; each kernel carries its own target attribute.
@@ -308,6 +310,140 @@ static void codes_times_weights(int isa, int m, int n, int depth, const int8_t *
     }
 }
 
+/* ---------------------------------------------------------------- im2col */
+
+enum { G_C, G_H, G_W, G_OH, G_OW, G_KH, G_KW, G_SH, G_SW, G_DH, G_DW, G_PT, G_PL, G_PB, G_PR, G_ZIN, G_COUNT };
+
+/* Copies exactly n bytes (nothing outside d[0 .. n) is written), with few instructions for the short rows of small images. */
+static inline void copy_exact(int8_t *restrict d, const int8_t *restrict s, size_t n) {
+    if (n >= 16) {
+        size_t k = 0;
+        for (; k + 16 <= n; k += 16) {
+            _mm_storeu_si128((__m128i *) (d + k), _mm_loadu_si128((const __m128i *) (s + k)));
+        }
+        if (k < n) { /* the last 16 bytes, overlapping what was just copied */
+            _mm_storeu_si128((__m128i *) (d + n - 16), _mm_loadu_si128((const __m128i *) (s + n - 16)));
+        }
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            d[k] = s[k];
+        }
+    }
+}
+
+/*
+ * col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = the code at (iy, ix) of channel c of image i, Z_in in the
+ * padding (ByteKernels.im2col). Per channel and image the plane is copied into `padded` (its border holds Z_in);
+ * at stride 1 its crop to the output width per kx (`shifted`) makes each tap's row one contiguous copy.
+ * padded: (H + PT + PB) * (W + PL + PR) bytes; shifted: (H + PT + PB) * OW bytes.
+ */
+static void im2col_codes(const int32_t *g, const int8_t *in, int images, int8_t *col, int8_t *padded, int8_t *shifted) {
+    const int C = g[G_C], H = g[G_H], W = g[G_W], OH = g[G_OH], OW = g[G_OW], KH = g[G_KH], KW = g[G_KW];
+    const int SH = g[G_SH], SW = g[G_SW], DH = g[G_DH], DW = g[G_DW], PT = g[G_PT], PL = g[G_PL];
+    const size_t PH = (size_t) H + PT + g[G_PB], PW = (size_t) W + PL + g[G_PR];
+    const size_t plane = (size_t) OH * OW, columns = plane * (size_t) images;
+    memset(padded, (int8_t) g[G_ZIN], PH * PW);
+    for (int c = 0; c < C; c++) {
+        for (int i = 0; i < images; i++) {
+            const int8_t *src = in + ((size_t) i * C + c) * H * W;
+            for (int y = 0; y < H; y++) {
+                copy_exact(padded + (y + PT) * PW + PL, src + (size_t) y * W, (size_t) W);
+            }
+            int8_t *rows = col + (size_t) c * KH * KW * columns + (size_t) i * plane;
+            if (SH == 1 && SW == 1) {
+                for (int kx = 0; kx < KW; kx++) {
+                    for (size_t y = 0; y < PH; y++) {
+                        copy_exact(shifted + y * OW, padded + y * PW + (size_t) kx * DW, (size_t) OW);
+                    }
+                    for (int ky = 0; ky < KH; ky++) {
+                        copy_exact(rows + (size_t) (ky * KW + kx) * columns, shifted + (size_t) ky * DH * OW, plane);
+                    }
+                }
+            } else {
+                for (int ky = 0; ky < KH; ky++) {
+                    for (int kx = 0; kx < KW; kx++) {
+                        int8_t *d = rows + (size_t) (ky * KW + kx) * columns;
+                        for (int oy = 0; oy < OH; oy++) {
+                            const int8_t *s = padded + ((size_t) oy * SH + (size_t) ky * DH) * PW + (size_t) kx * DW;
+                            for (int ox = 0; ox < OW; ox++) {
+                                d[(size_t) oy * OW + ox] = s[(size_t) ox * SW];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- output stage */
+
+/*
+ * o[j] = clamp(((int64) a[j] * m + 2^(t-1)) >> t + zout, lo, hi), t = 31 - shift in [1, 62] (TFLite's
+ * single-rounding MultiplyByQuantizedMultiplier): the 64-bit products of even and odd lanes (vpmuldq), the
+ * arithmetic shift, the low 32 bits of each result (Java's (int) cast), then int32 wrap-around adds like Java's.
+ */
+static inline int8_t requantize_one(int32_t a, int32_t m, int t, int32_t zout, int32_t lo, int32_t hi) {
+    int64_t p = ((int64_t) a * m + ((int64_t) 1 << (t - 1))) >> t; /* gcc: >> of a signed value is arithmetic */
+    int32_t q = (int32_t) ((uint32_t) (uint64_t) p + (uint32_t) zout);
+    return (int8_t) (q < lo ? lo : q > hi ? hi : q);
+}
+
+static VNNI_TARGET void requantize_row_avx512(const int32_t *a, int n, int32_t m, int t, int32_t zout, int32_t lo, int32_t hi,
+                                              int8_t *o) {
+    const __m512i mv = _mm512_set1_epi64((int64_t) m), rv = _mm512_set1_epi64((int64_t) 1 << (t - 1));
+    const __m128i count = _mm_cvtsi32_si128(t);
+    const __m512i zv = _mm512_set1_epi32(zout), lov = _mm512_set1_epi32(lo), hiv = _mm512_set1_epi32(hi);
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 k = n - j >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (n - j)) - 1);
+        __m512i x = _mm512_maskz_loadu_epi32(k, a + j);
+        __m512i even = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, mv), rv), count);
+        __m512i odd = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mv), rv), count);
+        __m512i q = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, even, _mm512_slli_epi64(odd, 32));
+        q = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(q, zv), lov), hiv);
+        _mm_mask_storeu_epi8(o + j, k, _mm512_cvtepi32_epi8(q));
+    }
+}
+
+/* AVX2 has no 64-bit arithmetic shift: (x ^ s) >> t logically, then ^ s, with s the sign mask of x. */
+INLINE AVX2_TARGET __m256i sra_epi64_avx2(__m256i x, __m128i count) {
+    __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), x);
+    return _mm256_xor_si256(_mm256_srl_epi64(_mm256_xor_si256(x, sign), count), sign);
+}
+
+static AVX2_TARGET void requantize_row_avx2(const int32_t *a, int n, int32_t m, int t, int32_t zout, int32_t lo, int32_t hi,
+                                            int8_t *o) {
+    const __m256i mv = _mm256_set1_epi64x((int64_t) m), rv = _mm256_set1_epi64x((int64_t) 1 << (t - 1));
+    const __m128i count = _mm_cvtsi32_si128(t);
+    const __m256i zv = _mm256_set1_epi32(zout), lov = _mm256_set1_epi32(lo), hiv = _mm256_set1_epi32(hi);
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256i x = _mm256_loadu_si256((const __m256i *) (a + j));
+        __m256i even = sra_epi64_avx2(_mm256_add_epi64(_mm256_mul_epi32(x, mv), rv), count);
+        __m256i odd = sra_epi64_avx2(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), mv), rv), count);
+        __m256i q = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+        q = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(q, zv), lov), hiv);
+        /* clamped to int8: the saturating packs are exact */
+        __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *) (o + j), _mm_packs_epi16(w, w));
+    }
+    for (; j < n; j++) {
+        o[j] = requantize_one(a[j], m, t, zout, lo, hi);
+    }
+}
+
 /* ---------------------------------------------------------------- 2x2 max pooling */
 
 static void maxpool_row_scalar(const int8_t *r0, const int8_t *r1, int8_t *o, int from, int out_w, int lo, int hi) {
@@ -438,6 +574,63 @@ JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_ma
     }
     if (po != NULL) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
     if (pi != NULL) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    if (po == NULL && !(*env)->ExceptionCheck(env)) {
+        throw_oom(env, "qat4j native kernels: pinning the arrays");
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_im2col0(
+        JNIEnv *env, jclass cls, jintArray geometry, jbyteArray in, jint in_off, jint images, jbyteArray col) {
+    (void) cls;
+    int32_t g[G_COUNT];
+    (*env)->GetIntArrayRegion(env, geometry, 0, G_COUNT, (jint *) g);
+    if ((*env)->ExceptionCheck(env)) {
+        return;
+    }
+    size_t ph = (size_t) g[G_H] + g[G_PT] + g[G_PB], pw = (size_t) g[G_W] + g[G_PL] + g[G_PR];
+    int8_t *scratch = malloc(ph * pw + ph * (size_t) g[G_OW]);
+    if (scratch == NULL) {
+        throw_oom(env, "qat4j native kernels: im2col planes");
+        return;
+    }
+    jbyte *pi = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    jbyte *pc = pi == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, col, NULL);
+    if (pc != NULL) {
+        im2col_codes(g, (const int8_t *) pi + in_off, images, (int8_t *) pc, scratch, scratch + ph * pw);
+    }
+    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, col, pc, 0);
+    if (pi != NULL) (*env)->ReleasePrimitiveArrayCritical(env, in, pi, JNI_ABORT);
+    free(scratch);
+    if (pc == NULL && !(*env)->ExceptionCheck(env)) {
+        throw_oom(env, "qat4j native kernels: pinning the arrays");
+    }
+}
+
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_requantizeRows0(
+        JNIEnv *env, jclass cls, jint isa, jintArray acc, jint acc_off, jint n, jint lda, jintArray multipliers, jintArray shifts,
+        jint zout, jint lo, jint hi, jbyteArray out, jint out_off, jint ldo) {
+    (void) cls;
+    jsize rows = (*env)->GetArrayLength(env, multipliers);
+    jint *pm = (*env)->GetPrimitiveArrayCritical(env, multipliers, NULL);
+    jint *ps = pm == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, shifts, NULL);
+    jint *pa = ps == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, acc, NULL);
+    jbyte *po = pa == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (po != NULL) {
+        for (jsize r = 0; r < rows; r++) {
+            const int32_t *a = (const int32_t *) pa + acc_off + (size_t) r * lda;
+            int8_t *o = (int8_t *) po + out_off + (size_t) r * ldo;
+            int t = 31 - ps[r];
+            if (isa == ISA_AVX512_VNNI) {
+                requantize_row_avx512(a, n, pm[r], t, zout, lo, hi, o);
+            } else {
+                requantize_row_avx2(a, n, pm[r], t, zout, lo, hi, o);
+            }
+        }
+    }
+    if (po != NULL) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
+    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, acc, pa, JNI_ABORT);
+    if (ps != NULL) (*env)->ReleasePrimitiveArrayCritical(env, shifts, ps, JNI_ABORT);
+    if (pm != NULL) (*env)->ReleasePrimitiveArrayCritical(env, multipliers, pm, JNI_ABORT);
     if (po == NULL && !(*env)->ExceptionCheck(env)) {
         throw_oom(env, "qat4j native kernels: pinning the arrays");
     }

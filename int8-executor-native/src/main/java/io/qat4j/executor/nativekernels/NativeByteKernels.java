@@ -98,7 +98,23 @@ public final class NativeByteKernels extends ByteKernels {
         maxPoolTwoByTwo0(isa, planes, inHeight, inWidth, in, out, actMin, actMax);
     }
 
+    @Override
+    protected void im2colUnchecked(int[] geometry, byte[] input, int inOffset, int images, byte[] col) {
+        im2col0(geometry, input, inOffset, images, col);
+    }
+
+    @Override
+    protected void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts, int zOut,
+                                           int actMin, int actMax, byte[] out, int outOffset, int ldo) {
+        requantizeRows0(isa, acc, accOffset, n, lda, multipliers, shifts, zOut, actMin, actMax, out, outOffset, ldo);
+    }
+
     private static native int cpuIsa();
+
+    private static native void im2col0(int[] geometry, byte[] input, int inOffset, int images, byte[] col);
+
+    private static native void requantizeRows0(int isa, int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts,
+                                               int zOut, int actMin, int actMax, byte[] out, int outOffset, int ldo);
 
     private static native void maxPoolTwoByTwo0(int isa, int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
                                             int actMax);

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.qat4j.executor.kernel.ByteKernels;
+import io.qat4j.executor.kernel.ByteKernelsTest;
+import io.qat4j.executor.kernel.Conv2dParams;
+import io.qat4j.executor.kernel.Requantization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -104,6 +107,47 @@ class NativeByteKernelsTest {
             g.maxPool2x2(planes, h, w, in, actual, lo, hi);
             assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": " + planes + "x" + h + "x" + w + " [" + lo
                     + ", " + hi + "]");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void im2colEqualsTheReference(ByteKernels g) {
+        SplittableRandom rnd = new SplittableRandom(24);
+        for (int trial = 0; trial < 400; trial++) {
+            Conv2dParams p = ByteKernelsTest.randomConv(rnd);
+            int images = 1 + rnd.nextInt(3);
+            int off = rnd.nextInt(20);
+            byte[] in = bytes(rnd, off + images * p.inputImageSize() + rnd.nextInt(3), trial % 4 == 0);
+            int size = p.inChannels() * p.window().kernelHeight() * p.window().kernelWidth() * images * p.outHeight() * p.outWidth();
+            byte[] expected = new byte[size + 40];
+            java.util.Arrays.fill(expected, (byte) 99); // the 40 bytes after the matrix must stay untouched
+            byte[] actual = expected.clone();
+            ByteKernels.reference().im2col(p, in, off, images, expected);
+            g.im2col(p, in, off, images, actual);
+            assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": " + images + " images, " + p);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void requantizeRowsEqualsTheReference(ByteKernels g) {
+        SplittableRandom rnd = new SplittableRandom(25);
+        for (int trial = 0; trial < 600; trial++) {
+            int rows = 1 + rnd.nextInt(5);
+            int n = trial < 80 ? trial % 40 : rnd.nextInt(trial % 10 == 0 ? 600 : 70); // every tail of the 8- and 16-lane steps
+            int lda = n + rnd.nextInt(3);
+            int ldo = n + rnd.nextInt(3);
+            int accOff = rnd.nextInt(20);
+            int outOff = rnd.nextInt(20);
+            Requantization rq = ByteKernelsTest.randomRequantization(rnd, rows);
+            int[] acc = accumulators(rnd, accOff + rows * lda);
+            byte[] expected = new byte[outOff + rows * ldo + 40];
+            java.util.Arrays.fill(expected, (byte) 99);
+            byte[] actual = expected.clone();
+            ByteKernels.reference().requantizeRows(acc, accOff, n, lda, rq, expected, outOff, ldo);
+            g.requantizeRows(acc, accOff, n, lda, rq, actual, outOff, ldo);
+            assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": " + rows + " rows of " + n + ", " + rq);
         }
     }
 

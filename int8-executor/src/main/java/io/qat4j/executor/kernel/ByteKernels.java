@@ -6,8 +6,8 @@ import java.util.ServiceLoader;
 
 /**
  * The executor's kernels on int8 codes as bytes that a native module can provide (the SPI of
- * {@code int8-executor-native}): two matrix products and the common 2x2 max pooling
- * ({@link #maxPool2x2}).
+ * {@code int8-executor-native}): two matrix products, the convolution's {@link #im2col} and output stage
+ * ({@link #requantizeRows}), and the common 2x2 max pooling ({@link #maxPool2x2}).
  *
  * <p>The products: int8 codes with int32 accumulation on the operands' own bytes, the form of
  * ONNX Runtime's MLAS and oneDNN u8s8 kernels (x86 {@code vpdpbusd}: unsigned activations times
@@ -63,6 +63,23 @@ public abstract class ByteKernels {
      */
     protected abstract void maxPool2x2Unchecked(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
                                                 int actMax);
+
+    /**
+     * {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = input[inOffset + ((i*C + c)*H + iy)*W + ix]}, the code
+     * {@code Z_in} where {@code (iy, ix)} falls in the padding. Arguments are checked by {@link #im2col}.
+     *
+     * @param geometry {@code {C, H, W, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft,
+     *     padBottom, padRight, Z_in}} of a valid {@link Conv2dParams}
+     */
+    protected abstract void im2colUnchecked(int[] geometry, byte[] input, int inOffset, int images, byte[] col);
+
+    /**
+     * {@code out[outOffset + r*ldo + j] = clamp(((long) acc[accOffset + r*lda + j] * m[r] + 2^(T-1)) >> T + zOut, actMin,
+     * actMax)}, {@code T = 31 - shift[r]}, for rows {@code r < multipliers.length}. Arguments are checked by
+     * {@link #requantizeRows}.
+     */
+    protected abstract void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts,
+                                                    int zOut, int actMin, int actMax, byte[] out, int outOffset, int ldo);
 
     /**
      * 2x2 max pooling with stride 2 and no padding (TFLite {@code reference_integer_ops::MaxPool} with that
@@ -147,6 +164,69 @@ public abstract class ByteKernels {
         checkRange("accumulators", c.length, cOffset, m, ldc, n);
         if (m > 0 && n > 0 && depth > 0) {
             codesTimesWeightsUnchecked(m, n, depth, x, xOffset, ldx, packed, c, cOffset, ldc);
+        }
+    }
+
+    /**
+     * The im2col matrix of a convolution over int8 codes, the right operand of {@link #weightsTimesCodes} (gemmlowp /
+     * TFLite {@code optimized_ops::Im2col}, NCHW): row {@code (c*KH + ky)*KW + kx}, column {@code i*OH*OW + oy*OW + ox}
+     * holds the code of input channel {@code c} of image {@code i} at {@code iy = oy*strideH - padTop + ky*dilationH},
+     * {@code ix = ox*strideW - padLeft + kx*dilationW}, and the code {@code Z_in} (the real value 0) where that lies in
+     * the padding. Rows are {@code images * OH * OW} long, one after the other.
+     *
+     * @param p the convolution (all input channels: a group's rows are a range of them)
+     * @param input int8 codes {@code [images, C, H, W]} from {@code inOffset}
+     * @param inOffset first code of the first image
+     * @param images images, {@code >= 0}
+     * @param col {@code [C*KH*KW, images*OH*OW]}, written
+     * @throws IndexOutOfBoundsException when an array is too short
+     */
+    public final void im2col(Conv2dParams p, byte[] input, int inOffset, int images, byte[] col) {
+        Window2d win = p.window();
+        int rows = p.inChannels() * win.kernelHeight() * win.kernelWidth();
+        long columns = (long) images * p.outHeight() * p.outWidth();
+        if (images < 0) {
+            throw new IndexOutOfBoundsException("im2col of " + images + " images");
+        }
+        checkRange("im2col input", input.length, inOffset, images, p.inputImageSize(), p.inputImageSize());
+        if (rows * columns > col.length) {
+            throw new IndexOutOfBoundsException("im2col: " + rows + " rows of " + columns + " columns need " + rows * columns
+                    + " bytes, the array has " + col.length);
+        }
+        if (images > 0) {
+            int[] geometry = {p.inChannels(), p.inHeight(), p.inWidth(), p.outHeight(), p.outWidth(), win.kernelHeight(),
+                win.kernelWidth(), win.strideHeight(), win.strideWidth(), win.dilationHeight(), win.dilationWidth(), win.padTop(),
+                win.padLeft(), win.padBottom(), win.padRight(), p.inputZeroPoint()};
+            im2colUnchecked(geometry, input, inOffset, images, col);
+        }
+    }
+
+    /**
+     * The output stage over rows of accumulators, row {@code r} with channel {@code r} of {@code rq}: the bytes of
+     * {@link IntGemm#requantize} ({@code FixedPoint.multiplyByQuantizedMultiplier}, single rounding, plus
+     * {@code Z_out}, clamped).
+     *
+     * @param acc accumulators, row {@code r} at {@code accOffset + r * lda}
+     * @param accOffset first accumulator
+     * @param n accumulators per row
+     * @param lda row stride of {@code acc}, {@code >= n}
+     * @param rq the output stage, one channel per row
+     * @param out int8 codes, row {@code r} at {@code outOffset + r * ldo}, written
+     * @param outOffset first code
+     * @param ldo row stride of {@code out}, {@code >= n}
+     * @throws IndexOutOfBoundsException when an index falls outside its array
+     */
+    public final void requantizeRows(int[] acc, int accOffset, int n, int lda, Requantization rq, byte[] out, int outOffset,
+                                     int ldo) {
+        int rows = rq.channels();
+        checkShape(rows, n, 0);
+        checkStride("accumulators", lda, n);
+        checkStride("output", ldo, n);
+        checkRange("accumulators", acc.length, accOffset, rows, lda, n);
+        checkRange("output", out.length, outOffset, rows, ldo, n);
+        if (n > 0) {
+            requantizeRowsUnchecked(acc, accOffset, n, lda, rq.multiplierArray(), rq.shiftArray(), rq.outputZeroPoint(),
+                    rq.activation().min(), rq.activation().max(), out, outOffset, ldo);
         }
     }
 

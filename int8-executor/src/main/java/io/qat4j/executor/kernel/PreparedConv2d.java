@@ -23,12 +23,14 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  * {@code [C_out / groups, K]} as its left operand, widened to int once here), and the output stage
  * writes the int8 planes.
  *
- * <p>Two paths give these bytes. With native kernels ({@link ByteKernels#selected()}) the im2col
- * matrix holds the int8 codes themselves (a padded position the code {@code Z_in}) and
- * {@link ByteKernels#weightsTimesCodes} multiplies them as unsigned codes {@code x + 128} against
- * the weights padded to groups of four, from accumulators that start at the bias with the offset
- * folded in ({@link ByteKernels#foldedBias}: {@code bias - (Z_in + 128) sum_k w}); without them the
- * im2col holds {@code x - Z_in} widened to ints for {@link IntGemm}.
+ * <p>Two paths give these bytes. With native kernels ({@link ByteKernels#selected()}) the whole
+ * chunk runs on them: {@link ByteKernels#im2col} of the int8 codes themselves (a padded position
+ * the code {@code Z_in}), {@link ByteKernels#weightsTimesCodes} multiplying them as unsigned codes
+ * {@code x + 128} against the weights padded to groups of four, from accumulators that start at
+ * the bias with the offset folded in ({@link ByteKernels#foldedBias}:
+ * {@code bias - (Z_in + 128) sum_k w}), and {@link ByteKernels#requantizeRows} per image; without
+ * them the im2col holds {@code x - Z_in} widened to ints for {@link IntGemm}, which also
+ * requantizes.
  *
  * <p>Layouts: input {@code [N, C_in, H, W]}, weights {@code [C_out, C_in / groups, KH, KW]} (int8,
  * or packed 4-bit, see {@link PackedInt4}), bias {@code [C_out]} int32 with scale
@@ -205,30 +207,34 @@ public final class PreparedConv2d {
             }
             // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked when prepared): the int32 sums
             // (with the folded bias, modulo 2^32) are the true ones
-            im2col(input, n0, images, columns, s);
             if (bytes != null) {
+                bytes.im2col(p, input, n0 * p.inputImageSize(), images, s.colCodes);
                 int kp = ByteKernels.paddedDepth(depth);
                 for (int g = 0; g < p.groups(); g++) {
                     bytes.weightsTimesCodes(outPerGroup, columns, depth, paddedWeights, g * outPerGroup * kp, s.colCodes,
                             g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
                 }
+                for (int i = 0; i < images; i++) {
+                    bytes.requantizeRows(s.acc, i * plane, plane, columns, p.requantization(), output, (n0 + i) * outC * plane, plane);
+                }
             } else {
+                im2col(input, n0, images, columns, s);
                 for (int g = 0; g < p.groups(); g++) {
                     gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
                             g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
                 }
-            }
-            for (int o = 0; o < outC; o++) {
-                outputStage(o, n0, images, columns, s, output);
+                for (int o = 0; o < outC; o++) {
+                    outputStage(o, n0, images, columns, s, output);
+                }
             }
         }
     }
 
     /**
-     * Fills {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox]} for all input channels {@code c}
-     * from {@code x[n0 + i][c][iy][ix]}: on the Java path {@code x - Z_in} as ints, 0 at padded
-     * positions; on the native path the int8 codes, {@code Z_in} at padded positions. Rows of
-     * {@code columns} elements; {@link Scratch} copies with the element type of the path.
+     * The Java path's im2col ({@link ByteKernels#im2col} on the codes, as ints minus {@code Z_in}):
+     * {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = x[n0 + i][c][iy][ix] - Z_in}, 0 at padded
+     * positions, rows of {@code columns} ints, through a padded plane and, at stride 1, its crops
+     * to the output width (one contiguous copy per tap).
      */
     private void im2col(byte[] input, int n0, int images, int columns, Scratch s) {
         Window2d win = p.window();
@@ -256,10 +262,10 @@ public final class PreparedConv2d {
                     // one contiguous range of it
                     for (int kx = 0; kx < kW; kx++) {
                         for (int y = 0; y < paddedHeight; y++) {
-                            s.copyPlaneToShifted(y * pw + kx * dilW, y * outW, outW);
+                            System.arraycopy(s.padded, y * pw + kx * dilW, s.shifted, y * outW, outW);
                         }
                         for (int ky = 0; ky < kH; ky++) {
-                            s.copyShiftedToColumns(ky * dilH * outW, (rowBase + ky * kW + kx) * columns + i * plane, plane);
+                            System.arraycopy(s.shifted, ky * dilH * outW, s.col, (rowBase + ky * kW + kx) * columns + i * plane, plane);
                         }
                     }
                 } else {
@@ -289,7 +295,7 @@ public final class PreparedConv2d {
     private Scratch newScratch() {
         int columns = imagesPerChunk * plane;
         return new Scratch(bytes != null, rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
-                paddedHeight * p.outWidth(), (byte) p.inputZeroPoint());
+                paddedHeight * p.outWidth());
     }
 
     /**
@@ -298,71 +304,38 @@ public final class PreparedConv2d {
      */
     private static final class Scratch {
         final int[] acc; // [C_out][columns]
+        /** The native path: the im2col of the codes. */
+        final byte[] colCodes;
         /** The Java path: {@code x - Z_in} as ints, 0 at padded positions. */
         final int[] col; // im2col rows of one chunk's columns
         final int[] padded; // the border stays 0: only the interior is ever written
-        /** The native path: the codes, {@code Z_in} at padded positions. */
-        final byte[] colCodes;
-        final byte[] paddedCodes; // the border stays Z_in
-        /** The padded image cropped to the output width, on either path. */
+        /** The padded image cropped to the output width. */
         final int[] shifted;
-        final byte[] shiftedCodes;
 
-        Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize, byte zIn) {
+        Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize) {
             acc = new int[accSize];
             if (codes) {
                 colCodes = new byte[colSize];
-                paddedCodes = new byte[paddedSize];
-                java.util.Arrays.fill(paddedCodes, zIn); // the code of the real value 0
-                shiftedCodes = new byte[shiftedSize];
                 col = padded = shifted = null;
             } else {
                 col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
                 padded = new int[paddedSize];
                 shifted = new int[shiftedSize];
-                colCodes = paddedCodes = shiftedCodes = null;
+                colCodes = null;
             }
         }
 
-        /** One row of an input plane into the padded plane. */
+        /** One row of an input plane into the padded plane, minus the zero point. */
         void copyIntoPlane(byte[] input, int src, int dst, int count, int zIn) {
-            if (colCodes != null) {
-                System.arraycopy(input, src, paddedCodes, dst, count);
-            } else {
-                for (int x = 0; x < count; x++) {
-                    padded[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
-                }
-            }
-        }
-
-        // each copy with arrays of one static type, which HotSpot copies without a type check per call
-
-        void copyPlaneToShifted(int src, int dst, int count) {
-            if (colCodes != null) {
-                System.arraycopy(paddedCodes, src, shiftedCodes, dst, count);
-            } else {
-                System.arraycopy(padded, src, shifted, dst, count);
-            }
-        }
-
-        void copyShiftedToColumns(int src, int dst, int count) {
-            if (colCodes != null) {
-                System.arraycopy(shiftedCodes, src, colCodes, dst, count);
-            } else {
-                System.arraycopy(shifted, src, col, dst, count);
+            for (int x = 0; x < count; x++) {
+                padded[dst + x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
             }
         }
 
         /** {@code count} elements of the padded plane, {@code stride} apart from {@code src}, into one im2col row. */
         void copyStrided(int src, int stride, int dst, int count) {
-            if (colCodes != null) {
-                for (int x = 0; x < count; x++) {
-                    colCodes[dst + x] = paddedCodes[src + x * stride];
-                }
-            } else {
-                for (int x = 0; x < count; x++) {
-                    col[dst + x] = padded[src + x * stride];
-                }
+            for (int x = 0; x < count; x++) {
+                col[dst + x] = padded[src + x * stride];
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.qat4j.executor.kernel;
 
+import io.qat4j.executor.kernel.gemm.IntGemm;
+
 /**
  * {@link ByteKernels} as its definition, in plain Java loops (over the packed layouts for the
  * products): the exact reference that the tests compare the native kernels with.
@@ -43,6 +45,39 @@ final class ReferenceByteKernels extends ByteKernels {
                 }
                 c[cOffset + i * ldc + j] += s;
             }
+        }
+    }
+
+    @Override
+    protected void im2colUnchecked(int[] g, byte[] input, int inOffset, int images, byte[] col) {
+        int inC = g[0], inH = g[1], inW = g[2], outH = g[3], outW = g[4], kH = g[5], kW = g[6];
+        int columns = images * outH * outW;
+        for (int c = 0; c < inC; c++) {
+            for (int ky = 0; ky < kH; ky++) {
+                for (int kx = 0; kx < kW; kx++) {
+                    int row = ((c * kH + ky) * kW + kx) * columns;
+                    for (int i = 0; i < images; i++) {
+                        for (int oy = 0; oy < outH; oy++) {
+                            int iy = oy * g[7] - g[11] + ky * g[9];
+                            for (int ox = 0; ox < outW; ox++) {
+                                int ix = ox * g[8] - g[12] + kx * g[10];
+                                boolean inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+                                col[row + (i * outH + oy) * outW + ox] =
+                                        inside ? input[inOffset + ((i * inC + c) * inH + iy) * inW + ix] : (byte) g[15];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts, int zOut,
+                                           int actMin, int actMax, byte[] out, int outOffset, int ldo) {
+        for (int r = 0; r < multipliers.length; r++) {
+            IntGemm.scalar().requantize(acc, accOffset + r * lda, n, multipliers[r], shifts[r], zOut, actMin, actMax, out,
+                    outOffset + r * ldo);
         }
     }
 

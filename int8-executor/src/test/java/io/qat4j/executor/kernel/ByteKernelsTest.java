@@ -177,6 +177,137 @@ public class ByteKernelsTest {
     }
 
     @Test
+    void im2colHoldsEachTapsCodeAndTheZeroPointInThePadding() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        for (int trial = 0; trial < 200; trial++) {
+            Conv2dParams p = randomConv(rnd);
+            Window2d win = p.window();
+            int images = 1 + rnd.nextInt(3);
+            int off = rnd.nextInt(4);
+            byte[] in = bytes(rnd, off + images * p.inputImageSize(), false);
+            int plane = p.outHeight() * p.outWidth();
+            int columns = images * plane;
+            byte[] col = new byte[p.inChannels() * win.kernelHeight() * win.kernelWidth() * columns];
+            ByteKernels.reference().im2col(p, in, off, images, col);
+            // the convolution's own window arithmetic (Window2d), read element by element
+            for (int c = 0; c < p.inChannels(); c++) {
+                for (int ky = 0; ky < win.kernelHeight(); ky++) {
+                    for (int kx = 0; kx < win.kernelWidth(); kx++) {
+                        for (int i = 0; i < images; i++) {
+                            for (int q = 0; q < plane; q++) {
+                                int iy = q / p.outWidth() * win.strideHeight() - win.padTop() + ky * win.dilationHeight();
+                                int ix = q % p.outWidth() * win.strideWidth() - win.padLeft() + kx * win.dilationWidth();
+                                int expected = iy < 0 || iy >= p.inHeight() || ix < 0 || ix >= p.inWidth() ? p.inputZeroPoint()
+                                        : in[off + ((i * p.inChannels() + c) * p.inHeight() + iy) * p.inWidth() + ix];
+                                int row = (c * win.kernelHeight() + ky) * win.kernelWidth() + kx;
+                                assertEquals(expected, col[row * columns + i * plane + q], "trial " + trial + " " + p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Conv2dParams p = new Conv2dParams(2, 5, 5, 3, 1, Window2d.same(5, 5, 3, 3, 1, 1, 1, 1), 0, perTensorRequantization(3));
+        ByteKernels g = ByteKernels.reference();
+        assertThrows(IndexOutOfBoundsException.class, () -> g.im2col(p, new byte[2 * 50 - 1], 0, 2, new byte[18 * 50]));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.im2col(p, new byte[2 * 50], 1, 2, new byte[18 * 50]));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.im2col(p, new byte[2 * 50], 0, 2, new byte[18 * 50 - 1]));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.im2col(p, new byte[2 * 50], 0, -1, new byte[18 * 50]));
+    }
+
+    @Test
+    void requantizeRowsIsTheSingleRoundingOutputStage() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (int trial = 0; trial < 200; trial++) {
+            int rows = 1 + rnd.nextInt(6);
+            int n = rnd.nextInt(40);
+            int lda = n + rnd.nextInt(3);
+            int ldo = n + rnd.nextInt(3);
+            int accOff = rnd.nextInt(4);
+            int outOff = rnd.nextInt(4);
+            Requantization rq = randomRequantization(rnd, rows);
+            int[] acc = accumulators(rnd, accOff + rows * lda);
+            byte[] out = new byte[outOff + rows * ldo + 3];
+            java.util.Arrays.fill(out, (byte) 99);
+            ByteKernels.reference().requantizeRows(acc, accOff, n, lda, rq, out, outOff, ldo);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < n; j++) {
+                    // floor(acc * m / 2^T + 1/2) by floor division, its low 32 bits (Java's and C's int cast), plus Z_out
+                    int t = 31 - rq.shifts()[r];
+                    long rounded = Math.floorDiv((long) acc[accOff + r * lda + j] * rq.multipliers()[r] + (1L << (t - 1)), 1L << t);
+                    int q = (int) rounded + rq.outputZeroPoint();
+                    int expected = Math.max(rq.activation().min(), Math.min(rq.activation().max(), q));
+                    assertEquals(expected, out[outOff + r * ldo + j], "trial " + trial + " row " + r + " column " + j);
+                }
+            }
+            for (int k = outOff + (rows - 1) * ldo + n; k < out.length; k++) {
+                assertEquals(99, out[k], "trial " + trial + ": written past the last row");
+            }
+        }
+        Requantization rq = perTensorRequantization(2);
+        ByteKernels g = ByteKernels.reference();
+        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[19], 0, 10, 10, rq, new byte[20], 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 10, rq, new byte[19], 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 9, rq, new byte[20], 0, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 10, rq, new byte[20], -1, 10));
+    }
+
+    /**
+     * A random convolution geometry: kernels 1..4, strides 1..3, dilations 1..2, paddings 0..3 (also wider than
+     * the kernel), a random input zero point; also the native module's tests' geometries.
+     *
+     * @param rnd source
+     * @return the parameters
+     */
+    public static Conv2dParams randomConv(SplittableRandom rnd) {
+        while (true) {
+            int kh = 1 + rnd.nextInt(4);
+            int kw = 1 + rnd.nextInt(4);
+            Window2d win = new Window2d(kh, kw, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2),
+                    rnd.nextInt(4), rnd.nextInt(4), rnd.nextInt(4), rnd.nextInt(4));
+            int h = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 40 : 12);
+            int w = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 40 : 12);
+            if (h + win.padTop() + win.padBottom() < Window2d.effectiveKernelSize(kh, win.dilationHeight())
+                    || w + win.padLeft() + win.padRight() < Window2d.effectiveKernelSize(kw, win.dilationWidth())) {
+                continue; // no output
+            }
+            int channels = 1 + rnd.nextInt(4);
+            return new Conv2dParams(channels, h, w, 2, 1, win, rnd.nextInt(-128, 128), perTensorRequantization(2));
+        }
+    }
+
+    /**
+     * Random multipliers (0, 2^30, near 2^31 - 1, or in [2^30, 2^31)), shifts over all of [-31, 30], a random output
+     * zero point and clamp: with the accumulators of {@link #accumulators}, results wrap as Java's int does.
+     *
+     * @param rnd source
+     * @param rows channels
+     * @return the output stage
+     */
+    public static Requantization randomRequantization(SplittableRandom rnd, int rows) {
+        int[] m = new int[rows];
+        int[] shift = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            m[r] = switch (rnd.nextInt(5)) {
+                case 0 -> 0;
+                case 1 -> Integer.MAX_VALUE - rnd.nextInt(4);
+                case 2 -> 1 << 30;
+                default -> (1 << 30) + rnd.nextInt(1 << 30);
+            };
+            shift[r] = m[r] == 0 ? 0 : rnd.nextInt(-31, 31);
+        }
+        int lo = rnd.nextBoolean() ? -128 : rnd.nextInt(-128, 128);
+        int hi = rnd.nextBoolean() ? 127 : rnd.nextInt(lo, 128);
+        return new Requantization(m, shift, rnd.nextInt(-128, 128), new ActivationClamp(lo, hi));
+    }
+
+    private static Requantization perTensorRequantization(int channels) {
+        int[] m = new int[channels];
+        java.util.Arrays.fill(m, 1 << 30);
+        return new Requantization(m, new int[channels], 0, new ActivationClamp(-128, 127));
+    }
+
+    @Test
     void aJavaPathRequestSelectsNoNativeKernels() {
         assertNull(ByteKernels.select("vector"));
         assertNull(ByteKernels.select("scalar"));
