@@ -345,8 +345,9 @@ static inline void copy_exact(int8_t *restrict d, const int8_t *restrict s, size
 
 /*
  * col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = the code at (iy, ix) of channel c of image i, Z_in in the
- * padding (ByteKernels.im2col). Per channel and image the plane is copied into `padded` (its border holds Z_in);
- * at stride 1 its crop to the output width per kx (`shifted`) makes each tap's row one contiguous copy.
+ * padding (ByteKernels.im2col). Otherwise than at stride 1 with the output as wide as the input (below), per
+ * channel and image the plane is copied into `padded` (its border holds Z_in); at stride 1 its crop to the output
+ * width per kx (`shifted`) makes each tap's row one contiguous copy.
  * padded: (H + PT + PB) * (W + PL + PR) bytes; shifted: (H + PT + PB) * OW bytes.
  */
 static void im2col_codes(const int32_t *g, const int8_t *in, int images, int8_t *col, int8_t *padded, int8_t *shifted) {
@@ -354,7 +355,48 @@ static void im2col_codes(const int32_t *g, const int8_t *in, int images, int8_t 
     const int SH = g[G_SH], SW = g[G_SW], DH = g[G_DH], DW = g[G_DW], PT = g[G_PT], PL = g[G_PL];
     const size_t PH = (size_t) H + PT + g[G_PB], PW = (size_t) W + PL + g[G_PR];
     const size_t plane = (size_t) OH * OW, columns = plane * (size_t) images;
-    memset(padded, (int8_t) g[G_ZIN], PH * PW);
+    const int8_t z = (int8_t) g[G_ZIN];
+    if (SH == 1 && SW == 1 && OW == W) {
+        /*
+         * "same" width at stride 1: the crop for kx is the input plane shifted by s = kx*DW - PL columns, with
+         * the |s| columns that fall outside at the code Z_in, between PT rows and PB rows of Z_in; one flat copy
+         * and a few edge bytes per kx, then one contiguous copy per tap.
+         */
+        memset(shifted, z, PH * (size_t) W);
+        const size_t hw = (size_t) H * W;
+        int8_t *mid = shifted + (size_t) PT * W;
+        for (int c = 0; c < C; c++) {
+            for (int i = 0; i < images; i++) {
+                const int8_t *src = in + ((size_t) i * C + c) * hw;
+                int8_t *rows = col + (size_t) c * KH * KW * columns + (size_t) i * plane;
+                for (int kx = 0; kx < KW; kx++) {
+                    int sh = kx * DW - PL;
+                    if (sh >= W || -sh >= W) {
+                        memset(mid, z, hw);
+                    } else if (sh >= 0) {
+                        copy_exact(mid, src + sh, hw - (size_t) sh);
+                        for (int y = 0; y < H; y++) {
+                            for (int x = W - sh; x < W; x++) {
+                                mid[(size_t) y * W + x] = z;
+                            }
+                        }
+                    } else {
+                        copy_exact(mid - sh, src, hw + (size_t) sh);
+                        for (int y = 0; y < H; y++) {
+                            for (int x = 0; x < -sh; x++) {
+                                mid[(size_t) y * W + x] = z;
+                            }
+                        }
+                    }
+                    for (int ky = 0; ky < KH; ky++) {
+                        copy_exact(rows + (size_t) (ky * KW + kx) * columns, shifted + (size_t) ky * DH * W, plane);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    memset(padded, z, PH * PW);
     for (int c = 0; c < C; c++) {
         for (int i = 0; i < images; i++) {
             const int8_t *src = in + ((size_t) i * C + c) * H * W;

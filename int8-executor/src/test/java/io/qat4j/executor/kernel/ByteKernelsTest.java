@@ -254,7 +254,8 @@ public class ByteKernelsTest {
 
     /**
      * A random convolution geometry: kernels 1..4, strides 1..3, dilations 1..2, paddings 0..3 (also wider than
-     * the kernel), a random input zero point; also the native module's tests' geometries.
+     * the kernel), a third at stride 1 with "same" width, a random input zero point; also the native module's tests'
+     * geometries.
      *
      * @param rnd source
      * @return the parameters
@@ -265,6 +266,12 @@ public class ByteKernelsTest {
             int kw = 1 + rnd.nextInt(4);
             Window2d win = new Window2d(kh, kw, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2),
                     rnd.nextInt(4), rnd.nextInt(4), rnd.nextInt(4), rnd.nextInt(4));
+            if (rnd.nextInt(3) == 0) { // stride 1 with the output as wide as the input ("same" width, any split of the padding)
+                int total = (kw - 1) * win.dilationWidth();
+                int left = rnd.nextInt(total + 1);
+                win = new Window2d(kh, kw, win.strideHeight(), 1, win.dilationHeight(), win.dilationWidth(), win.padTop(), left,
+                        win.padBottom(), total - left);
+            }
             int h = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 40 : 12);
             int w = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 40 : 12);
             if (h + win.padTop() + win.padBottom() < Window2d.effectiveKernelSize(kh, win.dilationHeight())
