@@ -119,12 +119,47 @@ INLINE VNNI_TARGET void vnni_store(int32_t *c, __m512i lo, __m512i hi, int nc) {
 }
 
 /*
+ * A convolution's output stage applied in the registers of a block (weightsTimesCodesRequantized): row r's
+ * accumulators plus bias[r], requantized with mult[r] and shift[r], then + zout and clamped; its bytes at dst + r * ldd.
+ */
+typedef struct {
+    const int32_t *bias, *mult, *shift;
+    int32_t zout, lo, hi;
+    int8_t *dst;
+    size_t ldd;
+} out_stage;
+
+/* TFLite's single-rounding MultiplyByQuantizedMultiplier on 16 lanes (see requantize_one), + zout, clamped, as bytes. */
+INLINE VNNI_TARGET __m128i vnni_requantize16(__m512i x, __m512i mv, __m512i rv, __m128i count, __m512i zv, __m512i lov,
+                                             __m512i hiv) {
+    __m512i even = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, mv), rv), count);
+    __m512i odd = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mv), rv), count);
+    __m512i q = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, even, _mm512_slli_epi64(odd, 32));
+    q = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(q, zv), lov), hiv);
+    return _mm512_cvtepi32_epi8(q);
+}
+
+/* Row r of a block through the output stage into its nc (<= 32) bytes. */
+INLINE VNNI_TARGET void vnni_store_requantized(const out_stage *os, int r, __m512i lo, __m512i hi, int nc) {
+    __mmask16 m0 = nc >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << nc) - 1);
+    __mmask16 m1 = nc >= 32 ? (__mmask16) 0xFFFF : nc <= 16 ? (__mmask16) 0 : (__mmask16) ((1u << (nc - 16)) - 1);
+    int t = 31 - os->shift[r];
+    const __m512i mv = _mm512_set1_epi64((int64_t) os->mult[r]), rv = _mm512_set1_epi64((int64_t) 1 << (t - 1));
+    const __m128i count = _mm_cvtsi32_si128(t);
+    const __m512i zv = _mm512_set1_epi32(os->zout), lov = _mm512_set1_epi32(os->lo), hiv = _mm512_set1_epi32(os->hi);
+    const __m512i b = _mm512_set1_epi32(os->bias[r]);
+    int8_t *d = os->dst + (size_t) r * os->ldd;
+    _mm_mask_storeu_epi8(d, m0, vnni_requantize16(_mm512_add_epi32(lo, b), mv, rv, count, zv, lov, hiv));
+    _mm_mask_storeu_epi8(d + 16, m1, vnni_requantize16(_mm512_add_epi32(hi, b), mv, rv, count, zv, lov, hiv));
+}
+
+/*
  * R rows (R <= 8) x one strip of 32 columns. The unsigned operand is a vector of 16 columns x 4
  * bytes (`vec`, 2 per k4), the signed one a broadcast quad per row (weightsTimesCodes), or the
  * other way round (codesTimesWeights): `rows_unsigned` says which.
  */
 INLINE VNNI_TARGET void vnni_block(int R, int rows_unsigned, int full, int tail, const int8_t *a, size_t lda,
-                                   const uint8_t *vec, size_t vec_stride, int32_t *c, int ldc, int nc) {
+                                   const uint8_t *vec, size_t vec_stride, int32_t *c, int ldc, int nc, const out_stage *os) {
     __m512i acc[8][2];
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
@@ -158,32 +193,46 @@ INLINE VNNI_TARGET void vnni_block(int R, int rows_unsigned, int full, int tail,
 #undef VNNI_STEP
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-        vnni_store(c + (size_t) r * ldc, acc[r][0], acc[r][1], nc);
+        if (os != NULL) {
+            vnni_store_requantized(os, r, acc[r][0], acc[r][1], nc);
+        } else {
+            vnni_store(c + (size_t) r * ldc, acc[r][0], acc[r][1], nc);
+        }
     }
 }
 
-#define VNNI_ROWS(U) \
-    static VNNI_TARGET void vnni_rows_##U(int m, int full, int tail, const int8_t *a, size_t lda, const uint8_t *vec, \
-                                          size_t vec_stride, int32_t *c, int ldc, int nc) { \
-        int i = 0; \
-        for (; i + 8 <= m; i += 8) { \
-            vnni_block(8, U, full, tail, a + i * lda, lda, vec, vec_stride, c + (size_t) i * ldc, ldc, nc); \
-        } \
-        const int8_t *ai = a + i * lda; \
-        int32_t *ci = c + (size_t) i * ldc; \
-        switch (m - i) { \
-            case 7: vnni_block(7, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 6: vnni_block(6, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 5: vnni_block(5, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 4: vnni_block(4, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 3: vnni_block(3, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 2: vnni_block(2, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            case 1: vnni_block(1, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc); break; \
-            default: break; \
+/* Rows in blocks of 8 (the last block 1..7 rows), into accumulators c or, with os, through the output stage. */
+#define VNNI_ROWS(NAME, U, OS) \
+    static VNNI_TARGET void NAME(int m, int full, int tail, const int8_t *a, size_t lda, const uint8_t *vec, \
+                                 size_t vec_stride, int32_t *c, int ldc, int nc, const out_stage *os_all) { \
+        (void) os_all; \
+        for (int i = 0; i < m; i += 8) { \
+            out_stage os_i; \
+            if (OS) { \
+                os_i = *os_all; \
+                os_i.bias += i; \
+                os_i.mult += i; \
+                os_i.shift += i; \
+                os_i.dst += (size_t) i * os_i.ldd; \
+            } \
+            const int8_t *ai = a + i * lda; \
+            int32_t *ci = OS ? c : c + (size_t) i * ldc; \
+            const out_stage *os = OS ? &os_i : NULL; \
+            switch (m - i) { \
+                case 7: vnni_block(7, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 6: vnni_block(6, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 5: vnni_block(5, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 4: vnni_block(4, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 3: vnni_block(3, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 2: vnni_block(2, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                case 1: vnni_block(1, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+                default: vnni_block(8, U, full, tail, ai, lda, vec, vec_stride, ci, ldc, nc, os); break; \
+            } \
         } \
     }
-VNNI_ROWS(0)
-VNNI_ROWS(1)
+VNNI_ROWS(vnni_rows_0, 0, 0)
+VNNI_ROWS(vnni_rows_1, 1, 0)
+VNNI_ROWS(vnni_rows_requantized, 0, 1)
 
 /* ---------------------------------------------------------------- AVX2 */
 
@@ -262,7 +311,8 @@ INLINE AVX2_TARGET void avx2_block(int R, int rows_unsigned, int full, int tail,
 
 #define AVX2_ROWS(U) \
     static AVX2_TARGET void avx2_rows_##U(int m, int full, int tail, const int8_t *a, size_t lda, const uint8_t *vec, \
-                                          size_t vec_stride, int32_t *c, int ldc, int nc) { \
+                                          size_t vec_stride, int32_t *c, int ldc, int nc, const out_stage *unused) { \
+        (void) unused; \
         for (int h = 0; h < 2 && nc > 16 * h; h++) { \
             const uint8_t *vh = vec + 64 * h; \
             int32_t *ch = c + 16 * h; \
@@ -286,7 +336,7 @@ AVX2_ROWS(1)
 
 /* ---------------------------------------------------------------- drivers */
 
-typedef void (*rows_fn)(int, int, int, const int8_t *, size_t, const uint8_t *, size_t, int32_t *, int, int);
+typedef void (*rows_fn)(int, int, int, const int8_t *, size_t, const uint8_t *, size_t, int32_t *, int, int, const out_stage *);
 
 /* Rows of `a` x strips of 32 columns of `vec`; weightsTimesCodes packs each strip of codes first. */
 static void weights_times_codes(int isa, int m, int n, int depth, const int8_t *w, const int8_t *b, int ldb, int32_t *c,
@@ -296,7 +346,7 @@ static void weights_times_codes(int isa, int m, int n, int depth, const int8_t *
     for (int j0 = 0; j0 < n; j0 += STRIP) {
         int nc = n - j0 < STRIP ? n - j0 : STRIP;
         pack_codes(b, ldb, depth, j0, nc, strip);
-        rows(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, c + j0, ldc, nc);
+        rows(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, c + j0, ldc, nc, NULL);
     }
 }
 
@@ -306,7 +356,7 @@ static void codes_times_weights(int isa, int m, int n, int depth, const int8_t *
     rows_fn rows = isa == ISA_AVX512_VNNI ? vnni_rows_1 : avx2_rows_1;
     for (int j0 = 0; j0 < n; j0 += STRIP) {
         int nc = n - j0 < STRIP ? n - j0 : STRIP;
-        rows(m, depth / 4, depth % 4, x, (size_t) ldx, packed + 4 * (size_t) j0, 4 * (size_t) np, c + j0, ldc, nc);
+        rows(m, depth / 4, depth % 4, x, (size_t) ldx, packed + 4 * (size_t) j0, 4 * (size_t) np, c + j0, ldc, nc, NULL);
     }
 }
 
@@ -443,22 +493,6 @@ static inline int8_t requantize_one(int32_t a, int32_t m, int t, int32_t zout, i
     return (int8_t) (q < lo ? lo : q > hi ? hi : q);
 }
 
-static VNNI_TARGET void requantize_row_avx512(const int32_t *a, int n, int32_t m, int t, int32_t zout, int32_t lo, int32_t hi,
-                                              int8_t *o) {
-    const __m512i mv = _mm512_set1_epi64((int64_t) m), rv = _mm512_set1_epi64((int64_t) 1 << (t - 1));
-    const __m128i count = _mm_cvtsi32_si128(t);
-    const __m512i zv = _mm512_set1_epi32(zout), lov = _mm512_set1_epi32(lo), hiv = _mm512_set1_epi32(hi);
-    for (int j = 0; j < n; j += 16) {
-        __mmask16 k = n - j >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (n - j)) - 1);
-        __m512i x = _mm512_maskz_loadu_epi32(k, a + j);
-        __m512i even = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, mv), rv), count);
-        __m512i odd = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), mv), rv), count);
-        __m512i q = _mm512_mask_blend_epi32((__mmask16) 0xAAAA, even, _mm512_slli_epi64(odd, 32));
-        q = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(q, zv), lov), hiv);
-        _mm_mask_storeu_epi8(o + j, k, _mm512_cvtepi32_epi8(q));
-    }
-}
-
 /* AVX2 has no 64-bit arithmetic shift: (x ^ s) >> t logically, then ^ s, with s the sign mask of x. */
 INLINE AVX2_TARGET __m256i sra_epi64_avx2(__m256i x, __m128i count) {
     __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), x);
@@ -483,6 +517,59 @@ static AVX2_TARGET void requantize_row_avx2(const int32_t *a, int n, int32_t m, 
     }
     for (; j < n; j++) {
         o[j] = requantize_one(a[j], m, t, zout, lo, hi);
+    }
+}
+
+/*
+ * The convolution's product and output stage, strip by strip (ByteKernels.weightsTimesCodesRequantized); column j
+ * goes to out[(j / plane) * image_stride + i * plane + j % plane], so a strip of 32 columns may cross from one image
+ * into the next: its bytes then go through `bytes` ([m][32]) and are copied per image. AVX-512: the output stage in
+ * the block's registers. AVX2: the strip's accumulators start at the bias in `tile` ([m][32], in L1) and are
+ * requantized from there.
+ */
+static void weights_times_codes_requantized(int isa, int m, int n, int depth, const int8_t *w, const int8_t *b, int ldb,
+                                            const int32_t *bias, const int32_t *mult, const int32_t *shift, int32_t zout,
+                                            int32_t lo, int32_t hi, int8_t *out, int plane, size_t image_stride,
+                                            uint8_t *strip, int32_t *tile, int8_t *bytes) {
+    int kp = (depth + 3) & ~3;
+    int seg_from[STRIP + 1], seg_len[STRIP + 1];
+    size_t seg_dst[STRIP + 1];
+    for (int j0 = 0; j0 < n; j0 += STRIP) {
+        int nc = n - j0 < STRIP ? n - j0 : STRIP;
+        int segs = 0;
+        for (int j = 0; j < nc;) {
+            int col = j0 + j, p = col % plane;
+            int len = nc - j < plane - p ? nc - j : plane - p;
+            seg_from[segs] = j;
+            seg_len[segs] = len;
+            seg_dst[segs++] = (size_t) (col / plane) * image_stride + (size_t) p;
+            j += len;
+        }
+        /* one image: straight into the output planes; several: through `bytes` */
+        int8_t *dst = segs == 1 ? out + seg_dst[0] : bytes;
+        size_t ldd = segs == 1 ? (size_t) plane : STRIP;
+        pack_codes(b, ldb, depth, j0, nc, strip);
+        if (isa == ISA_AVX512_VNNI) {
+            out_stage os = {bias, mult, shift, zout, lo, hi, dst, ldd};
+            vnni_rows_requantized(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, NULL, 0, nc, &os);
+        } else {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < STRIP; j++) {
+                    tile[(size_t) i * STRIP + j] = bias[i];
+                }
+            }
+            avx2_rows_0(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, tile, STRIP, nc, NULL);
+            for (int i = 0; i < m; i++) {
+                requantize_row_avx2(tile + (size_t) i * STRIP, nc, mult[i], 31 - shift[i], zout, lo, hi, dst + (size_t) i * ldd);
+            }
+        }
+        if (segs > 1) {
+            for (int i = 0; i < m; i++) {
+                for (int q = 0; q < segs; q++) {
+                    copy_exact(out + (size_t) i * plane + seg_dst[q], bytes + (size_t) i * STRIP + seg_from[q], (size_t) seg_len[q]);
+                }
+            }
+        }
     }
 }
 
@@ -648,31 +735,37 @@ JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_im
     }
 }
 
-JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_requantizeRows0(
-        JNIEnv *env, jclass cls, jint isa, jintArray acc, jint acc_off, jint n, jint lda, jintArray multipliers, jintArray shifts,
-        jint zout, jint lo, jint hi, jbyteArray out, jint out_off, jint ldo) {
+JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_weightsTimesCodesRequantized0(
+        JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray w, jint w_off, jbyteArray b, jint b_off,
+        jint ldb, jintArray bias, jintArray multipliers, jintArray shifts, jint first_row, jint zout, jint lo, jint hi,
+        jbyteArray out, jint out_off, jint plane, jint image_stride) {
     (void) cls;
-    jsize rows = (*env)->GetArrayLength(env, multipliers);
-    jint *pm = (*env)->GetPrimitiveArrayCritical(env, multipliers, NULL);
+    size_t strip_bytes = (size_t) ((depth + 3) / 4) * 4 * STRIP;
+    uint8_t *strip = aligned_alloc(64, (strip_bytes + (size_t) m * STRIP * (sizeof(int32_t) + 1) + 63) & ~(size_t) 63);
+    if (strip == NULL) {
+        throw_oom(env, "qat4j native kernels: im2col strip");
+        return;
+    }
+    jbyte *pw = (*env)->GetPrimitiveArrayCritical(env, w, NULL);
+    jbyte *pb = pw == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    jint *pbias = pb == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, bias, NULL);
+    jint *pm = pbias == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, multipliers, NULL);
     jint *ps = pm == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, shifts, NULL);
-    jint *pa = ps == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, acc, NULL);
-    jbyte *po = pa == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    jbyte *po = ps == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, out, NULL);
     if (po != NULL) {
-        for (jsize r = 0; r < rows; r++) {
-            const int32_t *a = (const int32_t *) pa + acc_off + (size_t) r * lda;
-            int8_t *o = (int8_t *) po + out_off + (size_t) r * ldo;
-            int t = 31 - ps[r];
-            if (isa == ISA_AVX512_VNNI) {
-                requantize_row_avx512(a, n, pm[r], t, zout, lo, hi, o);
-            } else {
-                requantize_row_avx2(a, n, pm[r], t, zout, lo, hi, o);
-            }
-        }
+        weights_times_codes_requantized(isa, m, n, depth, (const int8_t *) pw + w_off, (const int8_t *) pb + b_off, ldb,
+                                        (const int32_t *) pbias + first_row, (const int32_t *) pm + first_row,
+                                        (const int32_t *) ps + first_row, zout, lo, hi, (int8_t *) po + out_off, plane,
+                                        (size_t) image_stride, strip, (int32_t *) (strip + strip_bytes),
+                                        (int8_t *) (strip + strip_bytes + (size_t) m * STRIP * sizeof(int32_t)));
     }
     if (po != NULL) (*env)->ReleasePrimitiveArrayCritical(env, out, po, 0);
-    if (pa != NULL) (*env)->ReleasePrimitiveArrayCritical(env, acc, pa, JNI_ABORT);
     if (ps != NULL) (*env)->ReleasePrimitiveArrayCritical(env, shifts, ps, JNI_ABORT);
     if (pm != NULL) (*env)->ReleasePrimitiveArrayCritical(env, multipliers, pm, JNI_ABORT);
+    if (pbias != NULL) (*env)->ReleasePrimitiveArrayCritical(env, bias, pbias, JNI_ABORT);
+    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
+    if (pw != NULL) (*env)->ReleasePrimitiveArrayCritical(env, w, pw, JNI_ABORT);
+    free(strip);
     if (po == NULL && !(*env)->ExceptionCheck(env)) {
         throw_oom(env, "qat4j native kernels: pinning the arrays");
     }

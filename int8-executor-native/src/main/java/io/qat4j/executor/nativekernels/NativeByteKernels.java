@@ -104,17 +104,22 @@ public final class NativeByteKernels extends ByteKernels {
     }
 
     @Override
-    protected void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts, int zOut,
-                                           int actMin, int actMax, byte[] out, int outOffset, int ldo) {
-        requantizeRows0(isa, acc, accOffset, n, lda, multipliers, shifts, zOut, actMin, actMax, out, outOffset, ldo);
+    protected void weightsTimesCodesRequantizedUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
+                                                         int ldb, int[] bias, int[] multipliers, int[] shifts, int firstRow,
+                                                         int zOut, int actMin, int actMax, byte[] out, int outOffset, int plane,
+                                                         int imageStride) {
+        weightsTimesCodesRequantized0(isa, m, n, depth, w, wOffset, b, bOffset, ldb, bias, multipliers, shifts, firstRow, zOut,
+                actMin, actMax, out, outOffset, plane, imageStride);
     }
 
     private static native int cpuIsa();
 
     private static native void im2col0(int[] geometry, byte[] input, int inOffset, int images, byte[] col);
 
-    private static native void requantizeRows0(int isa, int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts,
-                                               int zOut, int actMin, int actMax, byte[] out, int outOffset, int ldo);
+    private static native void weightsTimesCodesRequantized0(int isa, int m, int n, int depth, byte[] w, int wOffset, byte[] b,
+                                                             int bOffset, int ldb, int[] bias, int[] multipliers, int[] shifts,
+                                                             int firstRow, int zOut, int actMin, int actMax, byte[] out,
+                                                             int outOffset, int plane, int imageStride);
 
     private static native void maxPoolTwoByTwo0(int isa, int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
                                             int actMax);

@@ -131,23 +131,35 @@ class NativeByteKernelsTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
-    void requantizeRowsEqualsTheReference(ByteKernels g) {
+    void theRequantizedProductEqualsTheReference(ByteKernels g) {
         SplittableRandom rnd = new SplittableRandom(25);
-        for (int trial = 0; trial < 600; trial++) {
-            int rows = 1 + rnd.nextInt(5);
-            int n = trial < 80 ? trial % 40 : rnd.nextInt(trial % 10 == 0 ? 600 : 70); // every tail of the 8- and 16-lane steps
-            int lda = n + rnd.nextInt(3);
-            int ldo = n + rnd.nextInt(3);
-            int accOff = rnd.nextInt(20);
+        for (int trial = 0; trial < 500; trial++) {
+            // planes narrower and wider than a strip of 32 columns, so strips cross images; rows around the blocks
+            int m = 1 + rnd.nextInt(trial % 5 == 0 ? 70 : 18);
+            int plane = 1 + rnd.nextInt(trial % 3 == 0 ? 5 : trial % 3 == 1 ? 50 : 800);
+            int n = 1 + rnd.nextInt(Math.min(3 * plane, 700));
+            int depth = 1 + rnd.nextInt(trial % 7 == 0 ? 600 : 40);
+            int ldb = n + rnd.nextInt(3);
+            int first = rnd.nextInt(3);
+            int imageStride = (first + m + rnd.nextInt(3)) * plane;
+            int wOff = rnd.nextInt(20);
             int outOff = rnd.nextInt(20);
-            Requantization rq = ByteKernelsTest.randomRequantization(rnd, rows);
-            int[] acc = accumulators(rnd, accOff + rows * lda);
-            byte[] expected = new byte[outOff + rows * ldo + 40];
-            java.util.Arrays.fill(expected, (byte) 99);
+            boolean extremes = trial % 4 == 0;
+            Requantization rq = ByteKernelsTest.randomRequantization(rnd, first + m);
+            int[] bias = accumulators(rnd, first + m);
+            byte[] w = ByteKernels.padRows(bytes(rnd, m * depth, extremes), 0, m, depth);
+            byte[] wArr = new byte[wOff + w.length];
+            System.arraycopy(w, 0, wArr, wOff, w.length);
+            byte[] b = bytes(rnd, depth * ldb, extremes);
+            byte[] expected = new byte[outOff + ((n - 1) / plane + 1) * imageStride + 40];
+            java.util.Arrays.fill(expected, (byte) 99); // bytes outside the planes must stay untouched
             byte[] actual = expected.clone();
-            ByteKernels.reference().requantizeRows(acc, accOff, n, lda, rq, expected, outOff, ldo);
-            g.requantizeRows(acc, accOff, n, lda, rq, actual, outOff, ldo);
-            assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": " + rows + " rows of " + n + ", " + rq);
+            ByteKernels.reference().weightsTimesCodesRequantized(m, n, depth, wArr, wOff, b, 0, ldb, bias, rq, first, expected,
+                    outOff, plane, imageStride);
+            g.weightsTimesCodesRequantized(m, n, depth, wArr, wOff, b, 0, ldb, bias, rq, first, actual, outOff, plane,
+                    imageStride);
+            assertArrayEquals(expected, actual, g.name() + " trial " + trial + ": m " + m + " n " + n + " depth " + depth
+                    + " plane " + plane + ", " + rq);
         }
     }
 

@@ -6,8 +6,9 @@ import java.util.ServiceLoader;
 
 /**
  * The executor's kernels on int8 codes as bytes that a native module can provide (the SPI of
- * {@code int8-executor-native}): two matrix products, the convolution's {@link #im2col} and output stage
- * ({@link #requantizeRows}), and the common 2x2 max pooling ({@link #maxPool2x2}).
+ * {@code int8-executor-native}): two matrix products (one of them also as a convolution's product and
+ * output stage, {@link #weightsTimesCodesRequantized}), the convolution's {@link #im2col}, and the common 2x2
+ * max pooling ({@link #maxPool2x2}).
  *
  * <p>The products: int8 codes with int32 accumulation on the operands' own bytes, the form of
  * ONNX Runtime's MLAS and oneDNN u8s8 kernels (x86 {@code vpdpbusd}: unsigned activations times
@@ -74,12 +75,14 @@ public abstract class ByteKernels {
     protected abstract void im2colUnchecked(int[] geometry, byte[] input, int inOffset, int images, byte[] col);
 
     /**
-     * {@code out[outOffset + r*ldo + j] = clamp(((long) acc[accOffset + r*lda + j] * m[r] + 2^(T-1)) >> T + zOut, actMin,
-     * actMax)}, {@code T = 31 - shift[r]}, for rows {@code r < multipliers.length}. Arguments are checked by
-     * {@link #requantizeRows}.
+     * {@code out[outOffset + (j / plane)*imageStride + i*plane + j % plane] = requantize_{firstRow+i}(bias[firstRow + i] +
+     * sum_k w[wOffset + i*paddedDepth(depth) + k] * ((b[bOffset + k*ldb + j] ^ 0x80) & 0xFF))}, the output stage of
+     * {@link IntGemm#requantize} with the multiplier and shift of row {@code firstRow + i}. Arguments are checked by {@link #weightsTimesCodesRequantized}.
      */
-    protected abstract void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts,
-                                                    int zOut, int actMin, int actMax, byte[] out, int outOffset, int ldo);
+    protected abstract void weightsTimesCodesRequantizedUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b,
+                                                                  int bOffset, int ldb, int[] bias, int[] multipliers,
+                                                                  int[] shifts, int firstRow, int zOut, int actMin, int actMax,
+                                                                  byte[] out, int outOffset, int plane, int imageStride);
 
     /**
      * 2x2 max pooling with stride 2 and no padding (TFLite {@code reference_integer_ops::MaxPool} with that
@@ -202,31 +205,62 @@ public abstract class ByteKernels {
     }
 
     /**
-     * The output stage over rows of accumulators, row {@code r} with channel {@code r} of {@code rq}: the bytes of
-     * {@link IntGemm#requantize} ({@code FixedPoint.multiplyByQuantizedMultiplier}, single rounding, plus
-     * {@code Z_out}, clamped).
+     * A convolution's matrix product and output stage in one pass (the accumulators of a strip of columns stay in
+     * cache, as in gemmlowp's output pipeline and MLAS's QGEMM post-processing): for rows {@code i < m} (output
+     * channels {@code firstRow + i}) and columns {@code j < n} (the im2col's pixels of consecutive images, {@code plane}
+     * per image),
      *
-     * @param acc accumulators, row {@code r} at {@code accOffset + r * lda}
-     * @param accOffset first accumulator
-     * @param n accumulators per row
-     * @param lda row stride of {@code acc}, {@code >= n}
-     * @param rq the output stage, one channel per row
-     * @param out int8 codes, row {@code r} at {@code outOffset + r * ldo}, written
-     * @param outOffset first code
-     * @param ldo row stride of {@code out}, {@code >= n}
+     * <pre>
+     *   acc = bias[firstRow + i] + sum_{k < depth} w[i][k] * (b[k][j] + 128)      (int32, modulo 2^32)
+     *   out[outOffset + (j / plane) * imageStride + i * plane + j % plane] = the bytes of {@link IntGemm#requantize}
+     *       of acc with channel firstRow + i of rq (single rounding, plus Z_out, clamped)
+     * </pre>
+     *
+     * so that image {@code j / plane}'s output planes {@code [C_out, OH*OW]} sit {@code imageStride} apart (NCHW).
+     *
+     * @param m rows: output channels of this call
+     * @param n columns: {@code images * plane}
+     * @param depth {@code K}
+     * @param w weights laid out by {@link #padRows}: row {@code i} at {@code wOffset + i * paddedDepth(depth)}
+     * @param wOffset first weight
+     * @param b int8 codes (an {@link #im2col} matrix), row {@code k} at {@code bOffset + k * ldb}
+     * @param bOffset first code
+     * @param ldb row stride of {@code b}, {@code >= n}
+     * @param bias initial accumulators per channel ({@link #foldedBias}), from index {@code firstRow}
+     * @param rq the output stage, channels {@code firstRow .. firstRow + m - 1} used
+     * @param firstRow the channel of row 0
+     * @param out int8 codes, written at the positions above
+     * @param outOffset position of row 0, column 0
+     * @param plane columns per image, {@code >= 1}
+     * @param imageStride distance between two images' outputs, {@code >= m * plane}
      * @throws IndexOutOfBoundsException when an index falls outside its array
      */
-    public final void requantizeRows(int[] acc, int accOffset, int n, int lda, Requantization rq, byte[] out, int outOffset,
-                                     int ldo) {
-        int rows = rq.channels();
-        checkShape(rows, n, 0);
-        checkStride("accumulators", lda, n);
-        checkStride("output", ldo, n);
-        checkRange("accumulators", acc.length, accOffset, rows, lda, n);
-        checkRange("output", out.length, outOffset, rows, ldo, n);
-        if (n > 0) {
-            requantizeRowsUnchecked(acc, accOffset, n, lda, rq.multiplierArray(), rq.shiftArray(), rq.outputZeroPoint(),
-                    rq.activation().min(), rq.activation().max(), out, outOffset, ldo);
+    public final void weightsTimesCodesRequantized(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset, int ldb,
+                                                   int[] bias, Requantization rq, int firstRow, byte[] out, int outOffset,
+                                                   int plane, int imageStride) {
+        checkShape(m, n, depth);
+        checkStride("codes", ldb, n);
+        checkRange("weights", w.length, wOffset, m, paddedDepth(depth), paddedDepth(depth));
+        checkRange("codes", b.length, bOffset, depth, ldb, n);
+        if (firstRow < 0 || (long) firstRow + m > rq.channels() || (long) firstRow + m > bias.length) {
+            throw new IndexOutOfBoundsException("rows " + firstRow + " .. " + (firstRow + m - 1) + " of " + rq.channels()
+                    + " requantization channels and " + bias.length + " biases");
+        }
+        if (plane < 1 || imageStride < (long) m * plane) {
+            throw new IndexOutOfBoundsException("output planes of " + plane + " columns " + imageStride + " apart cannot hold "
+                    + m + " rows per image");
+        }
+        if (m > 0 && n > 0) {
+            // the last image's last row ends after every earlier image's (imageStride >= m * plane)
+            long last = outOffset + (long) ((n - 1) / plane) * imageStride + (long) (m - 1) * plane + (n - 1) % plane + 1;
+            if (outOffset < 0 || last > out.length) {
+                throw new IndexOutOfBoundsException("output: " + m + " rows of " + n + " columns in planes of " + plane + ", "
+                        + imageStride + " apart from offset " + outOffset + " end at " + last + ", past the array's "
+                        + out.length + " elements");
+            }
+            weightsTimesCodesRequantizedUnchecked(m, n, depth, w, wOffset, b, bOffset, ldb, bias, rq.multiplierArray(),
+                    rq.shiftArray(), firstRow, rq.outputZeroPoint(), rq.activation().min(), rq.activation().max(), out,
+                    outOffset, plane, imageStride);
         }
     }
 

@@ -25,10 +25,10 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  *
  * <p>Two paths give these bytes. With native kernels ({@link ByteKernels#selected()}) the whole
  * chunk runs on them: {@link ByteKernels#im2col} of the int8 codes themselves (a padded position
- * the code {@code Z_in}), {@link ByteKernels#weightsTimesCodes} multiplying them as unsigned codes
- * {@code x + 128} against the weights padded to groups of four, from accumulators that start at
- * the bias with the offset folded in ({@link ByteKernels#foldedBias}:
- * {@code bias - (Z_in + 128) sum_k w}), and {@link ByteKernels#requantizeRows} per image; without
+ * the code {@code Z_in}), then {@link ByteKernels#weightsTimesCodesRequantized} multiplying them as
+ * unsigned codes {@code x + 128} against the weights padded to groups of four, from accumulators
+ * that start at the bias with the offset folded in ({@link ByteKernels#foldedBias}:
+ * {@code bias - (Z_in + 128) sum_k w}), and requantizing into the output planes; without
  * them the im2col holds {@code x - Z_in} widened to ints for {@link IntGemm}, which also
  * requantizes.
  *
@@ -201,23 +201,20 @@ public final class PreparedConv2d {
         for (int n0 = 0; n0 < batches; n0 += imagesPerChunk) {
             int images = Math.min(imagesPerChunk, batches - n0);
             int columns = images * plane;
-            int[] start = bytes != null ? foldedBias : bias;
-            for (int o = 0; o < outC; o++) {
-                java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, start[o]);
-            }
             // |acc| <= 128*255*K + |bias[o]| < 2^31 (Conv2dParams; bias checked when prepared): the int32 sums
             // (with the folded bias, modulo 2^32) are the true ones
             if (bytes != null) {
                 bytes.im2col(p, input, n0 * p.inputImageSize(), images, s.colCodes);
                 int kp = ByteKernels.paddedDepth(depth);
                 for (int g = 0; g < p.groups(); g++) {
-                    bytes.weightsTimesCodes(outPerGroup, columns, depth, paddedWeights, g * outPerGroup * kp, s.colCodes,
-                            g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
-                }
-                for (int i = 0; i < images; i++) {
-                    bytes.requantizeRows(s.acc, i * plane, plane, columns, p.requantization(), output, (n0 + i) * outC * plane, plane);
+                    bytes.weightsTimesCodesRequantized(outPerGroup, columns, depth, paddedWeights, g * outPerGroup * kp, s.colCodes,
+                            g * depth * columns, columns, foldedBias, p.requantization(), g * outPerGroup, output,
+                            (n0 * outC + g * outPerGroup) * plane, plane, outC * plane);
                 }
             } else {
+                for (int o = 0; o < outC; o++) {
+                    java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, bias[o]);
+                }
                 im2col(input, n0, images, columns, s);
                 for (int g = 0; g < p.groups(); g++) {
                     gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
@@ -303,7 +300,8 @@ public final class PreparedConv2d {
      * its ThreadLocal), or the value would never become collectable.
      */
     private static final class Scratch {
-        final int[] acc; // [C_out][columns]
+        /** The Java path's accumulators {@code [C_out][columns]}. */
+        final int[] acc;
         /** The native path: the im2col of the codes. */
         final byte[] colCodes;
         /** The Java path: {@code x - Z_in} as ints, 0 at padded positions. */
@@ -313,11 +311,11 @@ public final class PreparedConv2d {
         final int[] shifted;
 
         Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize) {
-            acc = new int[accSize];
             if (codes) {
                 colCodes = new byte[colSize];
-                col = padded = shifted = null;
+                acc = col = padded = shifted = null;
             } else {
+                acc = new int[accSize];
                 col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
                 padded = new int[paddedSize];
                 shifted = new int[shiftedSize];

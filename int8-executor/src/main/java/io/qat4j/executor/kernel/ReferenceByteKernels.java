@@ -73,11 +73,20 @@ final class ReferenceByteKernels extends ByteKernels {
     }
 
     @Override
-    protected void requantizeRowsUnchecked(int[] acc, int accOffset, int n, int lda, int[] multipliers, int[] shifts, int zOut,
-                                           int actMin, int actMax, byte[] out, int outOffset, int ldo) {
-        for (int r = 0; r < multipliers.length; r++) {
-            IntGemm.scalar().requantize(acc, accOffset + r * lda, n, multipliers[r], shifts[r], zOut, actMin, actMax, out,
-                    outOffset + r * ldo);
+    protected void weightsTimesCodesRequantizedUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
+                                                         int ldb, int[] bias, int[] multipliers, int[] shifts, int firstRow,
+                                                         int zOut, int actMin, int actMax, byte[] out, int outOffset, int plane,
+                                                         int imageStride) {
+        int[] acc = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(acc, i * n, (i + 1) * n, bias[firstRow + i]);
+        }
+        weightsTimesCodesUnchecked(m, n, depth, w, wOffset, b, bOffset, ldb, acc, 0, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                IntGemm.scalar().requantize(acc, i * n + j, 1, multipliers[firstRow + i], shifts[firstRow + i], zOut, actMin,
+                        actMax, out, outOffset + (j / plane) * imageStride + i * plane + j % plane);
+            }
         }
     }
 

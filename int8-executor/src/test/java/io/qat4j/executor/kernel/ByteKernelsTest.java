@@ -216,40 +216,60 @@ public class ByteKernelsTest {
     }
 
     @Test
-    void requantizeRowsIsTheSingleRoundingOutputStage() {
+    void theRequantizedProductIsTheSingleRoundingOutputStageOfTheSumInPlanes() {
         SplittableRandom rnd = new SplittableRandom(16);
         for (int trial = 0; trial < 200; trial++) {
-            int rows = 1 + rnd.nextInt(6);
-            int n = rnd.nextInt(40);
-            int lda = n + rnd.nextInt(3);
-            int ldo = n + rnd.nextInt(3);
-            int accOff = rnd.nextInt(4);
-            int outOff = rnd.nextInt(4);
-            Requantization rq = randomRequantization(rnd, rows);
-            int[] acc = accumulators(rnd, accOff + rows * lda);
-            byte[] out = new byte[outOff + rows * ldo + 3];
+            int m = 1 + rnd.nextInt(6);
+            int plane = 1 + rnd.nextInt(trial % 4 == 0 ? 3 : 40);
+            int n = rnd.nextInt(3 * plane + 1);
+            int depth = 1 + rnd.nextInt(12);
+            int ldb = n + rnd.nextInt(3);
+            int first = rnd.nextInt(3);
+            int imageStride = m * plane + rnd.nextInt(3) * plane;
+            int off = rnd.nextInt(4);
+            Requantization rq = randomRequantization(rnd, first + m);
+            int[] bias = accumulators(rnd, first + m); // near the int32 extremes a third of the time: the sums wrap
+            byte[] w = bytes(rnd, m * depth, trial % 3 == 0);
+            byte[] b = bytes(rnd, depth * ldb, trial % 3 == 0);
+            int images = n == 0 ? 0 : (n - 1) / plane + 1;
+            byte[] out = new byte[off + images * imageStride + 3];
             java.util.Arrays.fill(out, (byte) 99);
-            ByteKernels.reference().requantizeRows(acc, accOff, n, lda, rq, out, outOff, ldo);
-            for (int r = 0; r < rows; r++) {
+            ByteKernels.reference().weightsTimesCodesRequantized(m, n, depth, ByteKernels.padRows(w, 0, m, depth), 0, b, 0, ldb,
+                    bias, rq, first, out, off, plane, imageStride);
+            byte[] expected = new byte[out.length];
+            java.util.Arrays.fill(expected, (byte) 99);
+            for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    // floor(acc * m / 2^T + 1/2) by floor division, its low 32 bits (Java's and C's int cast), plus Z_out
-                    int t = 31 - rq.shifts()[r];
-                    long rounded = Math.floorDiv((long) acc[accOff + r * lda + j] * rq.multipliers()[r] + (1L << (t - 1)), 1L << t);
+                    long sum = bias[first + i];
+                    for (int k = 0; k < depth; k++) {
+                        sum += (long) w[i * depth + k] * code(b[k * ldb + j]);
+                    }
+                    // the int32 accumulator, then floor(acc * m / 2^T + 1/2) by floor division, its low 32 bits (Java's
+                    // and C's int cast), plus Z_out
+                    int t = 31 - rq.shifts()[first + i];
+                    long rounded = Math.floorDiv((long) (int) sum * rq.multipliers()[first + i] + (1L << (t - 1)), 1L << t);
                     int q = (int) rounded + rq.outputZeroPoint();
-                    int expected = Math.max(rq.activation().min(), Math.min(rq.activation().max(), q));
-                    assertEquals(expected, out[outOff + r * ldo + j], "trial " + trial + " row " + r + " column " + j);
+                    expected[off + (j / plane) * imageStride + i * plane + j % plane] =
+                            (byte) Math.max(rq.activation().min(), Math.min(rq.activation().max(), q));
                 }
             }
-            for (int k = outOff + (rows - 1) * ldo + n; k < out.length; k++) {
-                assertEquals(99, out[k], "trial " + trial + ": written past the last row");
-            }
+            assertArrayEquals(expected, out, "trial " + trial + ": m " + m + " n " + n + " plane " + plane + " stride " + imageStride);
         }
         Requantization rq = perTensorRequantization(2);
         ByteKernels g = ByteKernels.reference();
-        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[19], 0, 10, 10, rq, new byte[20], 0, 10));
-        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 10, rq, new byte[19], 0, 10));
-        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 9, rq, new byte[20], 0, 10));
-        assertThrows(IndexOutOfBoundsException.class, () -> g.requantizeRows(new int[20], 0, 10, 10, rq, new byte[20], -1, 10));
+        byte[] w = new byte[8];
+        byte[] b = new byte[3 * 10];
+        int[] bias = new int[2];
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(2, 10, 3, w, 0, b, 0, 10, bias, rq, 0,
+                new byte[19], 0, 5, 10)); // two images of two planes of five need 20
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(2, 10, 3, w, 0, b, 0, 10, bias, rq, 1,
+                new byte[40], 0, 5, 10)); // row 1 + 1 is past the two channels
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(2, 10, 3, w, 0, b, 0, 10, bias, rq, 0,
+                new byte[40], 0, 5, 9)); // images overlap
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(2, 10, 3, w, 0, b, 0, 10,
+                new int[1], rq, 0, new byte[40], 0, 5, 10));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(2, 10, 3, w, 0, new byte[29], 0, 10,
+                bias, rq, 0, new byte[40], 0, 5, 10));
     }
 
     /**
