@@ -11,16 +11,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * A batch run in parts on several threads, for graphs whose every op computes example by example
- * ({@link Int8Executor#withThreads}): the inputs are cut along their leading dimension into
- * consecutive parts of nearly equal size, the calling thread runs the first and a pool of daemon
- * threads shared by all executors the others, and each output is joined in order. Every example
- * is then computed exactly as in one run, so the result is the single-threaded one bit for bit.
+ * A batch run in parts, for graphs whose every op computes example by example
+ * ({@link Int8Executor#withThreads}): the batch is cut along its leading dimension into one range
+ * of consecutive examples per thread (nearly equal sizes), and each range into consecutive parts
+ * of at most {@code maxPart} examples, run one after the other on that thread, so that a part's
+ * activations stay in the thread's cache (the whole network runs over a few examples at a time
+ * instead of each layer over the whole batch). The calling thread runs the first range and a pool
+ * of daemon threads shared by all executors the others; the outputs are joined in order. Every
+ * example is computed exactly as in one run, so the result is the single-threaded one bit for bit.
  */
 final class BatchSplit {
+
+    /** Runs examples {@code from .. to - 1} on the calling thread. */
+    @FunctionalInterface
+    interface Part {
+        Map<String, Tensor> run(int from, int to);
+    }
 
     /** Daemon threads, created on demand and ended after 30 s idle. */
     private static final ExecutorService WORKERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -34,33 +42,25 @@ final class BatchSplit {
     }
 
     /**
-     * @param inputs named inputs, each with leading dimension {@code batch}
      * @param batch examples, {@code >= 1}
-     * @param threads parts at most
-     * @param runPart runs one part on the calling thread
+     * @param threads ranges at most
+     * @param maxPart examples per part at most, {@code >= 1}
+     * @param part runs one part on the calling thread
      * @return the outputs of the whole batch
      */
-    static Map<String, Tensor> run(Map<String, Tensor> inputs, int batch, int threads,
-                                   Function<Map<String, Tensor>, Map<String, Tensor>> runPart) {
-        int parts = Math.min(threads, batch);
-        List<Map<String, Tensor>> split = new ArrayList<>(parts);
-        for (int k = 0; k < parts; k++) {
-            int from = (int) ((long) batch * k / parts);
-            int to = (int) ((long) batch * (k + 1) / parts);
-            Map<String, Tensor> part = new LinkedHashMap<>();
-            inputs.forEach((name, t) -> part.put(name, t.slice(from, to)));
-            split.add(part);
-        }
-        List<Future<Map<String, Tensor>>> futures = new ArrayList<>(parts - 1);
-        for (int k = 1; k < parts; k++) {
-            Map<String, Tensor> part = split.get(k);
-            futures.add(WORKERS.submit(() -> runPart.apply(part)));
-        }
-        List<Map<String, Tensor>> results = new ArrayList<>(parts);
+    static Map<String, Tensor> run(int batch, int threads, int maxPart, Part part) {
+        int ranges = Math.min(threads, batch);
+        List<Future<List<Map<String, Tensor>>>> futures = new ArrayList<>(ranges - 1);
+        List<Map<String, Tensor>> results = new ArrayList<>();
         try {
-            results.add(runPart.apply(split.get(0)));
-            for (Future<Map<String, Tensor>> f : futures) {
-                results.add(f.get());
+            for (int k = 1; k < ranges; k++) {
+                int from = (int) ((long) batch * k / ranges);
+                int to = (int) ((long) batch * (k + 1) / ranges);
+                futures.add(WORKERS.submit(() -> runRange(from, to, maxPart, part)));
+            }
+            results.addAll(runRange(0, batch / ranges, maxPart, part));
+            for (Future<List<Map<String, Tensor>>> f : futures) {
+                results.addAll(f.get());
             }
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
@@ -76,11 +76,24 @@ final class BatchSplit {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
+        if (results.size() == 1) {
+            return results.get(0);
+        }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : results.get(0).keySet()) {
-            List<Tensor> pieces = new ArrayList<>(parts);
+            List<Tensor> pieces = new ArrayList<>(results.size());
             results.forEach(r -> pieces.add(r.get(name)));
             out.put(name, Tensor.concat(pieces));
+        }
+        return out;
+    }
+
+    /** Examples {@code from .. to - 1} in consecutive parts of at most {@code maxPart}, of nearly equal sizes. */
+    private static List<Map<String, Tensor>> runRange(int from, int to, int maxPart, Part part) {
+        int parts = (to - from + maxPart - 1) / maxPart;
+        List<Map<String, Tensor>> out = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            out.add(part.run(from + (int) ((long) (to - from) * k / parts), from + (int) ((long) (to - from) * (k + 1) / parts)));
         }
         return out;
     }

@@ -35,8 +35,9 @@ import java.util.Map;
  * the graph outputs) into the arrays its thread used for them in the previous run; the
  * convolutions keep their scratch per thread too, so one executor serves concurrent inference from
  * several threads. A run also splits its batch
- * across the executor's own threads (the available processors, or {@link #withThreads}) when
- * every op computes example by example, with the single-threaded result.
+ * across the executor's own threads (the available processors, or {@link #withThreads}), and
+ * into parts of a few examples whose activations stay in cache, when every op computes example by
+ * example, with the single-threaded result.
  *
  * <p>The general API takes and returns named {@link Tensor}s (INT8, UINT8, INT16 or INT32, any
  * rank): an activation's shape in the artifact excludes its leading dynamic dimension (batch,
@@ -56,6 +57,14 @@ import java.util.Map;
  */
 public final class Int8Executor {
 
+    /**
+     * Bytes of activations per part of a split batch: bounds a thread's working set (and its reused arrays) for
+     * large batches. Not smaller: on the 2-vCPU Xeon (48 MiB L3) parts of 512 KiB (9 examples of the
+     * Fashion-MNIST CNN) were slower at batch 256 than whole-batch layers (interleaved against ONNX Runtime:
+     * 0.77-0.80 of its speed against 0.88), whose products run over longer rows.
+     */
+    static final long PART_BYTES = 4L << 20;
+
     private final ModelArtifact model;
     private final List<PreparedOp> ops;
     private final int[][] inputSlots;
@@ -67,12 +76,15 @@ public final class Int8Executor {
     /** Whether every op is computed example by example ({@link io.qat4j.executor.op.OpDefinition#perExample}). */
     private final boolean perExample;
     private final int threads;
+    /** Examples per part of a split batch: their activations fill about {@link #PART_BYTES} ({@link BatchSplit}). */
+    private final int examplesPerPart;
     /** Per slot: whether a caller receives the tensor (a graph output), so its array must not be reused. */
     private final boolean[] kept;
     /**
      * Per thread, the arrays of the last run's tensors that no caller keeps, by slot, reused by the
      * next run of this thread (the values hold arrays only, so an entry does not keep the executor
-     * reachable). Up to the sum of the intermediate tensors of the largest batch run on the thread.
+     * reachable). Up to twice the sum of the intermediate tensors of the largest part or batch run on
+     * the thread.
      */
     private final ThreadLocal<byte[][]> workspace;
 
@@ -101,6 +113,11 @@ public final class Int8Executor {
             }
         }
         this.slots = activations.toArray(new TensorInfo[0]);
+        long bytesPerExample = 1;
+        for (TensorInfo t : slots) {
+            bytesPerExample += t.byteLength();
+        }
+        this.examplesPerPart = (int) Math.max(1, Math.min(Integer.MAX_VALUE, PART_BYTES / bytesPerExample));
         this.inputSlots = new int[ops.size()][];
         this.outputSlots = new int[ops.size()][];
         for (int o = 0; o < ops.size(); o++) {
@@ -116,12 +133,13 @@ public final class Int8Executor {
         this.workspace = newWorkspace(slots.length);
     }
 
+    /** Two arrays per slot: a thread's parts of a split batch alternate between two sizes. */
     private static ThreadLocal<byte[][]> newWorkspace(int slots) {
-        return ThreadLocal.withInitial(() -> new byte[slots][]);
+        return ThreadLocal.withInitial(() -> new byte[2 * slots][]);
     }
 
-    /** This executor's loaded graph on {@code threads} threads. */
-    private Int8Executor(Int8Executor base, int threads) {
+    /** This executor's loaded graph on {@code threads} threads, in parts of {@code examplesPerPart}. */
+    private Int8Executor(Int8Executor base, int threads, int examplesPerPart) {
         this.model = base.model;
         this.ops = base.ops;
         this.inputSlots = base.inputSlots;
@@ -132,6 +150,7 @@ public final class Int8Executor {
         this.classifier = base.classifier;
         this.perExample = base.perExample;
         this.threads = threads;
+        this.examplesPerPart = examplesPerPart;
         this.kept = base.kept;
         this.workspace = newWorkspace(slots.length);
     }
@@ -212,7 +231,8 @@ public final class Int8Executor {
      * The same loaded graph run on {@code threads} threads (the prepared ops are shared, each thread
      * keeps its own scratch; {@link BatchSplit}): a batch whose examples the graph computes one by one (every op
      * {@code perExample}: convolutional and dense networks) is split into {@code threads} parts of
-     * consecutive examples, run at once, and joined, bit for bit the single-threaded result; other
+     * consecutive examples, run at once (each in parts of a few examples whose activations stay in cache), and
+     * joined, bit for bit the single-threaded result; other
      * graphs (graph ops mix nodes and edges) and batches of one example run on the calling thread.
      * Loading picks the available processors.
      *
@@ -223,7 +243,20 @@ public final class Int8Executor {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        return threads == this.threads ? this : new Int8Executor(this, threads);
+        return threads == this.threads ? this : new Int8Executor(this, threads, examplesPerPart);
+    }
+
+    /**
+     * The same executor with parts of at most {@code examples} examples (tests: parts of a small model).
+     *
+     * @param examples examples per part, {@code >= 1}
+     * @return the executor
+     */
+    Int8Executor withExamplesPerPart(int examples) {
+        if (examples < 1) {
+            throw new IllegalArgumentException("examples per part must be >= 1, got " + examples);
+        }
+        return new Int8Executor(this, threads, examples);
     }
 
     /** @return threads per run */
@@ -270,13 +303,22 @@ public final class Int8Executor {
      *     above the accumulator bound), naming the op and the row
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        if (splitsBatches() && inputs.keySet().equals(graphInputs.keySet()) && inputs.values().stream().allMatch(t -> t != null)) {
+        if (perExample && inputs.keySet().equals(graphInputs.keySet()) && inputs.values().stream().allMatch(t -> t != null)) {
             int batch = inputs.values().iterator().next().leading();
-            if (batch > 1 && inputs.values().stream().allMatch(t -> t.leading() == batch)) {
-                return BatchSplit.run(inputs, batch, threads, this::runOnThisThread);
+            if (splits(batch) && inputs.values().stream().allMatch(t -> t.leading() == batch)) {
+                return BatchSplit.run(batch, threads, examplesPerPart, (from, to) -> {
+                    Map<String, Tensor> part = new LinkedHashMap<>();
+                    inputs.forEach((name, t) -> part.put(name, t.slice(from, to)));
+                    return runOnThisThread(part);
+                });
             }
         }
         return runOnThisThread(inputs);
+    }
+
+    /** Whether a batch of a per-example graph runs in parts: on several threads, or larger than a part. */
+    private boolean splits(int batch) {
+        return perExample && batch > 1 && (threads > 1 || batch > examplesPerPart);
     }
 
     private Map<String, Tensor> runOnThisThread(Map<String, Tensor> inputs) {
@@ -341,11 +383,16 @@ public final class Int8Executor {
             return new byte[length];
         }
         byte[] a = arrays[slot];
-        if (a == null || a.length != length) {
-            a = new byte[length];
-            arrays[slot] = a;
+        if (a != null && a.length == length) {
+            return a;
         }
-        return a;
+        byte[] b = arrays[slots.length + slot];
+        if (b != null && b.length == length) {
+            return b;
+        }
+        arrays[slots.length + slot] = a; // the older size gives way
+        arrays[slot] = new byte[length];
+        return arrays[slot];
     }
 
     private static Tensor checked(Tensor v, TensorInfo declared, String what) {
@@ -405,13 +452,18 @@ public final class Int8Executor {
      * @return int8 codes
      */
     public static byte[] quantizeInput(TensorInfo input, float[] x) {
+        return quantizeInput(input, x, 0, x.length);
+    }
+
+    /** {@link #quantizeInput(TensorInfo, float[])} of {@code x[from .. to)}. */
+    private static byte[] quantizeInput(TensorInfo input, float[] x, int from, int to) {
         float s = (float) input.quant().scale(0);
         int zp = input.quant().zeroPoint(0);
         int qMax = (1 << (input.bits() - 1)) - 1;
         int qMin = -qMax - 1;
-        byte[] q = new byte[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int code = Rounding.quantizeFloat(x[i], s, zp, qMin, qMax);
+        byte[] q = new byte[to - from];
+        for (int i = 0; i < q.length; i++) {
+            int code = Rounding.quantizeFloat(x[from + i], s, zp, qMin, qMax);
             q[i] = (byte) Math.max(qMin, Math.min(qMax, code));
         }
         return q;
@@ -435,7 +487,18 @@ public final class Int8Executor {
      * @return logits and predictions
      */
     public Output run(float[] x, int batch) {
-        return runQuantized(quantizeInput(x), batch);
+        Classifier c = classifierOrThrow();
+        int size = inputSize();
+        if (batch < 1 || x.length != (long) batch * size) {
+            throw new IllegalArgumentException("expected " + batch + " x " + size + " inputs, got " + x.length);
+        }
+        if (!splits(batch)) {
+            return runQuantized(quantizeInput(c.input(), x, 0, x.length), batch);
+        }
+        // each part quantizes its own examples, on its thread
+        Map<String, Tensor> out = BatchSplit.run(batch, threads, examplesPerPart, (from, to) -> runOnThisThread(
+                Map.of(c.input().name(), inputTensor(quantizeInput(c.input(), x, from * size, to * size), to - from))));
+        return output(out.get(c.output().name()).ints(), batch);
     }
 
     /**
@@ -445,7 +508,12 @@ public final class Int8Executor {
      */
     public Output runQuantized(byte[] q, int batch) {
         Classifier c = classifierOrThrow();
-        int[] acc = run(Map.of(c.input().name(), inputTensor(q, batch))).get(c.output().name()).ints();
+        return output(run(Map.of(c.input().name(), inputTensor(q, batch))).get(c.output().name()).ints(), batch);
+    }
+
+    /** Dequantized logits and predictions from the int32 logits of a batch. */
+    private Output output(int[] acc, int batch) {
+        Classifier c = classifierOrThrow();
         int k = classes();
         float[] logits = new float[acc.length];
         for (int i = 0; i < acc.length; i++) {

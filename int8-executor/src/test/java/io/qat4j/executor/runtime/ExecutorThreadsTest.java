@@ -49,6 +49,39 @@ class ExecutorThreadsTest {
     }
 
     /**
+     * A batch run in parts of a few examples (one after the other on a thread, in ranges across threads) gives
+     * the bytes of one whole-batch run, from codes and from floats (each part quantizes its own examples), for
+     * parts that divide the batch and parts that do not (two part sizes alternate in the reused arrays).
+     */
+    @Test
+    void aBatchInPartsGivesTheWholeBatchResult() throws Exception {
+        LoadedArtifact a = FixtureModel.v2();
+        Int8Executor whole = Int8Executor.of(a, "fixture").withThreads(1);
+        int size = whole.inputSize();
+        Random r = new Random(6);
+        for (int threads : new int[] {1, 2, 3}) {
+            for (int part : new int[] {1, 2, 3, 5}) {
+                Int8Executor parts = whole.withThreads(threads).withExamplesPerPart(part);
+                for (int batch : new int[] {1, 2, 7, 12, 13, 12}) {
+                    float[] x = new float[batch * size];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) (r.nextGaussian() * 2);
+                    }
+                    byte[] q = whole.quantizeInput(x);
+                    Int8Executor.Output expected = whole.runQuantized(q, batch);
+                    String what = threads + " threads, parts of " + part + ", batch " + batch;
+                    assertArrayEquals(expected.accumulators(), parts.runQuantized(q, batch).accumulators(), what);
+                    Int8Executor.Output fromFloats = parts.run(x, batch);
+                    assertArrayEquals(expected.accumulators(), fromFloats.accumulators(), what + ", from floats");
+                    assertArrayEquals(expected.logits(), fromFloats.logits(), what);
+                    assertArrayEquals(expected.predictions(), fromFloats.predictions(), what);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> whole.withThreads(2).run(new float[size * 3 - 1], 3));
+    }
+
+    /**
      * Runs reuse, per thread, the arrays of the tensors no caller keeps: a sequence of runs with
      * varying batches (arrays reallocated when the size changes) gives the trace's fresh results,
      * and a graph output an earlier run returned is not touched by later runs, on one thread and
