@@ -1,6 +1,8 @@
 package io.qat4j.jobs;
 
 import io.qat4j.jobs.bench.DegreeQuantStepBenchmark;
+import io.qat4j.jobs.bench.ExecutorBenchmark;
+import io.qat4j.jobs.bench.PairedSpeedRatio;
 import io.qat4j.jobs.bench.RedditSizedGin;
 import io.qat4j.jobs.bench.TrainStepBenchmark;
 import java.util.Collection;
@@ -55,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--iterations", description = "Measurement iterations of 5 s each (default: ${DEFAULT-VALUE})")
     int iterations = 5;
+
+    @Option(names = "--paired", paramLabel = "ROUNDS", description = "executor: after JMH, also measure the speed ratios in "
+            + "ROUNDS alternating rounds of 300 ms per engine (executor vs ONNX Runtime int8 at 1 and 2 threads, executor 2 vs 1 "
+            + "thread), which a drifting host does not bias; 0 for none (default: ${DEFAULT-VALUE})")
+    int paired = 0;
 
     @Option(names = "--warmup", description = "Warm-up iterations of dq-step (5 s each) and executor (3 s each) (default: ${DEFAULT-VALUE})")
     int warmup = 3;
@@ -199,7 +206,34 @@ final class BenchCommand implements Callable<Integer> {
             printRatio("batch " + b + ": executor 2 threads / 1 thread throughput", stats.get("int8Executor@" + b + "x1"),
                     stats.get("int8Executor@" + b + "x2"));
         }
+        if (paired > 0) {
+            pairedRatios();
+        }
         return ExitCodes.OK;
+    }
+
+    /** The ratios again in alternating rounds ({@link PairedSpeedRatio}): executor vs ORT int8, and 2 vs 1 thread. */
+    private void pairedRatios() throws Exception {
+        PairedSpeedRatio design = new PairedSpeedRatio(paired, 300, 5);
+        System.out.printf(Locale.ROOT, "%nPaired rounds (%d of 300 ms per engine after 5 warm-up rounds; median ratio per round, "
+                + "quartiles):%n", paired);
+        for (int b : new int[] {1, 64, 256}) {
+            ExecutorBenchmark one = ExecutorBenchmark.of(run, b, 1);
+            ExecutorBenchmark two = ExecutorBenchmark.of(run, b, 2);
+            try {
+                for (ExecutorBenchmark e : new ExecutorBenchmark[] {one, two}) {
+                    System.out.printf(Locale.ROOT, "batch %d, %d thread(s): executor speed / ONNX Runtime int8: %s%n", b, e.threads,
+                            design.measure(e::int8Executor, e::onnxRuntimeInt8));
+                }
+                if (b > 1) {
+                    System.out.printf(Locale.ROOT, "batch %d: executor 2 threads / 1 thread throughput: %s%n", b,
+                            design.measure(two::int8Executor, one::int8Executor));
+                }
+            } finally {
+                one.tearDown();
+                two.tearDown();
+            }
+        }
     }
 
     private static void printRow(String batch, String threads, String engine, Statistics s) {

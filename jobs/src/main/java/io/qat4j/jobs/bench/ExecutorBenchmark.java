@@ -70,6 +70,24 @@ public class ExecutorBenchmark {
         input = randomBatch(batch * executor.inputSize());
     }
 
+    /**
+     * A set-up instance outside JMH ({@code bench executor --paired}).
+     *
+     * @param run run folder
+     * @param batch batch size
+     * @param threads threads of both engines
+     * @return the benchmark state, set up
+     * @throws Exception if the run cannot be loaded or ONNX Runtime refuses a model
+     */
+    public static ExecutorBenchmark of(String run, int batch, int threads) throws Exception {
+        ExecutorBenchmark b = new ExecutorBenchmark();
+        b.run = run;
+        b.batch = batch;
+        b.threads = threads;
+        b.setUp();
+        return b;
+    }
+
     static Path artifact(Path run) throws Exception {
         Path artifact = run.resolve(RunExport.ARTIFACT);
         return Files.exists(artifact) ? artifact : RunExport.export(RunExport.load(run));
