@@ -77,7 +77,8 @@ public abstract class ByteKernels {
     /**
      * {@code out[outOffset + (j / plane)*imageStride + i*plane + j % plane] = requantize_{firstRow+i}(bias[firstRow + i] +
      * sum_k w[wOffset + i*paddedDepth(depth) + k] * ((b[bOffset + k*ldb + j] ^ 0x80) & 0xFF))}, the output stage of
-     * {@link IntGemm#requantize} with the multiplier and shift of row {@code firstRow + i}. Arguments are checked by {@link #weightsTimesCodesRequantized}.
+     * {@link IntGemm#requantize} with the multiplier and shift of row {@code firstRow + i}. Arguments are checked by
+     * {@link #weightsTimesCodesRequantized}.
      */
     protected abstract void weightsTimesCodesRequantizedUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b,
                                                                   int bOffset, int ldb, int[] bias, int[] multipliers,

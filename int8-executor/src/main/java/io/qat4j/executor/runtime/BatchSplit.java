@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * A batch run in parts, for graphs whose every op computes example by example
  * ({@link Int8Executor#withThreads}): the batch is cut along its leading dimension into one range
  * of consecutive examples per thread (nearly equal sizes), and each range into consecutive parts
- * of at most {@code maxPart} examples, run one after the other on that thread, so that a part's
- * activations stay in the thread's cache (the whole network runs over a few examples at a time
- * instead of each layer over the whole batch). The calling thread runs the first range and a pool
+ * of at most {@code maxPart} examples, run one after the other on that thread, so that a thread's
+ * working set (its activations and reused arrays) stays bounded for any batch. The calling thread
+ * runs the first range and a pool
  * of daemon threads shared by all executors the others; the outputs are joined in order. Every
  * example is computed exactly as in one run, so the result is the single-threaded one bit for bit.
  */

@@ -36,7 +36,7 @@ import java.util.Map;
  * convolutions keep their scratch per thread too, so one executor serves concurrent inference from
  * several threads. A run also splits its batch
  * across the executor's own threads (the available processors, or {@link #withThreads}), and
- * into parts of a few examples whose activations stay in cache, when every op computes example by
+ * into parts of at most about {@link #PART_BYTES} of activations, when every op computes example by
  * example, with the single-threaded result.
  *
  * <p>The general API takes and returns named {@link Tensor}s (INT8, UINT8, INT16 or INT32, any
@@ -231,7 +231,7 @@ public final class Int8Executor {
      * The same loaded graph run on {@code threads} threads (the prepared ops are shared, each thread
      * keeps its own scratch; {@link BatchSplit}): a batch whose examples the graph computes one by one (every op
      * {@code perExample}: convolutional and dense networks) is split into {@code threads} parts of
-     * consecutive examples, run at once (each in parts of a few examples whose activations stay in cache), and
+     * consecutive examples, run at once (each in parts of at most about {@link #PART_BYTES} of activations), and
      * joined, bit for bit the single-threaded result; other
      * graphs (graph ops mix nodes and edges) and batches of one example run on the calling thread.
      * Loading picks the available processors.
