@@ -31,8 +31,13 @@ import java.util.ServiceLoader;
  * <p>Implementations: {@link #reference()}, plain Java loops of the definition (the tests' exact
  * reference), and those found with {@link ServiceLoader} (module {@code int8-executor-native}:
  * AVX-512 VNNI and AVX2 kernels through JNI), which this module does not depend on. The
- * {@code run} methods here check every index before an implementation sees it, so a native one
+ * public methods here check every index before an implementation sees it, so a native one
  * never reads or writes outside the arrays.
+ *
+ * <p>Why one class of more than 400 lines: the abstract kernels, the public entry points that check
+ * every index before an implementation runs, and the operand layouts both sides read
+ * ({@link #padRows}, {@link #packColumns}, {@link #foldedBias}) are one contract, which a native
+ * module implements as a whole; split, the checks would sit apart from the layouts they bound.
  */
 public abstract class ByteKernels {
 
