@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * {@link ByteKernels} in native code through JNI ({@code src/main/c/qat4j_int8.c}): the AVX-512
- * kernels (products with VNNI's {@code vpdpbusd}, pooling with AVX-512BW) where the CPU has
+ * kernels (products with VNNI's {@code vpdpbusd}, a convolution's output stage on 64-bit lanes in the
+ * product's registers, pooling with AVX-512BW; the im2col by row copies) where the CPU has
  * AVX-512 F, BW, VL and VNNI, else the AVX2 ones (products with {@code vpmaddwd} on bytes widened to
  * 16 bits), chosen by the CPU's own feature flags; bit-identical to {@link ByteKernels#reference()}
  * (int32 sums modulo {@code 2^32}).
