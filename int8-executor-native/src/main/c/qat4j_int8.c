@@ -4,7 +4,8 @@
  * signed int8 weights, int32 accumulators wrapping modulo 2^32 like Java's int arithmetic, so the
  * results equal the Java reference bit for bit.
  *
- *   weightsTimesCodes: c[i][j] += sum_k w[i][k] * (b[k][j] ^ 0x80)   w [m][kp] (kp = depth rounded up to 4)
+ *   weightsTimesCodesRequantized: out[i][j] = requantize_i(bias[i] + sum_k w[i][k] * (b[k][j] ^ 0x80))   w [m][kp] (kp = depth
+ *     rounded up to 4), out in NCHW planes
  *   codesTimesWeights: c[i][j] += sum_k (x[i][k] ^ 0x80) * W[j][k]   W packed [kp/4][np][4] (np = n rounded up to 32)
  *
  * Kernels, chosen once from what the CPU has (__builtin_cpu_supports, which also checks that the
@@ -155,7 +156,7 @@ INLINE VNNI_TARGET void vnni_store_requantized(const out_stage *os, int r, __m51
 
 /*
  * R rows (R <= 8) x one strip of 32 columns. The unsigned operand is a vector of 16 columns x 4
- * bytes (`vec`, 2 per k4), the signed one a broadcast quad per row (weightsTimesCodes), or the
+ * bytes (`vec`, 2 per k4), the signed one a broadcast quad per row (weightsTimesCodesRequantized), or the
  * other way round (codesTimesWeights): `rows_unsigned` says which.
  */
 INLINE VNNI_TARGET void vnni_block(int R, int rows_unsigned, int full, int tail, const int8_t *a, size_t lda,
@@ -230,7 +231,6 @@ INLINE VNNI_TARGET void vnni_block(int R, int rows_unsigned, int full, int tail,
             } \
         } \
     }
-VNNI_ROWS(vnni_rows_0, 0, 0)
 VNNI_ROWS(vnni_rows_1, 1, 0)
 VNNI_ROWS(vnni_rows_requantized, 0, 1)
 
@@ -337,18 +337,6 @@ AVX2_ROWS(1)
 /* ---------------------------------------------------------------- drivers */
 
 typedef void (*rows_fn)(int, int, int, const int8_t *, size_t, const uint8_t *, size_t, int32_t *, int, int, const out_stage *);
-
-/* Rows of `a` x strips of 32 columns of `vec`; weightsTimesCodes packs each strip of codes first. */
-static void weights_times_codes(int isa, int m, int n, int depth, const int8_t *w, const int8_t *b, int ldb, int32_t *c,
-                                int ldc, uint8_t *strip) {
-    int kp = (depth + 3) & ~3; /* the weight rows are padded with zeros to kp: whole quads only */
-    rows_fn rows = isa == ISA_AVX512_VNNI ? vnni_rows_0 : avx2_rows_0;
-    for (int j0 = 0; j0 < n; j0 += STRIP) {
-        int nc = n - j0 < STRIP ? n - j0 : STRIP;
-        pack_codes(b, ldb, depth, j0, nc, strip);
-        rows(m, kp / 4, 0, w, (size_t) kp, strip, 4 * STRIP, c + j0, ldc, nc, NULL);
-    }
-}
 
 static void codes_times_weights(int isa, int m, int n, int depth, const int8_t *x, int ldx, const uint8_t *packed,
                                 int32_t *c, int ldc) {
@@ -641,32 +629,6 @@ static void throw_oom(JNIEnv *env, const char *what) {
     jclass e = (*env)->FindClass(env, "java/lang/OutOfMemoryError");
     if (e != NULL) {
         (*env)->ThrowNew(env, e, what);
-    }
-}
-
-JNIEXPORT void JNICALL Java_io_qat4j_executor_nativekernels_NativeByteKernels_weightsTimesCodes0(
-        JNIEnv *env, jclass cls, jint isa, jint m, jint n, jint depth, jbyteArray w, jint w_off, jbyteArray b, jint b_off,
-        jint ldb, jintArray c, jint c_off, jint ldc) {
-    (void) cls;
-    size_t strip_bytes = (size_t) ((depth + 3) / 4) * 4 * STRIP;
-    uint8_t *strip = aligned_alloc(64, strip_bytes);
-    if (strip == NULL) {
-        throw_oom(env, "qat4j native kernels: im2col strip");
-        return;
-    }
-    jbyte *pw = (*env)->GetPrimitiveArrayCritical(env, w, NULL);
-    jbyte *pb = pw == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, b, NULL);
-    jint *pc = pb == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, c, NULL);
-    if (pc != NULL) {
-        weights_times_codes(isa, m, n, depth, (const int8_t *) pw + w_off, (const int8_t *) pb + b_off, ldb,
-                            (int32_t *) pc + c_off, ldc, strip);
-    }
-    if (pc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, c, pc, 0);
-    if (pb != NULL) (*env)->ReleasePrimitiveArrayCritical(env, b, pb, JNI_ABORT);
-    if (pw != NULL) (*env)->ReleasePrimitiveArrayCritical(env, w, pw, JNI_ABORT);
-    free(strip);
-    if (pc == NULL && !(*env)->ExceptionCheck(env)) {
-        throw_oom(env, "qat4j native kernels: pinning the arrays");
     }
 }
 

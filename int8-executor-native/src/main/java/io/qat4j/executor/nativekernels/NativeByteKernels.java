@@ -83,12 +83,6 @@ public final class NativeByteKernels extends ByteKernels {
     }
 
     @Override
-    protected void weightsTimesCodesUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset, int ldb,
-                                              int[] c, int cOffset, int ldc) {
-        weightsTimesCodes0(isa, m, n, depth, w, wOffset, b, bOffset, ldb, c, cOffset, ldc);
-    }
-
-    @Override
     protected void codesTimesWeightsUnchecked(int m, int n, int depth, byte[] x, int xOffset, int ldx, byte[] packed, int[] c,
                                               int cOffset, int ldc) {
         codesTimesWeights0(isa, m, n, depth, x, xOffset, ldx, packed, c, cOffset, ldc);
@@ -124,9 +118,6 @@ public final class NativeByteKernels extends ByteKernels {
 
     private static native void maxPoolTwoByTwo0(int isa, int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin,
                                             int actMax);
-
-    private static native void weightsTimesCodes0(int isa, int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
-                                                  int ldb, int[] c, int cOffset, int ldc);
 
     private static native void codesTimesWeights0(int isa, int m, int n, int depth, byte[] x, int xOffset, int ldx,
                                                   byte[] packed, int[] c, int cOffset, int ldc);

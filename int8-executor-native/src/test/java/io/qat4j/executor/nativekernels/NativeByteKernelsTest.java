@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.qat4j.executor.kernel.ActivationClamp;
 import io.qat4j.executor.kernel.ByteKernels;
 import io.qat4j.executor.kernel.ByteKernelsTest;
 import io.qat4j.executor.kernel.Conv2dParams;
@@ -166,8 +167,9 @@ class NativeByteKernelsTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void indicesOutsideTheArraysAreRefusedBeforeTheNativeCall(ByteKernels g) {
-        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodes(4, 64, 9, new byte[4 * 12], 1, new byte[9 * 64],
-                0, 64, new int[4 * 64], 0, 64));
+        assertThrows(IndexOutOfBoundsException.class, () -> g.weightsTimesCodesRequantized(4, 64, 9, new byte[4 * 12], 1,
+                new byte[9 * 64], 0, 64, new int[4], ByteKernelsTest.randomRequantization(new SplittableRandom(1), 4), 0,
+                new byte[4 * 64], 0, 64, 4 * 64));
         assertThrows(IndexOutOfBoundsException.class, () -> g.codesTimesWeights(4, 64, 9, new byte[4 * 9], 0, 9,
                 ByteKernels.packColumns(new byte[64 * 9], 64, 9), new int[4 * 64 - 1], 0, 64));
     }
@@ -177,26 +179,52 @@ class NativeByteKernelsTest {
                               int extraLdc, boolean extremes) {
         String what = g.name() + " m=" + m + " n=" + n + " depth=" + depth + " offsets " + off1 + "," + off2 + " strides +"
                 + extraLd + ",+" + extraLdc + (extremes ? " extremes" : "");
-        int ldc = n + extraLdc;
-        int[] c = accumulators(rnd, off2 + m * ldc);
-        // weights x codes (convolutions)
+        // weights x codes with the output stage (convolutions: one image of m planes of n), biases near the int32 extremes
         byte[] w = bytes(rnd, m * depth, extremes);
         byte[] padded = ByteKernels.padRows(w, 0, m, depth);
         byte[] wArr = new byte[off1 + padded.length];
         System.arraycopy(padded, 0, wArr, off1, padded.length);
         int ldb = n + extraLd;
         byte[] b = bytes(rnd, off2 + depth * ldb, extremes);
-        int[] expected = c.clone();
-        int[] actual = c.clone();
-        ByteKernels.reference().weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, expected, off2, ldc);
-        g.weightsTimesCodes(m, n, depth, wArr, off1, b, off2, ldb, actual, off2, ldc);
-        assertArrayEquals(expected, actual, "weightsTimesCodes " + what);
+        int[] bias = accumulators(rnd, m);
+        Requantization rq = ByteKernelsTest.randomRequantization(rnd, m);
+        byte[] expectedOut = new byte[off2 + m * n + 40];
+        java.util.Arrays.fill(expectedOut, (byte) 99); // bytes outside the planes must stay untouched
+        byte[] actualOut = expectedOut.clone();
+        ByteKernels.reference().weightsTimesCodesRequantized(m, n, depth, wArr, off1, b, off2, ldb, bias, rq, 0, expectedOut,
+                off2, n, m * n);
+        g.weightsTimesCodesRequantized(m, n, depth, wArr, off1, b, off2, ldb, bias, rq, 0, actualOut, off2, n, m * n);
+        assertArrayEquals(expectedOut, actualOut, "weightsTimesCodesRequantized " + what + ", " + rq);
+        // and through an output stage that keeps each row's top 8 bits (the random one above saturates large sums)
+        int[] smallBias = new int[m];
+        int[] multipliers = new int[m];
+        int[] shifts = new int[m];
+        for (int i = 0; i < m; i++) {
+            smallBias[i] = rnd.nextInt(-1000, 1000);
+            long maxAbs = 1;
+            for (int j = 0; j < n; j++) {
+                long sum = smallBias[i];
+                for (int k = 0; k < depth; k++) {
+                    sum += (long) w[i * depth + k] * ((b[off2 + k * ldb + j] ^ 0x80) & 0xFF);
+                }
+                maxAbs = Math.max(maxAbs, Math.abs(sum));
+            }
+            multipliers[i] = 1 << 30; // out = acc * 2^(shift - 1) = acc / 2^k
+            shifts[i] = 1 - Math.max(0, 64 - Long.numberOfLeadingZeros(maxAbs) - 7);
+        }
+        Requantization top = new Requantization(multipliers, shifts, 0, new ActivationClamp(-128, 127));
+        ByteKernels.reference().weightsTimesCodesRequantized(m, n, depth, wArr, off1, b, off2, ldb, smallBias, top, 0,
+                expectedOut, off2, n, m * n);
+        g.weightsTimesCodesRequantized(m, n, depth, wArr, off1, b, off2, ldb, smallBias, top, 0, actualOut, off2, n, m * n);
+        assertArrayEquals(expectedOut, actualOut, "weightsTimesCodesRequantized " + what + ", " + top);
+        int ldc = n + extraLdc;
+        int[] c = accumulators(rnd, off2 + m * ldc);
         // codes x weights (dense layers)
         int ldx = depth + extraLd;
         byte[] x = bytes(rnd, off1 + m * ldx, extremes);
         byte[] packed = ByteKernels.packColumns(bytes(rnd, n * depth, extremes), n, depth);
-        expected = c.clone();
-        actual = c.clone();
+        int[] expected = c.clone();
+        int[] actual = c.clone();
         ByteKernels.reference().codesTimesWeights(m, n, depth, x, off1, ldx, packed, expected, off2, ldc);
         g.codesTimesWeights(m, n, depth, x, off1, ldx, packed, actual, off2, ldc);
         assertArrayEquals(expected, actual, "codesTimesWeights " + what);

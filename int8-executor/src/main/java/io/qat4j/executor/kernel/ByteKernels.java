@@ -6,21 +6,22 @@ import java.util.ServiceLoader;
 
 /**
  * The executor's kernels on int8 codes as bytes that a native module can provide (the SPI of
- * {@code int8-executor-native}): two matrix products (one of them also as a convolution's product and
- * output stage, {@link #weightsTimesCodesRequantized}), the convolution's {@link #im2col}, and the common 2x2
- * max pooling ({@link #maxPool2x2}).
+ * {@code int8-executor-native}): two matrix products (the convolution's with its output stage,
+ * {@link #weightsTimesCodesRequantized}; the dense layers', {@link #codesTimesWeights}), the convolution's
+ * {@link #im2col}, and the common 2x2 max pooling ({@link #maxPool2x2}).
  *
  * <p>The products: int8 codes with int32 accumulation on the operands' own bytes, the form of
  * ONNX Runtime's MLAS and oneDNN u8s8 kernels (x86 {@code vpdpbusd}: unsigned activations times
  * signed weights, four products per 32-bit lane): activations enter as their unsigned codes
  * {@code u = x + 128} (the byte {@code x ^ 0x80}), so a product {@code w * (x - Z)} becomes
  * {@code w * u - w * (Z + 128)} and the caller folds {@code -(Z + 128) * sum_k w[o][k]} into the
- * bias once, when a layer is prepared ({@link #foldedBias}). Both products, exact modulo
- * {@code 2^32} like {@link IntGemm} (so equal to it bit for bit, and the true sums under the same
- * accumulator bound):
+ * bias once, when a layer is prepared ({@link #foldedBias}). Both products' int32 sums are exact
+ * modulo {@code 2^32} like {@link IntGemm}'s (so equal to it bit for bit, and the true sums under
+ * the same accumulator bound), and the output stage is {@link IntGemm#requantize}'s:
  *
  * <pre>
- *   weightsTimesCodes:  c[i][j] += sum_{k < depth} w[i][k] * (b[k][j] + 128)      convolutions: weights [C_out, K], im2col [K, pixels]
+ *   weightsTimesCodesRequantized:  out[i][j] = requantize_i(bias[i] + sum_{k < depth} w[i][k] * (b[k][j] + 128))
+ *                                  convolutions: weights [C_out, K], im2col [K, pixels], out in NCHW planes
  *   codesTimesWeights:  c[i][j] += sum_{k < depth} (x[i][k] + 128) * w[j][k]      dense layers: inputs [N, K], weights [O, K]
  * </pre>
  *
@@ -48,13 +49,6 @@ public abstract class ByteKernels {
 
     /** @return the implementation's name as README and the benchmarks report it ({@code native-avx512-vnni}, ...) */
     public abstract String name();
-
-    /**
-     * {@code c[cOffset + i*ldc + j] += sum_{k < depth} w[wOffset + i*paddedDepth(depth) + k] * ((b[bOffset + k*ldb + j] ^ 0x80) & 0xFF)}.
-     * Arguments are checked by {@link #weightsTimesCodes}.
-     */
-    protected abstract void weightsTimesCodesUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset,
-                                                       int ldb, int[] c, int cOffset, int ldc);
 
     /**
      * {@code c[cOffset + i*ldc + j] += sum_{k < depth} ((x[xOffset + i*ldx + k] ^ 0x80) & 0xFF) * W[j][k]}, {@code W}
@@ -117,35 +111,6 @@ public abstract class ByteKernels {
     }
 
     /**
-     * Accumulates weights times unsigned codes: {@code c[i][j] += sum_k w[i][k] * (b[k][j] + 128)}.
-     *
-     * @param m rows of {@code w} and {@code c}
-     * @param n columns of {@code b} and {@code c}
-     * @param depth {@code K}
-     * @param w weights laid out by {@link #padRows}: row {@code i} at {@code wOffset + i * paddedDepth(depth)}
-     * @param wOffset first weight
-     * @param b int8 codes, row {@code k} at {@code bOffset + k * ldb}
-     * @param bOffset first code
-     * @param ldb row stride of {@code b}, {@code >= n}
-     * @param c accumulators, row {@code i} at {@code cOffset + i * ldc}, added to
-     * @param cOffset first accumulator
-     * @param ldc row stride of {@code c}, {@code >= n}
-     * @throws IndexOutOfBoundsException when an index falls outside its array
-     */
-    public final void weightsTimesCodes(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset, int ldb,
-                                        int[] c, int cOffset, int ldc) {
-        checkShape(m, n, depth);
-        checkStride("codes", ldb, n);
-        checkStride("accumulators", ldc, n);
-        checkRange("weights", w.length, wOffset, m, paddedDepth(depth), paddedDepth(depth));
-        checkRange("codes", b.length, bOffset, depth, ldb, n);
-        checkRange("accumulators", c.length, cOffset, m, ldc, n);
-        if (m > 0 && n > 0 && depth > 0) {
-            weightsTimesCodesUnchecked(m, n, depth, w, wOffset, b, bOffset, ldb, c, cOffset, ldc);
-        }
-    }
-
-    /**
      * Accumulates unsigned codes times weights: {@code c[i][j] += sum_k (x[i][k] + 128) * W[j][k]}.
      *
      * @param m rows of {@code x} and {@code c}
@@ -177,7 +142,7 @@ public abstract class ByteKernels {
     }
 
     /**
-     * The im2col matrix of a convolution over int8 codes, the right operand of {@link #weightsTimesCodes} (gemmlowp /
+     * The im2col matrix of a convolution over int8 codes, the right operand of {@link #weightsTimesCodesRequantized} (gemmlowp /
      * TFLite {@code optimized_ops::Im2col}, NCHW): row {@code (c*KH + ky)*KW + kx}, column {@code i*OH*OW + oy*OW + ox}
      * holds the code of input channel {@code c} of image {@code i} at {@code iy = oy*strideH - padTop + ky*dilationH},
      * {@code ix = ox*strideW - padLeft + kx*dilationW}, and the code {@code Z_in} (the real value 0) where that lies in
@@ -300,7 +265,7 @@ public abstract class ByteKernels {
     }
 
     /**
-     * Lays out the left operand of {@link #weightsTimesCodes}: row-major {@code [rows, paddedDepth(depth)]},
+     * Lays out the left operand of {@link #weightsTimesCodesRequantized}: row-major {@code [rows, paddedDepth(depth)]},
      * zeros after each row's {@code depth} weights.
      *
      * @param w weights, row-major {@code [rows, depth]}, from {@code offset}

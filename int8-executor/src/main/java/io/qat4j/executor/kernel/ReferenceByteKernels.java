@@ -19,21 +19,6 @@ final class ReferenceByteKernels extends ByteKernels {
     }
 
     @Override
-    protected void weightsTimesCodesUnchecked(int m, int n, int depth, byte[] w, int wOffset, byte[] b, int bOffset, int ldb,
-                                              int[] c, int cOffset, int ldc) {
-        int kp = paddedDepth(depth);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int s = 0;
-                for (int k = 0; k < depth; k++) {
-                    s += w[wOffset + i * kp + k] * ((b[bOffset + k * ldb + j] ^ 0x80) & 0xFF);
-                }
-                c[cOffset + i * ldc + j] += s;
-            }
-        }
-    }
-
-    @Override
     protected void codesTimesWeightsUnchecked(int m, int n, int depth, byte[] x, int xOffset, int ldx, byte[] packed, int[] c,
                                               int cOffset, int ldc) {
         int np = (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN * COLUMN_ALIGN;
@@ -77,15 +62,17 @@ final class ReferenceByteKernels extends ByteKernels {
                                                          int ldb, int[] bias, int[] multipliers, int[] shifts, int firstRow,
                                                          int zOut, int actMin, int actMax, byte[] out, int outOffset, int plane,
                                                          int imageStride) {
-        int[] acc = new int[m * n];
-        for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(acc, i * n, (i + 1) * n, bias[firstRow + i]);
-        }
-        weightsTimesCodesUnchecked(m, n, depth, w, wOffset, b, bOffset, ldb, acc, 0, n);
+        int kp = paddedDepth(depth);
+        int[] acc = new int[1];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                IntGemm.scalar().requantize(acc, i * n + j, 1, multipliers[firstRow + i], shifts[firstRow + i], zOut, actMin,
-                        actMax, out, outOffset + (j / plane) * imageStride + i * plane + j % plane);
+                int s = bias[firstRow + i];
+                for (int k = 0; k < depth; k++) {
+                    s += w[wOffset + i * kp + k] * ((b[bOffset + k * ldb + j] ^ 0x80) & 0xFF);
+                }
+                acc[0] = s;
+                IntGemm.scalar().requantize(acc, 0, 1, multipliers[firstRow + i], shifts[firstRow + i], zOut, actMin, actMax,
+                        out, outOffset + (j / plane) * imageStride + i * plane + j % plane);
             }
         }
     }
