@@ -4,6 +4,7 @@ import io.qat4j.executor.artifact.TensorInfo;
 import io.qat4j.executor.quant.Rounding;
 import io.qat4j.executor.runtime.Int8Executor;
 import io.qat4j.executor.tensor.Tensor;
+import io.qat4j.quant.layers.InputScales;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +66,7 @@ public record LayerAgreement(String layer, long codes, long differing, int maxDi
         Map<String, TensorInfo> tensors = new HashMap<>();
         ex.model().tensors().forEach(t -> tensors.put(t.name(), t));
         Map<String, Tensor> trace = ex.traceAll(inputs);
+        InputScales.bind(fq);
         Map<String, INDArray> acts = fq.feedForward(networkInputs, false);
         List<LayerAgreement> out = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : trace.entrySet()) {

@@ -150,8 +150,14 @@ final class ExactInt8Reference {
      * @param accumulators {@code acc + bq}, exact
      * @param scales {@code S_in S_w[c]} per class
      * @param fakeQuantBound the proven bound on {@code |L_f - S_in S_w (acc + bq)|} per element
+     * @param integerBiasBound the same bound when the fake-quantized layer adds the integer model's
+     *     bias ({@code IntegerBias}: {@code fl32(bq * S')}, {@code S' = S_in S_w} in double): the
+     *     bias rounding (1/2) and division terms vanish; the bias carries two roundings (to float32,
+     *     and the addition), within {@code gamma_{n+4}}'s count, and the artifact's scale may be the
+     *     float32 rounding of {@code S'}, which moves {@code S' (acc + bq)} by at most
+     *     {@code u |S (acc + bq)|}
      */
-    record LogitResult(long[] accumulators, double[] scales, double[] fakeQuantBound) {
+    record LogitResult(long[] accumulators, double[] scales, double[] fakeQuantBound, double[] integerBiasBound) {
     }
 
     TensorInfo tensor(int id) {
@@ -371,7 +377,8 @@ final class ExactInt8Reference {
         TensorInfo out = tensor(op.output(0));
         long[] sumAbs = new long[batch * classes];
         long[][] acc = dense(op, x, batch, sumAbs);
-        LogitResult r = new LogitResult(new long[batch * classes], new double[classes], new double[batch * classes]);
+        LogitResult r = new LogitResult(new long[batch * classes], new double[classes], new double[batch * classes],
+                new double[batch * classes]);
         for (int c = 0; c < classes; c++) {
             r.scales()[c] = out.quant().scale(c);
         }
@@ -381,6 +388,8 @@ final class ExactInt8Reference {
                 r.accumulators()[at] = acc[n][c];
                 r.fakeQuantBound()[at] = SAFETY * r.scales()[c] * (1 + 0x1p-52) * (0.5 + (Math.abs(b[c]) + 1) * BIAS_DIVISION
                         + gamma(terms + 4) * (sumAbs[at] + Math.abs(b[c]) + 1));
+                r.integerBiasBound()[at] = SAFETY * r.scales()[c] * (1 + 0x1p-52) * (gamma(terms + 4) * (sumAbs[at]
+                        + Math.abs(b[c]) + 1) + U * Math.abs(acc[n][c]));
             }
         }
         return r;

@@ -18,6 +18,7 @@ import io.qat4j.executor.op.AddOp;
 import io.qat4j.executor.op.AveragePool2dOp;
 import io.qat4j.executor.op.GlobalAveragePoolOp;
 import io.qat4j.quant.layers.ActivationQuantizerLayer;
+import io.qat4j.quant.layers.InputScales;
 import io.qat4j.quant.layers.QuantConv2dLayer;
 import io.qat4j.quant.layers.QuantDenseLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
@@ -340,6 +341,72 @@ public class Int8ExporterTest {
 
     private static TensorInfo tensorNamed(LoadedArtifact art, String name) {
         return art.model().tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * With its input scale bound ({@link InputScales#bind}), the fake-quantized output layer adds the
+     * integer model's bias and computes the integer logits {@code S_in S_w (acc + bq)} on its input
+     * codes within the float error alone ({@code integerBiasBound}, no half unit of bias rounding);
+     * with its float bias it does not (biases set a fraction of a unit away from every integer).
+     */
+    @Test
+    void aBoundInputScaleMakesTheFakeQuantizedLogitsTheIntegerOnes() throws Exception {
+        QuantSchedule s = QuantSchedule.ALWAYS;
+        QuantSpec w = QuantSpecs.weight(4, Granularity.PER_CHANNEL);
+        QuantSpec a = QuantSpecs.activation(4, io.qat4j.quant.spec.ObserverSpec.EMA);
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Adam(1e-2)).weightInit(WeightInit.RELU).graphBuilder()
+                .addInputs("in")
+                .addLayer("q", new ActivationQuantizerLayer(a, s), "in")
+                .addLayer("d", new QuantDenseLayer.Builder().nIn(10).nOut(16).activation(Activation.RELU)
+                        .quant(QuantLayerSettings.of(w, a, false, s)).build(), "q")
+                .addLayer("drop", new DropoutLayer.Builder(0.9).build(), "d")
+                .addLayer("out", new QuantOutputLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMSE())
+                        .nOut(5).activation(Activation.IDENTITY).quant(QuantLayerSettings.of(w, null, false, s)).build(), "drop")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(10))
+                .build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        Nd4j.getRandom().setSeed(4);
+        for (int i = 0; i < 20; i++) {
+            g.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 32, 10), Nd4j.rand(DataType.FLOAT, 32, 5)));
+        }
+        LoadedArtifact art = Int8Exporter.export(g, new int[] {10}, Provenance.builder().build());
+        TensorInfo biasTensor = art.model().tensors().get(logitsOp(art).input(2));
+        float[] b = new float[5];
+        for (int c = 0; c < 5; c++) { // 0.3 to 0.7 of a unit S_in S_w[c] from the nearest integer
+            b[c] = (float) ((c - 2 + 0.3 + 0.1 * c) * biasTensor.quant().scale(c));
+        }
+        g.getLayer("out").setParam("b", Nd4j.createFromArray(b).reshape(1, 5));
+        LoadedArtifact withBias = Int8Exporter.export(g, new int[] {10}, Provenance.builder().build());
+        ExactInt8Reference ref = new ExactInt8Reference(withBias);
+        OpNode logitsOp = logitsOp(withBias);
+        int n = 200;
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 10);
+        for (boolean bound : new boolean[] {false, true}) { // nothing has bound this network's scales before
+            if (bound) {
+                InputScales.bind(g);
+            }
+            java.util.Map<String, INDArray> acts = g.feedForward(x, false);
+            ExactInt8Reference.LogitResult exact = ref.logits(logitsOp, codes(acts.get("drop"), ref.tensor(logitsOp.input(0))), n);
+            double worst = 0;
+            for (int i = 0; i < n * 5; i++) {
+                int c = i % 5;
+                double diff = Math.abs(acts.get("out").getDouble(i / 5, c) - exact.scales()[c] * exact.accumulators()[i]);
+                worst = Math.max(worst, diff / exact.integerBiasBound()[i]);
+            }
+            if (bound) {
+                assertTrue(worst <= 1, "bound input scale: a logit is " + worst + " times the float error bound from the integer one");
+            } else {
+                assertTrue(worst > 1, "float biases: every logit within the float error bound of the integer one (" + worst + ")");
+            }
+        }
+    }
+
+    private static OpNode logitsOp(LoadedArtifact art) {
+        return art.model().ops().stream().filter(o -> o.opType().equals(FullyConnectedLogitsOp.NAME)).findFirst().orElseThrow();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.qat4j.training.distributed;
 
+import io.qat4j.quant.layers.InputScales;
 import io.qat4j.training.data.TrainingBatch;
 import io.qat4j.training.train.StepRunner;
 import java.io.Serializable;
@@ -267,6 +268,7 @@ public final class SparkStepRunner implements StepRunner {
             TrainingBatch batch = data.next();
             MultiDataSet step = batch.forStep(stepSeeds[i]);
             Nd4j.getRandom().setSeed(shardSeed(stepSeeds[i], shard));
+            InputScales.bind(net);
             net.fit(step);
             examples[i] = batch.examples();
             losses[i] = net.score();

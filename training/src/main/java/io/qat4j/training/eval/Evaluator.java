@@ -1,5 +1,6 @@
 package io.qat4j.training.eval;
 
+import io.qat4j.quant.layers.InputScales;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -59,6 +60,7 @@ public final class Evaluator {
             throw new IllegalArgumentException("the network has " + net.getNumOutputArrays()
                     + " outputs; scores are of networks with one");
         }
+        InputScales.bind(net);
         return net.output(false, batch.getFeatures(), batch.getFeaturesMaskArrays(), null)[0];
     }
 

@@ -1,5 +1,6 @@
 package io.qat4j.training.train;
 
+import io.qat4j.quant.layers.InputScales;
 import io.qat4j.training.data.TrainingBatch;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -15,6 +16,7 @@ public final class LocalStepRunner implements StepRunner {
         for (int i = 0; i < losses.length; i++) {
             MultiDataSet step = batches.get(i).forStep(stepSeeds[i]);
             Nd4j.getRandom().setSeed(stepSeeds[i]);
+            InputScales.bind(net);
             net.fit(step);
             losses[i] = net.score();
         }

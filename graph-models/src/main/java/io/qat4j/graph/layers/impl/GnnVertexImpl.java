@@ -1,6 +1,5 @@
 package io.qat4j.graph.layers.impl;
 
-import io.qat4j.executor.quant.Rounding;
 
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GnnParams;
@@ -12,6 +11,7 @@ import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
 import io.qat4j.quant.layers.impl.QuantizerStats;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.IntegerBias;
 import io.qat4j.quant.math.RangeObserver;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
@@ -240,14 +240,11 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
     }
 
     /**
-     * The bias of a dense product {@code x W + b} as the integer model adds it (Jacob et al., CVPR
-     * 2018, section 2.4; {@code BiasQuantizer}): rounded half away from zero to an int32 in units of
-     * {@code S_in * S_w[c]}, with {@code S_in} the float32 scale of the input quantizer under
-     * {@code inputKey} (as exported) and {@code S_w[c]} the scale of weight column {@code c}. The
-     * fake-quantized forward pass adds these values, so that it computes the accumulator the
-     * integer model computes (at 4 bits one unit of {@code S_in * S_w} can be a sizeable part of an
-     * output step). Straight-through: the float bias's gradient is unchanged. The float bias when
-     * the layer does not quantize (FP32, warm-up) or the input quantizer has not observed yet.
+     * The bias of a dense product {@code x W + b} as the integer model adds it
+     * ({@link IntegerBias#represented}), with {@code S_in} the float32 scale of the input quantizer
+     * under {@code inputKey} (as exported) and {@code S_w[c]} the scale of weight column {@code c}.
+     * The float bias when the layer does not quantize (FP32, warm-up) or the input quantizer has not
+     * observed yet.
      *
      * @param bias the float bias {@code [1, nOut]}
      * @param inputKey the observer key of the product's input quantizer
@@ -261,16 +258,9 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
             return bias;
         }
         double inputScale = (float) ActivationQuantization.params(q.activations(), state).scale();
-        float[] scales = WeightFakeQuant.rowScales(weights.transpose(), q.weights()).castTo(DataType.FLOAT).toFloatVector();
-        float[] b = bias.castTo(DataType.FLOAT).toFloatVector();
-        float[] out = new float[b.length];
-        for (int c = 0; c < b.length; c++) {
-            double unit = inputScale * (scales.length == 1 ? scales[0] : scales[c]);
-            double code = Rounding.halfAwayFromZero(b[c] / unit);
-            code = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, code)); // the export refuses beyond int32
-            out[c] = (float) (code * unit);
-        }
-        return Nd4j.createFromArray(out).reshape(bias.shape()).castTo(bias.dataType());
+        double[] scales = WeightFakeQuant.rowScales(weights.transpose(), q.weights()).castTo(DataType.FLOAT)
+                .castTo(DataType.DOUBLE).reshape(weights.size(1)).toDoubleVector();
+        return IntegerBias.represented(bias, inputScale, scales);
     }
 
     /**

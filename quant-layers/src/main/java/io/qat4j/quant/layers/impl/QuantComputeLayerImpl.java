@@ -1,9 +1,12 @@
 package io.qat4j.quant.layers.impl;
 
+import io.qat4j.quant.layers.InputScales;
+import io.qat4j.quant.layers.IntegerBiasLayer;
 import io.qat4j.quant.layers.QuantComputeLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantParams;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.IntegerBias;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -38,18 +41,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * quantization), the batch-norm backward of Ioffe and Szegedy (ICML 2015) before the freeze, and a
  * per-channel scale by {@code s} after it.
  *
+ * <p>Without batch norm the bias is the integer model's ({@link IntegerBias#represented}) once
+ * {@link InputScales} has told the layer its input scale; a folded batch norm's bias is added by
+ * the tail in float.
+ *
  * <p>Training-time intermediates are kept outside DL4J's workspaces between the forward and the
  * backward pass; the output and the epsilon are copied into the workspaces DL4J expects.
  *
  * @param <C> the layer configuration
  */
 public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer & QuantComputeLayer>
-        extends BaseLayer<C> implements QuantizerStats {
+        extends BaseLayer<C> implements QuantizerStats, IntegerBiasLayer {
 
     /** The last training forward pass, for the backward pass. */
     private transient LayerPass lastPass;
     /** Share of clamped output codes in the last quantized forward pass. */
     private transient double clippedFraction = Double.NaN;
+    /** {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
+    private transient double inputScale = Double.NaN;
 
     protected QuantComputeLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -130,6 +139,11 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
     }
 
     @Override
+    public void useInputScale(double scale) {
+        inputScale = scale;
+    }
+
+    @Override
     public double clippedFraction() {
         return clippedFraction;
     }
@@ -202,14 +216,19 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         x = x.castTo(w.dataType());
         INDArray wEff = w;
         INDArray wMask = null;
+        INDArray bias = fold == null ? getParam(QuantParams.BIAS) : null;
         if (q.schedule().quantizing(step)) {
             INDArray rows = weightRows(w);
             boolean clipped = q.weights().ste() == SteMode.CLIPPED;
+            if (bias != null && !Double.isNaN(inputScale)) {
+                bias = IntegerBias.represented(bias, inputScale, WeightFakeQuant.rowScales(rows, q.weights())
+                        .castTo(DataType.DOUBLE).reshape(rows.size(0)).toDoubleVector());
+            }
             FakeQuant.Masked m = WeightFakeQuant.apply(fold == null ? rows : fold.fold(rows), q.weights(), clipped);
             wEff = fromWeightRows(fold == null ? m.values() : fold.unfoldInPlace(m.values()));
             wMask = m.mask() == null ? null : fromWeightRows(m.mask());
         }
-        INDArray y = linear(x, wEff, fold == null ? getParam(QuantParams.BIAS) : null);
+        INDArray y = linear(x, wEff, bias);
         ComputeTail.Inputs in = fold == null
                 ? new ComputeTail.Inputs(q, layerConf().getActivationFn(), statDims(), null, null, null, null, null,
                         outputRange(), step, training, updateState)

@@ -1,8 +1,11 @@
 package io.qat4j.quant.layers.impl;
 
+import io.qat4j.quant.layers.InputScales;
+import io.qat4j.quant.layers.IntegerBiasLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
 import io.qat4j.quant.layers.QuantOutputLayer;
 import io.qat4j.quant.math.FakeQuant;
+import io.qat4j.quant.math.IntegerBias;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -22,11 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * its fake-quantized value through the {@code getParamWithNoise} hook. The hook caches the value
  * for the forward and backward pass of one step (cleared by the network after backprop), which
  * makes the weight gradient the plain straight-through estimate; with a clipped STE the gradient is
- * masked afterwards.
+ * masked afterwards. The bias, through the same hook, is the integer model's
+ * ({@link IntegerBias#represented}) once {@link InputScales} has told the layer its input scale.
  */
-public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> {
+public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> implements IntegerBiasLayer {
 
     private transient INDArray weightMask;
+    /** {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
+    private transient double inputScale = Double.NaN;
 
     /**
      * @param conf layer configuration
@@ -42,9 +48,28 @@ public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> {
     }
 
     @Override
+    public void useInputScale(double scale) {
+        inputScale = scale;
+    }
+
+    @Override
     protected INDArray getParamWithNoise(String param, boolean training, LayerWorkspaceMgr workspaceMgr) {
         QuantLayerSettings q = layerConf().getQuant();
-        if (!DefaultParamInitializer.WEIGHT_KEY.equals(param) || !q.schedule().quantizing(getIterationCount())) {
+        if (!q.schedule().quantizing(getIterationCount())) {
+            return getParam(param);
+        }
+        if (DefaultParamInitializer.BIAS_KEY.equals(param)) {
+            if (Double.isNaN(inputScale)) {
+                return getParam(param);
+            }
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+                return IntegerBias.represented(getParam(param), inputScale,
+                        WeightFakeQuant.rowScales(w.transpose(), q.weights()).castTo(DataType.DOUBLE).reshape(w.size(1))
+                                .toDoubleVector());
+            }
+        }
+        if (!DefaultParamInitializer.WEIGHT_KEY.equals(param)) {
             return getParam(param);
         }
         if (training && weightNoiseParams.containsKey(param)) {
