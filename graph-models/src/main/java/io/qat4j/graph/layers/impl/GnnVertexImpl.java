@@ -1,6 +1,5 @@
 package io.qat4j.graph.layers.impl;
 
-
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.MessagePassing;
