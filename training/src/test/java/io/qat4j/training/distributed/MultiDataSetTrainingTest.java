@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.quant.layers.InputScales;
 import io.qat4j.training.data.FashionMnist;
 import io.qat4j.training.data.ImageDataSetIterator;
 import io.qat4j.training.data.ImageTaskData;
@@ -108,6 +109,7 @@ class MultiDataSetTrainingTest {
         for (int t = 0; t < 6; t++) {
             double loss = new LocalStepRunner().fit(net, List.of(batches.next()), new long[] {seed(t)})[0];
             Nd4j.getRandom().setSeed(seed(t));
+            InputScales.bind(reference); // a step of the runners is this bind, then fit
             reference.fit(dataSets.get(t));
             assertEquals(NetworkBytes.stateDigest(reference), NetworkBytes.stateDigest(net), "after step " + t);
             assertEquals(Double.doubleToLongBits(reference.score()), Double.doubleToLongBits(loss), "loss of step " + t);
@@ -148,6 +150,7 @@ class MultiDataSetTrainingTest {
                         DataSet step = dataSets.get(2 * round + i);
                         DataSet shard = rows(step, 16 * s, 16 * (s + 1));
                         Nd4j.getRandom().setSeed(SparkStepRunner.shardSeed(seeds[i], s));
+                        InputScales.bind(copy);
                         copy.fit(shard);
                         lossSums[i] += copy.score() * shard.numExamples();
                     }
