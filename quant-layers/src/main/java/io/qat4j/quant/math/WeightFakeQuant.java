@@ -85,7 +85,19 @@ public final class WeightFakeQuant {
      * @return fake-quantized weights {@code [rows, K]} and the optional mask
      */
     public static FakeQuant.Masked apply(INDArray w2d, QuantSpec spec, boolean withMask) {
-        INDArray scales = rowScales(w2d, spec);
+        return apply(w2d, rowScales(w2d, spec), spec, withMask);
+    }
+
+    /**
+     * Fake-quantizes weights viewed as {@code [rows, K]} with scales already computed.
+     *
+     * @param w2d weights
+     * @param scales {@link #rowScales} of {@code w2d} and {@code spec}
+     * @param spec weight spec
+     * @param withMask also compute the clipped-STE mask
+     * @return fake-quantized weights {@code [rows, K]} and the optional mask
+     */
+    public static FakeQuant.Masked apply(INDArray w2d, INDArray scales, QuantSpec spec, boolean withMask) {
         QuantRange r = spec.range();
         return FakeQuant.applyPerRow(w2d, scales, r.qMin(), r.qMax(), withMask);
     }

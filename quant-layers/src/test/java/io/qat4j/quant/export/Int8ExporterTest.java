@@ -1,6 +1,7 @@
 package io.qat4j.quant.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.qat4j.executor.op.AveragePool2dOp;
 import io.qat4j.executor.op.GlobalAveragePoolOp;
 import io.qat4j.quant.layers.ActivationQuantizerLayer;
 import io.qat4j.quant.layers.InputScales;
+import io.qat4j.quant.layers.OutputQuantizers;
 import io.qat4j.quant.layers.QuantConv2dLayer;
 import io.qat4j.quant.layers.QuantDenseLayer;
 import io.qat4j.quant.layers.QuantLayerSettings;
@@ -347,7 +349,9 @@ public class Int8ExporterTest {
      * With its input scale bound ({@link InputScales#bind}), the fake-quantized output layer adds the
      * integer model's bias and computes the integer logits {@code S_in S_w (acc + bq)} on its input
      * codes within the float error alone ({@code integerBiasBound}, no half unit of bias rounding);
-     * with its float bias it does not (biases set a fraction of a unit away from every integer).
+     * with its float bias it does not (biases set a fraction of a unit away from every integer). One
+     * bind lasts: after training steps that move the upstream range, the logits are still the
+     * integer ones of the new export.
      */
     @Test
     void aBoundInputScaleMakesTheFakeQuantizedLogitsTheIntegerOnes() throws Exception {
@@ -379,30 +383,43 @@ public class Int8ExporterTest {
             b[c] = (float) ((c - 2 + 0.3 + 0.1 * c) * biasTensor.quant().scale(c));
         }
         g.getLayer("out").setParam("b", Nd4j.createFromArray(b).reshape(1, 5));
-        LoadedArtifact withBias = Int8Exporter.export(g, new int[] {10}, Provenance.builder().build());
-        ExactInt8Reference ref = new ExactInt8Reference(withBias);
-        OpNode logitsOp = logitsOp(withBias);
-        int n = 200;
         Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 10);
-        for (boolean bound : new boolean[] {false, true}) { // nothing has bound this network's scales before
-            if (bound) {
-                InputScales.bind(g);
-            }
-            java.util.Map<String, INDArray> acts = g.feedForward(x, false);
-            ExactInt8Reference.LogitResult exact = ref.logits(logitsOp, codes(acts.get("drop"), ref.tensor(logitsOp.input(0))), n);
-            double worst = 0;
-            for (int i = 0; i < n * 5; i++) {
-                int c = i % 5;
-                double diff = Math.abs(acts.get("out").getDouble(i / 5, c) - exact.scales()[c] * exact.accumulators()[i]);
-                worst = Math.max(worst, diff / exact.integerBiasBound()[i]);
-            }
-            if (bound) {
-                assertTrue(worst <= 1, "bound input scale: a logit is " + worst + " times the float error bound from the integer one");
-            } else {
-                assertTrue(worst > 1, "float biases: every logit within the float error bound of the integer one (" + worst + ")");
-            }
+        INDArray x = Nd4j.rand(DataType.FLOAT, 200, 10);
+        // nothing has bound this network's scales before
+        double worst = worstLogitOverIntegerBound(g, x);
+        assertTrue(worst > 1, "float biases: every logit within the float error bound of the integer one (" + worst + ")");
+        InputScales.bind(g);
+        worst = worstLogitOverIntegerBound(g, x);
+        assertTrue(worst <= 1, "bound input scale: a logit is " + worst + " times the float error bound from the integer one");
+        double scaleBefore = OutputQuantizers.params(g.getVertex("d")).orElseThrow().scale();
+        for (int i = 0; i < 5; i++) { // larger inputs widen the range of "d"
+            g.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 32, 10).muli(4), Nd4j.rand(DataType.FLOAT, 32, 5)));
         }
+        double scaleAfter = OutputQuantizers.params(g.getVertex("d")).orElseThrow().scale();
+        assertNotEquals(scaleBefore, scaleAfter, "the steps did not move the input scale of the output layer");
+        worst = worstLogitOverIntegerBound(g, x);
+        assertTrue(worst <= 1, "after training without a new bind: a logit is " + worst
+                + " times the float error bound from the integer one");
+    }
+
+    /**
+     * @return the largest distance of a fake-quant logit of {@code g} from the exact integer logit of
+     *     its export on the same input codes, in units of that logit's float error bound
+     */
+    private static double worstLogitOverIntegerBound(ComputationGraph g, INDArray x) {
+        LoadedArtifact art = Int8Exporter.export(g, new int[] {10}, Provenance.builder().build());
+        ExactInt8Reference ref = new ExactInt8Reference(art);
+        OpNode logitsOp = logitsOp(art);
+        int n = (int) x.size(0);
+        java.util.Map<String, INDArray> acts = g.feedForward(x, false);
+        ExactInt8Reference.LogitResult exact = ref.logits(logitsOp, codes(acts.get("drop"), ref.tensor(logitsOp.input(0))), n);
+        double worst = 0;
+        for (int i = 0; i < n * 5; i++) {
+            int c = i % 5;
+            double diff = Math.abs(acts.get("out").getDouble(i / 5, c) - exact.scales()[c] * exact.accumulators()[i]);
+            worst = Math.max(worst, diff / exact.integerBiasBound()[i]);
+        }
+        return worst;
     }
 
     private static OpNode logitsOp(LoadedArtifact art) {

@@ -257,6 +257,7 @@ public final class SparkStepRunner implements StepRunner {
         }
         ComputationGraph net = NetworkPool.take(configuration);
         state.applyTo(net);
+        InputScales.bind(net);
         String startDigest = digest ? NetworkBytes.stateDigest(net) : null;
         int steps = stepSeeds.length;
         long[] examples = new long[steps];
@@ -268,7 +269,6 @@ public final class SparkStepRunner implements StepRunner {
             TrainingBatch batch = data.next();
             MultiDataSet step = batch.forStep(stepSeeds[i]);
             Nd4j.getRandom().setSeed(shardSeed(stepSeeds[i], shard));
-            InputScales.bind(net);
             net.fit(step);
             examples[i] = batch.examples();
             losses[i] = net.score();

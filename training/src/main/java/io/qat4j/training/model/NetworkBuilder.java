@@ -1,5 +1,6 @@
 package io.qat4j.training.model;
 
+import io.qat4j.quant.layers.InputScales;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.graph.layers.GnnVertex;
 import io.qat4j.training.config.ExperimentConfig;
@@ -83,10 +84,11 @@ public final class NetworkBuilder {
         return schedule;
     }
 
-    /** @return an initialized graph */
+    /** @return an initialized graph, its integer biases bound to their input scales ({@link InputScales}) */
     public ComputationGraph build() {
         ComputationGraph g = new ComputationGraph(configuration());
         g.init();
+        InputScales.bind(g);
         return g;
     }
 

@@ -13,10 +13,10 @@ public final class LocalStepRunner implements StepRunner {
     @Override
     public double[] fit(ComputationGraph net, List<TrainingBatch> batches, long[] stepSeeds) {
         double[] losses = new double[batches.size()];
+        InputScales.bind(net);
         for (int i = 0; i < losses.length; i++) {
             MultiDataSet step = batches.get(i).forStep(stepSeeds[i]);
             Nd4j.getRandom().setSeed(stepSeeds[i]);
-            InputScales.bind(net);
             net.fit(step);
             losses[i] = net.score();
         }

@@ -9,6 +9,7 @@ import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.IntegerBias;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
+import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -42,8 +43,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-channel scale by {@code s} after it.
  *
  * <p>Without batch norm the bias is the integer model's ({@link IntegerBias#represented}) once
- * {@link InputScales} has told the layer its input scale; a folded batch norm's bias is added by
- * the tail in float.
+ * {@link InputScales} has connected the layer to its input scale; a folded batch norm's bias is
+ * added by the tail in float.
  *
  * <p>Training-time intermediates are kept outside DL4J's workspaces between the forward and the
  * backward pass; the output and the epsilon are copied into the workspaces DL4J expects.
@@ -57,8 +58,8 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
     private transient LayerPass lastPass;
     /** Share of clamped output codes in the last quantized forward pass. */
     private transient double clippedFraction = Double.NaN;
-    /** {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
-    private transient double inputScale = Double.NaN;
+    /** Reads {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
+    private transient DoubleSupplier inputScale = () -> Double.NaN;
 
     protected QuantComputeLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -139,8 +140,8 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
     }
 
     @Override
-    public void useInputScale(double scale) {
-        inputScale = scale;
+    public void readInputScaleFrom(DoubleSupplier inputScale) {
+        this.inputScale = inputScale;
     }
 
     @Override
@@ -218,13 +219,15 @@ public abstract class QuantComputeLayerImpl<C extends org.deeplearning4j.nn.conf
         INDArray wMask = null;
         INDArray bias = fold == null ? getParam(QuantParams.BIAS) : null;
         if (q.schedule().quantizing(step)) {
-            INDArray rows = weightRows(w);
-            boolean clipped = q.weights().ste() == SteMode.CLIPPED;
-            if (bias != null && !Double.isNaN(inputScale)) {
-                bias = IntegerBias.represented(bias, inputScale, WeightFakeQuant.rowScales(rows, q.weights())
-                        .castTo(DataType.DOUBLE).reshape(rows.size(0)).toDoubleVector());
+            INDArray quantized = fold == null ? weightRows(w) : fold.fold(weightRows(w));
+            INDArray scales = WeightFakeQuant.rowScales(quantized, q.weights());
+            double sIn = inputScale.getAsDouble();
+            if (bias != null && !Double.isNaN(sIn)) {
+                bias = IntegerBias.represented(bias, sIn, scales.castTo(DataType.DOUBLE).reshape(scales.length())
+                        .toDoubleVector());
             }
-            FakeQuant.Masked m = WeightFakeQuant.apply(fold == null ? rows : fold.fold(rows), q.weights(), clipped);
+            boolean clipped = q.weights().ste() == SteMode.CLIPPED;
+            FakeQuant.Masked m = WeightFakeQuant.apply(quantized, scales, q.weights(), clipped);
             wEff = fromWeightRows(fold == null ? m.values() : fold.unfoldInPlace(m.values()));
             wMask = m.mask() == null ? null : fromWeightRows(m.mask());
         }

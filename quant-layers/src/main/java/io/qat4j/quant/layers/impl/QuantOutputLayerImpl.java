@@ -8,6 +8,7 @@ import io.qat4j.quant.math.FakeQuant;
 import io.qat4j.quant.math.IntegerBias;
 import io.qat4j.quant.math.WeightFakeQuant;
 import io.qat4j.quant.spec.SteMode;
+import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
@@ -26,13 +27,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * for the forward and backward pass of one step (cleared by the network after backprop), which
  * makes the weight gradient the plain straight-through estimate; with a clipped STE the gradient is
  * masked afterwards. The bias, through the same hook, is the integer model's
- * ({@link IntegerBias#represented}) once {@link InputScales} has told the layer its input scale.
+ * ({@link IntegerBias#represented}) once {@link InputScales} has connected the layer to its input
+ * scale.
  */
 public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> implements IntegerBiasLayer {
 
     private transient INDArray weightMask;
-    /** {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
-    private transient double inputScale = Double.NaN;
+    /** Reads {@code S_in} of the input codes ({@link InputScales}), NaN when unknown. */
+    private transient DoubleSupplier inputScale = () -> Double.NaN;
 
     /**
      * @param conf layer configuration
@@ -48,8 +50,8 @@ public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> impl
     }
 
     @Override
-    public void useInputScale(double scale) {
-        inputScale = scale;
+    public void readInputScaleFrom(DoubleSupplier inputScale) {
+        this.inputScale = inputScale;
     }
 
     @Override
@@ -59,12 +61,13 @@ public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> impl
             return getParam(param);
         }
         if (DefaultParamInitializer.BIAS_KEY.equals(param)) {
-            if (Double.isNaN(inputScale)) {
+            double sIn = inputScale.getAsDouble();
+            if (Double.isNaN(sIn)) {
                 return getParam(param);
             }
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-                return IntegerBias.represented(getParam(param), inputScale,
+                return IntegerBias.represented(getParam(param), sIn,
                         WeightFakeQuant.rowScales(w.transpose(), q.weights()).castTo(DataType.DOUBLE).reshape(w.size(1))
                                 .toDoubleVector());
             }
