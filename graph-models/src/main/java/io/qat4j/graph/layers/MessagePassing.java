@@ -2,6 +2,7 @@ package io.qat4j.graph.layers;
 
 import io.qat4j.graph.layers.impl.HeapArrays;
 import io.qat4j.quant.math.FloatKernels;
+import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -80,16 +81,22 @@ public final class MessagePassing {
             throw new IllegalArgumentException(rows.size(0) + " rows but " + index.length + " indices");
         }
         if (rows.dataType() == DataType.FLOAT) {
-            // the rows are read one by one from their off-heap buffer; the sums stay on the heap
-            FloatBuffer in = index.length == 0 ? null : FloatKernels.buffer(FloatKernels.contiguous(rows));
+            // the rows are read one by one from their off-heap buffer (kept reachable until the last
+            // read: the buffer alone does not stop ND4J from freeing it); the sums stay on the heap
+            INDArray source = FloatKernels.contiguous(rows);
             float[] out = new float[numRows * f];
-            float[] row = new float[f];
-            for (int i = 0; i < index.length; i++) {
-                in.get(i * f, row, 0, f);
-                int o = index[i] * f;
-                for (int c = 0; c < f; c++) {
-                    out[o + c] += row[c];
+            try {
+                FloatBuffer in = index.length == 0 ? null : FloatKernels.buffer(source);
+                float[] row = new float[f];
+                for (int i = 0; i < index.length; i++) {
+                    in.get(i * f, row, 0, f);
+                    int o = index[i] * f;
+                    for (int c = 0; c < f; c++) {
+                        out[o + c] += row[c];
+                    }
                 }
+            } finally {
+                Reference.reachabilityFence(source);
             }
             return HeapArrays.matrix(out, numRows, f);
         }

@@ -1,6 +1,7 @@
 package io.qat4j.quant.math;
 
 import io.qat4j.executor.quant.Rounding;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,6 +58,10 @@ public final class FloatKernels {
     }
 
     /**
+     * A view of an array's off-heap memory. The buffer does not keep the array reachable: ND4J frees
+     * the memory once the array is garbage collected, so the caller must hold {@code a} (e.g. with
+     * {@link Reference#reachabilityFence}) until it has finished with the buffer.
+     *
      * @param a a FLOAT array in C order
      * @return a buffer over its elements in C order, without copying
      */
@@ -75,7 +80,11 @@ public final class FloatKernels {
      */
     public static float[] read(INDArray a) {
         float[] out = new float[(int) a.length()];
-        buffer(a).get(out);
+        try {
+            buffer(a).get(out);
+        } finally {
+            Reference.reachabilityFence(a);
+        }
         return out;
     }
 
@@ -86,7 +95,11 @@ public final class FloatKernels {
      * @param a destination with as many elements
      */
     public static void write(float[] values, INDArray a) {
-        buffer(a).put(values);
+        try {
+            buffer(a).put(values);
+        } finally {
+            Reference.reachabilityFence(a);
+        }
     }
 
     /**
