@@ -26,9 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * its fake-quantized value through the {@code getParamWithNoise} hook. The hook caches the value
  * for the forward and backward pass of one step (cleared by the network after backprop), which
  * makes the weight gradient the plain straight-through estimate; with a clipped STE the gradient is
- * masked afterwards. The bias, through the same hook, is the integer model's
- * ({@link IntegerBias#represented}) once {@link InputScales} has connected the layer to its input
- * scale.
+ * masked afterwards. The bias, through the same hook and cached with the weight, is the integer
+ * model's ({@link IntegerBias#represented}, in units of the same row scales) once
+ * {@link InputScales} has connected the layer to its input scale.
  */
 public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> implements IntegerBiasLayer {
 
@@ -57,41 +57,35 @@ public class QuantOutputLayerImpl extends BaseOutputLayer<QuantOutputLayer> impl
     @Override
     protected INDArray getParamWithNoise(String param, boolean training, LayerWorkspaceMgr workspaceMgr) {
         QuantLayerSettings q = layerConf().getQuant();
-        if (!q.schedule().quantizing(getIterationCount())) {
-            return getParam(param);
-        }
-        if (DefaultParamInitializer.BIAS_KEY.equals(param)) {
-            double sIn = inputScale.getAsDouble();
-            if (Double.isNaN(sIn)) {
-                return getParam(param);
-            }
-            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-                return IntegerBias.represented(getParam(param), sIn,
-                        WeightFakeQuant.rowScales(w.transpose(), q.weights()).castTo(DataType.DOUBLE).reshape(w.size(1))
-                                .toDoubleVector());
-            }
-        }
-        if (!DefaultParamInitializer.WEIGHT_KEY.equals(param)) {
+        boolean weight = DefaultParamInitializer.WEIGHT_KEY.equals(param);
+        if (!q.schedule().quantizing(getIterationCount()) || !(weight || DefaultParamInitializer.BIAS_KEY.equals(param))) {
             return getParam(param);
         }
         if (training && weightNoiseParams.containsKey(param)) {
             return weightNoiseParams.get(param);
         }
         INDArray wq;
+        INDArray b;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray w = getParam(param);
+            // one computation of the row scales per step, shared by the weight and the bias
+            INDArray rows = getParam(DefaultParamInitializer.WEIGHT_KEY).transpose();
+            INDArray scales = WeightFakeQuant.rowScales(rows, q.weights());
             boolean clipped = q.weights().ste() == SteMode.CLIPPED;
-            FakeQuant.Masked m = WeightFakeQuant.apply(w.transpose(), q.weights(), clipped && training);
+            FakeQuant.Masked m = WeightFakeQuant.apply(rows, scales, q.weights(), clipped && training);
             wq = m.values().transpose().dup('c');
+            double sIn = inputScale.getAsDouble();
+            b = Double.isNaN(sIn) ? getParam(DefaultParamInitializer.BIAS_KEY)
+                    : IntegerBias.represented(getParam(DefaultParamInitializer.BIAS_KEY), sIn,
+                            scales.castTo(DataType.DOUBLE).reshape(scales.length()).toDoubleVector());
             if (training) {
                 weightMask = m.mask() == null ? null : m.mask().transpose().dup('c');
             }
         }
         if (training) {
-            weightNoiseParams.put(param, wq);
+            weightNoiseParams.put(DefaultParamInitializer.WEIGHT_KEY, wq);
+            weightNoiseParams.put(DefaultParamInitializer.BIAS_KEY, b);
         }
-        return wq;
+        return weight ? wq : b;
     }
 
     /**
