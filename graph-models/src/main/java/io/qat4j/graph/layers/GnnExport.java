@@ -91,9 +91,7 @@ public final class GnnExport {
             throw new IllegalStateException(config.kind() + " '" + ctx.name() + "': quantizer '" + key
                     + "' has never observed data: train (or calibrate) the network before exporting");
         }
-        AffineQuantParams p = ActivationQuantization.params(config.getQuant().activations(), state);
-        // the fake-quantized forward pass rounds and dequantizes with the float32 scale (FloatKernels.fakeQuant)
-        return new AffineQuantParams((float) p.scale(), p.zeroPoint(), p.range());
+        return ActivationQuantization.float32Params(config.getQuant().activations(), state);
     }
 
     /**

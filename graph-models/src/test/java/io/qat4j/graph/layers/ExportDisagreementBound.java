@@ -36,7 +36,9 @@ import java.util.Map;
  * float32 error of a rounding boundary, and then by one code. Given input codes that differ by at
  * most {@code d_in}, the real value differs by at most {@code L d_in S_in} ({@code L} the op's
  * Lipschitz constant in its inputs), so the output codes differ by at most
- * {@code floor(L d_in S_in / S_out) + 1}; clamps never widen a difference. The quantized network
+ * {@code floor(L d_in S_in / S_out) + 1}; clamps never widen a difference. Sum aggregations are the
+ * exception: the network computes {@code scatter_add}'s codes from its message codes as the kernel
+ * does ({@code IntegerAggregate}), so the same message codes give the same aggregate. The quantized network
  * input is the same on both sides ({@code d = 0}); integer inputs are exact. The read-out's logits
  * then differ by at most {@code S_h max_c sum_k |W_ck|} per code of difference of its input.
  * Biases rounded onto their int32 grid add half a unit of that grid ({@code bias_requantize},
@@ -128,8 +130,9 @@ final class ExportDisagreementBound {
                             * (maxCode.getOrDefault(op.input(2), 255.0) * d(op.input(0)) + maxAbs(op.input(0)) * d(op.input(2))
                             + (double) d(op.input(0)) * d(op.input(2))), op);
                 }
-                case ScatterAddOp.NAME -> round(summedError.containsKey(op.input(0)) ? summedError.get(op.input(0))
-                        : (double) (maxInDegree + 1) * d(op.input(0)) * scale(op.input(0)), op);
+                // the same message codes give the same codes: the network sums and requantizes them as the kernel does
+                case ScatterAddOp.NAME -> summedError.containsKey(op.input(0)) ? round(summedError.get(op.input(0)), op)
+                        : d(op.input(0)) == 0 ? 0 : round((double) (maxInDegree + 1) * d(op.input(0)) * scale(op.input(0)), op);
                 // input i moves the output by |m_i| 2^L m_out codes per code (|w| S_2 / S_out for GIN's (1 + eps) x)
                 case AddOp.NAME -> round(scale(op.output(0)) * (d(op.input(0)) * addFactor(op, AddOp.INPUT1_MULTIPLIER, AddOp.INPUT1_SHIFT)
                         + d(op.input(1)) * addFactor(op, AddOp.INPUT2_MULTIPLIER, AddOp.INPUT2_SHIFT)), op);

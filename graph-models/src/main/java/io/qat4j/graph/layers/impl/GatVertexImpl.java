@@ -121,8 +121,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         }
         ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE,
                 HeapArrays.matrix(messages, e, (long) heads * c, dataType), protectedEdges, training);
-        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE,
-                MessagePassing.scatterAddRows(m.values(), edges.dst(), n), protectedNodes, training);
+        ActivationQuantization.Result a = quantizeAggregate(m.values(), null, edges.dst(), protectedEdges, protectedNodes,
+                training);
         INDArray combined = config.isConcat() ? a.values() : a.values().reshape(n, heads, c).mean(1);
         INDArray pre = combined.addRowVector(param(GnnParams.BIAS));
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, activation().getActivation(pre.dup(), training),

@@ -80,7 +80,7 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> 
         Transform t = transform(x, protectedNodes, training);
         ActivationQuantization.Result f = t.features();
         double[] norm = normalisation(edges, n);
-        INDArray aggregate;
+        ActivationQuantization.Result a;
         INDArray msgMask = null;
         if (config.getQuant().quantized()) {
             INDArray normColumn = quantize(GnnParams.NORM_RANGE, HeapArrays.column(norm, dataType), null, training).values();
@@ -88,11 +88,11 @@ public class GcnVertexImpl extends GnnVertexImpl<GcnVertex, GcnVertexImpl.Pass> 
             INDArray messages = MessagePassing.gatherRows(f.values(), edges.src()).muliColumnVector(normColumn);
             ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE, messages, protectedEdges, training);
             msgMask = m.gradMask();
-            aggregate = MessagePassing.scatterAddRows(m.values(), edges.dst(), n);
+            a = quantizeAggregate(m.values(), null, edges.dst(), protectedEdges, protectedNodes, training);
         } else {
-            aggregate = MessagePassing.gatherScatterAdd(f.values(), edges.src(), edges.dst(), norm, n);
+            a = quantize(GnnParams.AGGREGATE_RANGE,
+                    MessagePassing.gatherScatterAdd(f.values(), edges.src(), edges.dst(), norm, n), protectedNodes, training);
         }
-        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
         INDArray pre = a.values().addRowVector(param(GnnParams.BIAS));
         INDArray act = activation().getActivation(pre.dup(), training);
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, act, protectedNodes, training);

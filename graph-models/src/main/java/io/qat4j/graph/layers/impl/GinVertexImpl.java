@@ -108,8 +108,8 @@ public class GinVertexImpl extends GnnVertexImpl<GinVertex, GinVertexImpl.Pass> 
         // and quantizes x once per node with that range: the gathered codes are the messages' codes
         observeRows(GnnParams.MESSAGE_RANGE, x, unprotectedSources(edges.src(), protectedNodes), training);
         ActivationQuantization.Result xq = quantize(GnnParams.MESSAGE_RANGE, x, protectedNodes, training, false);
-        INDArray aggregate = MessagePassing.gatherScatterAdd(xq.values(), edges.src(), edges.dst(), null, n);
-        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, aggregate, protectedNodes, training);
+        ActivationQuantization.Result a = quantizeAggregate(xq.values(), edges.src(), edges.dst(), protectedNodes,
+                protectedNodes, training);
         // the MLP quantizes every row, protected or not (the reference's mask-unaware MLP, see GinVertex)
         ActivationQuantization.Result h = quantize(GnnParams.INPUT_RANGE, xq.values().mul(1 + eps()).addi(a.values()),
                 null, training);

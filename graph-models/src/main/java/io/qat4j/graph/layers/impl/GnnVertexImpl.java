@@ -205,6 +205,40 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
     }
 
     /**
+     * The quantized sum aggregation {@code Q_aggr(sum_{e: dst_e = i} m_e)} of messages quantized by
+     * {@code Q_msg} (observer under {@link GnnParams#AGGREGATE_RANGE}, rows of protected nodes left
+     * in float): the float sum observed and fake-quantized, then, where every summand of a row is on
+     * {@code Q_msg}'s grid, the integer model's codes ({@link IntegerAggregate}).
+     *
+     * @param messages the quantized messages: one row per edge, or per node when {@code sources} is given
+     * @param sources per edge the row of {@code messages} it carries, or null (row {@code e})
+     * @param targets per edge its target node
+     * @param floatMessages per row of {@code messages} whether it stayed in float (protected), or null
+     * @param protectedNodes the protected nodes, or null
+     * @param training training mode
+     * @return values, gradient mask (null: ones) and clipped fraction
+     */
+    protected ActivationQuantization.Result quantizeAggregate(INDArray messages, int[] sources, int[] targets,
+                                                              boolean[] floatMessages, boolean[] protectedNodes,
+                                                              boolean training) {
+        int n = (int) inputs[0].size(0);
+        INDArray sum = sources == null ? MessagePassing.scatterAddRows(messages, targets, n)
+                : MessagePassing.gatherScatterAdd(messages, sources, targets, null, n);
+        ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, sum, protectedNodes, training);
+        GnnQuantSettings q = config.getQuant();
+        INDArray in = param(GnnParams.MESSAGE_RANGE);
+        INDArray out = param(GnnParams.AGGREGATE_RANGE);
+        if (!q.quantized() || !q.schedule().quantizing(step()) || !RangeObserver.initialized(in)
+                || !RangeObserver.initialized(out)) {
+            return a;
+        }
+        INDArray values = IntegerAggregate.values(a.values(), messages, sources, targets, floatMessages, protectedNodes,
+                ActivationQuantization.float32Params(q.activations(), in),
+                ActivationQuantization.float32Params(q.activations(), out), where());
+        return new ActivationQuantization.Result(values, a.gradMask(), a.clippedFraction());
+    }
+
+    /**
      * Updates the observer under {@code key} from the rows {@code rows} of {@code x} (repeats
      * allowed: a row listed {@code k} times weighs {@code k} times in a percentile), in training
      * while the schedule observes.
@@ -256,7 +290,7 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
         if (!q.quantized() || !q.schedule().quantizing(step()) || !RangeObserver.initialized(state)) {
             return bias;
         }
-        double inputScale = (float) ActivationQuantization.params(q.activations(), state).scale();
+        double inputScale = ActivationQuantization.float32Params(q.activations(), state).scale();
         double[] scales = WeightFakeQuant.rowScales(weights.transpose(), q.weights()).castTo(DataType.FLOAT)
                 .castTo(DataType.DOUBLE).reshape(weights.size(1)).toDoubleVector();
         return IntegerBias.represented(bias, inputScale, scales);

@@ -50,6 +50,20 @@ public final class ActivationQuantization {
     }
 
     /**
+     * The output quantization parameters as a FLOAT forward pass uses them and the exporters write
+     * them: {@link #params} with the scale rounded to float32 ({@link FloatKernels#fakeQuant} rounds
+     * and dequantizes with the float32 scale).
+     *
+     * @param spec activation spec
+     * @param state observer state
+     * @return the parameters with the float32 scale
+     */
+    public static AffineQuantParams float32Params(QuantSpec spec, INDArray state) {
+        AffineQuantParams p = params(spec, state);
+        return new AffineQuantParams((float) p.scale(), p.zeroPoint(), p.range());
+    }
+
+    /**
      * @param x activation
      * @param spec activation spec
      * @param schedule the schedule
