@@ -74,13 +74,17 @@ public class GraphPoolVertex extends GnnVertex {
     /** {@code segment_pool} of the previous vertex's int8 output over the network's graph ids, requantized to {@code Q_out}. */
     @Override
     protected Int8Value export(GnnExport e) {
-        Reduction r = switch (pooling) {
+        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
+        return e.segmentPool(reduction(), e.context().input(0), e.graphIds(1), out);
+    }
+
+    /** @return the integer model's reduction of this pooling ({@code segment_pool}'s mode) */
+    public Reduction reduction() {
+        return switch (pooling) {
             case SUM -> Reduction.SUM;
             case MEAN -> Reduction.MEAN;
             case MAX -> Reduction.MAX;
         };
-        AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
-        return e.segmentPool(r, e.context().input(0), e.graphIds(1), out);
     }
 
     @Override

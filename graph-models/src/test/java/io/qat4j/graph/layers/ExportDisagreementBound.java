@@ -38,7 +38,7 @@ import java.util.Map;
  * Lipschitz constant in its inputs), so the output codes differ by at most
  * {@code floor(L d_in S_in / S_out) + 1}; clamps never widen a difference. Sum aggregations are the
  * exception: the network computes {@code scatter_add}'s codes from its message codes as the kernel
- * does ({@code IntegerAggregate}), so the same message codes give the same aggregate. The quantized network
+ * does ({@code IntegerReductions}), so the same message codes give the same aggregate. The quantized network
  * input is the same on both sides ({@code d = 0}); integer inputs are exact. The read-out's logits
  * then differ by at most {@code S_h max_c sum_k |W_ck|} per code of difference of its input.
  * Biases rounded onto their int32 grid add half a unit of that grid ({@code bias_requantize},
@@ -143,12 +143,8 @@ final class ExportDisagreementBound {
                     long largest = java.util.Arrays.stream(m).mapToLong(v -> Math.abs((long) v)).max().orElse(0);
                     yield (long) Math.floor(Math.scalb((double) largest, -shift) * d(op.input(0)) + Math.scalb(257.0, -shift - 1)) + 1;
                 }
-                case SegmentPoolOp.NAME -> {
-                    Reduction r = Reduction.ofCode((int) op.attributes().ints(SegmentPoolOp.MODE.name())[0]);
-                    double n = r == Reduction.SUM ? maxGraphNodes : 1;
-                    // the mean's 16 fraction bits round once more, by at most 2^-17 S_in
-                    yield round(n * d(op.input(0)) * scale(op.input(0)) + (r == Reduction.MEAN ? 0x1p-17 * scale(op.input(0)) : 0), op);
-                }
+                // in inference the network pools the same codes with the kernel: equal codes, equal output
+                case SegmentPoolOp.NAME -> d(op.input(0)) == 0 ? 0 : poolBound(op, maxGraphNodes);
                 case FullyConnectedLogitsOp.NAME -> {
                     // the read-out is the last of these; graph attention's scores come before it
                     logitsPerCode = scale(op.input(0)) * rowSum(artifact, op.input(1));
@@ -170,6 +166,14 @@ final class ExportDisagreementBound {
         double out = Math.scalb((double) op.attributes().ints(AddOp.OUTPUT_MULTIPLIER.name())[0],
                 (int) op.attributes().ints(AddOp.OUTPUT_SHIFT.name())[0] - 31);
         return Math.scalb(in * out, (int) op.attributes().ints(AddOp.LEFT_SHIFT.name())[0]);
+    }
+
+    /** {@code segment_pool} with input codes {@code d > 0} apart: the sum over a graph's nodes moves by {@code n d S_in}, the mean and max by {@code d S_in}. */
+    private long poolBound(OpNode op, int maxGraphNodes) {
+        Reduction r = Reduction.ofCode((int) op.attributes().ints(SegmentPoolOp.MODE.name())[0]);
+        double n = r == Reduction.SUM ? maxGraphNodes : 1;
+        // the mean's 16 fraction bits round once more, by at most 2^-17 S_in
+        return round(n * d(op.input(0)) * scale(op.input(0)) + (r == Reduction.MEAN ? 0x1p-17 * scale(op.input(0)) : 0), op);
     }
 
     private static int[] intList(OpNode op, IntListAttribute a) {

@@ -208,7 +208,7 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
      * The quantized sum aggregation {@code Q_aggr(sum_{e: dst_e = i} m_e)} of messages quantized by
      * {@code Q_msg} (observer under {@link GnnParams#AGGREGATE_RANGE}, rows of protected nodes left
      * in float): the float sum observed and fake-quantized, then, where every summand of a row is on
-     * {@code Q_msg}'s grid, the integer model's codes ({@link IntegerAggregate}).
+     * {@code Q_msg}'s grid, the integer model's codes ({@link IntegerReductions}).
      *
      * @param messages the quantized messages: one row per edge, or per node when {@code sources} is given
      * @param sources per edge the row of {@code messages} it carries, or null (row {@code e})
@@ -232,7 +232,7 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
                 || !RangeObserver.initialized(out)) {
             return a;
         }
-        INDArray values = IntegerAggregate.values(a.values(), messages, sources, targets, floatMessages, protectedNodes,
+        INDArray values = IntegerReductions.aggregate(a.values(), messages, sources, targets, floatMessages, protectedNodes,
                 ActivationQuantization.float32Params(q.activations(), in),
                 ActivationQuantization.float32Params(q.activations(), out), where());
         return new ActivationQuantization.Result(values, a.gradMask(), a.clippedFraction());

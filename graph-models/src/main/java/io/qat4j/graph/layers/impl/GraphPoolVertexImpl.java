@@ -1,21 +1,28 @@
 package io.qat4j.graph.layers.impl;
 
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.GraphPoolVertex;
 import io.qat4j.graph.layers.MessagePassing;
+import io.qat4j.quant.layers.OutputQuantizers;
+import io.qat4j.quant.layers.QuantizedLayer;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
+import io.qat4j.quant.math.RangeObserver;
+import io.qat4j.quant.spec.QuantSpec;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Implementation of {@link GraphPoolVertex}: {@code out[g] = Q_out(pool_{i: graph_i = g} x_i)}.
  * Sum is a scatter-add by graph id; mean divides it by the node count of each graph; max keeps, per
- * graph and channel, the first node holding the maximum. Backward: sum gathers the gradient of each
+ * graph and channel, the first node holding the maximum. In inference, when the vertex feeding it
+ * quantizes, the pooled codes are the integer model's ({@link IntegerReductions#pool}). Backward: sum gathers the gradient of each
  * graph back to its nodes ({@link MessagePassing#gatherRows}, the adjoint of the scatter-add), mean
  * divides it by the node count first, max routes it to the kept node only.
  */
@@ -72,10 +79,32 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex, GraphPoo
             default -> throw new IllegalStateException("unknown pooling " + config.getPooling());
         }
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, pooled, null, training);
+        Optional<AffineQuantParams> in = training ? Optional.empty() : inputGrid();
+        if (in.isPresent() && config.getQuant().quantized() && config.getQuant().schedule().quantizing(step())
+                && RangeObserver.initialized(param(GnnParams.OUTPUT_RANGE))) {
+            out = new ActivationQuantization.Result(IntegerReductions.pool(out.values(), x, ids, config.reduction(), in.get(),
+                    ActivationQuantization.float32Params(config.getQuant().activations(), param(GnnParams.OUTPUT_RANGE)),
+                    where()), out.gradMask(), out.clippedFraction());
+        }
         if (training) {
             pass = new Pass(ids, n, counts, argmax, out.gradMask());
         }
         return out.values();
+    }
+
+    /**
+     * @return the grid of the codes that enter: the output quantizer of the vertex feeding
+     *     {@code nodes}, with the float32 scale, when it quantizes at this step
+     */
+    private Optional<AffineQuantParams> inputGrid() {
+        GraphVertex v = graph.getVertices()[getInputVertices()[0].getVertexIndex()];
+        Optional<QuantSpec> spec = OutputQuantizers.spec(v);
+        Optional<INDArray> state = OutputQuantizers.state(v);
+        if (spec.isEmpty() || state.isEmpty() || !RangeObserver.initialized(state.get())
+                || !QuantizedLayer.of(v).orElseThrow().schedule().quantizing(step())) {
+            return Optional.empty();
+        }
+        return Optional.of(ActivationQuantization.float32Params(spec.get(), state.get()));
     }
 
     @Override

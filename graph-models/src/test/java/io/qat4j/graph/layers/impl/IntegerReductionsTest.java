@@ -3,8 +3,10 @@ package io.qat4j.graph.layers.impl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qat4j.executor.kernel.SegmentPoolParams;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.GnnQuantSettings;
+import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.spec.QuantSchedule;
 import io.qat4j.quant.spec.QuantSpec;
@@ -28,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Observer ranges are whole multiples of {@code S_msg} (the percentiles of sums of grid values), which
  * puts whole classes of sums on or next to a half code.
  */
-class IntegerAggregateTest {
+class IntegerReductionsTest {
 
     private static final QuantSpec INT4 = GnnQuantSettings.degreeQuant(4, QuantSchedule.ALWAYS).activations();
     private static final QuantSpec INT8 = GnnQuantSettings.degreeQuant(8, QuantSchedule.ALWAYS).activations();
@@ -64,7 +66,7 @@ class IntegerAggregateTest {
 
     /** The float fake quantization of the float sums, as the layers computed the aggregate before. */
     private static INDArray floatQuantized(Graph g, INDArray messages, QuantSpec spec, INDArray outState) {
-        INDArray sum = io.qat4j.graph.layers.MessagePassing.gatherScatterAdd(messages, g.src(), g.dst(), null, g.nodes());
+        INDArray sum = MessagePassing.gatherScatterAdd(messages, g.src(), g.dst(), null, g.nodes());
         return ActivationQuantization.apply(sum, spec, QuantSchedule.ALWAYS, outState, 0, false, false).values();
     }
 
@@ -81,7 +83,7 @@ class IntegerAggregateTest {
         AffineQuantParams out = ActivationQuantization.float32Params(spec, outState);
         INDArray messages = Nd4j.create(g.messages(), new long[] {g.nodes(), g.features()}, 'c');
         INDArray before = floatQuantized(g, messages, spec, outState);
-        float[] got = HeapArrays.floats(IntegerAggregate.values(before, messages, g.src(), g.dst(), null, null, in, out, "test"));
+        float[] got = HeapArrays.floats(IntegerReductions.aggregate(before, messages, g.src(), g.dst(), null, null, in, out, "test"));
         float[] floatPath = HeapArrays.floats(before);
         long[] k = new long[g.nodes() * g.features()];
         float sIn = (float) in.scale();
@@ -91,12 +93,25 @@ class IntegerAggregateTest {
             }
         }
         BigDecimal ratio = new BigDecimal(sIn).divide(new BigDecimal((float) out.scale()), MathContext.DECIMAL128);
+        BigDecimal[] exact = new BigDecimal[k.length];
+        for (int i = 0; i < k.length; i++) {
+            exact[i] = ratio.multiply(BigDecimal.valueOf(k[i]), MathContext.DECIMAL128);
+        }
+        return compare(exact, got, floatPath, out, g.features(), "aggregate");
+    }
+
+    /**
+     * Checks codes against exact real values {@code v} of {@code K S_in / S_out}: the code is
+     * {@code clamp(floor(v + 1/2) + Z_out)}, except within the multiplier's precision of a half code.
+     */
+    private static Tally compare(BigDecimal[] exact, float[] got, float[] floatPath, AffineQuantParams out, int features,
+                                 String what) {
         int compared = 0;
         int nearTies = 0;
         int leftOut = 0;
         int floatPathWrong = 0;
-        for (int i = 0; i < k.length; i++) {
-            BigDecimal v = ratio.multiply(BigDecimal.valueOf(k[i]), MathContext.DECIMAL128);
+        for (int i = 0; i < exact.length; i++) {
+            BigDecimal v = exact[i];
             BigDecimal fromHalf = v.subtract(v.setScale(0, RoundingMode.FLOOR)).subtract(new BigDecimal("0.5")).abs();
             if (fromHalf.doubleValue() < 1e-6) {
                 nearTies++;
@@ -108,8 +123,8 @@ class IntegerAggregateTest {
             int expected = out.range().clamp(v.add(new BigDecimal("0.5")).setScale(0, RoundingMode.FLOOR).longValueExact()
                     + out.zeroPoint());
             int code = Math.round(got[i] / (float) out.scale()) + out.zeroPoint();
-            assertEquals(expected, code, "sum " + k[i] + " of node " + i / g.features() + " channel " + i % g.features()
-                    + " (S_msg " + sIn + ", S_aggr " + (float) out.scale() + ")");
+            assertEquals(expected, code, what + " " + v + " of row " + i / features + " channel " + i % features
+                    + " (S_out " + (float) out.scale() + ")");
             assertEquals((expected - out.zeroPoint()) * (float) out.scale(), got[i], "value on the grid as FloatKernels dequantizes");
             floatPathWrong += Math.round(floatPath[i] / (float) out.scale()) + out.zeroPoint() == expected ? 0 : 1;
             compared++;
@@ -187,9 +202,9 @@ class IntegerAggregateTest {
         }
         INDArray messages = Nd4j.create(m, new long[] {g.nodes(), g.features()}, 'c');
         INDArray before = floatQuantized(g, messages, INT4, outState);
-        INDArray after = IntegerAggregate.values(before, messages, g.src(), g.dst(), protectedNodes, protectedNodes, in, out,
+        INDArray after = IntegerReductions.aggregate(before, messages, g.src(), g.dst(), protectedNodes, protectedNodes, in, out,
                 "test");
-        INDArray exact = IntegerAggregate.values(floatQuantized(g, Nd4j.create(g.messages(), new long[] {g.nodes(), g.features()},
+        INDArray exact = IntegerReductions.aggregate(floatQuantized(g, Nd4j.create(g.messages(), new long[] {g.nodes(), g.features()},
                 'c'), INT4, outState), Nd4j.create(g.messages(), new long[] {g.nodes(), g.features()}, 'c'), g.src(), g.dst(),
                 null, null, in, out, "test");
         boolean[] keepsFloat = protectedNodes.clone();
@@ -205,11 +220,85 @@ class IntegerAggregateTest {
         assertTrue(kept > 2 && kept < g.nodes() - 5, "rows of both kinds: " + kept);
     }
 
+    /**
+     * Graph pooling of node codes, seeded random graphs of 1 to 40 nodes (one of 3000), at 4 and 8
+     * bits, output ranges whole multiples of the input grid or arbitrary: sum {@code K S_in / S_out},
+     * max {@code (max q - Z_in) S_in / S_out}, and mean {@code m S_in / (S_out 2^16)} with
+     * {@code m = round(K 2^16 / n)} half away from zero (the integer mean's 16 fraction bits).
+     */
+    @Test
+    void poolingGivesTheIntegerModelsCodes() {
+        SplittableRandom r = new SplittableRandom(17);
+        int nearTies = 0;
+        for (int trial = 0; trial < 36; trial++) {
+            QuantSpec spec = trial % 2 == 0 ? INT4 : INT8;
+            SegmentPoolParams.Reduction reduction = SegmentPoolParams.Reduction.values()[trial % 3];
+            float lo = (float) (-3 * r.nextDouble());
+            AffineQuantParams in = params(spec, lo, lo + (float) (0.1 + 5 * r.nextDouble()));
+            float sIn = (float) in.scale();
+            int levels = spec.range().qMax() - spec.range().qMin();
+            int a = -r.nextInt(3 * levels);
+            int b = a + levels * (1 + r.nextInt(3)) + (trial % 4 == 0 ? r.nextInt(levels) : 0);
+            INDArray outState = state((float) (Math.min(a, 0) * (double) sIn), (float) (Math.max(b, 1) * (double) sIn));
+            AffineQuantParams out = ActivationQuantization.float32Params(spec, outState);
+            int graphs = 12;
+            int[] sizes = new int[graphs];
+            int nodes = 0;
+            for (int g = 0; g < graphs; g++) {
+                sizes[g] = trial % 6 == 0 && g == 0 ? 3000 : 1 + r.nextInt(40);
+                nodes += sizes[g];
+            }
+            int f = 6;
+            int[] ids = new int[nodes];
+            int[] codes = new int[nodes * f];
+            float[] x = new float[nodes * f];
+            for (int g = 0, i = 0; g < graphs; g++) {
+                for (int j = 0; j < sizes[g]; j++, i++) {
+                    ids[i] = g;
+                    for (int c = 0; c < f; c++) {
+                        codes[i * f + c] = in.range().qMin() + r.nextInt(levels + 1);
+                        x[i * f + c] = (codes[i * f + c] - in.zeroPoint()) * sIn;
+                    }
+                }
+            }
+            BigDecimal ratio = new BigDecimal(sIn).divide(new BigDecimal((float) out.scale()), MathContext.DECIMAL128);
+            BigDecimal[] exact = new BigDecimal[graphs * f];
+            for (int g = 0, first = 0; g < graphs; first += sizes[g], g++) {
+                for (int c = 0; c < f; c++) {
+                    long sum = 0;
+                    int max = Integer.MIN_VALUE;
+                    for (int i = first; i < first + sizes[g]; i++) {
+                        sum += codes[i * f + c] - in.zeroPoint();
+                        max = Math.max(max, codes[i * f + c] - in.zeroPoint());
+                    }
+                    BigDecimal v = switch (reduction) {
+                        case SUM -> BigDecimal.valueOf(sum);
+                        case MAX -> BigDecimal.valueOf(max);
+                        case MEAN -> BigDecimal.valueOf(sum).multiply(BigDecimal.valueOf(1 << 16))
+                                .divide(BigDecimal.valueOf(sizes[g]), 0, RoundingMode.HALF_UP)
+                                .divide(BigDecimal.valueOf(1 << 16));
+                    };
+                    exact[g * f + c] = v.multiply(ratio, MathContext.DECIMAL128);
+                }
+            }
+            INDArray xs = Nd4j.create(x, new long[] {nodes, f}, 'c');
+            INDArray before = ActivationQuantization.apply(Nd4j.zeros(DataType.FLOAT, graphs, f), spec, QuantSchedule.ALWAYS,
+                    outState, 0, false, false).values();
+            float[] got = HeapArrays.floats(IntegerReductions.pool(before, xs, ids, reduction, in, out, "test"));
+            Tally t = compare(exact, got, got, out, f, reduction.name());
+            assertTrue(t.compared() > 0.95 * graphs * f, "compared " + t);
+            nearTies += t.nearTies();
+        }
+        assertTrue(nearTies > 30, "half codes met: " + nearTies);
+    }
+
     @Test
     void otherDataTypesKeepTheFloatQuantization() {
         AffineQuantParams in = params(INT8, -1f, 3f);
         INDArray q = Nd4j.rand(DataType.DOUBLE, 4, 3);
-        assertEquals(q, IntegerAggregate.values(q, Nd4j.rand(DataType.DOUBLE, 4, 3), null, new int[] {0, 1}, null, null, in, in,
+        assertEquals(q, IntegerReductions.aggregate(q, Nd4j.rand(DataType.DOUBLE, 4, 3), null, new int[] {0, 1}, null, null, in, in,
                 "test"));
+        assertEquals(q, IntegerReductions.pool(q, Nd4j.rand(DataType.DOUBLE, 4, 3), new int[] {0, 1, 2, 3},
+                SegmentPoolParams.Reduction.SUM, in, in, "test"));
     }
 }

@@ -2,18 +2,23 @@ package io.qat4j.graph.layers.impl;
 
 import io.qat4j.executor.kernel.ScatterAdd;
 import io.qat4j.executor.kernel.ScatterAddParams;
+import io.qat4j.executor.kernel.SegmentPool;
+import io.qat4j.executor.kernel.SegmentPoolParams;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.GraphOpParams;
 import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.executor.quant.Rounding;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The quantized sum aggregation {@code Q_aggr(sum_{e: dst_e = i} m_e)} of messages on the grid of
- * {@code Q_msg}, with the codes of the integer model's {@code scatter_add} (the executor's
- * {@link ScatterAdd} kernel, run here on the messages' codes with the requantization the exporter
- * writes).
+ * Reductions over nodes whose inputs are int8 codes, computed in the fake-quantized forward pass
+ * with the integer model's own kernels, so that they give its codes bit for bit: the sum
+ * aggregation {@code Q_aggr(sum_{e: dst_e = i} m_e)} of messages on the grid of {@code Q_msg}
+ * ({@code scatter_add}, the executor's {@link ScatterAdd}) and graph pooling
+ * {@code Q_out(pool_{i in g} x_i)} of the previous vertex's codes ({@code segment_pool},
+ * {@link SegmentPool}), each with the requantization the exporter writes.
  *
  * <p>Why not the float32 fake quantization of the float sum: a sum of values on one grid lies on
  * that grid, and the aggregate's observer takes its range from such sums, so its bounds are whole
@@ -29,16 +34,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * test prediction in 19 changed. Computed from the codes, both round the same integer sum with the
  * same multiplier: bit-identical.
  *
- * <p>Only rows whose every summand is on the grid take the integer codes: a protected node's row
+ * Graph pooling meets the same: the pooled output's observer sees sums (or maxima) of the previous
+ * vertex's grid values; the mean's integer form rounds the mean once more, to 16 fraction bits.
+ *
+ * <p>Only rows whose every input is on the grid take the integer codes: a protected node's row
  * (Degree-Quant keeps it in float) and a row that receives a protected message keep the float
- * fake quantization. The gradient mask and the clipped fraction stay those of the float
+ * fake quantization; pooling takes them in inference only (in training the previous vertex's
+ * protected rows are float, which the pooling vertex cannot tell). The gradient mask and the clipped fraction stay those of the float
  * quantization (they differ from the integer codes' only at ties on the range's edge).
  * Applies to FLOAT networks, the ones the exporter reads (their quantizers use float32 scales, as
  * the artifact); other data types keep the float fake quantization.
  */
-final class IntegerAggregate {
+final class IntegerReductions {
 
-    private IntegerAggregate() {
+    private IntegerReductions() {
     }
 
     /**
@@ -53,7 +62,7 @@ final class IntegerAggregate {
      * @param where the vertex, for messages
      * @return the aggregate's values: integer codes dequantized on the rows whose summands are all on the grid
      */
-    static INDArray values(INDArray quantized, INDArray messages, int[] sources, int[] targets, boolean[] floatMessages,
+    static INDArray aggregate(INDArray quantized, INDArray messages, int[] sources, int[] targets, boolean[] floatMessages,
                            boolean[] protectedNodes, AffineQuantParams in, AffineQuantParams out, String where) {
         if (quantized.dataType() != DataType.FLOAT || messages.dataType() != DataType.FLOAT) {
             return quantized;
@@ -80,17 +89,49 @@ final class IntegerAggregate {
                 GraphOpParams.scatterAdd(in.scale(), out, ActivationClamps.none(out)));
         byte[] sums = new byte[n * f];
         ScatterAdd.run(p, where + " aggregate", perEdge, targets, n, sums);
+        return dequantized(quantized, sums, exact, out);
+    }
+
+    /**
+     * @param quantized the float fake quantization of the float pooling {@code [G, F]}
+     * @param x the previous vertex's output {@code [N, F]}, every row on the grid of {@code in}
+     * @param graphIds per node its graph, ascending
+     * @param reduction sum, mean or max
+     * @param in the previous vertex's output quantizer, with the float32 scale
+     * @param out {@code Q_out}'s parameters with the float32 scale
+     * @param where the vertex, for messages
+     * @return the pooled values: the integer codes dequantized (FLOAT networks; others unchanged)
+     */
+    static INDArray pool(INDArray quantized, INDArray x, int[] graphIds, SegmentPoolParams.Reduction reduction,
+                         AffineQuantParams in, AffineQuantParams out, String where) {
+        if (quantized.dataType() != DataType.FLOAT || x.dataType() != DataType.FLOAT) {
+            return quantized;
+        }
+        int graphs = (int) quantized.size(0);
+        int f = (int) quantized.size(1);
+        SegmentPoolParams p = new SegmentPoolParams(reduction, f, in.zeroPoint(),
+                GraphOpParams.segmentPool(reduction, in.scale(), out, ActivationClamps.none(out)));
+        byte[] pooled = new byte[graphs * f];
+        SegmentPool.run(p, where, codes(HeapArrays.floats(x), in), graphIds, graphs, pooled);
+        boolean[] all = new boolean[graphs];
+        Arrays.fill(all, true);
+        return dequantized(quantized, pooled, all, out);
+    }
+
+    /** {@code quantized} with the rows marked {@code exact} replaced by {@code S_out (code - Z_out)}, as FloatKernels.fakeQuant dequantizes. */
+    private static INDArray dequantized(INDArray quantized, byte[] codes, boolean[] exact, AffineQuantParams out) {
+        int f = (int) quantized.size(1);
         float[] v = HeapArrays.floats(quantized);
         float s = (float) out.scale();
         int z = out.zeroPoint();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < exact.length; i++) {
             if (exact[i]) {
                 for (int k = i * f; k < (i + 1) * f; k++) {
-                    v[k] = (sums[k] - z) * s; // as FloatKernels.fakeQuant dequantizes
+                    v[k] = (codes[k] - z) * s;
                 }
             }
         }
-        return HeapArrays.matrix(v, n, f);
+        return HeapArrays.matrix(v, exact.length, f);
     }
 
     /** The int8 codes of values on the grid of {@code p} (off-grid rows get the nearest codes, clamped to int8). */
