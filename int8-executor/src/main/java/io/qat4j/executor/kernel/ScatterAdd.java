@@ -33,8 +33,38 @@ public final class ScatterAdd {
      * @throws InputDataException if a node's in-degree exceeds {@link ScatterAddParams#maxInDegree()}
      */
     public static void run(ScatterAddParams p, String what, byte[] messages, int[] target, int nodes, byte[] out) {
+        run(p, what, messages, null, target, nodes, out);
+    }
+
+    /**
+     * As {@link #run(ScatterAddParams, String, byte[], int[], int, byte[])} with the gather of
+     * message passing fused in: edge {@code e} carries row {@code rows[e]} of a table of codes
+     * (a node's features sent along each of its out-edges), not a row of its own.
+     *
+     * @param p parameters
+     * @param what the op, for messages
+     * @param table {@code [R, F]} int8 codes
+     * @param rows per edge its row of {@code table}, each in {@code [0, R)}; null: edge {@code e} carries row {@code e}
+     * @param target checked target nodes, {@code E} values in {@code [0, nodes)}
+     * @param nodes {@code N}
+     * @param out {@code [N, F]} int8 codes, written
+     * @throws InputDataException if a node's in-degree exceeds {@link ScatterAddParams#maxInDegree()}
+     * @throws IllegalArgumentException if a row lies outside the table
+     */
+    public static void run(ScatterAddParams p, String what, byte[] table, int[] rows, int[] target, int nodes, byte[] out) {
         int f = p.features();
-        KernelChecks.checkLength(messages, (long) target.length * f, "messages");
+        if (rows == null) {
+            KernelChecks.checkLength(table, (long) target.length * f, "messages");
+        } else {
+            KernelChecks.checkLength(rows, target.length, "rows");
+            int tableRows = table.length / f;
+            for (int e = 0; e < rows.length; e++) {
+                if (rows[e] < 0 || rows[e] >= tableRows) {
+                    throw new IllegalArgumentException(what + ": edge " + e + " carries row " + rows[e] + " of a table of "
+                            + tableRows + " rows");
+                }
+            }
+        }
         KernelChecks.checkLength(out, (long) nodes * f, "output");
         int[] degree = EdgeIndex.counts(target, nodes);
         long bound = p.maxInDegree();
@@ -47,9 +77,9 @@ public final class ScatterAdd {
         int[] acc = new int[nodes * f];
         for (int e = 0; e < target.length; e++) {
             int base = target[e] * f;
-            int from = e * f;
+            int from = (rows == null ? e : rows[e]) * f;
             for (int k = 0; k < f; k++) {
-                acc[base + k] += messages[from + k]; // |sum| <= 128 d_i
+                acc[base + k] += table[from + k]; // |sum| <= 128 d_i
             }
         }
         int z = p.inputZeroPoint();

@@ -81,6 +81,37 @@ class ScatterAddTest {
         }
     }
 
+    /** The fused gather: edges carrying rows of a node table give the codes of the gathered messages, against the reference. */
+    @Test
+    void rowsOfATableMatchTheGatheredMessages() {
+        Random rnd = new Random(1202);
+        for (int round = 0; round < 100; round++) {
+            int nodes = 1 + rnd.nextInt(30);
+            int edges = rnd.nextInt(120);
+            int f = 1 + rnd.nextInt(6);
+            int zIn = rnd.nextInt(256) - 128;
+            AffineQuantParams out = activation(0.01 + rnd.nextDouble(), rnd.nextInt(256) - 128);
+            Requantization r = GraphOpParams.scatterAdd(0.001 + rnd.nextDouble() * 0.2, out, ActivationClamp.INT8);
+            byte[] table = new byte[nodes * f];
+            rnd.nextBytes(table);
+            int[] rows = new int[edges];
+            int[] target = new int[edges];
+            byte[] gathered = new byte[edges * f];
+            for (int e = 0; e < edges; e++) {
+                rows[e] = rnd.nextInt(nodes);
+                target[e] = rnd.nextInt(nodes);
+                System.arraycopy(table, rows[e] * f, gathered, e * f, f);
+            }
+            byte[] y = new byte[nodes * f];
+            ScatterAdd.run(params(f, zIn, r), "t", table, rows, target, nodes, y);
+            assertArrayEquals(reference(gathered, f, zIn, target, nodes, r), y, "round " + round);
+        }
+        Requantization r = GraphOpParams.scatterAdd(0.1, activation(0.2, 0), ActivationClamp.INT8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ScatterAdd.run(params(2, 0, r), "scatter_add 'a'", new byte[4], new int[] {1, 2}, new int[] {0, 0}, 2, new byte[4]));
+        assertEquals("scatter_add 'a': edge 1 carries row 2 of a table of 2 rows", e.getMessage());
+    }
+
     /**
      * The bound {@code 255 d 2^leftShift <= 2^31 - 1}: with a left shift of 20 it allows
      * {@code d <= floor(2047 / 255) = 8}. Eight messages of the extreme offset {@code -128 - 127}

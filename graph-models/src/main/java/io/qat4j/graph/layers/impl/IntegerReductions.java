@@ -7,7 +7,6 @@ import io.qat4j.executor.kernel.SegmentPoolParams;
 import io.qat4j.executor.prep.ActivationClamps;
 import io.qat4j.executor.prep.GraphOpParams;
 import io.qat4j.executor.quant.AffineQuantParams;
-import io.qat4j.executor.quant.Rounding;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,7 +62,7 @@ final class IntegerReductions {
      * @return the aggregate's values: integer codes dequantized on the rows whose summands are all on the grid
      */
     static INDArray aggregate(INDArray quantized, INDArray messages, int[] sources, int[] targets, boolean[] floatMessages,
-                           boolean[] protectedNodes, AffineQuantParams in, AffineQuantParams out, String where) {
+                             boolean[] protectedNodes, AffineQuantParams in, AffineQuantParams out, String where) {
         if (quantized.dataType() != DataType.FLOAT || messages.dataType() != DataType.FLOAT) {
             return quantized;
         }
@@ -80,15 +79,10 @@ final class IntegerReductions {
                 }
             }
         }
-        byte[] codes = codes(HeapArrays.floats(messages), in);
-        byte[] perEdge = new byte[targets.length * f];
-        for (int e = 0; e < targets.length; e++) {
-            System.arraycopy(codes, (sources == null ? e : sources[e]) * f, perEdge, e * f, f);
-        }
         ScatterAddParams p = new ScatterAddParams(f, in.zeroPoint(),
                 GraphOpParams.scatterAdd(in.scale(), out, ActivationClamps.none(out)));
         byte[] sums = new byte[n * f];
-        ScatterAdd.run(p, where + " aggregate", perEdge, targets, n, sums);
+        ScatterAdd.run(p, where + " aggregate", codes(HeapArrays.floats(messages), in), sources, targets, n, sums);
         return dequantized(quantized, sums, exact, out);
     }
 
@@ -134,12 +128,17 @@ final class IntegerReductions {
         return HeapArrays.matrix(v, exact.length, f);
     }
 
-    /** The int8 codes of values on the grid of {@code p} (off-grid rows get the nearest codes, clamped to int8). */
+    /**
+     * The int8 codes of values on the grid of {@code p}: {@code v / S} is within float32 rounding of
+     * a whole number there, which any rounding finds; off-grid rows (protected, not used) get the
+     * nearest codes, clamped to int8.
+     */
     private static byte[] codes(float[] values, AffineQuantParams p) {
         byte[] c = new byte[values.length];
-        float s = (float) p.scale();
+        float inverse = 1f / (float) p.scale();
+        int z = p.zeroPoint();
         for (int k = 0; k < values.length; k++) {
-            c[k] = (byte) Math.max(-128, Math.min(127, Rounding.quantizeFloat(values[k], s, p.zeroPoint(), -128, 127)));
+            c[k] = (byte) Math.max(-128, Math.min(127, Math.round(values[k] * inverse) + z));
         }
         return c;
     }
