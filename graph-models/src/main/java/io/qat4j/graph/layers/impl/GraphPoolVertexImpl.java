@@ -22,9 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Implementation of {@link GraphPoolVertex}: {@code out[g] = Q_out(pool_{i: graph_i = g} x_i)}.
  * Sum is a scatter-add by graph id; mean divides it by the node count of each graph; max keeps, per
  * graph and channel, the first node holding the maximum. In inference, when the vertex feeding it
- * quantizes, the pooled codes are the integer model's ({@link IntegerReductions#pool}). Backward: sum gathers the gradient of each
- * graph back to its nodes ({@link MessagePassing#gatherRows}, the adjoint of the scatter-add), mean
- * divides it by the node count first, max routes it to the kept node only.
+ * quantizes, the pooled codes are the integer model's ({@link IntegerReductions#pool}). Backward:
+ * sum gathers the gradient of each graph back to its nodes ({@link MessagePassing#gatherRows}, the
+ * adjoint of the scatter-add), mean divides it by the node count first, max routes it to the kept
+ * node only.
  */
 public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex, GraphPoolVertexImpl.Pass> {
 

@@ -33,16 +33,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * test prediction in 19 changed. Computed from the codes, both round the same integer sum with the
  * same multiplier: bit-identical.
  *
- * Graph pooling meets the same: the pooled output's observer sees sums (or maxima) of the previous
- * vertex's grid values; the mean's integer form rounds the mean once more, to 16 fraction bits.
+ * <p>Graph pooling meets the same: the pooled output's observer sees sums (or maxima) of the
+ * previous vertex's grid values; the mean's integer form rounds the mean once more, to 16 fraction
+ * bits.
  *
  * <p>Only rows whose every input is on the grid take the integer codes: a protected node's row
  * (Degree-Quant keeps it in float) and a row that receives a protected message keep the float
  * fake quantization; pooling takes them in inference only (in training the previous vertex's
- * protected rows are float, which the pooling vertex cannot tell). The gradient mask and the clipped fraction stay those of the float
- * quantization (they differ from the integer codes' only at ties on the range's edge).
- * Applies to FLOAT networks, the ones the exporter reads (their quantizers use float32 scales, as
- * the artifact); other data types keep the float fake quantization.
+ * protected rows are float, which the pooling vertex cannot tell). The gradient mask and the
+ * clipped fraction stay those of the float quantization (they differ from the integer codes' only
+ * at ties on the range's edge). Applies to FLOAT networks, the ones the exporter reads (their
+ * quantizers use float32 scales, as the artifact); other data types keep the float fake
+ * quantization.
  */
 final class IntegerReductions {
 
