@@ -28,8 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code dq/multi_quant.py}): the input, the weights, the features, the attention vectors (with the
  * weight spec but one scale over all heads, per tensor, as {@code multi_quant.py} quantizes the
  * attention vector as one tensor), the logits before the LeakyReLU, the messages
- * {@code alpha_ij f_j}, the summed aggregate and the output; the softmax runs in float here (the
- * executor's integer softmax replaces it at export, {@link #export}). In {@link GnnQuantMode#DEGREE_QUANT} the rows
+ * {@code alpha_ij f_j}, the summed aggregate and the output; where it quantizes, the forward pass
+ * takes the logits, coefficients and messages from the integer model's own kernels (I-BERT's
+ * integer softmax, {@link #export}; {@code GatVertexImpl}), with the gradient of the float softmax. In {@link GnnQuantMode#DEGREE_QUANT} the rows
  * of protected nodes, and the logits and messages of edges leaving them, stay in full precision in
  * training. Inputs: {@code nodes}, {@code edges}, {@code protect} (required for Degree-Quant,
  * optional otherwise).
@@ -113,7 +114,7 @@ public class GatVertex extends GnnConvVertex {
      * target and source scores of every head (the attention vectors quantized per tensor, so both
      * have the scale {@code S_f S_a}), {@code add_self_loops}, {@code attention_logits} to
      * {@code Q_logit}, {@code leaky_relu} onto the logits' grid, {@code edge_softmax} (I-BERT's
-     * integer exponential, codes of scale {@code 2^-14}) where training runs the float softmax,
+     * integer exponential, codes of scale {@code 2^-14}, which the fake-quantized forward computes too),
      * {@code weighted_gather} to {@code Q_msg}, {@code scatter_add} to {@code Q_aggr}; then the bias
      * and activation to {@code Q_out} with {@code bias_requantize} when the heads are concatenated,
      * or, when they are averaged, a {@code fully_connected} whose weights are the code 1 of scale

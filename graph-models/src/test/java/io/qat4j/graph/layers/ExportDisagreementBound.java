@@ -44,45 +44,46 @@ import java.util.Map;
  * Biases rounded onto their int32 grid add half a unit of that grid ({@code bias_requantize},
  * {@code fully_connected}).
  *
- * <p>Graph attention has three tensors that the network does not round, so their bound is a real
- * error, carried to the next rounding: the int32 scores ({@code fully_connected_logits},
- * {@code d_in S_in max_h S_a sum |a_h|}), the LeakyReLU of the logits (the network's is float;
- * {@code leaky_relu} rounds its negative side onto the logits' grid: {@code d_in S + S/2}), and
- * the attention coefficients. For these, {@code edge_softmax} against the network's float softmax:
- * logits within {@code eta} change every softmax value by a factor within {@code e^{+-2 eta}};
- * against the exact softmax of its own input the kernel errs by at most
- * {@code alpha (U/L - 1) + 2^-(k+1)} (the derivation of {@code EdgeSoftmaxTest}'s
- * {@code softmaxIsWithinTheDerivedBound}, here with {@code q <= 30}, so {@code U = U0 e^{30 S'}}),
- * plus, per edge into the target, under {@code 2^-29} for the floors below the polynomial
- * ({@code 1 / (c 2^16)}, {@code c >= 2^21}) and for terms clamped at {@code 30 x0} (both sides below
- * {@code 2^-30} of the largest term); with {@code alpha <= 1} the coefficient's error is
- * {@code eps = (U/L - 1) + e^{2 eta} - 1 + 2^-(k+1) + D 2^-29}, {@code D} the largest in-degree with
- * the self-loop (and at most 1: both lie in {@code [0, 1]}), i.e. {@code ceil(eps 2^k)} codes of
- * the scale {@code 2^-k}, whose codes reach {@code 2^k} (not 255) in {@code weighted_gather}.
- * Summed over the edges into one target the coefficients sum to 1 on the network's side, so the
+ * <p>Graph attention: where the network quantizes, it computes the logits, the LeakyReLU, the
+ * coefficients and the messages from its feature codes with the integer model's kernels
+ * ({@code IntegerAttention}), so equal feature codes give equal codes all the way to the
+ * aggregate. From feature codes {@code d_f > 0} apart: the int32 scores differ by at most
+ * {@code d_f S_f max_h S_a sum |a_h|} (a real error, carried to {@code attention_logits}' rounding);
+ * {@code leaky_relu}, monotone with the multipliers 1 and 0.2 on one grid, by at most one code more
+ * than its input; then logits within {@code eta} (real) change the exact softmax {@code s} by a
+ * factor within {@code e^{+-2 eta}}, and each side's {@code edge_softmax} errs against the exact
+ * softmax of its own input by at most {@code s (U/L - 1) + A}, {@code A = 2^-(k+1) + D 2^-29}
+ * (the derivation of {@code EdgeSoftmaxTest}'s {@code softmaxIsWithinTheDerivedBound}, here with
+ * {@code q <= 30}, so {@code U = U0 e^{30 S'}}; {@code D 2^-29} for the floors below the polynomial,
+ * {@code 1 / (c 2^16)} with {@code c >= 2^21}, and for terms clamped at {@code 30 x0}; {@code D}
+ * the largest in-degree with the self-loop). So the two coefficients differ by at most
+ * {@code s rel + 2A}, {@code rel = (U/L - 1)(1 + e^{2 eta}) + e^{2 eta} - 1}: {@code ceil} of that
+ * in codes of the scale {@code 2^-k} (at most {@code 2^k}: both lie in {@code [0, 1]}), whose
+ * codes reach {@code 2^k} (not 255) in {@code weighted_gather}. Summed over the edges into one
+ * target, {@code s} sums to 1 and each side's codes to {@code 2^k} within {@code D/2}, so the
  * messages {@code alpha f} that {@code scatter_add} sums differ by at most
- * {@code S_f (M (rel + D abs) + d_f (1 + D 2^-(k+1))) + D S_msg}, {@code M = max |f - Z_f|} (the codes of one target sum to
- * {@code 2^k} within {@code D/2}; each message rounds once more on each side), not {@code D}
- * times the worst message.
+ * {@code S_f (M min(rel + 2 D A, 2 + D 2^-k) + d_f (1 + D 2^-(k+1))) + D S_msg},
+ * {@code M = max |f - Z_f|} (each message rounds once on each side), not {@code D} times the worst
+ * message.
  */
 final class ExportDisagreementBound {
 
     private final Map<Integer, TensorInfo> tensors = new HashMap<>();
     private final Map<Integer, Long> codes = new HashMap<>();
-    /** Tensors the network does not round: the bound on their real difference. */
+    /** Int32 tensors (and the LeakyReLU's codes): the bound on their real difference. */
     private final Map<Integer, Double> realError = new HashMap<>();
     /** The largest {@code |code - Z|} of a weights operand, where not 255. */
     private final Map<Integer, Double> maxCode = new HashMap<>();
-    /** {@code edge_softmax}'s coefficients: their error against the network's float softmax. */
+    /** {@code edge_softmax}'s coefficients: the bound on their difference between the two sides. */
     private final Map<Integer, SoftmaxError> softmax = new HashMap<>();
     /** Graph attention's messages: the bound on their real difference summed over the edges into one target. */
     private final Map<Integer, Double> summedError = new HashMap<>();
 
     /**
-     * {@code |alpha_int - alpha| <= alpha relative + absolute} per edge.
+     * {@code |alpha_1 - alpha_2| <= s relative + absolute} per edge, {@code s} the exact softmax of the network's logits.
      *
-     * @param relative {@code (U/L - 1) + e^{2 eta} - 1}
-     * @param absolute {@code 2^-(k+1) + D 2^-29}
+     * @param relative {@code (U/L - 1)(1 + e^{2 eta}) + e^{2 eta} - 1}
+     * @param absolute {@code 2 (2^-(k+1) + D 2^-29)}
      * @param fractionBits {@code k}
      */
     private record SoftmaxError(double relative, double absolute, int fractionBits) {
@@ -105,26 +106,39 @@ final class ExportDisagreementBound {
                 case BiasRequantizeOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) + halfUnit(op.input(1)), op);
                 case FullyConnectedOp.NAME -> round(d(op.input(0)) * scale(op.input(0)) * rowSum(artifact, op.input(1))
                         + halfUnit(op.input(2)), op);
-                case AttentionLogitsOp.NAME -> round(realError.get(op.input(0)) + realError.get(op.input(1)), op);
+                // the network computes it with the kernel from its own scores: exact scores give the same codes
+                case AttentionLogitsOp.NAME -> realError.get(op.input(0)) + realError.get(op.input(1)) == 0 ? 0
+                        : round(realError.get(op.input(0)) + realError.get(op.input(1)), op);
                 case LeakyReluOp.NAME -> {
-                    realError.put(op.output(0), d(op.input(0)) * scale(op.input(0)) + scale(op.output(0)) / 2);
-                    yield 0;
+                    long leaky = d(op.input(0)) == 0 ? 0 : d(op.input(0)) + 1;
+                    realError.put(op.output(0), leaky * scale(op.output(0)));
+                    yield leaky;
                 }
                 case EdgeSoftmaxOp.NAME -> {
                     int k = (int) op.attributes().ints(EdgeSoftmaxOp.OUTPUT_FRACTION_BITS.name())[0];
-                    double relative = softmaxRelativeError(op, scale(op.input(0))) + Math.expm1(2 * realError.get(op.input(0)));
-                    double absolute = Math.scalb(1.0, -(k + 1)) + (maxInDegree + 1) * 0x1p-29;
+                    double eta = realError.get(op.input(0));
+                    if (eta == 0) {
+                        softmax.put(op.output(0), new SoftmaxError(0, 0, k));
+                        maxCode.put(op.output(0), Math.scalb(1.0, k));
+                        yield 0;
+                    }
+                    double relative = softmaxRelativeError(op, scale(op.input(0))) * (1 + Math.exp(2 * eta)) + Math.expm1(2 * eta);
+                    double absolute = 2 * (Math.scalb(1.0, -(k + 1)) + (maxInDegree + 1) * 0x1p-29);
                     softmax.put(op.output(0), new SoftmaxError(relative, absolute, k));
                     maxCode.put(op.output(0), Math.scalb(1.0, k));
                     yield (long) Math.ceil(Math.scalb(Math.min(relative + absolute, 1), k)); // both coefficients lie in [0, 1]
                 }
                 case WeightedGatherOp.NAME -> {
                     SoftmaxError a = softmax.get(op.input(2));
+                    if (d(op.input(0)) == 0 && d(op.input(2)) == 0) {
+                        yield 0; // the same codes through the same kernel
+                    }
                     if (a != null) {
                         double edges = maxInDegree + 1;
                         double alphaSum = a.relative() + edges * a.absolute();
-                        summedError.put(op.output(0), scale(op.input(0)) * (maxAbs(op.input(0)) * Math.min(alphaSum, 2)
-                                + d(op.input(0)) * (1 + edges * Math.scalb(1.0, -(a.fractionBits() + 1)))) + edges * scale(op.output(0)));
+                        double unit = Math.scalb(1.0, -a.fractionBits());
+                        summedError.put(op.output(0), scale(op.input(0)) * (maxAbs(op.input(0)) * Math.min(alphaSum, 2 + edges * unit)
+                                + d(op.input(0)) * (1 + edges * unit / 2)) + edges * scale(op.output(0)));
                     }
                     yield round(scale(op.input(0)) * scale(op.input(2))
                             * (maxCode.getOrDefault(op.input(2), 255.0) * d(op.input(0)) + maxAbs(op.input(0)) * d(op.input(2))

@@ -60,14 +60,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * (REDDIT-BINARY's standardised degree) is tested too: its self term {@code (1 + eps) x} reads
  * the {@code Q_msg} codes of {@code x} in the network as in the artifact.
  */
-class GnnExportTest {
+public class GnnExportTest {
 
-    private static final int F = 5;
-    private static final int HIDDEN = 8;
+    public static final int F = 5;
+    public static final int HIDDEN = 8;
     private static final int CLASSES = 3;
     private static final int STEPS = 30;
 
-    enum Mode { QAT, DEGREE_QUANT }
+    public enum Mode { QAT, DEGREE_QUANT }
 
     private static GnnQuantSettings quant(Mode mode) {
         return quant(mode, 8);
@@ -77,7 +77,7 @@ class GnnExportTest {
         return quant(mode, 4);
     }
 
-    private static GnnQuantSettings quant(Mode mode, int bits) {
+    public static GnnQuantSettings quant(Mode mode, int bits) {
         QuantSchedule s = new QuantSchedule(0, -1, 15);
         return mode == Mode.QAT ? GnnQuantSettings.qat(bits, s) : GnnQuantSettings.degreeQuant(bits, s);
     }
@@ -122,7 +122,7 @@ class GnnExportTest {
     }
 
     /** Node-level (no pool) or graph-level network of the given vertices, with a quantized read-out. */
-    static ComputationGraph network(GnnQuantSettings q, GraphPoolVertex pool, GnnVertex... convs) {
+    public static ComputationGraph network(GnnQuantSettings q, GraphPoolVertex pool, GnnVertex... convs) {
         NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
                 .updater(new Adam(0.02));
         ComputationGraphConfiguration.GraphBuilder g = global.graphBuilder().addInputs(GraphInputs.ORDER);
@@ -152,12 +152,12 @@ class GnnExportTest {
         return new GinVertex.Builder().nIn(nIn).nOut(HIDDEN).quant(q).build();
     }
 
-    static GatVertex gat(GnnQuantSettings q, long nIn, int heads, long channels, boolean concat, Activation a) {
+    public static GatVertex gat(GnnQuantSettings q, long nIn, int heads, long channels, boolean concat, Activation a) {
         return new GatVertex.Builder().nIn(nIn).heads(heads, channels, concat).activation(a).quant(q).build();
     }
 
     /** Trains on random labels so that every observer sees data and the weights move. */
-    static void train(ComputationGraph net, TestGraphs.Batch b, boolean graphLevel, boolean degreeQuant, long seed) {
+    public static void train(ComputationGraph net, TestGraphs.Batch b, boolean graphLevel, boolean degreeQuant, long seed) {
         int rows = graphLevel ? b.numGraphs() : b.numNodes();
         INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, CLASSES);
         SplittableRandom r = new SplittableRandom(seed);
@@ -172,7 +172,7 @@ class GnnExportTest {
     }
 
     /** The executor's inputs of a batch: node features quantized at the boundary, edges and graph ids as integers. */
-    static Map<String, Tensor> executorInputs(Int8Executor ex, TestGraphs.Batch b) {
+    public static Map<String, Tensor> executorInputs(Int8Executor ex, TestGraphs.Batch b) {
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Map.Entry<String, TensorInfo> e : ex.inputs().entrySet()) {
             switch (e.getKey()) {

@@ -9,7 +9,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Small batches of graphs for the layer tests, with their four inputs. */
-final class TestGraphs {
+public final class TestGraphs {
 
     private TestGraphs() {
     }
@@ -23,22 +23,22 @@ final class TestGraphs {
      * @param dst edge targets
      * @param graphIds graph of each node
      */
-    record Batch(int numNodes, INDArray features, int[] src, int[] dst, int[] graphIds) {
+    public record Batch(int numNodes, INDArray features, int[] src, int[] dst, int[] graphIds) {
 
-        INDArray edges() {
+        public INDArray edges() {
             return GraphInputs.edgesArray(src, dst);
         }
 
-        INDArray graph() {
+        public INDArray graph() {
             return GraphInputs.column(graphIds);
         }
 
-        int numGraphs() {
+        public int numGraphs() {
             return graphIds[numNodes - 1] + 1;
         }
 
         /** @return the four inputs, protecting the given nodes */
-        INDArray[] inputs(int... protectedNodes) {
+        public INDArray[] inputs(int... protectedNodes) {
             int[] p = new int[numNodes];
             for (int i : protectedNodes) {
                 p[i] = 1;
@@ -47,7 +47,7 @@ final class TestGraphs {
         }
 
         /** @return the four inputs with the given protect column */
-        INDArray[] inputs(INDArray protect) {
+        public INDArray[] inputs(INDArray protect) {
             return new INDArray[] {features, edges(), graph(), protect};
         }
 
@@ -55,7 +55,7 @@ final class TestGraphs {
          * @return per node the fraction of its graph's nodes whose in-degree is at most its own
          *     (Degree-Quant's CDF, computed here independently of any production code)
          */
-        double[] inDegreeCdf() {
+        public double[] inDegreeCdf() {
             int[] deg = new int[numNodes];
             for (int t : dst) {
                 deg[t]++;
@@ -107,7 +107,7 @@ final class TestGraphs {
      * @param seed seed
      * @return the batch (FLOAT)
      */
-    static Batch random(int graphs, int nodesPerGraph, int edgesPerGraph, int numFeatures, long seed) {
+    public static Batch random(int graphs, int nodesPerGraph, int edgesPerGraph, int numFeatures, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         List<int[]> edges = new ArrayList<>();
         java.util.Set<Long> seen = new java.util.HashSet<>();
@@ -140,7 +140,7 @@ final class TestGraphs {
      * @param labelMask labels mask or null
      * @return a MultiDataSet of them
      */
-    static MultiDataSet dataSet(INDArray[] inputs, INDArray labels, INDArray labelMask) {
+    public static MultiDataSet dataSet(INDArray[] inputs, INDArray labels, INDArray labelMask) {
         return new MultiDataSet(inputs, new INDArray[] {labels}, null,
                 labelMask == null ? null : new INDArray[] {labelMask});
     }

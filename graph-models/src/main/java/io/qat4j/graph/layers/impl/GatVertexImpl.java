@@ -1,5 +1,6 @@
 package io.qat4j.graph.layers.impl;
 
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GatVertex;
 import io.qat4j.graph.layers.GnnParams;
@@ -28,8 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   l_e = Q_logit(s_dst + t_src);  alpha_e = softmax_{e' into dst}(LeakyReLU(l_e)) (dropped out in training)
  *   m_e = Q_msg(alpha_e f_src,k);  h_i = Q_aggr(sum_{e into i} m_e);  out = Q_out(act(heads(h) + b))
  * </pre>
- * The attention runs in flat loops over Java arrays (per-node scores first, so the logits cost
- * {@code O(E * heads)}, not {@code O(E * heads * C)}). Backward: the usual chain, with the softmax
+ * Where the pass quantizes, the logits, coefficients and messages of every target whose incoming
+ * edges are all on the grid are the integer model's ({@link IntegerAttention}: {@code edge_softmax}
+ * in place of the float softmax, its gradient through the float softmax's Jacobian at those
+ * coefficients). The attention runs in flat loops over Java arrays (per-node scores first, so the
+ * logits cost {@code O(E * heads)}, not {@code O(E * heads * C)}). Backward: the usual chain, with the softmax
  * gradient {@code g_l = alpha (g_alpha - sum_{e' into dst} alpha g_alpha)} per target and head, the
  * LeakyReLU slope where {@code l <= 0}, and the score gradients scattered back to the targets and
  * sources that produced them.
@@ -108,6 +112,10 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
                 protectedEdges, training);
         double[] lq = HeapArrays.doubles(l.values());
         double[] alpha = softmax(lq, edges.dst(), n, heads);
+        IntegerAttention exact = integerAttention(f.values(), n, edges, protectedNodes);
+        if (exact != null) {
+            exact.overwrite(lq, alpha);
+        }
         double[] keep = training && config.getAttentionDropout() > 0 ? dropout(alpha) : null;
         double[] messages = new double[e * heads * c];
         for (int k = 0; k < e; k++) {
@@ -121,8 +129,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         }
         ActivationQuantization.Result m = quantize(GnnParams.MESSAGE_RANGE,
                 HeapArrays.matrix(messages, e, (long) heads * c, dataType), protectedEdges, training);
-        ActivationQuantization.Result a = quantizeAggregate(m.values(), null, edges.dst(), protectedEdges, protectedNodes,
-                training);
+        INDArray mq = exact == null || keep != null ? m.values() : exact.messages(m.values());
+        ActivationQuantization.Result a = quantizeAggregate(mq, null, edges.dst(), protectedEdges, protectedNodes, training);
         INDArray combined = config.isConcat() ? a.values() : a.values().reshape(n, heads, c).mean(1);
         INDArray pre = combined.addRowVector(param(GnnParams.BIAS));
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, activation().getActivation(pre.dup(), training),
@@ -133,6 +141,19 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
                     a.gradMask(), pre, out.gradMask());
         }
         return out.values();
+    }
+
+    /**
+     * @return the integer model's logits, coefficients and messages ({@link IntegerAttention}) when
+     *     the pass quantizes with observers that have seen data (FLOAT networks), else null
+     */
+    private IntegerAttention integerAttention(INDArray features, int n, GraphInputs.Edges edges, boolean[] protectedNodes) {
+        AffineQuantParams[] p = integerModelParams(GnnParams.FEATURE_RANGE, GnnParams.LOGIT_RANGE, GnnParams.MESSAGE_RANGE);
+        if (p == null || features.dataType() != DataType.FLOAT) {
+            return null;
+        }
+        return new IntegerAttention(HeapArrays.floats(features), n, exportableAttention().orElseThrow(), edges.src(), edges.dst(),
+                protectedNodes, p[0], p[1], p[2], where());
     }
 
     /** Per node and head: {@code target = a[:C] . f}, {@code source = a[C:] . f}. */

@@ -5,6 +5,7 @@ import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.graph.layers.GnnVertex;
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.ParamLayout;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
@@ -226,17 +227,38 @@ public abstract class GnnVertexImpl<C extends GnnVertex, P> extends BaseGraphVer
         INDArray sum = sources == null ? MessagePassing.scatterAddRows(messages, targets, n)
                 : MessagePassing.gatherScatterAdd(messages, sources, targets, null, n);
         ActivationQuantization.Result a = quantize(GnnParams.AGGREGATE_RANGE, sum, protectedNodes, training);
-        GnnQuantSettings q = config.getQuant();
-        INDArray in = param(GnnParams.MESSAGE_RANGE);
-        INDArray out = param(GnnParams.AGGREGATE_RANGE);
-        if (!q.quantized() || !q.schedule().quantizing(step()) || !RangeObserver.initialized(in)
-                || !RangeObserver.initialized(out)) {
+        AffineQuantParams[] p = integerModelParams(GnnParams.MESSAGE_RANGE, GnnParams.AGGREGATE_RANGE);
+        if (p == null) {
             return a;
         }
         INDArray values = IntegerReductions.aggregate(a.values(), messages, sources, targets, floatMessages, protectedNodes,
-                ActivationQuantization.float32Params(q.activations(), in),
-                ActivationQuantization.float32Params(q.activations(), out), where());
+                p[0], p[1], where());
         return new ActivationQuantization.Result(values, a.gradMask(), a.clippedFraction());
+    }
+
+    /**
+     * The quantizers under {@code keys} as the integer model has them (float32 scales,
+     * {@link ActivationQuantization#float32Params}, as the exporter writes them), when this forward
+     * pass can compute with the integer model's kernels: a quantized FLOAT network whose schedule
+     * quantizes at this step and whose observers under {@code keys} have all seen data.
+     *
+     * @param keys observer parameter keys
+     * @return their parameters in the order of {@code keys}, or null when the pass cannot
+     */
+    protected AffineQuantParams[] integerModelParams(String... keys) {
+        GnnQuantSettings q = config.getQuant();
+        if (!q.quantized() || !q.schedule().quantizing(step()) || dataType != DataType.FLOAT) {
+            return null;
+        }
+        AffineQuantParams[] p = new AffineQuantParams[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            INDArray state = param(keys[k]);
+            if (!RangeObserver.initialized(state)) {
+                return null;
+            }
+            p[k] = ActivationQuantization.float32Params(q.activations(), state);
+        }
+        return p;
     }
 
     /**

@@ -81,10 +81,9 @@ public class GraphPoolVertexImpl extends GnnVertexImpl<GraphPoolVertex, GraphPoo
         }
         ActivationQuantization.Result out = quantize(GnnParams.OUTPUT_RANGE, pooled, null, training);
         Optional<AffineQuantParams> in = training ? Optional.empty() : inputGrid();
-        if (in.isPresent() && config.getQuant().quantized() && config.getQuant().schedule().quantizing(step())
-                && RangeObserver.initialized(param(GnnParams.OUTPUT_RANGE))) {
-            out = new ActivationQuantization.Result(IntegerReductions.pool(out.values(), x, ids, config.reduction(), in.get(),
-                    ActivationQuantization.float32Params(config.getQuant().activations(), param(GnnParams.OUTPUT_RANGE)),
+        AffineQuantParams[] p = integerModelParams(GnnParams.OUTPUT_RANGE);
+        if (in.isPresent() && p != null) {
+            out = new ActivationQuantization.Result(IntegerReductions.pool(out.values(), x, ids, config.reduction(), in.get(), p[0],
                     where()), out.gradMask(), out.clippedFraction());
         }
         if (training) {

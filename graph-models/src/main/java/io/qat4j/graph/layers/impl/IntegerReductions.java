@@ -115,7 +115,7 @@ final class IntegerReductions {
     }
 
     /** {@code quantized} with the rows marked {@code exact} replaced by {@code S_out (code - Z_out)}, as FloatKernels.fakeQuant dequantizes. */
-    private static INDArray dequantized(INDArray quantized, byte[] codes, boolean[] exact, AffineQuantParams out) {
+    static INDArray dequantized(INDArray quantized, byte[] codes, boolean[] exact, AffineQuantParams out) {
         int f = (int) quantized.size(1);
         float[] v = HeapArrays.floats(quantized);
         float s = (float) out.scale();
@@ -135,7 +135,7 @@ final class IntegerReductions {
      * a whole number there, which any rounding finds; off-grid rows (protected, not used) get the
      * nearest codes, clamped to int8.
      */
-    private static byte[] codes(float[] values, AffineQuantParams p) {
+    static byte[] codes(float[] values, AffineQuantParams p) {
         byte[] c = new byte[values.length];
         float inverse = 1f / (float) p.scale();
         int z = p.zeroPoint();
