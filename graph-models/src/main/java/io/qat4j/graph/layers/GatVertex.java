@@ -39,6 +39,15 @@ public class GatVertex extends GnnConvVertex {
 
     /** The LeakyReLU slope of the attention logits (the paper's 0.2). */
     public static final double NEGATIVE_SLOPE = 0.2;
+    /**
+     * The weight code of the exported mean over heads ({@code fully_connected}, int8 weights of
+     * scale {@code 1 / (H 64)}): its int32 bias is rounded to the accumulator's unit
+     * {@code S_aggr / (H 64)}, within {@code 1/128} of an aggregate code of the float bias that
+     * the fake-quantized layer adds. With the code 1 the unit was {@code S_aggr / H}: on Cora (one
+     * head averaged, {@code S_aggr / S_out = 1.11}) the rounded bias moved 30% of the output codes
+     * by one.
+     */
+    static final int MEAN_WEIGHT_CODE = 64;
     /** {@code k} of the exported attention coefficients: INT16 codes of scale {@code 2^-14}. */
     public static final int ATTENTION_FRACTION_BITS = 14;
 
@@ -116,9 +125,10 @@ public class GatVertex extends GnnConvVertex {
      * {@code Q_logit}, {@code leaky_relu} onto the logits' grid, {@code edge_softmax} (I-BERT's
      * integer exponential, codes of scale {@code 2^-14}, which the fake-quantized forward computes too),
      * {@code weighted_gather} to {@code Q_msg}, {@code scatter_add} to {@code Q_aggr}; then the bias
-     * and activation to {@code Q_out} with {@code bias_requantize} when the heads are concatenated,
-     * or, when they are averaged, a {@code fully_connected} whose weights are the code 1 of scale
-     * {@code 1/H} on each head's channel (the mean, exact in its int32 accumulator) with the bias.
+     * and activation to {@code Q_out} with {@code bias_requantize} when the heads are concatenated
+     * (or there is one), or, when they are averaged, a {@code fully_connected} whose weights are the
+     * code {@value #MEAN_WEIGHT_CODE} of scale {@code 1/(64 H)} on each head's channel (the mean,
+     * exact in its int32 accumulator) with the bias.
      */
     @Override
     protected Int8Value export(GnnExport e) {
@@ -139,7 +149,7 @@ public class GatVertex extends GnnConvVertex {
         AffineQuantParams out = e.params(GnnParams.OUTPUT_RANGE);
         ActivationClamp clamp = Int8Ops.clamp(activation.getActivationFunction(), out, e.context().name());
         double[] bias = e.context().vertex().paramTable(false).get(GnnParams.BIAS).castTo(DataType.DOUBLE).toDoubleVector();
-        if (concat) {
+        if (concat || heads == 1) {
             return e.biasRequantize(e.context().name(), aggregate, bias, out, clamp);
         }
         int c = (int) channels;
@@ -147,11 +157,11 @@ public class GatVertex extends GnnConvVertex {
         double[] scales = new double[c];
         for (int j = 0; j < c; j++) {
             for (int h = 0; h < heads; h++) {
-                codes[j][h * c + j] = 1;
+                codes[j][h * c + j] = MEAN_WEIGHT_CODE;
             }
-            scales[j] = 1.0 / heads;
+            scales[j] = 1.0 / (heads * MEAN_WEIGHT_CODE);
         }
-        return e.dense(e.context().name(), aggregate, new FoldedWeights(codes, scales, bias, fw.bits()), clamp, out);
+        return e.dense(e.context().name(), aggregate, new FoldedWeights(codes, scales, bias, 8), clamp, out);
     }
 
     @Override

@@ -424,6 +424,39 @@ public class GnnExportTest {
         }
     }
 
+    /**
+     * One head averaged is the head itself: exported as the concatenated head, {@code bias_requantize}
+     * with its fine bias unit (a {@code fully_connected} mean would round the bias to the aggregate's
+     * own unit); several heads averaged as a {@code fully_connected} of int8 weights whose int32
+     * bias unit is {@code S_aggr / (64 H)}.
+     */
+    @Test
+    void averagedHeadsExportWithAFineBias() throws Exception {
+        for (int heads : new int[] {1, 4}) {
+            GnnQuantSettings q = fourBits(Mode.QAT);
+            TestGraphs.Batch b = TestGraphs.random(4, 12, 20, F, 43);
+            ComputationGraph net = network(q, null, gat(q, F, heads, HIDDEN, false, Activation.RELU));
+            train(net, b, false, false, 12);
+            LoadedArtifact a = Int8Exporter.export(net, new int[] {F}, Provenance.EMPTY);
+            io.qat4j.executor.artifact.OpNode last = a.model().ops().stream().filter(o -> o.name().equals("conv0")).findFirst().orElseThrow();
+            if (heads == 1) {
+                assertEquals(io.qat4j.executor.op.BiasRequantizeOp.NAME, last.opType(), "one head averaged");
+            } else {
+                assertEquals(io.qat4j.executor.op.FullyConnectedOp.NAME, last.opType(), heads + " heads averaged");
+                TensorInfo bias = tensor(a, last.input(2));
+                TensorInfo aggregate = tensor(a, last.input(0));
+                assertEquals(aggregate.quant().scale(0) / (heads * 64), bias.quant().scale(0), 1e-9 * bias.quant().scale(0),
+                        "the int32 bias unit of the mean");
+                assertEquals(ElementType.INT8, tensor(a, last.input(1)).type(), "the mean's weights");
+            }
+            assertTrue(assertAgrees(net, a, Int8Executor.of(a, "test"), b, heads + " heads averaged") > 0, "no row decided");
+        }
+    }
+
+    private static TensorInfo tensor(LoadedArtifact a, int id) {
+        return a.model().tensors().stream().filter(t -> t.id() == id).findFirst().orElseThrow();
+    }
+
     @ParameterizedTest
     @EnumSource(GraphPoolVertex.Pooling.class)
     void graphLevelPoolingAgreesInBothModes(GraphPoolVertex.Pooling pooling) throws Exception {
