@@ -36,12 +36,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * The implementation shared by the graph vertices: parameter and gradient views from the
  * configuration's {@link ParamLayout}, reading of the graph inputs ({@link GraphInputs}), the
  * weight and (row-masked) activation quantizers, the quantized sum aggregation
- * ({@link #quantizeAggregate}), and DL4J's vertex plumbing. A subclass computes
+ * ({@link #quantizeAggregate}), the integer model's quantizer parameters when a pass can use its kernels
+ * ({@link #integerModelParams}), and DL4J's vertex plumbing. A subclass computes
  * its forward pass ({@link #forward}) and, from what that pass kept, its backward pass
  * ({@link #backward}). Intermediates are computed outside DL4J's workspaces and kept between the
  * passes; the output and the input gradients are copied into the workspaces DL4J expects (the
  * pattern of quant-layers' {@code QuantAddVertexImpl}). Gradients of the index inputs
- * ({@code edges}, {@code graph}, {@code protect}) are zero. (About 500 lines: DL4J's
+ * ({@code edges}, {@code graph}, {@code protect}) are zero. (About 520 lines: DL4J's
  * {@code BaseGraphVertex} plumbing and the quantizers, written once here for every graph vertex.)
  *
  * @param <C> the vertex configuration
