@@ -30,10 +30,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * attention vector as one tensor), the logits before the LeakyReLU, the messages
  * {@code alpha_ij f_j}, the summed aggregate and the output; where it quantizes, the forward pass
  * takes the logits, coefficients and messages from the integer model's own kernels (I-BERT's
- * integer softmax, {@link #export}; {@code GatVertexImpl}), with the gradient of the float softmax. In {@link GnnQuantMode#DEGREE_QUANT} the rows
- * of protected nodes, and the logits and messages of edges leaving them, stay in full precision in
- * training. Inputs: {@code nodes}, {@code edges}, {@code protect} (required for Degree-Quant,
- * optional otherwise).
+ * integer softmax, {@link #export}; {@code GatVertexImpl}), with the gradient of the float
+ * softmax. In {@link GnnQuantMode#DEGREE_QUANT} the rows of protected nodes, and the logits and
+ * messages of edges leaving them, stay in full precision in training. Inputs: {@code nodes},
+ * {@code edges}, {@code protect} (required for Degree-Quant, optional otherwise).
  */
 public class GatVertex extends GnnConvVertex {
 

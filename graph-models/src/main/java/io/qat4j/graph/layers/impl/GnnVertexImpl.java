@@ -1,11 +1,11 @@
 package io.qat4j.graph.layers.impl;
 
+import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.GraphInputs;
 import io.qat4j.graph.layers.GnnParams;
 import io.qat4j.graph.layers.MessagePassing;
 import io.qat4j.graph.layers.GnnQuantSettings;
 import io.qat4j.graph.layers.GnnVertex;
-import io.qat4j.executor.quant.AffineQuantParams;
 import io.qat4j.graph.layers.ParamLayout;
 import io.qat4j.quant.layers.impl.ActivationQuantization;
 import io.qat4j.quant.layers.impl.FoldedWeights;
