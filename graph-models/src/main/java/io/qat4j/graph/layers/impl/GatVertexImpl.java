@@ -111,8 +111,9 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
         ActivationQuantization.Result l = quantize(GnnParams.LOGIT_RANGE, HeapArrays.matrix(logits, e, heads, dataType),
                 protectedEdges, training);
         double[] lq = HeapArrays.doubles(l.values());
-        double[] alpha = softmax(lq, edges.dst(), n, heads);
         IntegerAttention exact = integerAttention(f.values(), n, edges, protectedNodes);
+        // the float softmax only where some target keeps it (the integer path overwrites the rest)
+        double[] alpha = exact != null && exact.everyEdge() ? new double[e * heads] : softmax(lq, edges.dst(), n, heads);
         if (exact != null) {
             exact.overwrite(lq, alpha);
         }
@@ -149,8 +150,8 @@ public class GatVertexImpl extends GnnVertexImpl<GatVertex, GatVertexImpl.Pass> 
      */
     private IntegerAttention integerAttention(INDArray features, int n, GraphInputs.Edges edges, boolean[] protectedNodes) {
         AffineQuantParams[] p = integerModelParams(GnnParams.FEATURE_RANGE, GnnParams.LOGIT_RANGE, GnnParams.MESSAGE_RANGE);
-        if (p == null || features.dataType() != DataType.FLOAT) {
-            return null;
+        if (p == null) {
+            return null; // else a FLOAT network: the features are FLOAT
         }
         return new IntegerAttention(HeapArrays.floats(features), n, exportableAttention().orElseThrow(), edges.src(), edges.dst(),
                 protectedNodes, p[0], p[1], p[2], where());

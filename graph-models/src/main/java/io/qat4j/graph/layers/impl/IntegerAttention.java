@@ -43,6 +43,7 @@ final class IntegerAttention {
     private final int[] src;
     /** Per edge, whether its target takes the integer path. */
     private final boolean[] exactEdge;
+    private final boolean everyEdge;
     private final byte[] logits;
     private final int[] alpha;
     private final byte[] features;
@@ -80,9 +81,12 @@ final class IntegerAttention {
             }
         }
         exactEdge = new boolean[src.length];
+        boolean all = true;
         for (int e = 0; e < src.length; e++) {
             exactEdge[e] = exactTarget[dst[e]];
+            all &= exactEdge[e];
         }
+        everyEdge = all;
         int[] targetScores = new int[nodes * heads];
         int[] sourceScores = new int[nodes * heads];
         scores(attention.codes(), feature.zeroPoint(), nodes, c, targetScores, sourceScores);
@@ -142,6 +146,11 @@ final class IntegerAttention {
                 }
             }
         }
+    }
+
+    /** @return whether every edge's target takes the integer path (no Degree-Quant protection in this pass) */
+    boolean everyEdge() {
+        return everyEdge;
     }
 
     /**
