@@ -1,5 +1,7 @@
 package io.qat4j.executor.kernel;
 
+import io.qat4j.executor.kernel.gemm.IntGemm;
+
 /**
  * Quantized 2-D max pooling, NCHW (TFLite {@code reference_integer_ops::MaxPool},
  * {@code pooling.h}): {@code y = clamp(max over the in-image window positions of x, actMin, actMax)}.
@@ -9,7 +11,8 @@ package io.qat4j.executor.kernel;
  * <p>Layouts: input {@code [N, C, H, W]}, output {@code [N, C, OH, OW]}.
  *
  * <p>The 2x2 / stride 2 pooling without padding runs on native kernels when they are present
- * ({@link ByteKernels#maxPool2x2}); the same bytes.
+ * ({@link ByteKernels#maxPool2x2}), else on the Java path's vectors when it has them
+ * ({@link IntGemm#maxPool2x2}); the same bytes.
  */
 public final class MaxPool2d {
 
@@ -33,9 +36,15 @@ public final class MaxPool2d {
         KernelChecks.checkLength(output, KernelChecks.batchSize(planes, outPlane, "output"), "output");
         Window2d w = p.window();
         ByteKernels bytes = ByteKernels.selected();
-        if (bytes != null && w.equals(TWO_BY_TWO)) {
-            bytes.maxPool2x2(planes, p.inHeight(), p.inWidth(), input, output, p.activation().min(), p.activation().max());
-            return;
+        if (w.equals(TWO_BY_TWO)) {
+            if (bytes != null) {
+                bytes.maxPool2x2(planes, p.inHeight(), p.inWidth(), input, output, p.activation().min(), p.activation().max());
+                return;
+            }
+            if (IntGemm.selected().maxPool2x2(planes, p.inHeight(), p.inWidth(), input, output, p.activation().min(),
+                    p.activation().max())) {
+                return;
+            }
         }
         // outputs whose whole window lies inside the image: oy in [oyLo, oyHi), ox in [oxLo, oxHi)
         int[] y = inside(p.inHeight(), p.outHeight(), w.kernelHeight(), w.strideHeight(), w.dilationHeight(), w.padTop());

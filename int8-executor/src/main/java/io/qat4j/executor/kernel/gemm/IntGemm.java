@@ -3,9 +3,10 @@ package io.qat4j.executor.kernel.gemm;
 import java.util.Locale;
 
 /**
- * The integer kernels under the executor's convolutions and dense layers: the int32 matrix product
- * (gemmlowp's int32 accumulation, TFLite's {@code reference_integer_ops}) and the output stage that
- * requantizes its accumulators ({@link #requantize}). The product:
+ * The integer kernels under the executor's convolutions and dense layers on the Java path: the
+ * int32 matrix product (gemmlowp's int32 accumulation, TFLite's {@code reference_integer_ops}), the
+ * output stage that requantizes its accumulators ({@link #requantize}) and the 2 x 2 max pooling
+ * between convolutions ({@link #maxPool2x2}). The product:
  *
  * <pre>
  *   c[i][j] += sum_{k < depth} a[i][k] * b[k][j]      (i < m, j < n)
@@ -101,6 +102,27 @@ public abstract class IntGemm {
             int q = (int) (((long) acc[accOffset + i] * multiplier + round) >> total) + zOut;
             out[outOffset + i] = (byte) Math.max(actMin, Math.min(actMax, q));
         }
+    }
+
+    /**
+     * Max pooling over 2 x 2 windows at stride 2 without padding (the pooling between the
+     * convolutions of a CNN), as {@link io.qat4j.executor.kernel.ByteKernels#maxPool2x2} defines it:
+     * per plane {@code [inHeight, inWidth]},
+     * {@code out[p][oy][ox] = clamp(max(in[p][2oy + dy][2ox + dx], dy, dx < 2), actMin, actMax)},
+     * {@code oy < inHeight / 2}, {@code ox < inWidth / 2}. The caller has checked the array lengths.
+     *
+     * @param planes planes ({@code N * C})
+     * @param inHeight input rows per plane, >= 2
+     * @param inWidth input columns per plane, >= 2
+     * @param in {@code planes * inHeight * inWidth} int8 codes
+     * @param out {@code planes * (inHeight / 2) * (inWidth / 2)} int8 codes, written
+     * @param actMin clamp minimum
+     * @param actMax clamp maximum
+     * @return false, having written nothing, when this implementation leaves the pooling to the
+     *     caller's loops (the scalar one does)
+     */
+    public boolean maxPool2x2(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin, int actMax) {
+        return false;
     }
 
     /** @return the implementation's name, as README and the benchmarks report it ({@code scalar}, {@code vector-512}, ...) */

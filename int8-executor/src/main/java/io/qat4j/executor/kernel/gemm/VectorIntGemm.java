@@ -3,6 +3,7 @@ package io.qat4j.executor.kernel.gemm;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorMask;
@@ -33,8 +34,6 @@ final class VectorIntGemm extends IntGemm {
     private static final int L = S.length();
     /** Whether 8-row blocks fit the registers: 16 accumulators, 2 rows of {@code b} and a broadcast need 32. */
     private static final boolean TALL = L >= 16;
-    /** Longs in a vector of {@link #S}'s size: half its lanes. */
-    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
     /** Bytes of {@link #L} lanes, a quarter of {@link #S}'s size. */
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
     /**
@@ -44,6 +43,10 @@ final class VectorIntGemm extends IntGemm {
      * (not measured against an emulated vector one).
      */
     private static final boolean VECTOR_REQUANTIZE = S.vectorBitSize() >= 512;
+    /** Bytes per vector of the pooling: as many as {@link #S} holds. */
+    private static final VectorSpecies<Byte> POOL_IN = VectorSpecies.of(byte.class, S.vectorShape());
+    /** Bytes of half the size: one output per pair. */
+    private static final VectorSpecies<Byte> POOL_OUT = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
     /** Rows of {@code b} per panel: 256 rows of 2 vectors are 32 KB with AVX-512 (an L1 data cache). */
     private static final int PANEL_DEPTH = 256;
 
@@ -57,8 +60,11 @@ final class VectorIntGemm extends IntGemm {
     }
 
     /**
-     * {@link IntGemm#requantize} on vectors: per {@link #L} accumulators, widened to two vectors
-     * of longs, {@code (acc * m + 2^(T - 1)) >> T} exactly as the scalar loop, narrowed back, zero
+     * {@link IntGemm#requantize} on vectors: per {@link #L} accumulators, read as {@code L / 2}
+     * longs whose low and high halves are two accumulators, each half sign-extended by shifts,
+     * {@code (acc * m + 2^(T - 1)) >> T} exactly as the scalar loop, the two int results put back
+     * into one long (so only reinterpretations and lane-wise operations, which JDK 17 compiles to
+     * single instructions, where its widening and narrowing conversions ran as Java fallbacks), zero
      * point added, clamped and narrowed to bytes; the last {@code n mod L} by the scalar loop.
      */
     @Override
@@ -69,18 +75,59 @@ final class VectorIntGemm extends IntGemm {
             int total = 31 - shift;
             long round = 1L << (total - 1);
             for (; i + L <= n; i += L) {
-                IntVector a = IntVector.fromArray(S, acc, accOffset + i);
-                LongVector lo = (LongVector) a.convertShape(VectorOperators.I2L, LS, 0);
-                LongVector hi = (LongVector) a.convertShape(VectorOperators.I2L, LS, 1);
-                lo = lo.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
-                hi = hi.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
-                IntVector q = ((IntVector) lo.convertShape(VectorOperators.L2I, S, 0))
-                        .or((IntVector) hi.convertShape(VectorOperators.L2I, S, -1));
+                LongVector pairs = IntVector.fromArray(S, acc, accOffset + i).reinterpretAsLongs();
+                LongVector even = pairs.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32);
+                LongVector odd = pairs.lanewise(VectorOperators.ASHR, 32);
+                even = even.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                odd = odd.mul(multiplier).add(round).lanewise(VectorOperators.ASHR, total);
+                IntVector q = even.and(0xFFFF_FFFFL).or(odd.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
                 q = q.add(zOut).max(actMin).min(actMax);
                 ((ByteVector) q.convertShape(VectorOperators.I2B, BS, 0)).intoArray(out, outOffset + i);
             }
         }
         super.requantize(acc, accOffset + i, n - i, multiplier, shift, zOut, actMin, actMax, out, outOffset + i);
+    }
+
+    /**
+     * {@link IntGemm#maxPool2x2} on vectors of {@code 2P} input columns ({@code P} = 32 with AVX-512):
+     * per output row and such a stretch, the lane-wise maximum of the two input rows, read as
+     * {@code P} shorts whose low and high bytes are two adjacent columns (both sign-extended by
+     * shifts), the maximum of each pair, clamped, narrowed to {@code P} bytes and stored. A stretch
+     * past the end of the row writes its extra lanes into the following rows' outputs, which later
+     * stretches overwrite; where a stretch would read past the input or write past the output the
+     * scalar loop does the rest.
+     */
+    @Override
+    public boolean maxPool2x2(int planes, int inHeight, int inWidth, byte[] in, byte[] out, int actMin, int actMax) {
+        int width = POOL_IN.length();
+        int pairs = width / 2;
+        int outH = inHeight / 2;
+        int outW = inWidth / 2;
+        int outEnd = planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int src = (p * inHeight + 2 * oy) * inWidth;
+                int dst = (p * outH + oy) * outW;
+                for (int ox = 0; ox < outW; ox += pairs) {
+                    if (src + 2 * ox + inWidth + width <= in.length && dst + ox + pairs <= outEnd) {
+                        ByteVector top = ByteVector.fromArray(POOL_IN, in, src + 2 * ox);
+                        ByteVector bottom = ByteVector.fromArray(POOL_IN, in, src + 2 * ox + inWidth);
+                        ShortVector columns = top.max(bottom).reinterpretAsShorts();
+                        ShortVector even = columns.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8);
+                        ShortVector odd = columns.lanewise(VectorOperators.ASHR, 8);
+                        ShortVector max = even.max(odd).max((short) actMin).min((short) actMax);
+                        ((ByteVector) max.convertShape(VectorOperators.S2B, POOL_OUT, 0)).intoArray(out, dst + ox);
+                    } else {
+                        for (int x = ox; x < Math.min(outW, ox + pairs); x++) {
+                            int a = src + 2 * x;
+                            int m = Math.max(Math.max(in[a], in[a + 1]), Math.max(in[a + inWidth], in[a + inWidth + 1]));
+                            out[dst + x] = (byte) Math.max(actMin, Math.min(actMax, m));
+                        }
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     @Override

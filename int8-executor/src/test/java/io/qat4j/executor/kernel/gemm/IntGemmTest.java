@@ -227,6 +227,70 @@ class IntGemmTest {
         }
     }
 
+    /**
+     * The 2 x 2 max pooling against loops over its definition: every code at its extremes (planes
+     * of -128 and 127 only, clamps at the ends and inside), then seeded random planes of odd and
+     * even sizes, rows shorter and longer than a vector, whose last stretch ends before, at and
+     * past a vector, with bytes after the output that must stay untouched. The scalar
+     * implementation leaves the pooling to its caller and writes nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void maxPool2x2EqualsItsDefinition(IntGemm g) {
+        SplittableRandom r = new SplittableRandom(37);
+        int[][] shapes = {{1, 2, 2}, {3, 28, 28}, {5, 14, 14}, {2, 7, 7}, {4, 3, 5}, {2, 2, 130}, {3, 9, 64}, {1, 4, 66},
+                          {2, 5, 127}, {6, 2, 2}, {1, 64, 2}};
+        for (int t = 0; t < 60 + shapes.length; t++) {
+            int[] shape = t < shapes.length ? shapes[t] : new int[] {1 + r.nextInt(6), 2 + r.nextInt(40), 2 + r.nextInt(150)};
+            int planes = shape[0];
+            int h = shape[1];
+            int w = shape[2];
+            byte[] in = new byte[planes * h * w];
+            for (int i = 0; i < in.length; i++) {
+                int u = r.nextInt(8);
+                in[i] = (byte) (t % 5 == 0 ? (u < 4 ? -128 : 127) : u == 0 ? -128 : u == 1 ? 127 : r.nextInt(256) - 128);
+            }
+            int lo = t % 3 == 0 ? -128 : r.nextInt(256) - 128;
+            int hi = t % 3 == 0 ? 127 : lo + r.nextInt(128 - lo);
+            int outH = h / 2;
+            int outW = w / 2;
+            byte[] expected = new byte[planes * outH * outW + 3];
+            java.util.Arrays.fill(expected, (byte) 77);
+            for (int p = 0; p < planes; p++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++) {
+                        int max = Byte.MIN_VALUE;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                max = Math.max(max, in[(p * h + 2 * oy + dy) * w + 2 * ox + dx]);
+                            }
+                        }
+                        expected[(p * outH + oy) * outW + ox] = (byte) Math.max(lo, Math.min(hi, max));
+                    }
+                }
+            }
+            byte[] out = new byte[expected.length];
+            java.util.Arrays.fill(out, (byte) 77);
+            String what = g.name() + " " + planes + "x" + h + "x" + w + " clamp [" + lo + ", " + hi + "]";
+            if (g.maxPool2x2(planes, h, w, in, out, lo, hi)) {
+                assertArrayEquals(expected, out, what);
+            } else {
+                assertSame(IntGemm.scalar(), g, what + ": only the scalar implementation leaves the pooling to its caller");
+                assertTrue(allEqual(out, (byte) 77), what
+                        + ": nothing written");
+            }
+        }
+    }
+
+    private static boolean allEqual(byte[] a, byte v) {
+        for (byte b : a) {
+            if (b != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Integers in {@code [-limit, limit]} (weights: {@code [-128, 127]}), each extreme on a tenth of the values. */
     private static int[] codes(SplittableRandom r, int count, int limit) {
         int[] v = new int[count];
