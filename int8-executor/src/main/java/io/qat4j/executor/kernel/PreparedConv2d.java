@@ -94,7 +94,8 @@ public final class PreparedConv2d {
         this.imagesPerChunk = imagesPerChunk(rowsTotal, plane);
         this.paddedHeight = p.inHeight() + win.padTop() + win.padBottom();
         this.paddedWidth = p.inWidth() + win.padLeft() + win.padRight();
-        KernelChecks.checkedSize("im2col", rowsTotal, imagesPerChunk, plane);
+        int chunkColumns = KernelChecks.checkedSize("im2col columns", imagesPerChunk, plane);
+        KernelChecks.checkedSize("im2col", rowsTotal, bytes != null ? chunkColumns : gemm.paddedColumns(chunkColumns));
         KernelChecks.checkedSize("padded input", paddedHeight, paddedWidth);
         this.scratch = ThreadLocal.withInitial(this::newScratch);
     }
@@ -116,7 +117,8 @@ public final class PreparedConv2d {
         long taps = (long) win.kernelHeight() * win.kernelWidth();
         long rows = p.inChannels() * taps;
         long plane = (long) p.outHeight() * p.outWidth();
-        long columns = imagesPerChunk(rows, plane) * plane;
+        long chunk = imagesPerChunk(rows, plane) * plane;
+        long columns = chunk > Integer.MAX_VALUE ? chunk : IntGemm.selected().paddedColumns((int) chunk);
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
         // the ints of Scratch on the Java path: col, acc, padded, shifted (the native path's bytes are fewer)
@@ -212,16 +214,19 @@ public final class PreparedConv2d {
                             (n0 * outC + g * outPerGroup) * plane, plane, outC * plane);
                 }
             } else {
+                // rows of the im2col and the accumulators padded to whole register blocks: the product
+                // computes the padding's columns (from whatever they hold) rather than a slower remainder
+                int pitch = gemm.paddedColumns(columns);
                 for (int o = 0; o < outC; o++) {
-                    java.util.Arrays.fill(s.acc, o * columns, (o + 1) * columns, bias[o]);
+                    java.util.Arrays.fill(s.acc, o * pitch, (o + 1) * pitch, bias[o]);
                 }
-                im2col(input, n0, images, columns, s);
+                im2col(input, n0, images, pitch, s);
                 for (int g = 0; g < p.groups(); g++) {
-                    gemm.multiplyAdd(outPerGroup, columns, depth, weights, g * outPerGroup * depth, depth, s.col,
-                            g * depth * columns, columns, s.acc, g * outPerGroup * columns, columns);
+                    gemm.multiplyAdd(outPerGroup, pitch, depth, weights, g * outPerGroup * depth, depth, s.col,
+                            g * depth * pitch, pitch, s.acc, g * outPerGroup * pitch, pitch);
                 }
                 for (int o = 0; o < outC; o++) {
-                    outputStage(o, n0, images, columns, s, output);
+                    outputStage(o, n0, images, pitch, s, output);
                 }
             }
         }
@@ -230,8 +235,9 @@ public final class PreparedConv2d {
     /**
      * The Java path's im2col ({@link ByteKernels#im2col} on the codes, as ints minus {@code Z_in}):
      * {@code col[(c*KH + ky)*KW + kx][i*OH*OW + oy*OW + ox] = x[n0 + i][c][iy][ix] - Z_in}, 0 at padded
-     * positions, rows of {@code columns} ints, through a padded plane and, at stride 1, its crops
-     * to the output width (one contiguous copy per tap).
+     * positions, rows {@code columns} ints apart (the columns of {@code images} images, perhaps
+     * padded), through a padded plane and, at stride 1, its crops to the output width (one
+     * contiguous copy per tap).
      */
     private void im2col(byte[] input, int n0, int images, int columns, Scratch s) {
         Window2d win = p.window();
@@ -279,7 +285,7 @@ public final class PreparedConv2d {
         }
     }
 
-    /** Requantizes output channel {@code o} of images {@code n0 .. n0 + images - 1} from {@code acc[o][0 .. columns)}. */
+    /** Requantizes output channel {@code o} of images {@code n0 .. n0 + images - 1} from {@code acc[o]}, rows {@code columns} apart. */
     private void outputStage(int o, int n0, int images, int columns, Scratch s, byte[] output) {
         Requantization rq = p.requantization();
         int outC = p.outChannels();
@@ -290,7 +296,7 @@ public final class PreparedConv2d {
     }
 
     private Scratch newScratch() {
-        int columns = imagesPerChunk * plane;
+        int columns = bytes != null ? imagesPerChunk * plane : gemm.paddedColumns(imagesPerChunk * plane);
         return new Scratch(bytes != null, rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
                 paddedHeight * p.outWidth());
     }
@@ -300,7 +306,7 @@ public final class PreparedConv2d {
      * its ThreadLocal), or the value would never become collectable.
      */
     private static final class Scratch {
-        /** The Java path's accumulators {@code [C_out][columns]}. */
+        /** The Java path's accumulators {@code [C_out][columns]}, columns padded as the im2col's. */
         final int[] acc;
         /** The native path: the im2col of the codes. */
         final byte[] colCodes;

@@ -67,6 +67,17 @@ public abstract class IntGemm {
                                      int ldb, int[] c, int cOffset, int ldc);
 
     /**
+     * @param n columns of a product
+     * @return the columns this implementation computes at the speed of whole register blocks: a
+     *     caller whose operands {@code b} and {@code c} have rows this long (the extra columns
+     *     holding any values, their results unused) avoids the slower remainder blocks; {@code n}
+     *     for the scalar loops
+     */
+    public int paddedColumns(int n) {
+        return n;
+    }
+
+    /**
      * The output stage of the prepared kernels, gemmlowp's "fixed-point multiplier, rounding shift,
      * add zero point, clamp" (TFLite's {@code MultiplyByQuantizedMultiplier} then the activation
      * clamp), on {@code n} accumulators:

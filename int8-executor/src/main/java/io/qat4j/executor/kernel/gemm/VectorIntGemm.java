@@ -130,6 +130,12 @@ final class VectorIntGemm extends IntGemm {
         return true;
     }
 
+    /** @return {@code n} rounded up to the two vectors of columns of {@link #block8x2} */
+    @Override
+    public int paddedColumns(int n) {
+        return (int) Math.min(Integer.MAX_VALUE, ((long) n + 2 * L - 1) / (2 * L) * (2 * L));
+    }
+
     @Override
     public void multiplyAdd(int m, int n, int depth, int[] a, int aOffset, int lda, int[] b, int bOffset, int ldb,
                             int[] c, int cOffset, int ldc) {

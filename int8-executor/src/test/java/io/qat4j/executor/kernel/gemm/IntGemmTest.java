@@ -228,6 +228,43 @@ class IntGemmTest {
     }
 
     /**
+     * {@link IntGemm#paddedColumns}: at least the columns asked for, fewer than two vectors more, a
+     * fixed point; and a product over the padded columns, whose extra columns hold any values
+     * (here extreme ones), gives the reference's sums in the columns asked for.
+     */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void paddedColumnsGiveTheSameSumsInTheColumnsAskedFor(IntGemm g) {
+        SplittableRandom r = new SplittableRandom(41);
+        for (int n = 1; n <= 200; n++) {
+            int pitch = g.paddedColumns(n);
+            assertTrue(pitch >= n && pitch < n + 64 && g.paddedColumns(pitch) == pitch, g.name() + ": " + n + " -> " + pitch);
+            if (n % 7 != 0) {
+                continue;
+            }
+            int m = 1 + r.nextInt(20);
+            int depth = 1 + r.nextInt(300);
+            int[] a = codes(r, m * depth, 128);
+            int[] b = new int[depth * pitch + IntGemm.B_SLACK];
+            int[] bNarrow = new int[depth * n];
+            for (int k = 0; k < depth; k++) {
+                for (int j = 0; j < pitch; j++) {
+                    b[k * pitch + j] = j < n ? r.nextInt(511) - 255 : (j % 2 == 0 ? 255 : -255);
+                }
+                System.arraycopy(b, k * pitch, bNarrow, k * n, n);
+            }
+            int[] expected = reference(m, n, depth, a, 0, depth, bNarrow, 0, n, new int[m * n], 0, n);
+            int[] c = new int[m * pitch];
+            g.multiplyAdd(m, pitch, depth, a, 0, depth, b, 0, pitch, c, 0, pitch);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(expected[i * n + j], c[i * pitch + j], g.name() + ": n " + n + ", row " + i + ", column " + j);
+                }
+            }
+        }
+    }
+
+    /**
      * The 2 x 2 max pooling against loops over its definition: every code at its extremes (planes
      * of -128 and 127 only, clamps at the ends and inside), then seeded random planes of odd and
      * even sizes, rows shorter and longer than a vector, whose last stretch ends before, at and
