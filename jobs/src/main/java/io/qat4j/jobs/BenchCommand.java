@@ -1,5 +1,6 @@
 package io.qat4j.jobs;
 
+import io.qat4j.jobs.bench.BaselineExecutorBenchmark;
 import io.qat4j.jobs.bench.DegreeQuantStepBenchmark;
 import io.qat4j.jobs.bench.ExecutorBenchmark;
 import io.qat4j.jobs.bench.PairedSpeedRatio;
@@ -60,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--paired", paramLabel = "ROUNDS", description = "executor: after JMH, also measure the speed ratios in "
             + "ROUNDS alternating rounds of 300 ms per engine (executor vs ONNX Runtime int8 at 1 and 2 threads, executor 2 vs 1 "
-            + "thread), which a drifting host does not bias; 0 for none (default: ${DEFAULT-VALUE})")
+            + "thread, executor vs --baseline-jar), which a drifting host does not bias; 0 for none (default: ${DEFAULT-VALUE})")
     int paired = 0;
 
     @Option(names = "--warmup", description = "Warm-up iterations of dq-step (5 s each) and executor (3 s each) (default: ${DEFAULT-VALUE})")
@@ -212,7 +213,10 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The ratios again in alternating rounds ({@link PairedSpeedRatio}): executor vs ORT int8, and 2 vs 1 thread. */
+    /**
+     * The ratios again in alternating rounds ({@link PairedSpeedRatio}): executor vs ORT int8, 2 vs 1
+     * thread, and with {@code --baseline-jar} executor vs the other build.
+     */
     private void pairedRatios() throws Exception {
         PairedSpeedRatio design = new PairedSpeedRatio(paired, 300, 5);
         System.out.printf(Locale.ROOT, "%nPaired rounds (%d of 300 ms per engine after 5 warm-up rounds; median ratio per round, "
@@ -228,6 +232,11 @@ final class BenchCommand implements Callable<Integer> {
                 if (b > 1) {
                     System.out.printf(Locale.ROOT, "batch %d: executor 2 threads / 1 thread throughput: %s%n", b,
                             design.measure(two::int8Executor, one::int8Executor));
+                }
+                if (baselineJar != null) {
+                    BaselineExecutorBenchmark baseline = BaselineExecutorBenchmark.of(run, baselineJar.toAbsolutePath().toString(), b);
+                    System.out.printf(Locale.ROOT, "batch %d: executor speed / baseline jar's (1 thread each): %s%n", b,
+                            design.measure(one::int8Executor, baseline::baselineInt8Executor));
                 }
             } finally {
                 one.tearDown();

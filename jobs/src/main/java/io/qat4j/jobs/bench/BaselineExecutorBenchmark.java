@@ -43,6 +43,24 @@ public class BaselineExecutorBenchmark {
     private float[] input;
 
     /**
+     * The benchmark's state outside JMH, for {@link PairedSpeedRatio}'s rounds.
+     *
+     * @param run run folder with model.qat4j
+     * @param baselineJar the other build's int8-executor jar
+     * @param batch batch size
+     * @return the state, set up
+     * @throws Exception if the jar or the artifact cannot be loaded
+     */
+    public static BaselineExecutorBenchmark of(String run, String baselineJar, int batch) throws Exception {
+        BaselineExecutorBenchmark b = new BaselineExecutorBenchmark();
+        b.run = run;
+        b.baselineJar = baselineJar;
+        b.batch = batch;
+        b.setUp();
+        return b;
+    }
+
+    /**
      * Loads the other build's {@code Int8Executor} and the run's artifact into it.
      *
      * @throws Exception if the jar or the artifact cannot be loaded
