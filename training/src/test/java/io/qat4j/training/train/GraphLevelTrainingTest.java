@@ -71,21 +71,22 @@ class GraphLevelTrainingTest {
 
     /**
      * The same graphs in GIN text with shipped folds, trained with Degree-Quant at INT8; bound as
-     * above. 40 epochs: GIN's mask-unaware MLP (the reference's) rounds protected rows too, and the
+     * above. 60 epochs: GIN's mask-unaware MLP (the reference's) rounds protected rows too, and the
      * clipped estimator passes no gradient outside the observed ranges on any row, so this toy
-     * converges later than with the float MLP rows it had before (measured: 0.8 after 25 epochs,
-     * 1.0 after 40).
+     * converges later than with the float MLP rows it had before (measured on an Intel Xeon: 0.8
+     * after 25 epochs, 1.0 after 40; on an AMD EPYC, whose ND4J float sums round differently, 0.7
+     * after 40 and 1.0 after 50, 60 and 80).
      */
     @Test
     void ginTextWithShippedFoldsTrainsWithDegreeQuant(@TempDir Path dir) throws Exception {
         Path data = SyntheticGraphs.ginText(dir.resolve("RINGS-TXT"), 4);
         ExperimentConfig cfg = config("gin-text", data, dir.resolve("runs"), 1, "mean", "{classes: 2}",
-                "{method: degree-quant, activations: {bits: 8}}", 40, ", folds: 4");
+                "{method: degree-quant, activations: {bits: 8}}", 60, ", folds: 4");
         TaskData d = TaskDataLoader.load(cfg);
         // the shipped fold 2 (fold index 1) tests on graphs 1, 5, 9, ...; validation is shipped fold 1
         assertEquals(10, d.test().count());
         TrainResult r = new LocalTrainer().train(cfg, LocalTrainerTest.quiet());
-        assertEquals(40 * 4, r.steps());
+        assertEquals(60 * 4, r.steps());
         assertTrue(r.testAccuracy() >= 0.9, "test accuracy " + r.testAccuracy());
     }
 
