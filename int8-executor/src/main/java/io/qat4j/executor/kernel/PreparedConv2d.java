@@ -64,6 +64,8 @@ public final class PreparedConv2d {
     private final int rowsTotal; // C_in * KH * KW im2col rows
     private final int plane; // OH * OW
     private final int imagesPerChunk;
+    /** Row length of a whole chunk's im2col and accumulators: its columns, on the Java path padded ({@link IntGemm#paddedColumns}). */
+    private final int chunkPitch;
     private final int paddedHeight;
     private final int paddedWidth;
     private final ThreadLocal<Scratch> scratch;
@@ -95,7 +97,8 @@ public final class PreparedConv2d {
         this.paddedHeight = p.inHeight() + win.padTop() + win.padBottom();
         this.paddedWidth = p.inWidth() + win.padLeft() + win.padRight();
         int chunkColumns = KernelChecks.checkedSize("im2col columns", imagesPerChunk, plane);
-        KernelChecks.checkedSize("im2col", rowsTotal, bytes != null ? chunkColumns : gemm.paddedColumns(chunkColumns));
+        this.chunkPitch = bytes != null ? chunkColumns : gemm.paddedColumns(chunkColumns);
+        KernelChecks.checkedSize("im2col", rowsTotal, chunkPitch);
         KernelChecks.checkedSize("padded input", paddedHeight, paddedWidth);
         this.scratch = ThreadLocal.withInitial(this::newScratch);
     }
@@ -296,8 +299,7 @@ public final class PreparedConv2d {
     }
 
     private Scratch newScratch() {
-        int columns = bytes != null ? imagesPerChunk * plane : gemm.paddedColumns(imagesPerChunk * plane);
-        return new Scratch(bytes != null, rowsTotal * columns, p.outChannels() * columns, paddedHeight * paddedWidth,
+        return new Scratch(bytes != null, rowsTotal * chunkPitch, p.outChannels() * chunkPitch, paddedHeight * paddedWidth,
                 paddedHeight * p.outWidth());
     }
 
