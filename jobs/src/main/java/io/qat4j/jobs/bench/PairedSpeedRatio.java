@@ -13,17 +13,33 @@ import java.util.concurrent.Callable;
  * of the two per-call medians is taken per round, and its median and quartiles over the rounds are
  * reported: a paired design in which a drift of the host cancels out.
  *
+ * <p>Warm-up: after {@code warmupRounds} alternating rounds, each engine runs alone until it is
+ * steady, its last {@value #STEADY_WINDOW} per-call medians within a factor {@value #STEADY_SPREAD}
+ * of each other, for at most {@code maxWarmupRounds} rounds (the result says which engines got
+ * there). A fixed warm-up was too short for the executor's Java path: until C2 has compiled its
+ * Vector API kernels they run as Java fallbacks, hundreds of times slower (W8A8 CNN, batch 1, one
+ * thread, windows of 500 ms: 677, 283, 56, 0.9, then 0.2 ms per call; with two threads 2.5 s
+ * before 0.2 ms), and the five alternating rounds of 300 ms give it 1.5 s. A C2 compilation that
+ * leaves a kernel slow for good is not a warm-up matter; it shows as a steady engine at that speed.
+ *
  * @param rounds measured rounds
  * @param roundMillis time per engine per round
- * @param warmupRounds rounds run first and discarded (JIT, caches)
+ * @param warmupRounds alternating rounds run first and discarded (JIT, caches)
+ * @param maxWarmupRounds most rounds per engine of the warm-up until steady, then measured anyway
  */
-public record PairedSpeedRatio(int rounds, int roundMillis, int warmupRounds) {
+public record PairedSpeedRatio(int rounds, int roundMillis, int warmupRounds, int maxWarmupRounds) {
+
+    /** Per-call medians of consecutive rounds compared to call an engine steady. */
+    public static final int STEADY_WINDOW = 3;
+    /** Largest ratio of the largest to the smallest of those medians for a steady engine. */
+    public static final double STEADY_SPREAD = 1.1;
 
     /** @throws IllegalArgumentException on a count below 1 or a negative warm-up */
     public PairedSpeedRatio {
-        if (rounds < 1 || roundMillis < 1 || warmupRounds < 0) {
-            throw new IllegalArgumentException("rounds and round time must be >= 1 and warm-up rounds >= 0, got " + rounds + ", "
-                    + roundMillis + ", " + warmupRounds);
+        if (rounds < 1 || roundMillis < 1 || warmupRounds < 0 || maxWarmupRounds < STEADY_WINDOW) {
+            throw new IllegalArgumentException("rounds and round time must be >= 1, warm-up rounds >= 0 and the most warm-up rounds"
+                    + " until steady >= " + STEADY_WINDOW + ", got " + rounds + ", " + roundMillis + ", " + warmupRounds + ", "
+                    + maxWarmupRounds);
         }
     }
 
@@ -36,13 +52,20 @@ public record PairedSpeedRatio(int rounds, int roundMillis, int warmupRounds) {
      * @param speedOfA median over the rounds of {@code B / A}
      * @param lowerQuartile its lower quartile over the rounds
      * @param upperQuartile its upper quartile
+     * @param warmupA rounds A ran alone before it was steady, or -1 when it was not within the most allowed
+     * @param warmupB the same for B
      */
-    public record Result(double millisA, double millisB, double speedOfA, double lowerQuartile, double upperQuartile) {
+    public record Result(double millisA, double millisB, double speedOfA, double lowerQuartile, double upperQuartile, int warmupA,
+                         int warmupB) {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.3f ms vs %.3f ms, speed ratio %.2f (quartiles %.2f-%.2f)", millisA, millisB, speedOfA,
-                    lowerQuartile, upperQuartile);
+            return String.format(Locale.ROOT, "%.3f ms vs %.3f ms, speed ratio %.2f (quartiles %.2f-%.2f; %s, %s)", millisA, millisB,
+                    speedOfA, lowerQuartile, upperQuartile, steadiness("A", warmupA), steadiness("B", warmupB));
+        }
+
+        private static String steadiness(String engine, int rounds) {
+            return rounds < 0 ? engine + " NOT steady after its warm-up" : engine + " steady after " + rounds + " rounds alone";
         }
     }
 
@@ -56,16 +79,48 @@ public record PairedSpeedRatio(int rounds, int roundMillis, int warmupRounds) {
         double[] ma = new double[rounds];
         double[] mb = new double[rounds];
         double[] ratio = new double[rounds];
-        for (int k = -warmupRounds; k < rounds; k++) {
+        for (int k = 0; k < warmupRounds; k++) {
+            medianMillis(a);
+            medianMillis(b);
+        }
+        int warmupA = warmUntilSteady(a);
+        int warmupB = warmUntilSteady(b);
+        for (int k = 0; k < rounds; k++) {
             double ta = medianMillis(a);
             double tb = medianMillis(b);
-            if (k >= 0) {
-                ma[k] = ta;
-                mb[k] = tb;
-                ratio[k] = tb / ta;
+            ma[k] = ta;
+            mb[k] = tb;
+            ratio[k] = tb / ta;
+        }
+        return new Result(median(ma), median(mb), median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75), warmupA, warmupB);
+    }
+
+    /**
+     * Runs rounds of {@code f} alone until its last {@link #STEADY_WINDOW} per-call medians are
+     * within {@link #STEADY_SPREAD} of each other.
+     *
+     * @return the rounds it took, or -1 when {@link #maxWarmupRounds} were not enough
+     */
+    private int warmUntilSteady(Callable<?> f) throws Exception {
+        double[] last = new double[STEADY_WINDOW];
+        for (int r = 0; r < maxWarmupRounds; r++) {
+            last[r % STEADY_WINDOW] = medianMillis(f);
+            if (r + 1 >= STEADY_WINDOW && steady(last)) {
+                return r + 1;
             }
         }
-        return new Result(median(ma), median(mb), median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75));
+        return -1;
+    }
+
+    /** @return whether the largest of the medians is at most {@link #STEADY_SPREAD} times the smallest */
+    static boolean steady(double[] medians) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (double m : medians) {
+            min = Math.min(min, m);
+            max = Math.max(max, m);
+        }
+        return max <= STEADY_SPREAD * min;
     }
 
     /** Calls {@code f} for {@link #roundMillis} (at least three times) and returns the median call, ms. */
