@@ -219,9 +219,10 @@ final class BenchCommand implements Callable<Integer> {
      */
     private void pairedRatios() throws Exception {
         PairedSpeedRatio design = new PairedSpeedRatio(paired, 300, 5, 200);
-        System.out.printf(Locale.ROOT, "%nPaired rounds (%d of 300 ms per engine after 5 warm-up rounds and each engine alone until"
-                + " %d rounds in a row are within a factor %.1f, at most 200; median ratio per round, quartiles):%n", paired,
-                PairedSpeedRatio.STEADY_WINDOW, PairedSpeedRatio.STEADY_SPREAD);
+        System.out.printf(Locale.ROOT, "%nPaired rounds (%d of %d ms per engine after %d warm-up rounds and each engine alone until"
+                + " %d rounds in a row are within a factor %.1f, at most %d; median ratio per round, quartiles):%n", design.rounds(),
+                design.roundMillis(), design.warmupRounds(), PairedSpeedRatio.STEADY_WINDOW, PairedSpeedRatio.STEADY_SPREAD,
+                design.maxWarmupRounds());
         for (int b : new int[] {1, 64, 256}) {
             ExecutorBenchmark one = ExecutorBenchmark.of(run, b, 1);
             ExecutorBenchmark two = ExecutorBenchmark.of(run, b, 2);

@@ -34,7 +34,7 @@ public record PairedSpeedRatio(int rounds, int roundMillis, int warmupRounds, in
     /** Largest ratio of the largest to the smallest of those medians for a steady engine. */
     public static final double STEADY_SPREAD = 1.1;
 
-    /** @throws IllegalArgumentException on a count below 1 or a negative warm-up */
+    /** @throws IllegalArgumentException on a count below 1, a negative warm-up or fewer warm-up rounds until steady than {@link #STEADY_WINDOW} */
     public PairedSpeedRatio {
         if (rounds < 1 || roundMillis < 1 || warmupRounds < 0 || maxWarmupRounds < STEADY_WINDOW) {
             throw new IllegalArgumentException("rounds and round time must be >= 1, warm-up rounds >= 0 and the most warm-up rounds"
