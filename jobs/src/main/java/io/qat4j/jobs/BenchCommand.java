@@ -237,8 +237,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (baselineJar != null) {
                     BaselineExecutorBenchmark baseline = BaselineExecutorBenchmark.of(run, baselineJar.toAbsolutePath().toString(), b);
-                    System.out.printf(Locale.ROOT, "batch %d: executor speed / baseline jar's (1 thread each): %s%n", b,
-                            design.measure(one::int8Executor, baseline::baselineInt8Executor));
+                    try {
+                        System.out.printf(Locale.ROOT, "batch %d: executor speed / baseline jar's (1 thread each): %s%n", b,
+                                design.measure(one::int8Executor, baseline::baselineInt8Executor));
+                    } finally {
+                        baseline.tearDown();
+                    }
                 }
             } finally {
                 one.tearDown();

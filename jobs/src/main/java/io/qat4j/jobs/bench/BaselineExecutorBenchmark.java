@@ -1,5 +1,6 @@
 package io.qat4j.jobs.bench;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Another build of the int8 executor (an {@code int8-executor} jar of an earlier commit, which has
@@ -38,6 +40,7 @@ public class BaselineExecutorBenchmark {
     @Param({"1", "64", "256"})
     public int batch;
 
+    private URLClassLoader loader;
     private Object executor;
     private Method runMethod;
     private float[] input;
@@ -67,12 +70,24 @@ public class BaselineExecutorBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ClassLoader loader = new URLClassLoader(new URL[] {Path.of(baselineJar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        loader = new URLClassLoader(new URL[] {Path.of(baselineJar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         Class<?> c = Class.forName("io.qat4j.executor.runtime.Int8Executor", true, loader);
         executor = c.getMethod("load", Path.class).invoke(null, ExecutorBenchmark.artifact(Path.of(run)));
         runMethod = c.getMethod("run", float[].class, int.class);
         int size = (int) c.getMethod("inputSize").invoke(executor);
         input = ExecutorBenchmark.randomBatch(batch * size);
+    }
+
+    /**
+     * Closes the other build's class loader (its jar file).
+     *
+     * @throws IOException if closing fails
+     */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        if (loader != null) {
+            loader.close();
+        }
     }
 
     /**
