@@ -24,6 +24,25 @@ final class KernelChecks {
     }
 
     /**
+     * The bound on this layer's products, for {@link io.qat4j.executor.kernel.gemm.IntGemm#multiplyAddBounded}:
+     * {@code max |w|} over its weights times {@code max |x - Z_in|} over int8 codes {@code x}
+     * (and 0, the padded positions' value). At most {@link #MAX_ABS_PRODUCT}; 4-bit weights give
+     * at most {@code 8 * 255 = 2040}.
+     *
+     * @param weights the layer's int8 weights
+     * @param count how many of them (from index 0) the layer uses
+     * @param inputZeroPoint {@code Z_in}, int8
+     * @return {@code max_{i < count} |weights[i]| * max(|-128 - Z_in|, |127 - Z_in|)}
+     */
+    static int maxAbsOffsetProduct(byte[] weights, int count, int inputZeroPoint) {
+        int maxWeight = 0;
+        for (int i = 0; i < count; i++) {
+            maxWeight = Math.max(maxWeight, Math.abs(weights[i]));
+        }
+        return maxWeight * Math.max(Math.abs(-128 - inputZeroPoint), Math.abs(127 - inputZeroPoint));
+    }
+
+    /**
      * Checks that a sum of {@code depth} products, scaled by {@code 2^leftShift}, fits an int32.
      *
      * @return the bound {@code 32640 * depth}

@@ -55,6 +55,8 @@ public final class PreparedConv2d {
     /** {@code w[o][k]} as ints, row-major {@code [C_out, K]}: the product's left operand. */
     private final int[] weights;
     private final IntGemm gemm;
+    /** The Java path's bound on its products, {@link KernelChecks#maxAbsOffsetProduct}. */
+    private final int maxAbsProduct;
     /** Native byte kernels, or null: the Java path on {@link #weights}. */
     private final ByteKernels bytes;
     /** With {@link #bytes}: {@code w[o][k]} padded to {@link ByteKernels#paddedDepth} per row, and the folded bias. */
@@ -78,6 +80,7 @@ public final class PreparedConv2d {
         this.gemm = gemm;
         this.bytes = bytes;
         this.depth = p.filterSize();
+        this.maxAbsProduct = KernelChecks.maxAbsOffsetProduct(weights, outC * depth, p.inputZeroPoint());
         if (bytes != null) {
             this.weights = null;
             this.paddedWeights = ByteKernels.padRows(weights, 0, outC, depth);
@@ -225,8 +228,8 @@ public final class PreparedConv2d {
                 }
                 im2col(input, n0, images, pitch, s);
                 for (int g = 0; g < p.groups(); g++) {
-                    gemm.multiplyAdd(outPerGroup, pitch, depth, weights, g * outPerGroup * depth, depth, s.col,
-                            g * depth * pitch, pitch, s.acc, g * outPerGroup * pitch, pitch);
+                    gemm.multiplyAddBounded(maxAbsProduct, outPerGroup, pitch, depth, weights, g * outPerGroup * depth, depth,
+                            s.col, g * depth * pitch, pitch, s.acc, g * outPerGroup * pitch, pitch);
                 }
                 for (int o = 0; o < outC; o++) {
                     outputStage(o, n0, images, pitch, s, output);

@@ -48,6 +48,8 @@ public final class PreparedFullyConnected {
     /** {@code wT[k][o] = w[o][k]}, row-major {@code [K, O]}: the product's right operand. */
     private final int[] transposed;
     private final IntGemm gemm;
+    /** The Java path's bound on its products, {@link KernelChecks#maxAbsOffsetProduct}. */
+    private final int maxAbsProduct;
     /** Native byte kernels, or null: the Java path on {@link #transposed}. */
     private final ByteKernels bytes;
     /** With {@link #bytes}: the weights packed for it, and the folded bias. */
@@ -63,6 +65,7 @@ public final class PreparedFullyConnected {
         this.bias = bias == null ? new int[outDepth] : java.util.Arrays.copyOf(bias, outDepth);
         this.gemm = gemm;
         this.bytes = bytes;
+        this.maxAbsProduct = KernelChecks.maxAbsOffsetProduct(weights, outDepth * depth, p.inputZeroPoint());
         if (bytes != null) {
             transposed = null;
             packedWeights = ByteKernels.packColumns(weights, outDepth, depth);
@@ -183,7 +186,8 @@ public final class PreparedFullyConnected {
                 for (int i = 0; i < count * depth; i++) {
                     x[i] = input[n0 * depth + i] - zIn; // r = S(q - Z): x - Z_in in [-255, 255]
                 }
-                gemm.multiplyAdd(count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0, outDepth);
+                gemm.multiplyAddBounded(maxAbsProduct, count, outDepth, depth, x, 0, depth, transposed, 0, outDepth, acc, 0,
+                        outDepth);
             }
             store(acc, count, n0, codesOut, accOut);
         }

@@ -484,6 +484,55 @@ class Conv2dTest {
     }
 
     /**
+     * 4-bit weights with enough output channels for the Java path's packed product (blocks of 8
+     * rows, runs of products in 16-bit fields, {@link IntGemm#multiplyAddBounded}): every weight at -8
+     * and every input at the far end from {@code Z_in} (each run at its 16-bit limit), then seeded
+     * random data; 8 to 70 channels, 1 to 3 images, zero points at the int8 extremes and random. The
+     * selected path and the scalar one equal the exact reference bit for bit.
+     */
+    @Test
+    void fourBitWeightsOnThePackedProductAreExact() {
+        Random rnd = new Random(0x4B18L);
+        int[][] shapes = {{1, 9, 9, 8, 3}, {3, 14, 14, 64, 3}, {2, 7, 7, 70, 1}, {1, 28, 28, 32, 3}, {2, 5, 11, 19, 2}};
+        for (int t = 0; t < 3 * shapes.length; t++) {
+            int[] s = shapes[t % shapes.length];
+            boolean extreme = t < shapes.length;
+            Case c = new Case(1 + t % 3, s[0], s[1], s[2], s[3], 1, Window2d.same(s[1], s[2], s[4], s[4], 1, 1, 1, 1));
+            int zIn = switch (t % 3) {
+                case 0 -> -128;
+                case 1 -> 127;
+                default -> rnd.nextInt(256) - 128;
+            };
+            int filterSize = c.cin() * s[4] * s[4];
+            byte[] wq = new byte[c.cout() * filterSize];
+            for (int i = 0; i < wq.length; i++) {
+                wq[i] = (byte) (extreme ? -8 : rnd.nextInt(16) - 8);
+            }
+            byte[] xq = new byte[c.batches() * c.cin() * c.h() * c.w()];
+            for (int i = 0; i < xq.length; i++) {
+                xq[i] = (byte) (extreme ? (zIn < 0 ? 127 : -128) : rnd.nextInt(256) - 128);
+            }
+            int[] bias = new int[c.cout()];
+            for (int o = 0; o < bias.length; o++) {
+                bias[o] = rnd.nextInt(20001) - 10000;
+            }
+            QuantizedMultiplier q = QuantizedMultiplier.of(1.0 / (8 * 255 * filterSize));
+            Requantization rq = Requantization.perTensor(c.cout(), q, 0, ActivationClamp.INT8);
+            Conv2dParams p = new Conv2dParams(c.cin(), c.h(), c.w(), c.cout(), 1, c.window(), zIn, rq);
+            long[] acc = referenceConvAccumulators(c, xq, zIn, wq, bias, p.outHeight(), p.outWidth());
+            byte[] exact = new byte[acc.length];
+            for (int i = 0; i < exact.length; i++) {
+                exact[i] = (byte) clamp(exactRequantize(acc[i], q.multiplier(), q.shift()), -128, 127);
+            }
+            for (IntGemm gemm : new IntGemm[] {IntGemm.selected(), IntGemm.scalar()}) {
+                byte[] actual = new byte[exact.length];
+                PreparedConv2d.of(p, wq, bias, gemm, null).run(c.batches(), xq, actual);
+                assertExact(exact, actual, gemm + ": " + c + " zIn " + zIn + (extreme ? " extreme" : ""));
+            }
+        }
+    }
+
+    /**
      * The largest depth the bound allows, K = 65793 (1x1 convolution over 65793 channels), with
      * every product at its extreme (w = -128 or 127, |x - Z_in| = 255), the accumulator within a
      * few units of -2^31 or 2^31; both matrix-product implementations.

@@ -160,6 +160,60 @@ class FullyConnectedTest {
     }
 
     /**
+     * 4-bit weights (the Java path's product then sums runs of products in 16-bit fields, see
+     * {@link IntGemm#multiplyAddBounded}): the int32 accumulators equal the exact long reference,
+     * with every weight at -8 and every input at the far end from {@code Z_in} (each run at its
+     * 16-bit limit), and on seeded random data; batches and output depths that fill the packed
+     * blocks and leave remainders of them; zero points at the int8 extremes and random.
+     */
+    @Test
+    void fourBitWeightsGiveTheExactAccumulators() {
+        Random rnd = new Random(0x4B17L);
+        int[][] shapes = {{8, 16, 64}, {9, 17, 32}, {64, 300, 128}, {70, 33, 100}, {16, 600, 96}, {8, 1, 33}};
+        for (int t = 0; t < 4 * shapes.length; t++) {
+            int[] s = shapes[t % shapes.length];
+            int n = s[0];
+            int k = s[1];
+            int o = s[2];
+            boolean extreme = t < shapes.length;
+            int zIn = switch (t % 3) {
+                case 0 -> -128;
+                case 1 -> 127;
+                default -> rnd.nextInt(256) - 128;
+            };
+            byte[] xq = new byte[n * k];
+            byte[] wq = new byte[o * k];
+            for (int i = 0; i < xq.length; i++) {
+                xq[i] = (byte) (extreme ? (zIn < 0 ? 127 : -128) : rnd.nextInt(256) - 128);
+            }
+            for (int i = 0; i < wq.length; i++) {
+                wq[i] = (byte) (extreme ? -8 : rnd.nextInt(16) - 8);
+            }
+            int[] bq = new int[o];
+            for (int c = 0; c < o; c++) {
+                bq[c] = rnd.nextInt(200001) - 100000;
+            }
+            FullyConnectedParams p = new FullyConnectedParams(k, o, zIn, null);
+            int[] exact = new int[n * o];
+            for (int bi = 0; bi < n; bi++) {
+                for (int c = 0; c < o; c++) {
+                    long acc = bq[c];
+                    for (int i = 0; i < k; i++) {
+                        acc += (long) wq[c * k + i] * (xq[bi * k + i] - zIn);
+                    }
+                    exact[bi * o + c] = Math.toIntExact(acc);
+                }
+            }
+            for (IntGemm gemm : new IntGemm[] {IntGemm.selected(), IntGemm.scalar()}) {
+                int[] actual = new int[n * o];
+                PreparedFullyConnected.of(p, wq, bq, gemm, null).accumulators(n, xq, actual);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(exact, actual,
+                        gemm + ": " + n + "x" + k + "x" + o + " zIn " + zIn + (extreme ? " extreme" : ""));
+            }
+        }
+    }
+
+    /**
      * Raw int32 accumulators for the logits: exact integer reference (long), and the real logits
      * {@code S_in S_w acc} equal the float golden exactly.
      */

@@ -67,6 +67,33 @@ public abstract class IntGemm {
                                      int ldb, int[] c, int cOffset, int ldc);
 
     /**
+     * {@link #multiplyAdd} for operands whose every product is small: {@code |a[i][k] * b[k][j]| <=
+     * maxAbsProduct}, as for 4-bit weights times offset 8-bit activations ({@code 8 * 255 = 2040}).
+     * The result is {@link #multiplyAdd}'s, bit for bit; an implementation may use the bound to sum
+     * runs of products in 16-bit fields before widening them ({@code VectorIntGemm}: two columns per
+     * int lane, {@code 32767 / maxAbsProduct} products per run). This one ignores the bound.
+     *
+     * @param maxAbsProduct a bound on every {@code |a[i][k] * b[k][j]|} that the caller guarantees,
+     *     >= 0; a false bound gives wrong sums
+     * @param m rows of {@code a} and {@code c}
+     * @param n columns of {@code b} and {@code c}
+     * @param depth columns of {@code a}, rows of {@code b}
+     * @param a row {@code i} at {@code aOffset + i * lda}
+     * @param aOffset first element of {@code a}
+     * @param lda row stride of {@code a}
+     * @param b row {@code k} at {@code bOffset + k * ldb}
+     * @param bOffset first element of {@code b}
+     * @param ldb row stride of {@code b}
+     * @param c accumulators, row {@code i} at {@code cOffset + i * ldc}, added to
+     * @param cOffset first element of {@code c}
+     * @param ldc row stride of {@code c}
+     */
+    public void multiplyAddBounded(int maxAbsProduct, int m, int n, int depth, int[] a, int aOffset, int lda, int[] b,
+                                   int bOffset, int ldb, int[] c, int cOffset, int ldc) {
+        multiplyAdd(m, n, depth, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /**
      * @param n columns of a product
      * @return the columns this implementation computes at the speed of whole register blocks: a
      *     caller whose operands {@code b} and {@code c} have rows this long (the extra columns

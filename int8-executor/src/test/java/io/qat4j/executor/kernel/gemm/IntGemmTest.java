@@ -152,6 +152,66 @@ class IntGemmTest {
     }
 
     /**
+     * {@code multiplyAddBounded} against the exact reference: every product at {@code +-bound} (the
+     * vector path's 16-bit runs then reach their limit, {@code 32767 / bound} products of
+     * {@code bound}) for the 4-bit-weight bound {@code 8 * 255} and others that give runs of 2 to
+     * 256 products, at depths around the run lengths and the panel, with every remainder of the
+     * packed blocks' rows and columns; then seeded random geometries with offsets and strides and
+     * operands within the bound.
+     */
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void boundedProductsGiveTheExactSums(IntGemm g) {
+        int[][] factors = {{8, 255}, {8, 127}, {2, 1}, {1, 1}, {64, 255}, {127, 129}, {128, 255}, {0, 255}};
+        for (int[] f : factors) {
+            int bound = f[0] * f[1];
+            for (int depth : new int[] {1, 2, 15, 16, 17, 33, 256, 257, 515}) {
+                for (int sign : new int[] {1, -1}) {
+                    int m = 9;
+                    int n = 4 * 16 + 2 * 16 + 3; // a block of 4 vectors, one of 2, a remainder (16 lanes; 8 with AVX2)
+                    int[] a = new int[m * depth];
+                    int[] b = new int[depth * n];
+                    java.util.Arrays.fill(a, -f[0]);
+                    java.util.Arrays.fill(b, -f[1] * sign);
+                    int[] c = new int[m * n];
+                    java.util.Arrays.fill(c, 3);
+                    checkBounded(g, bound, m, n, depth, a, 0, depth, b, 0, n, c, 0, n,
+                            "all products " + bound * sign + ", depth " + depth);
+                }
+            }
+        }
+        SplittableRandom r = new SplittableRandom(41);
+        for (int t = 0; t < 80; t++) {
+            int[] f = factors[t % factors.length];
+            int m = 1 + r.nextInt(40);
+            int n = 1 + r.nextInt(200);
+            int depth = 1 + r.nextInt(t % 4 == 0 ? 700 : 80);
+            int lda = depth + r.nextInt(5);
+            int ldb = n + r.nextInt(40);
+            int ldc = n + r.nextInt(9);
+            int aOff = r.nextInt(17);
+            int bOff = r.nextInt(33);
+            int cOff = r.nextInt(5);
+            int[] a = codes(r, aOff + (m - 1) * lda + depth + r.nextInt(3), f[0]);
+            int[] b = codes(r, bOff + (depth - 1) * ldb + n + r.nextInt(3), f[1]);
+            int[] c = new int[cOff + (m - 1) * ldc + n + 2];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = r.nextInt(2_000_001) - 1_000_000;
+            }
+            checkBounded(g, f[0] * f[1], m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    "case " + t + ": " + m + "x" + n + "x" + depth + ", bound " + f[0] + " * " + f[1]);
+        }
+    }
+
+    private static void checkBounded(IntGemm g, int bound, int m, int n, int depth, int[] a, int aOff, int lda, int[] b,
+                                     int bOff, int ldb, int[] c, int cOff, int ldc, String what) {
+        int[] expected = reference(m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        int[] actual = c.clone();
+        g.multiplyAddBounded(bound, m, n, depth, a, aOff, lda, b, bOff, ldb, actual, cOff, ldc);
+        assertArrayEquals(expected, actual, g.name() + ": " + what);
+    }
+
+    /**
      * {@code requantize} against an exact {@link BigInteger} reference of its contract,
      * {@code clamp(floor((acc m + 2^(T - 1)) / 2^T) + Z_out)} with {@code T = 31 - shift}: boundary
      * accumulators ({@code 0, +-2^i + {-2..2}}, the int32 extremes) under boundary multipliers
