@@ -41,7 +41,7 @@ public final class FullyConnected {
      */
     public static void run(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             byte[] output) {
-        PreparedFullyConnected.of(p, weights, bias).run(batches, input, output);
+        PreparedFullyConnected.of(p, weights, bias).runOnce(batches, input, output);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class FullyConnected {
      */
     public static void runPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, byte[] output) {
-        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).run(batches, input, output);
+        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).runOnce(batches, input, output);
     }
 
     /**
@@ -64,12 +64,12 @@ public final class FullyConnected {
      */
     public static void accumulators(FullyConnectedParams p, int batches, byte[] input, byte[] weights, int[] bias,
             int[] output) {
-        PreparedFullyConnected.of(p, weights, bias).accumulators(batches, input, output);
+        PreparedFullyConnected.of(p, weights, bias).accumulatorsOnce(batches, input, output);
     }
 
     /** {@link #accumulators} with 4-bit packed weights; identical results. */
     public static void accumulatorsPacked4(FullyConnectedParams p, int batches, byte[] input, byte[] packedWeights,
             int[] bias, int[] output) {
-        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).accumulators(batches, input, output);
+        PreparedFullyConnected.ofPacked4(p, packedWeights, bias).accumulatorsOnce(batches, input, output);
     }
 }

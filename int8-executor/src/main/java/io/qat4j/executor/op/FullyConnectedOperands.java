@@ -33,10 +33,11 @@ record FullyConnectedOperands(TensorInfo x, TensorInfo weights, TensorInfo bias)
         return weights.dim(0);
     }
 
-    /** Prepares the layer: weights unpacked and transposed once, at load time. */
+    /** Prepares the layer: weights unpacked and transposed once, at load time; its per-thread buffers reserved. */
     PreparedFullyConnected prepare(OpContext op, int inputZeroPoint, Requantization requantization) throws ArtifactFormatException {
         FullyConnectedParams p = op.kernel("fully connected",
                 () -> new FullyConnectedParams(x.elementCount(), outputs(), inputZeroPoint, requantization));
+        op.reserve(PreparedFullyConnected.scratchBytes(p), "the fully connected layer's buffers per thread");
         byte[] w = op.data(weights);
         int[] b = op.int32Data(bias);
         return op.kernel("fully connected", () -> weights.type() == ElementType.INT4_PACKED

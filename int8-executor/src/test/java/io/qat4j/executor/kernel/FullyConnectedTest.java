@@ -160,6 +160,41 @@ class FullyConnectedTest {
     }
 
     /**
+     * One prepared layer reused with batches of different sizes (its per-thread buffers grown for the
+     * larger ones and then reused, partly, by the smaller): each result equals that of a layer used
+     * once ({@link FullyConnected#run}, buffers of its own).
+     */
+    @Test
+    void preparedLayerReusedAcrossBatchSizesGivesTheSameBytes() {
+        Random rnd = new Random(0xB10CL);
+        int k = 70;
+        int o = 40;
+        byte[] wq = new byte[o * k];
+        rnd.nextBytes(wq);
+        int[] bq = new int[o];
+        for (int c = 0; c < o; c++) {
+            bq[c] = rnd.nextInt(20001) - 10000;
+        }
+        FullyConnectedParams p = new FullyConnectedParams(k, o, -3,
+                Requantization.perTensor(o, QuantizedMultiplier.of(0.0007), 5, ActivationClamp.INT8));
+        PreparedFullyConnected layer = PreparedFullyConnected.of(p, wq, bq);
+        for (int n : new int[] {1, 130, 7, 64, 65, 2}) {
+            byte[] xq = new byte[n * k];
+            rnd.nextBytes(xq);
+            byte[] once = new byte[n * o];
+            FullyConnected.run(p, n, xq, wq, bq, once);
+            byte[] reused = new byte[n * o];
+            layer.run(n, xq, reused);
+            assertExact(once, reused, "batch " + n);
+            int[] accOnce = new int[n * o];
+            FullyConnected.accumulators(p, n, xq, wq, bq, accOnce);
+            int[] accReused = new int[n * o];
+            layer.accumulators(n, xq, accReused);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(accOnce, accReused, "accumulators, batch " + n);
+        }
+    }
+
+    /**
      * 4-bit weights (the Java path's product then sums runs of products in 16-bit fields, see
      * {@link IntGemm#multiplyAddBounded}): the int32 accumulators equal the exact long reference,
      * with every weight at -8 and every input at the far end from {@code Z_in} (each run at its
