@@ -152,6 +152,31 @@ class OpValidationTest {
         assertTrue(e.getMessage().contains(c.fragment()), e.getMessage());
     }
 
+    /**
+     * The dense layers reserve their per-thread buffers too: at the smallest scratch limit the
+     * fixture loads with, one byte less is refused at the last one, the logits layer, naming them.
+     */
+    @Test
+    void denseLayersReserveTheirBuffers() {
+        long lo = 0;
+        long hi = 1L << 30; // loads
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            try {
+                Int8Executor.of(FixtureModel.v2(), "m.qat4j", OpRegistry.standard(), mid);
+                hi = mid;
+            } catch (ArtifactFormatException e) {
+                lo = mid;
+            }
+        }
+        long smallest = hi;
+        ArtifactFormatException e = assertThrows(ArtifactFormatException.class,
+                () -> Int8Executor.of(FixtureModel.v2(), "m.qat4j", OpRegistry.standard(), smallest - 1));
+        assertEquals("ops[7]", e.field(), e.getMessage());
+        assertTrue(e.getMessage().contains("op 7 (fully_connected_logits v1 'out'): the fully connected layer's buffers per"
+                + " thread needs "), e.getMessage());
+    }
+
     @Test
     void scratchIsBoundedBeforeItIsAllocated() {
         ArtifactFormatException e = assertThrows(ArtifactFormatException.class,
