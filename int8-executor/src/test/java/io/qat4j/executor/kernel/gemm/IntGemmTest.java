@@ -134,20 +134,10 @@ class IntGemmTest {
             int m = 1 + r.nextInt(70);
             int n = 1 + r.nextInt(300);
             int depth = 1 + r.nextInt(t % 5 == 0 ? 1500 : 300);
-            int lda = depth + r.nextInt(5);
-            int ldb = n + r.nextInt(40);
-            int ldc = n + r.nextInt(9);
-            int aOff = r.nextInt(17);
-            int bOff = r.nextInt(33);
-            int cOff = r.nextInt(5);
             // offset inputs in [-255, 255], weights in [-128, 127]
-            int[] a = codes(r, aOff + (m - 1) * lda + depth + r.nextInt(3), 255);
-            int[] b = codes(r, bOff + (depth - 1) * ldb + n + r.nextInt(3), 128);
-            int[] c = new int[cOff + (m - 1) * ldc + n + 2];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = r.nextInt(2_000_001) - 1_000_000; // the bias, and the guard cells that must stay
-            }
-            check(g, m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, "case " + t + ": " + m + "x" + n + "x" + depth);
+            Operands o = Operands.random(r, m, n, depth, 255, 128);
+            check(g, m, n, depth, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, o.c, o.cOff, o.ldc,
+                    "case " + t + ": " + m + "x" + n + "x" + depth);
         }
     }
 
@@ -186,19 +176,8 @@ class IntGemmTest {
             int m = 1 + r.nextInt(40);
             int n = 1 + r.nextInt(200);
             int depth = 1 + r.nextInt(t % 4 == 0 ? 700 : 80);
-            int lda = depth + r.nextInt(5);
-            int ldb = n + r.nextInt(40);
-            int ldc = n + r.nextInt(9);
-            int aOff = r.nextInt(17);
-            int bOff = r.nextInt(33);
-            int cOff = r.nextInt(5);
-            int[] a = codes(r, aOff + (m - 1) * lda + depth + r.nextInt(3), f[0]);
-            int[] b = codes(r, bOff + (depth - 1) * ldb + n + r.nextInt(3), f[1]);
-            int[] c = new int[cOff + (m - 1) * ldc + n + 2];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = r.nextInt(2_000_001) - 1_000_000;
-            }
-            checkBounded(g, f[0] * f[1], m, n, depth, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+            Operands o = Operands.random(r, m, n, depth, f[0], f[1]);
+            checkBounded(g, f[0] * f[1], m, n, depth, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, o.c, o.cOff, o.ldc,
                     "case " + t + ": " + m + "x" + n + "x" + depth + ", bound " + f[0] + " * " + f[1]);
         }
     }
@@ -389,6 +368,29 @@ class IntGemmTest {
     }
 
     /** Integers in {@code [-limit, limit]} (weights: {@code [-128, 127]}), each extreme on a tenth of the values. */
+    /**
+     * Operands of an {@code m x n x depth} product at random offsets and row strides, entries of
+     * {@code a} and {@code b} by {@link #codes} within the limits, {@code c} random (the bias, and the
+     * guard cells that must stay).
+     */
+    private record Operands(int[] a, int aOff, int lda, int[] b, int bOff, int ldb, int[] c, int cOff, int ldc) {
+        static Operands random(SplittableRandom r, int m, int n, int depth, int aLimit, int bLimit) {
+            int lda = depth + r.nextInt(5);
+            int ldb = n + r.nextInt(40);
+            int ldc = n + r.nextInt(9);
+            int aOff = r.nextInt(17);
+            int bOff = r.nextInt(33);
+            int cOff = r.nextInt(5);
+            int[] a = codes(r, aOff + (m - 1) * lda + depth + r.nextInt(3), aLimit);
+            int[] b = codes(r, bOff + (depth - 1) * ldb + n + r.nextInt(3), bLimit);
+            int[] c = new int[cOff + (m - 1) * ldc + n + 2];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = r.nextInt(2_000_001) - 1_000_000;
+            }
+            return new Operands(a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
     private static int[] codes(SplittableRandom r, int count, int limit) {
         int[] v = new int[count];
         int lo = limit == 128 ? -128 : -limit;
