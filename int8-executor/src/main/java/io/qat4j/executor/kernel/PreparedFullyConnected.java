@@ -35,9 +35,9 @@ import io.qat4j.executor.kernel.gemm.IntGemm;
  * is checked by {@link FullyConnectedParams}, the bias (with the left shift of the requantization,
  * when there is one) when the layer is prepared.
  *
- * <p>Thread safety: immutable; the block of offset inputs and accumulators is a buffer per thread
- * (grown to at most {@link #scratchBytes}; a batch of 64 used to allocate 800 KB per call in the
- * W4A8 Fashion-MNIST net's dense layer, 5% of its time), so one instance serves concurrent calls.
+ * <p>Thread safety: immutable; the block of offset inputs and accumulators is a buffer per thread,
+ * grown to at most {@link #scratchBytes} (allocated per call before, 800 KB per batch of 64 in
+ * the Fashion-MNIST CNN's dense layer), so one instance serves concurrent calls.
  */
 public final class PreparedFullyConnected {
 

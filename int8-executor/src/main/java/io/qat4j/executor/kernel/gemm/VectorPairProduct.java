@@ -15,7 +15,9 @@ import jdk.incubator.vector.VectorOperators;
  * allows and then widened exactly (SWAR, "SIMD within a register"; the same packing of narrow
  * products into wide lanes as gemmlowp's and MLAS's 8-bit kernels, here within the int lanes that
  * JDK 17 compiles well). A class of its own beside {@link VectorIntGemm}, whose species, panel
- * depth and int product (for the remainders) it shares; loaded with it.
+ * depth and int product (for the remainders) it shares; loaded with it. Its blocks are written out
+ * statement by statement for the same reason as {@link VectorIntGemm}'s: each sum must be a local
+ * variable of its own for the JIT to keep it in a register.
  */
 final class VectorPairProduct {
 
