@@ -127,8 +127,9 @@ public final class PreparedConv2d {
         long columns = chunk > Integer.MAX_VALUE ? chunk : IntGemm.selected().paddedColumns((int) chunk);
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
-        // the ints of Scratch on the Java path: col, acc, padded, shifted (the native path's bytes are fewer)
-        return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
+        // the ints of Scratch on the Java path: col, acc, image, padded, shifted (the native path's bytes are fewer)
+        return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + (long) p.inHeight() * p.inWidth()
+                + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
     }
 
     /**
@@ -259,13 +260,26 @@ public final class PreparedConv2d {
         int dilH = win.dilationHeight();
         int dilW = win.dilationWidth();
         int pw = paddedWidth;
+        // at stride 1 with the output as wide as the input ("same" width), each kx's crop is the image
+        // itself moved by kx * dilW - padLeft columns: one copy of the whole image and a few zeros per row
+        boolean flat = strideW == 1 && strideH == 1 && outW == inW && win.padLeft() < inW && win.padRight() < inW;
         for (int c = 0; c < inC; c++) {
             for (int i = 0; i < images; i++) {
                 int in = ((n0 + i) * inC + c) * inH * inW;
+                int rowBase = c * kH * kW;
+                if (flat) {
+                    s.widenImage(input, in, inH * inW, p.inputZeroPoint());
+                    for (int kx = 0; kx < kW; kx++) {
+                        s.shiftImage(inH, inW, win.padTop(), kx * dilW - win.padLeft());
+                        for (int ky = 0; ky < kH; ky++) {
+                            System.arraycopy(s.shifted, ky * dilH * outW, s.col, (rowBase + ky * kW + kx) * columns + i * plane, plane);
+                        }
+                    }
+                    continue;
+                }
                 for (int y = 0; y < inH; y++) {
                     s.copyIntoPlane(input, in + y * inW, (y + win.padTop()) * pw + win.padLeft(), inW, p.inputZeroPoint());
                 }
-                int rowBase = c * kH * kW;
                 if (strideW == 1 && strideH == 1) {
                     // per kx, the padded image cropped to the output width; each tap's rows are then
                     // one contiguous range of it
@@ -302,7 +316,8 @@ public final class PreparedConv2d {
     }
 
     private Scratch newScratch() {
-        return new Scratch(bytes != null, rowsTotal * chunkPitch, p.outChannels() * chunkPitch, paddedHeight * paddedWidth,
+        return new Scratch(bytes != null, rowsTotal * chunkPitch, p.outChannels() * chunkPitch, p.inHeight() * p.inWidth(),
+                paddedHeight * paddedWidth,
                 paddedHeight * p.outWidth());
     }
 
@@ -317,20 +332,49 @@ public final class PreparedConv2d {
         final byte[] colCodes;
         /** The Java path: {@code x - Z_in} as ints, 0 at padded positions. */
         final int[] col; // im2col rows of one chunk's columns
+        /** One input image's plane, {@code x - Z_in}, for the crops at stride 1 and "same" width. */
+        final int[] image;
         final int[] padded; // the border stays 0: only the interior is ever written
         /** The padded image cropped to the output width. */
         final int[] shifted;
 
-        Scratch(boolean codes, int colSize, int accSize, int paddedSize, int shiftedSize) {
+        Scratch(boolean codes, int colSize, int accSize, int imageSize, int paddedSize, int shiftedSize) {
             if (codes) {
                 colCodes = new byte[colSize];
-                acc = col = padded = shifted = null;
+                acc = col = image = padded = shifted = null;
             } else {
                 acc = new int[accSize];
                 col = new int[colSize + IntGemm.B_SLACK]; // slack: whole-vector loads at the last columns
+                image = new int[imageSize];
                 padded = new int[paddedSize];
                 shifted = new int[shiftedSize];
                 colCodes = null;
+            }
+        }
+
+        /** One input image's plane into {@link #image}, minus the zero point. */
+        void widenImage(byte[] input, int src, int count, int zIn) {
+            for (int x = 0; x < count; x++) {
+                image[x] = input[src + x] - zIn; // r = S(q - Z); |x - Z_in| <= 255
+            }
+        }
+
+        /**
+         * The crop of the padded image for a shift {@code d} ({@code kx * dilW - padLeft}) when the
+         * output is as wide as the input: {@code shifted[(y + padTop) * width + x] = image[y][x + d]},
+         * 0 where {@code x + d} is outside {@code [0, width)}: one copy of the image moved by
+         * {@code d}, then the {@code |d|} columns that took their neighbours' values set to 0. The
+         * rows of padding above and below are never written.
+         */
+        void shiftImage(int rows, int width, int padTop, int d) {
+            int top = padTop * width;
+            System.arraycopy(image, Math.max(0, d), shifted, top + Math.max(0, -d), rows * width - Math.abs(d));
+            int from = d < 0 ? 0 : width - d;
+            int to = d < 0 ? -d : width;
+            for (int y = 0; y < rows; y++) {
+                for (int x = from; x < to; x++) {
+                    shifted[top + y * width + x] = 0;
+                }
             }
         }
 
