@@ -70,6 +70,8 @@ public final class PreparedConv2d {
     private final int chunkPitch;
     private final int paddedHeight;
     private final int paddedWidth;
+    /** Whether the Java path's im2col builds its crops from the image widened whole ({@link #sameWidthCrops(Conv2dParams)}). */
+    private final boolean sameWidthCrops;
     private final ThreadLocal<Scratch> scratch;
 
     private PreparedConv2d(Conv2dParams p, byte[] weights, int[] bias, IntGemm gemm, ByteKernels bytes) {
@@ -99,6 +101,7 @@ public final class PreparedConv2d {
         this.imagesPerChunk = imagesPerChunk(rowsTotal, plane);
         this.paddedHeight = p.inHeight() + win.padTop() + win.padBottom();
         this.paddedWidth = p.inWidth() + win.padLeft() + win.padRight();
+        this.sameWidthCrops = sameWidthCrops(p);
         int chunkColumns = KernelChecks.checkedSize("im2col columns", imagesPerChunk, plane);
         this.chunkPitch = bytes != null ? chunkColumns : gemm.paddedColumns(chunkColumns);
         KernelChecks.checkedSize("im2col", rowsTotal, chunkPitch);
@@ -109,6 +112,19 @@ public final class PreparedConv2d {
     /** Images per im2col chunk: about {@link #TARGET_COLUMNS} columns, at most {@link #MAX_CHUNK_ELEMENTS} elements. */
     private static int imagesPerChunk(long rows, long plane) {
         return (int) Math.max(1, Math.min(TARGET_COLUMNS / plane, MAX_CHUNK_ELEMENTS / rows / plane));
+    }
+
+    /**
+     * @param p parameters
+     * @return whether the convolution has stride 1 and an output as wide as its input ("same"
+     *     width), with less padding than the input's width on either side: then each kx's crop of the
+     *     padded image is the image itself moved by {@code kx * dilW - padLeft} columns, one copy of
+     *     the whole image and a few zeros per row, and the padded plane is not needed
+     */
+    private static boolean sameWidthCrops(Conv2dParams p) {
+        Window2d win = p.window();
+        return win.strideHeight() == 1 && win.strideWidth() == 1 && p.outWidth() == p.inWidth()
+                && win.padLeft() < p.inWidth() && win.padRight() < p.inWidth();
     }
 
     /**
@@ -127,9 +143,10 @@ public final class PreparedConv2d {
         long columns = chunk > Integer.MAX_VALUE ? chunk : IntGemm.selected().paddedColumns((int) chunk);
         long paddedHeight = (long) p.inHeight() + win.padTop() + win.padBottom();
         long paddedWidth = (long) p.inWidth() + win.padLeft() + win.padRight();
-        // the ints of Scratch on the Java path: col, acc, image, padded, shifted (the native path's bytes are fewer)
-        return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + (long) p.inHeight() * p.inWidth()
-                + paddedHeight * paddedWidth + paddedHeight * p.outWidth());
+        // the ints of Scratch on the Java path: col, acc, the widened image or the padded plane, shifted (the
+        // native path's bytes are fewer)
+        long inputPlane = sameWidthCrops(p) ? (long) p.inHeight() * p.inWidth() : paddedHeight * paddedWidth;
+        return 4L * (rows * columns + IntGemm.B_SLACK + p.outChannels() * columns + inputPlane + paddedHeight * p.outWidth());
     }
 
     /**
@@ -260,32 +277,27 @@ public final class PreparedConv2d {
         int dilH = win.dilationHeight();
         int dilW = win.dilationWidth();
         int pw = paddedWidth;
-        // at stride 1 with the output as wide as the input ("same" width), each kx's crop is the image
-        // itself moved by kx * dilW - padLeft columns: one copy of the whole image and a few zeros per row
-        boolean flat = strideW == 1 && strideH == 1 && outW == inW && win.padLeft() < inW && win.padRight() < inW;
         for (int c = 0; c < inC; c++) {
             for (int i = 0; i < images; i++) {
                 int in = ((n0 + i) * inC + c) * inH * inW;
                 int rowBase = c * kH * kW;
-                if (flat) {
+                if (sameWidthCrops) {
                     s.widenImage(input, in, inH * inW, p.inputZeroPoint());
-                    for (int kx = 0; kx < kW; kx++) {
-                        s.shiftImage(inH, inW, win.padTop(), kx * dilW - win.padLeft());
-                        for (int ky = 0; ky < kH; ky++) {
-                            System.arraycopy(s.shifted, ky * dilH * outW, s.col, (rowBase + ky * kW + kx) * columns + i * plane, plane);
-                        }
+                } else {
+                    for (int y = 0; y < inH; y++) {
+                        s.copyIntoPlane(input, in + y * inW, (y + win.padTop()) * pw + win.padLeft(), inW, p.inputZeroPoint());
                     }
-                    continue;
-                }
-                for (int y = 0; y < inH; y++) {
-                    s.copyIntoPlane(input, in + y * inW, (y + win.padTop()) * pw + win.padLeft(), inW, p.inputZeroPoint());
                 }
                 if (strideW == 1 && strideH == 1) {
                     // per kx, the padded image cropped to the output width; each tap's rows are then
                     // one contiguous range of it
                     for (int kx = 0; kx < kW; kx++) {
-                        for (int y = 0; y < paddedHeight; y++) {
-                            System.arraycopy(s.padded, y * pw + kx * dilW, s.shifted, y * outW, outW);
+                        if (sameWidthCrops) {
+                            s.shiftImage(inH, inW, win.padTop(), kx * dilW - win.padLeft());
+                        } else {
+                            for (int y = 0; y < paddedHeight; y++) {
+                                System.arraycopy(s.padded, y * pw + kx * dilW, s.shifted, y * outW, outW);
+                            }
                         }
                         for (int ky = 0; ky < kH; ky++) {
                             System.arraycopy(s.shifted, ky * dilH * outW, s.col, (rowBase + ky * kW + kx) * columns + i * plane, plane);
@@ -316,8 +328,8 @@ public final class PreparedConv2d {
     }
 
     private Scratch newScratch() {
-        return new Scratch(bytes != null, rowsTotal * chunkPitch, p.outChannels() * chunkPitch, p.inHeight() * p.inWidth(),
-                paddedHeight * paddedWidth,
+        return new Scratch(bytes != null, rowsTotal * chunkPitch, p.outChannels() * chunkPitch,
+                sameWidthCrops ? p.inHeight() * p.inWidth() : 0, sameWidthCrops ? 0 : paddedHeight * paddedWidth,
                 paddedHeight * p.outWidth());
     }
 
@@ -332,9 +344,9 @@ public final class PreparedConv2d {
         final byte[] colCodes;
         /** The Java path: {@code x - Z_in} as ints, 0 at padded positions. */
         final int[] col; // im2col rows of one chunk's columns
-        /** One input image's plane, {@code x - Z_in}, for the crops at stride 1 and "same" width. */
+        /** One input image's plane, {@code x - Z_in}, for the crops at stride 1 and "same" width (else empty). */
         final int[] image;
-        final int[] padded; // the border stays 0: only the interior is ever written
+        final int[] padded; // the border stays 0: only the interior is ever written (empty with the image)
         /** The padded image cropped to the output width. */
         final int[] shifted;
 
