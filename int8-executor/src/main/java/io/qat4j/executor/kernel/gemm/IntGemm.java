@@ -70,7 +70,7 @@ public abstract class IntGemm {
      * {@link #multiplyAdd} for operands whose every product is small: {@code |a[i][k] * b[k][j]| <=
      * maxAbsProduct}, as for 4-bit weights times offset 8-bit activations ({@code 8 * 255 = 2040}).
      * The result is {@link #multiplyAdd}'s, bit for bit; an implementation may use the bound to sum
-     * runs of products in 16-bit fields before widening them ({@code VectorIntGemm}: two columns per
+     * runs of products in 16-bit fields before widening them ({@code VectorPairProduct}: two columns per
      * int lane, {@code 32767 / maxAbsProduct} products per run). This one ignores the bound.
      *
      * @param maxAbsProduct a bound on every {@code |a[i][k] * b[k][j]|} that the caller guarantees,
